@@ -1,0 +1,31 @@
+/** One command runs every kind of test: *.spec.ts (unit), *.int-spec.ts (integration), *.e2e-spec.ts (end to end). */
+const swc = ['@swc/jest', { swcrc: true }];
+const moduleNameMapper = {
+  '^@ledger/payments-domain$': '<rootDir>/libs/payments-domain/src',
+  '^@ledger/event-store$': '<rootDir>/libs/event-store/src',
+  '^@ledger/projections$': '<rootDir>/libs/projections/src',
+  '^@ledger/security$': '<rootDir>/libs/security/src',
+  '^@ledger/monitoring$': '<rootDir>/libs/monitoring/src',
+  '^@ledger/platform$': '<rootDir>/libs/platform/src',
+  '^@ledger/testing$': '<rootDir>/test/support',
+};
+const common = {
+  rootDir: __dirname,
+  transform: { '^.+\\.ts$': swc },
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  testEnvironment: 'node',
+};
+module.exports = {
+  testTimeout: 60000,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  projects: [
+    {
+      ...common,
+      displayName: 'ledger',
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.{spec,int-spec,e2e-spec}.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', 'eventstoredb\\.contract\\.int-spec\\.ts$'],
+    },
+  ],
+};

@@ -1,0 +1,77 @@
+import type { Position } from './position';
+
+/** Mirrors EventStoreDB's expected-revision options one to one. */
+export type ExpectedRevision = 'any' | 'no_stream' | 'stream_exists' | bigint;
+
+export interface EventData<D = unknown, M = Record<string, unknown>> {
+  /** UUID. Deterministic ids make re-appends idempotent. Generated when absent. */
+  readonly eventId?: string;
+  readonly type: string;
+  readonly data: D;
+  readonly metadata?: M;
+}
+
+export interface RecordedEvent<D = unknown, M = Record<string, unknown>> {
+  readonly eventId: string;
+  readonly streamId: string;
+  readonly type: string;
+  readonly revision: bigint;
+  readonly position: Position;
+  readonly data: D;
+  readonly metadata: M;
+  readonly recordedAt: Date;
+}
+
+export interface AppendResult {
+  readonly nextExpectedRevision: bigint;
+  readonly position: Position;
+}
+
+export type Direction = 'forwards' | 'backwards';
+
+export interface ReadStreamOptions {
+  readonly direction?: Direction;
+  /** Forwards: first revision returned; backwards: last. Defaults to start / end. */
+  readonly fromRevision?: bigint;
+  readonly maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive: events strictly after (forwards) or before (backwards) this position. */
+  readonly after?: Position;
+  readonly before?: Position;
+  readonly direction?: Direction;
+  readonly maxCount?: number;
+  readonly streamPrefix?: string;
+}
+
+export interface SubscribeOptions {
+  /** Exclusive checkpoint; omitted = from the first event. */
+  readonly after?: Position;
+  readonly streamPrefix?: string;
+  readonly maxBatchSize?: number;
+}
+
+export type SubscriptionMessage =
+  | { readonly kind: 'events'; readonly events: readonly RecordedEvent[] }
+  | { readonly kind: 'caughtUp'; readonly position?: Position };
+
+/** A catch-up subscription: historical events first, then `caughtUp`, then live events. */
+export interface Subscription extends AsyncIterable<SubscriptionMessage> {
+  stop(): Promise<void>;
+}
+
+/** The event-store port: one contract, one test suite, two adapters (PostgreSQL, EventStoreDB). */
+export interface EventStore {
+  appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult>;
+  /** Throws StreamNotFoundError when the stream has no events. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** All streams in global order, one page; callers page with `after` / `before`. */
+  readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+  subscribeToAll(options?: SubscribeOptions): Subscription;
+  /** Position of the newest event, for lag; undefined when empty. */
+  headPosition(): Promise<Position | undefined>;
+  close(): Promise<void>;
+}
+
+export const EVENT_STORE = Symbol('EVENT_STORE');

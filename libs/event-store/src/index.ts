@@ -1,0 +1,5 @@
+export * from './event-store';
+export * from './errors';
+export * from './position';
+export * from './postgres/postgres-event-store';
+export * from './subscription-iterator';

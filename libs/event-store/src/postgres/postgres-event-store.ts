@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import type {
+  AppendResult, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions,
+  RecordedEvent, SubscribeOptions, Subscription,
+} from '../event-store';
+import { StreamNotFoundError, WrongExpectedVersionError } from '../errors';
+import type { Position } from '../position';
+import { PollingSubscription } from '../subscription-iterator';
+import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './rows';
+
+/**
+ * The PostgreSQL adapter (schema: migrations/…-event-store.ts).
+ *
+ * Ordering scheme: transaction-id visibility horizon. Each row records the id of
+ * the transaction that appended it; `$all` is ordered by (transaction_id,
+ * global_position) and a reader only returns rows whose transaction id is below
+ * the oldest transaction still running (`pg_snapshot_xmin(pg_current_snapshot())`).
+ * Nothing can later commit below that horizon, so a subscriber that checkpoints
+ * the same tuple never skips an event that committed out of sequence order. We
+ * chose it over a global append lock because appends to different streams stay
+ * fully concurrent (group commit keeps the store near raw INSERT speed).
+ * Per-stream order: `append_events` takes a transaction-scoped advisory lock on
+ * the stream before its first write, i.e. before the transaction gets its id,
+ * so a later append to the same stream always has a larger transaction id.
+ */
+export class PostgresEventStore implements EventStore {
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: { pollIntervalMs?: number } = {},
+  ) {}
+
+  async appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    const payload = events.map((e) => ({
+      id: e.eventId ?? randomUUID(),
+      type: e.type,
+      data: e.data,
+      metadata: e.metadata ?? {},
+    }));
+    try {
+      const { rows } = await this.pool.query<{ next_revision: string; tx_id: string; last_position: string }>(
+        'SELECT next_revision, tx_id, last_position FROM event_store.append_events($1, $2, $3::jsonb)',
+        [streamId, String(expected), JSON.stringify(payload)],
+      );
+      const row = rows[0];
+      return {
+        nextExpectedRevision: BigInt(row.next_revision),
+        position: { commit: BigInt(row.tx_id), prepare: BigInt(row.last_position) },
+      };
+    } catch (error) {
+      const pgError = error as { code?: string; detail?: string };
+      if (pgError.code === WRONG_EXPECTED_VERSION_SQLSTATE) {
+        const actual = pgError.detail === 'no_stream' ? 'no_stream' : BigInt(pgError.detail ?? '-1');
+        throw new WrongExpectedVersionError(streamId, expected, actual);
+      }
+      throw error;
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const from = options.fromRevision ?? (backwards ? BigInt('9223372036854775807') : 0n);
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT * FROM event_store.events WHERE stream_id = $1 AND revision ${backwards ? '<=' : '>='} $2
+       ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      [streamId, from.toString(), options.maxCount ?? null],
+    );
+    if (rows.length === 0 && !(await this.streamExists(streamId))) throw new StreamNotFoundError(streamId);
+    return rows.map(toRecordedEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const bound = backwards ? options.before : options.after;
+    const params: unknown[] = [options.maxCount ?? 1000];
+    const where = ['transaction_id < pg_snapshot_xmin(pg_current_snapshot())'];
+    if (bound) {
+      params.push(bound.commit.toString(), bound.prepare.toString());
+      where.push(`(transaction_id, global_position) ${backwards ? '<' : '>'} ($2::text::xid8, $3::bigint)`);
+    }
+    if (options.streamPrefix) {
+      params.push(`${options.streamPrefix.replace(/[\\%_]/g, '\\$&')}%`);
+      where.push(`stream_id LIKE $${params.length}`);
+    }
+    const order = backwards ? 'DESC' : 'ASC';
+    const { rows } = await this.pool.query<EventRow>(
+      `SELECT * FROM event_store.events WHERE ${where.join(' AND ')}
+       ORDER BY transaction_id ${order}, global_position ${order} LIMIT $1`,
+      params,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    return new PollingSubscription({
+      after: options.after,
+      maxBatchSize: options.maxBatchSize ?? 500,
+      idleDelayMs: this.options.pollIntervalMs ?? 50,
+      readPage: (after, maxCount) => this.readAll({ after, maxCount, streamPrefix: options.streamPrefix }),
+    });
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    const [last] = await this.readAll({ direction: 'backwards', maxCount: 1 });
+    return last?.position;
+  }
+
+  async close(): Promise<void> {
+    // The pool belongs to whoever created it.
+  }
+
+  private async streamExists(streamId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM event_store.events WHERE stream_id = $1 LIMIT 1', [streamId]);
+    return (rowCount ?? 0) > 0;
+  }
+}

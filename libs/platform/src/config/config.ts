@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { parseCurrencyAmounts, parseDuration, parseList, parseRateLimits, type RateLimitRule } from './parsers';
+
+export const DEFAULT_RATE_LIMITS = 'payment=10/15m,refund=5/1h,status=30/1m,api=100/1m,webhook=100/1m';
+
+const duration = (fallback: string) => z.string().default(fallback).transform((v, ctx) => wrap(() => parseDuration(v), ctx));
+const bool = z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1');
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+function wrap<T>(fn: () => T, ctx: z.RefinementCtx): T {
+  try {
+    return fn();
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+}
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  LEDGER_DATA_DIR: z.string().min(1).default('.data'),
+  EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
+  EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// connection string').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().optional().transform((v) => parseList(v)),
+  PAYSTACK_SECRET_KEY: z.string().min(1).optional(),
+  RATE_LIMITS: z.string().default(DEFAULT_RATE_LIMITS).transform((v, ctx) =>
+    wrap(() => ({ ...parseRateLimits(DEFAULT_RATE_LIMITS), ...parseRateLimits(v) }), ctx)),
+  SUSPICIOUS_AMOUNTS: z.string().default('USD=100000').transform((v, ctx) => wrap(() => parseCurrencyAmounts(v), ctx)),
+  FORCE_HTTPS: bool,
+  TRUST_PROXY: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_DIR: z.string().optional(),
+  IDEMPOTENCY_TTL: duration('24h'),
+  BODY_LIMIT: z.string().default('100kb'),
+  PROJECTOR_BATCH_SIZE: int(500),
+  ALERT_REPLAY_HORIZON: duration('15m'),
+  ALERT_WEBHOOK_URL: z.string().url().optional(),
+  ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  STRIPE_WEBHOOK_ALLOWLIST: z.string().optional().transform((v) => parseList(v)),
+  PAYSTACK_WEBHOOK_ALLOWLIST: z.string().optional().transform((v) => parseList(v)),
+  DATA_RETENTION_DAYS: int(365),
+});
+
+export type LedgerConfig = z.output<typeof schema> & { RATE_LIMITS: Record<string, RateLimitRule> };
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads and validates the environment once. A bad value becomes one line naming
+ * the variable and what is wrong; no other module reads process.env.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
+  // An empty variable means unset, as in most shells' `VAR= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(`${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+  }
+  const config = result.data;
+  if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
+    throw new ConfigError('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
+  }
+  return config;
+}
+
+export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');

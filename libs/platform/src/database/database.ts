@@ -1,0 +1,28 @@
+import { Pool, type PoolConfig } from 'pg';
+import { DataSource } from 'typeorm';
+import { migrations } from '../../../../migrations';
+
+export function createPool(url: string, config: Omit<PoolConfig, 'connectionString'> = {}): Pool {
+  const pool = new Pool({ connectionString: url, max: 20, ...config });
+  // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** Applies every pending migration (TypeORM's migration table keeps track). */
+export async function runMigrations(url: string): Promise<string[]> {
+  const dataSource = new DataSource({ type: 'postgres', url, migrations, migrationsTableName: 'migrations', logging: false });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}

