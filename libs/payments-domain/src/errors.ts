@@ -1,0 +1,91 @@
+export type DomainErrorCode =
+  | 'payment_not_found'
+  | 'payment_already_exists'
+  | 'invalid_state_transition'
+  | 'refund_exceeds_captured'
+  | 'payment_already_disputed'
+  | 'dispute_exceeds_captured'
+  | 'invalid_amount'
+  | 'unknown_currency'
+  | 'unsupported_schema_version';
+
+export type DomainErrorDetails = Readonly<Record<string, unknown>>;
+
+/** Base of every error the domain throws; `code` is stable and part of the public contract. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: DomainErrorDetails,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}
+
+export class PaymentNotFoundError extends DomainError {
+  constructor(paymentId: string) {
+    super('payment_not_found', `Payment ${paymentId} not found`, { paymentId });
+  }
+}
+
+export class PaymentAlreadyExistsError extends DomainError {
+  constructor(paymentId: string) {
+    super('payment_already_exists', `Payment ${paymentId} already exists`, { paymentId });
+  }
+}
+
+export class InvalidStateTransitionError extends DomainError {
+  constructor(from: string, command: string) {
+    super('invalid_state_transition', `Cannot ${command} a payment that is ${from}`, { from, command });
+  }
+}
+
+export class RefundExceedsCapturedError extends DomainError {
+  constructor(requested: number, refundable: number) {
+    super('refund_exceeds_captured', `Refund of ${requested} exceeds the refundable ${refundable}`, {
+      requested,
+      refundable,
+    });
+  }
+}
+
+export class PaymentAlreadyDisputedError extends DomainError {
+  constructor(paymentId: string) {
+    super('payment_already_disputed', `Payment ${paymentId} is already disputed`, { paymentId });
+  }
+}
+
+export class DisputeExceedsCapturedError extends DomainError {
+  constructor(requested: number, captured: number) {
+    super('dispute_exceeds_captured', `Dispute of ${requested} exceeds the captured ${captured}`, {
+      requested,
+      captured,
+    });
+  }
+}
+
+export class InvalidAmountError extends DomainError {
+  constructor(amount: unknown, expected = 'a non-negative safe integer of minor units') {
+    super('invalid_amount', `Amount ${String(amount)} must be ${expected}`, { amount: String(amount) });
+  }
+}
+
+export class UnknownCurrencyError extends DomainError {
+  constructor(currency: string) {
+    super('unknown_currency', `Unknown currency ${JSON.stringify(currency)}`, { currency });
+  }
+}
+
+export class UnsupportedSchemaVersionError extends DomainError {
+  constructor(type: string, schemaVersion: number) {
+    super('unsupported_schema_version', `No upcaster for ${type} schema version ${schemaVersion}`, {
+      type,
+      schemaVersion,
+    });
+  }
+}

@@ -1,0 +1,61 @@
+import { UnsupportedSchemaVersionError } from './errors';
+import {
+  CURRENT_SCHEMA_VERSION,
+  PAYMENT_EVENT_TYPES,
+  PAYMENT_STREAM_PREFIX,
+  PROVIDERS,
+  isPaymentEventType,
+  isProvider,
+  paymentIdFromStream,
+  paymentStreamId,
+  upcast,
+} from './events';
+import { events } from './testing/fixtures';
+
+describe('Payment events', () => {
+  it('names the seven stored event types', () => {
+    expect(PAYMENT_EVENT_TYPES).toEqual([
+      'PaymentCreated',
+      'PaymentProcessing',
+      'PaymentSucceeded',
+      'PaymentFailed',
+      'PaymentRefunded',
+      'PaymentFraudFlagged',
+      'PaymentDisputed',
+    ]);
+    expect(isPaymentEventType('PaymentRefunded')).toBe(true);
+    expect(isPaymentEventType('PaymentDeleted')).toBe(false);
+  });
+
+  it('knows the providers', () => {
+    expect(PROVIDERS).toEqual(['stripe', 'paystack']);
+    expect(isProvider('paystack')).toBe(true);
+    expect(isProvider('paypal')).toBe(false);
+  });
+
+  describe('streams', () => {
+    it('names one stream per payment', () => {
+      expect(PAYMENT_STREAM_PREFIX).toBe('payment-');
+      expect(paymentStreamId('pay_1')).toBe('payment-pay_1');
+    });
+
+    it('reads the payment id back, including ids that contain dashes', () => {
+      expect(paymentIdFromStream(paymentStreamId('a-b-c'))).toBe('a-b-c');
+    });
+
+    it.each(['payments-1', 'order-1', 'payment-', '$all'])('is not a payment stream: %p', (stream) => {
+      expect(paymentIdFromStream(stream)).toBeUndefined();
+    });
+  });
+
+  describe('upcast', () => {
+    it('returns current-version data unchanged', () => {
+      const { data } = events.refunded(100, 100);
+      expect(upcast('PaymentRefunded', data, CURRENT_SCHEMA_VERSION)).toBe(data);
+    });
+
+    it.each([0, CURRENT_SCHEMA_VERSION + 1, 1.5])('refuses schema version %p', (version) => {
+      expect(() => upcast('PaymentCreated', {}, version)).toThrow(UnsupportedSchemaVersionError);
+    });
+  });
+});

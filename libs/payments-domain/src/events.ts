@@ -1,0 +1,149 @@
+import { UnsupportedSchemaVersionError } from './errors';
+
+export const PROVIDERS = ['stripe', 'paystack'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export function isProvider(value: unknown): value is Provider {
+  return (PROVIDERS as readonly unknown[]).includes(value);
+}
+
+/** Cards are only ever referenced by provider token; never a PAN or CVC. */
+export interface CardReference {
+  token: string;
+  brand?: string;
+  last4?: string;
+}
+
+type Event<Type extends string, Data> = { type: Type; data: Data };
+
+export type PaymentCreated = Event<
+  'PaymentCreated',
+  {
+    paymentId: string;
+    provider: Provider;
+    amount: number;
+    currency: string;
+    customerId?: string;
+    description?: string;
+    card?: CardReference;
+    metadata?: Record<string, string>;
+    createdAt: string;
+  }
+>;
+
+export type PaymentProcessing = Event<'PaymentProcessing', { paymentId: string; startedAt: string }>;
+
+export type PaymentSucceeded = Event<
+  'PaymentSucceeded',
+  {
+    paymentId: string;
+    amount: number;
+    currency: string;
+    providerPaymentId?: string;
+    processingTimeMs?: number;
+    succeededAt: string;
+  }
+>;
+
+export type PaymentFailed = Event<
+  'PaymentFailed',
+  { paymentId: string; errorCode: string; errorMessage?: string; processingTimeMs?: number; failedAt: string }
+>;
+
+export type PaymentRefunded = Event<
+  'PaymentRefunded',
+  {
+    paymentId: string;
+    refundId: string;
+    amount: number;
+    currency: string;
+    reason?: string;
+    totalRefunded: number;
+    refundedAt: string;
+  }
+>;
+
+export type PaymentFraudFlagged = Event<
+  'PaymentFraudFlagged',
+  { paymentId: string; reason: string; score?: number; flaggedAt: string }
+>;
+
+export type PaymentDisputed = Event<
+  'PaymentDisputed',
+  { paymentId: string; reason: string; amount: number; currency: string; disputedAt: string }
+>;
+
+export type PaymentEvent =
+  | PaymentCreated
+  | PaymentProcessing
+  | PaymentSucceeded
+  | PaymentFailed
+  | PaymentRefunded
+  | PaymentFraudFlagged
+  | PaymentDisputed;
+
+export type PaymentEventType = PaymentEvent['type'];
+export type PaymentEventOf<T extends PaymentEventType> = Extract<PaymentEvent, { type: T }>;
+export type PaymentEventData<T extends PaymentEventType> = PaymentEventOf<T>['data'];
+
+// `satisfies` plus the mapped check keep this list and the union from drifting apart.
+export const PAYMENT_EVENT_TYPES = [
+  'PaymentCreated',
+  'PaymentProcessing',
+  'PaymentSucceeded',
+  'PaymentFailed',
+  'PaymentRefunded',
+  'PaymentFraudFlagged',
+  'PaymentDisputed',
+] as const satisfies readonly PaymentEventType[];
+type MissingEventType = Exclude<PaymentEventType, (typeof PAYMENT_EVENT_TYPES)[number]>;
+const everyEventTypeListed: [MissingEventType] extends [never] ? true : MissingEventType = true;
+void everyEventTypeListed;
+
+export function isPaymentEventType(type: string): type is PaymentEventType {
+  return (PAYMENT_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+export interface EventMetadata {
+  correlationId: string;
+  causationId?: string;
+  /** API key id, or `webhook:<provider>`. */
+  actor: string;
+  sourceIp?: string;
+  idempotencyKey?: string;
+  schemaVersion: number;
+  occurredAt: string;
+  deliveryId?: string;
+}
+
+export const CURRENT_SCHEMA_VERSION = 1;
+
+export const PAYMENT_STREAM_PREFIX = 'payment-';
+
+export function paymentStreamId(paymentId: string): string {
+  return PAYMENT_STREAM_PREFIX + paymentId;
+}
+
+export function isPaymentStream(streamId: string): boolean {
+  return streamId.startsWith(PAYMENT_STREAM_PREFIX) && streamId.length > PAYMENT_STREAM_PREFIX.length;
+}
+
+/** The payment id of a `payment-<id>` stream, or undefined for any other stream. */
+export function paymentIdFromStream(streamId: string): string | undefined {
+  return isPaymentStream(streamId) ? streamId.slice(PAYMENT_STREAM_PREFIX.length) : undefined;
+}
+
+/**
+ * Where event shape evolution goes. Stored events are never rewritten: when a
+ * shape changes, bump CURRENT_SCHEMA_VERSION and convert older data here, on
+ * read, step by step up to the current version. A version newer than this code
+ * knows is refused, so an old reader never misreads a new writer's events.
+ */
+export function upcast<T extends PaymentEventType>(type: T, data: unknown, schemaVersion: number): PaymentEventData<T>;
+export function upcast(type: string, data: unknown, schemaVersion: number): unknown;
+export function upcast(type: string, data: unknown, schemaVersion: number): unknown {
+  if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > CURRENT_SCHEMA_VERSION) {
+    throw new UnsupportedSchemaVersionError(type, schemaVersion);
+  }
+  return data;
+}

@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import type { PaymentCommand } from './commands';
+import { isDomainError } from './errors';
+import { isPaymentEventType } from './events';
+import type { PaymentState } from './payment';
+import { decide, evolve, initialState, paymentStatus } from './payment';
+
+const paymentId = 'pay_prop';
+
+// Mostly plausible amounts, with the edges that break naive arithmetic mixed in.
+const amount = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 1, max: 4_000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(0, -1, 0.5, Number.MAX_SAFE_INTEGER, 2 ** 53, Number.NaN) },
+);
+
+const command: fc.Arbitrary<PaymentCommand> = fc
+  .tuple(
+    fc.oneof(
+      fc.record({
+        type: fc.constant('CreatePayment' as const),
+        data: fc.record({
+          paymentId: fc.constant(paymentId),
+          provider: fc.constantFrom('stripe' as const, 'paystack' as const),
+          amount,
+          currency: fc.constantFrom('USD', 'JPY', 'KWD', 'XYZ'),
+        }),
+      }),
+      fc.constant({ type: 'StartProcessing' as const, data: { paymentId } }),
+      fc.constant({ type: 'MarkPaymentSucceeded' as const, data: { paymentId } }),
+      fc.constant({ type: 'MarkPaymentFailed' as const, data: { paymentId, errorCode: 'declined' } }),
+      fc.record({
+        type: fc.constant('RefundPayment' as const),
+        data: fc.record({ paymentId: fc.constant(paymentId), refundId: fc.uuid(), amount }),
+      }),
+      fc.constant({ type: 'FlagFraud' as const, data: { paymentId, reason: 'velocity' } }),
+      fc.record({
+        type: fc.constant('OpenDispute' as const),
+        data: fc.record(
+          { paymentId: fc.constant(paymentId), reason: fc.constant('fraudulent'), amount },
+          { requiredKeys: ['paymentId', 'reason'] },
+        ),
+      }),
+    ),
+    fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }),
+  )
+  .map(([c, now]) => ({ ...c, now }) as PaymentCommand);
+
+const at = new Date('2024-01-01T00:00:00Z');
+// Random sequences rarely reach success on their own, so most runs start part-way along the happy path.
+const lifecyclePrefix: fc.Arbitrary<PaymentCommand[]> = fc
+  .tuple(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 3 }))
+  .map(([created, steps]) =>
+    (
+      [
+        { type: 'CreatePayment', data: { paymentId, provider: 'stripe', amount: created, currency: 'USD' }, now: at },
+        { type: 'StartProcessing', data: { paymentId }, now: at },
+        { type: 'MarkPaymentSucceeded', data: { paymentId }, now: at },
+      ] satisfies PaymentCommand[]
+    ).slice(0, steps),
+  );
+
+function checkInvariants(before: PaymentState, after: PaymentState): void {
+  expect(after.refunded).toBeLessThanOrEqual(after.captured);
+  expect(Number.isSafeInteger(after.refunded)).toBe(true);
+  if (before.status === 'failed') expect(after.status).toBe('failed');
+  if (paymentStatus(before) === 'refunded') expect(paymentStatus(after)).toBe('refunded');
+  if (before.disputed) expect(after.disputed).toBe(true);
+}
+
+describe('Payment', () => {
+  describe('under any sequence of commands', () => {
+    it('keeps refunds within the captured amount, terminal states terminal and disputes single', () => {
+      fc.assert(
+        fc.property(lifecyclePrefix, fc.array(command, { maxLength: 30 }), (prefix, commands) => {
+          let state = initialState();
+          let disputes = 0;
+          for (const cmd of [...prefix, ...commands]) {
+            let produced;
+            try {
+              produced = decide(cmd, state);
+            } catch (error) {
+              // A refused command is a domain error, never a crash.
+              expect(isDomainError(error)).toBe(true);
+              continue;
+            }
+            expect(produced.length).toBeGreaterThan(0);
+            const before = state;
+            for (const event of produced) {
+              expect(isPaymentEventType(event.type)).toBe(true);
+              expect(JSON.parse(JSON.stringify(event))).toEqual(event);
+              if (event.type === 'PaymentDisputed') disputes += 1;
+              state = evolve(state, event);
+            }
+            expect(disputes).toBeLessThanOrEqual(1);
+            checkInvariants(before, state);
+          }
+        }),
+        { numRuns: 500 },
+      );
+    });
+  });
+});
