@@ -1,0 +1,10 @@
+export * from './card-data/luhn';
+export * from './card-data/brands';
+export * from './card-data/find-pans';
+export { isCardDataKey } from './card-data/card-keys';
+export * from './card-data/pci-guard';
+export * from './logging/scrubber';
+export * from './logging/logger';
+export * from './crypto/aes-gcm';
+export * from './crypto/compare';
+export * from './api-keys';

@@ -1,0 +1,58 @@
+import { maskedPan, maskPans, type PanMatch } from '../card-data/find-pans';
+
+const REDACTED = '[REDACTED]';
+type Rule = readonly [RegExp, (match: string, ...groups: string[]) => string];
+
+// `key<sep>value` where the key may be JSON-quoted, also inside an escaped JSON
+// string (\"cvc\":\"123\") as happens when a body is logged as a message.
+const KEY_VALUE = (key: string, value: string): RegExp =>
+  new RegExp(`(^|[^A-Za-z0-9])(${key})(\\\\?["']?\\s*[:=]\\s*)(\\\\?["']?)(?!\\[REDACTED\\])(${value})`, 'gi');
+
+const CARD_FIELD = KEY_VALUE(
+  '(?:card[_-]?)?(?:cvv2?|cvc2?|csc|security[_-]?code|pin(?:[_-]?block)?|track[12]|track[_-]?data)',
+  `[^\\s"'\\\\,;&{}[\\]]+`,
+);
+const SECRET_FIELD = KEY_VALUE(
+  '[A-Za-z0-9_-]*?(?:secret|password|passwd|key|(?:access|refresh|id|auth)[_-]?token)',
+  '[A-Za-z0-9+/_=.-]{8,}(?![A-Za-z0-9+/_=.\\-[])',
+);
+
+/** A JSON number redacted in place must become a string, or the log line stops being JSON. */
+function redactValue(pre: string, key: string, sep: string, quote: string): string {
+  const jsonQuote = quote === '' ? (/^\\"/.test(sep) ? '\\"' : sep.startsWith('"') ? '"' : '') : '';
+  return `${pre}${key}${sep}${quote}${jsonQuote}${REDACTED}${jsonQuote}`;
+}
+
+const RULES: readonly Rule[] = [
+  [/\b(Bearer|Basic)\s+(?!\[REDACTED\])[A-Za-z0-9\-._~+/]+=*/gi, (_m, scheme) => `${scheme} ${REDACTED}`],
+  [/whsec_[A-Za-z0-9+/=_-]+/g, () => `whsec_${REDACTED}`],
+  [/\b((?:sk|rk)_(?:live|test))_[A-Za-z0-9]+/g, (_m, prefix) => `${prefix}_${REDACTED}`],
+  // Our API keys keep their (non-secret) id so a log line still says which key acted.
+  [/\blk_[A-Za-z0-9_-]{20,}/g, (m) => (m.length >= 36 && m[15] === '_' ? m.slice(0, 16) : 'lk_') + REDACTED],
+  [CARD_FIELD, (_m, pre, key, sep, quote) => redactValue(pre, key, sep, quote)],
+  [
+    SECRET_FIELD,
+    (m, pre, key, sep, quote, value) =>
+      /idempotency/i.test(key) || (!/pass/i.test(key) && value.length < 16) ? m : redactValue(pre, key, sep, quote),
+  ],
+];
+
+/**
+ * Masks card numbers to their last four digits and redacts CVCs, PINs, bearer
+ * tokens, provider secrets and our API keys in any text, including a
+ * serialized log line.
+ */
+export function scrubText(text: string): string {
+  let out = maskPans(text, renderPan);
+  for (const [pattern, replace] of RULES) out = out.replace(pattern, replace);
+  return out;
+}
+
+function renderPan(match: PanMatch, text: string): string {
+  const masked = maskedPan(match.last4);
+  const bareNumber =
+    /^\d+$/.test(text.slice(match.start, match.end)) &&
+    /[:[,]\s*$/.test(text.slice(Math.max(0, match.start - 8), match.start)) &&
+    /^\s*(?:[,}\]]|$)/.test(text.slice(match.end, match.end + 8));
+  return bareNumber ? `"${masked}"` : masked;
+}
