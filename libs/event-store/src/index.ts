@@ -3,3 +3,4 @@ export * from './errors';
 export * from './position';
 export * from './postgres/postgres-event-store';
 export * from './subscription-iterator';
+export * from './create-event-store';

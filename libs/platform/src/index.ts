@@ -5,3 +5,5 @@ export * from './embedded/redis-server';
 export * from './embedded/ports';
 export * from './database/database';
 export * from './infrastructure';
+export * from './nest/platform.module';
+export * from './nest/tokens';

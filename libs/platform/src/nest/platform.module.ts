@@ -1,0 +1,45 @@
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { EVENT_STORE, createEventStore, type EventStore } from '@ledger/event-store';
+import { LEDGER_CONFIG, type LedgerConfig } from '../config/config';
+import { createPool } from '../database/database';
+import { PG_POOL, REDIS_URL } from './tokens';
+
+export interface PlatformOptions {
+  readonly config: LedgerConfig;
+  /** Resolved by resolveInfrastructure() (embedded defaults) before the Nest app is created. */
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly poolSize?: number;
+}
+
+/**
+ * The shared wiring every app needs: typed config, the PostgreSQL pool and the
+ * event store chosen by EVENT_STORE. Apps import it once with forRoot().
+ */
+@Global()
+@Module({})
+export class PlatformModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  static forRoot(options: PlatformOptions): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [
+        { provide: LEDGER_CONFIG, useValue: options.config },
+        { provide: REDIS_URL, useValue: options.redisUrl },
+        { provide: PG_POOL, useFactory: () => createPool(options.databaseUrl, { max: options.poolSize ?? 20 }) },
+        { provide: EVENT_STORE, useFactory: (pool: Pool) => createEventStore(options.config, pool), inject: [PG_POOL] },
+      ],
+      exports: [LEDGER_CONFIG, REDIS_URL, PG_POOL, EVENT_STORE],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import type { Pool } from 'pg';
+import { PostgresEventStore } from '../../libs/event-store/src';
+import { createPool } from '../../libs/platform/src';
+import { benchDatabase } from './bench-db';
+
+/**
+ * `npm run bench:store`: event-store appends against raw INSERTs of the same
+ * rows into a plain table of the same database, at the same concurrency.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const EVENTS_PER_PAYMENT = 5;
+
+const payload = (i: number) => ({ paymentId: `p-${i}`, amount: 1999 + i, currency: 'USD', provider: 'stripe' });
+const meta = { actor: 'bench', correlationId: randomUUID(), schemaVersion: 1, occurredAt: new Date().toISOString() };
+
+async function runFor(writers: number, work: (writer: number, i: number) => Promise<number>): Promise<number> {
+  const deadline = Date.now() + SECONDS * 1000;
+  let events = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; Date.now() < deadline; i++) events += await work(w, i);
+    }),
+  );
+  return events / ((Date.now() - started) / 1000);
+}
+
+function storeWork(store: PostgresEventStore, run: string, batch: number) {
+  return async (w: number, i: number) => {
+    const events = Array.from({ length: batch }, (_, k) => ({ eventId: randomUUID(), type: 'PaymentCreated', data: payload(i * batch + k), metadata: meta }));
+    if (batch > 1) {
+      await store.appendToStream(`payment-${run}-${w}-${i}`, events, 'no_stream');
+    } else {
+      const stream = `payment-${run}-${w}-${Math.floor(i / EVENTS_PER_PAYMENT)}`;
+      const revision = i % EVENTS_PER_PAYMENT;
+      await store.appendToStream(stream, events, revision === 0 ? 'no_stream' : BigInt(revision - 1));
+    }
+    return batch;
+  };
+}
+
+function rawWork(pool: Pool, run: string, batch: number) {
+  return async (w: number, i: number) => {
+    const values: unknown[] = [];
+    const rows: string[] = [];
+    for (let k = 0; k < batch; k++) {
+      const o = values.length;
+      rows.push(`($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}::jsonb, $${o + 6}::jsonb)`);
+      values.push(`payment-${run}-${w}-${i}`, k, randomUUID(), 'PaymentCreated', JSON.stringify(payload(i * batch + k)), JSON.stringify(meta));
+    }
+    await pool.query(`INSERT INTO bench_raw (stream_id, revision, event_id, event_type, data, metadata) VALUES ${rows.join(',')}`, values);
+    return batch;
+  };
+}
+
+async function main(): Promise<void> {
+  const db = await benchDatabase();
+  const pool = createPool(db.url, { max: 40 });
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_raw (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, stream_id text NOT NULL, revision bigint NOT NULL,
+    event_id uuid NOT NULL UNIQUE, event_type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
+    recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, revision))`);
+  const store = new PostgresEventStore(pool);
+  const cases = [
+    { label: '1 writer, 1 event/tx', writers: 1, batch: 1 },
+    { label: '8 writers, 1 event/tx', writers: 8, batch: 1 },
+    { label: '32 writers, 1 event/tx', writers: 32, batch: 1 },
+    { label: '8 writers, 100 events/tx', writers: 8, batch: 100 },
+  ];
+  console.log(`bench:store — ${cpus().length} cores, ${SECONDS}s per case, PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version}, fsync ${(await pool.query('SHOW fsync')).rows[0].fsync}`);
+  console.log('| case | store events/s | raw INSERT events/s | ratio |');
+  console.log('|---|---:|---:|---:|');
+  for (const c of cases) {
+    const run = randomUUID().slice(0, 8);
+    const raw = await runFor(c.writers, rawWork(pool, run, c.batch));
+    const appended = await runFor(c.writers, storeWork(store, run, c.batch));
+    console.log(`| ${c.label} | ${appended.toFixed(0)} | ${raw.toFixed(0)} | ${((appended / raw) * 100).toFixed(0)} % |`);
+  }
+  await pool.end();
+  await db.stop();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
