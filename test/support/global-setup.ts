@@ -2,7 +2,10 @@ import { mkdtempSync, chmodSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { runMigrations, startEmbeddedPostgres, startRedisServer, withDatabase } from '../../libs/platform/src';
+// Direct file imports: Jest's moduleNameMapper does not apply to globalSetup.
+import { runMigrations, withDatabase } from '../../libs/platform/src/database/database';
+import { startEmbeddedPostgres } from '../../libs/platform/src/embedded/embedded-postgres';
+import { startRedisServer } from '../../libs/platform/src/embedded/redis-server';
 import { TEMPLATE_DATABASE, TEST_ENV_FILE } from './test-env';
 
 /**

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { RunningService } from '../../libs/platform/src';
+import type { RunningService } from '../../libs/platform/src/embedded/embedded-postgres';
 
 export default async function globalTeardown(): Promise<void> {
   const services = ((globalThis as Record<string, unknown>).__LEDGER_SERVICES__ ?? []) as RunningService[];

@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import type { EventStore } from './event-store';
+import { EventStoreUnavailableError } from './errors';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
 
 export interface EventStoreSelection {
@@ -7,10 +9,31 @@ export interface EventStoreSelection {
   readonly EVENTSTORE_CONNECTION_STRING?: string;
 }
 
+const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n', 1)[0].trim();
+
 /** EVENT_STORE picks the adapter for every app and the CLI. */
 export function createEventStore(config: EventStoreSelection, pool: Pool): EventStore {
   if (config.EVENT_STORE === 'eventstoredb') {
-    throw new Error('EVENT_STORE=eventstoredb: the EventStoreDB adapter is not available in this build');
+    const connectionString = config.EVENTSTORE_CONNECTION_STRING;
+    if (!connectionString) throw new Error('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
+    try {
+      return EventStoreDbEventStore.fromConnectionString(connectionString);
+    } catch (error) {
+      throw new Error(`EVENTSTORE_CONNECTION_STRING: ${firstLine(error)}`);
+    }
   }
   return new PostgresEventStore(pool);
+}
+
+/**
+ * Apps call this at start so a wrong or down EventStoreDB fails in one line, not at the
+ * first command. A no-op for the PostgreSQL store, whose pool is checked on its own.
+ */
+export async function assertEventStoreReachable(store: EventStore, timeoutMs = 5_000): Promise<void> {
+  if (!(store instanceof EventStoreDbEventStore)) return;
+  try {
+    await store.ping(timeoutMs);
+  } catch (error) {
+    throw new EventStoreUnavailableError(`EventStoreDB unreachable at ${store.target}: ${firstLine(error).replace(/^EventStoreDB: /, '')}`);
+  }
 }

@@ -1,0 +1,165 @@
+import {
+  BACKWARDS, END, EventStoreDBClient, FORWARDS, START, excludeSystemEvents, streamNameFilter,
+  type AllStreamResolvedEvent, type StreamingRead,
+} from '@eventstore/db-client';
+import type {
+  AppendResult, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions,
+  RecordedEvent, SubscribeOptions, Subscription,
+} from '../event-store';
+import { comparePositions, type Position } from '../position';
+import { EsdbSubscription } from './esdb-subscription';
+import {
+  connectionTarget, fromPosition, isSystemEvent, mapError, toEventData, toExpectedRevision, toPosition, toRecordedEvent,
+} from './mapping';
+
+const DEFAULT_READ_ALL_MAX = 1000;
+const READ_ALL_PAGE = 512;
+
+export interface EventStoreDbOptions {
+  readonly minBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+}
+
+/**
+ * The EventStoreDB adapter. `$all` is read unfiltered and filtered here (the 6.x
+ * client has no server-side filter for reads), skipping system events;
+ * subscriptions filter on the server by stream-name prefix.
+ */
+export class EventStoreDbEventStore implements EventStore {
+  constructor(
+    private readonly client: EventStoreDBClient,
+    /** host:port list, for messages only. */
+    readonly target: string,
+    private readonly options: EventStoreDbOptions = {},
+  ) {}
+
+  /** Throws the client's parse error for a malformed connection string. */
+  static fromConnectionString(connectionString: string, options?: EventStoreDbOptions): EventStoreDbEventStore {
+    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), connectionTarget(connectionString), options);
+  }
+
+  async appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    try {
+      const result = await this.client.appendToStream(streamId, events.map(toEventData), {
+        expectedRevision: toExpectedRevision(expected),
+      });
+      // The port's position is the last appended event's. A single-event write reports exactly
+      // that; a multi-event write may report the transaction's, and an idempotent re-append none.
+      const position = result.position && events.length === 1
+        ? toPosition(result.position)
+        : (await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }))[0].position;
+      return { nextExpectedRevision: result.nextExpectedRevision, position };
+    } catch (error) {
+      throw mapError(error, streamId);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    try {
+      const read = this.client.readStream(streamId, {
+        direction: backwards ? BACKWARDS : FORWARDS,
+        fromRevision: options.fromRevision ?? (backwards ? END : START),
+        maxCount: options.maxCount,
+      });
+      const events: RecordedEvent[] = [];
+      for await (const resolved of read) events.push(toRecordedEvent(resolved));
+      return events;
+    } catch (error) {
+      throw mapError(error, streamId);
+    }
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    const backwards = options.direction === 'backwards';
+    const bound = backwards ? options.before : options.after;
+    const maxCount = options.maxCount ?? DEFAULT_READ_ALL_MAX;
+    const beyond = (p: Position, limit: Position) => (backwards ? comparePositions(p, limit) < 0 : comparePositions(p, limit) > 0);
+    const matches = (e: RecordedEvent) =>
+      !isSystemEvent(e) && (!options.streamPrefix || e.streamId.startsWith(options.streamPrefix));
+    const result: RecordedEvent[] = [];
+    let cursor = bound;
+    try {
+      while (result.length < maxCount) {
+        const read = this.client.readAll({
+          direction: backwards ? BACKWARDS : FORWARDS,
+          fromPosition: cursor ? fromPosition(cursor) : backwards ? END : START,
+          maxCount: READ_ALL_PAGE,
+        });
+        const page = await this.collectPage(read, cursor, beyond, matches, maxCount - result.length);
+        result.push(...page.events);
+        if (page.exhausted || !page.last) break;
+        cursor = page.last;
+      }
+    } catch (error) {
+      throw mapError(error);
+    }
+    return result;
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const filter = options.streamPrefix ? streamNameFilter({ prefixes: [options.streamPrefix] }) : excludeSystemEvents();
+    return new EsdbSubscription({
+      after: options.after,
+      maxBatchSize: options.maxBatchSize ?? 500,
+      minBackoffMs: this.options.minBackoffMs,
+      maxBackoffMs: this.options.maxBackoffMs,
+      open: (after) => this.client.subscribeToAll({ fromPosition: after ? fromPosition(after) : START, filter }),
+    });
+  }
+
+  async headPosition(): Promise<Position | undefined> {
+    const [last] = await this.readAll({ direction: 'backwards', maxCount: 1 });
+    return last?.position;
+  }
+
+  /** A cheap read that fails within `timeoutMs` (the client ignores deadlines on reads, hence the timer). */
+  async ping(timeoutMs: number): Promise<void> {
+    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([(async () => { for await (const _ of read) break; })(), timeout]);
+    } catch (error) {
+      throw mapError(error);
+    } finally {
+      clearTimeout(timer);
+      await read.cancel().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.dispose();
+  }
+
+  /** Reads one page of `$all`; the read's start may be inclusive, so anything not beyond the cursor is dropped. */
+  private async collectPage(
+    read: StreamingRead<AllStreamResolvedEvent>,
+    cursor: Position | undefined,
+    beyond: (p: Position, limit: Position) => boolean,
+    matches: (e: RecordedEvent) => boolean,
+    wanted: number,
+  ): Promise<{ events: RecordedEvent[]; last?: Position; exhausted: boolean }> {
+    const events: RecordedEvent[] = [];
+    let last: Position | undefined;
+    let seen = 0;
+    try {
+      for await (const resolved of read) {
+        seen++;
+        if (!resolved.event) continue;
+        const position = toPosition(resolved.event.position);
+        if (cursor && !beyond(position, cursor)) continue;
+        last = position;
+        const event = toRecordedEvent(resolved);
+        if (matches(event)) events.push(event);
+        if (events.length >= wanted) return { events, last, exhausted: false };
+      }
+    } finally {
+      await read.cancel().catch(() => undefined);
+    }
+    return { events, last, exhausted: seen < READ_ALL_PAGE };
+  }
+}
