@@ -7,6 +7,7 @@ const moduleNameMapper = {
   '^@ledger/security$': '<rootDir>/libs/security/src',
   '^@ledger/monitoring$': '<rootDir>/libs/monitoring/src',
   '^@ledger/platform$': '<rootDir>/libs/platform/src',
+  '^@ledger/provider-webhooks$': '<rootDir>/libs/provider-webhooks/src',
   '^@ledger/testing$': '<rootDir>/test/support',
 };
 const common = {

@@ -1,0 +1,10 @@
+export * from './errors';
+export * from './delivery';
+export * from './signatures/stripe-signature';
+export * from './signatures/paystack-signature';
+export * from './signatures/ip-allowlist';
+export * from './mapping/intent';
+export { isObject, type Json } from './mapping/fields';
+export * from './mapping/stripe';
+export * from './mapping/paystack';
+export * from './planning/plan-commands';

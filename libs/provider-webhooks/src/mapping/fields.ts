@@ -1,0 +1,60 @@
+import { isKnownCurrency } from '@ledger/payments-domain';
+import { WebhookPayloadError } from '../errors';
+
+export type Json = Record<string, unknown>;
+
+const PAYMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function objectAt(parent: Json, key: string, path: string): Json {
+  const value = parent[key];
+  if (!isObject(value)) throw new WebhookPayloadError(`${path}.${key}`, 'must be an object');
+  return value;
+}
+
+export function optionalString(value: unknown, max = 500): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.slice(0, max) : undefined;
+}
+
+export function requiredString(parent: Json, key: string, path: string): string {
+  const value = optionalString(parent[key], 255);
+  if (value === undefined) throw new WebhookPayloadError(`${path}.${key}`, 'must be a non-empty string');
+  return value;
+}
+
+/** An id field that may be a bare id or an expanded object (Stripe's `charge: "ch_…" | { id }`). */
+export function idOf(value: unknown): string | undefined {
+  if (isObject(value)) return idOf(value.id);
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  return optionalString(value, 255);
+}
+
+/** Integer minor units; Paystack sends some amounts as strings ("10000"). No floats, no decimals. */
+export function minorAmount(value: unknown, path: string): number {
+  const amount = typeof value === 'string' && /^\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : value;
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0) {
+    throw new WebhookPayloadError(path, 'must be a non-negative integer of minor units');
+  }
+  return amount;
+}
+
+/** Stripe sends `usd`; we store ISO 4217 upper case. */
+export function currencyCode(value: unknown, path: string): string {
+  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  if (!isKnownCurrency(code)) throw new WebhookPayloadError(path, 'must be a known ISO 4217 currency');
+  return code;
+}
+
+/** Our payment id from provider metadata, when it is one we could have issued. */
+export function paymentIdFromMetadata(metadata: unknown): string | undefined {
+  if (!isObject(metadata)) return undefined;
+  const id = metadata.paymentId ?? metadata.payment_id;
+  return typeof id === 'string' && PAYMENT_ID.test(id) ? id : undefined;
+}
+
+export function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,53 @@
+import { WebhookPayloadError } from '../errors';
+import * as fx from '../testing/paystack-fixtures';
+import { mapPaystackEvent } from './paystack';
+
+describe('Paystack mapping', () => {
+  it('maps charge.success with the reference as provider payment id and the authorization as card token', () => {
+    expect(mapPaystackEvent(fx.chargeSuccess('qTPrJoy9Bx'))).toEqual({
+      kind: 'payment',
+      eventType: 'charge.success',
+      references: ['qTPrJoy9Bx'],
+      facts: {
+        amount: 10000,
+        currency: 'NGN',
+        providerPaymentId: 'qTPrJoy9Bx',
+        customerId: 'CUS_qo38as2hpsgk2r0',
+        card: { token: 'AUTH_f5rnfq9p', brand: 'mastercard DEBIT', last4: '8877' },
+      },
+      action: { type: 'succeed' },
+    });
+  });
+
+  it('reads our payment id from metadata, also when Paystack sends it as a JSON string', () => {
+    const asObject = mapPaystackEvent(fx.chargeSuccess('ref1', { metadata: { paymentId: 'pay_7' } }));
+    const asString = mapPaystackEvent(fx.chargeSuccess('ref1', { metadata: '{"paymentId":"pay_7"}' }));
+    expect(asObject).toMatchObject({ paymentIdHint: 'pay_7' });
+    expect(asString).toMatchObject({ paymentIdHint: 'pay_7' });
+  });
+
+  it('normalises amounts sent as strings', () => {
+    expect(mapPaystackEvent(fx.chargeSuccess('ref1', { amount: '10000' }))).toMatchObject({ facts: { amount: 10000 } });
+    expect(mapPaystackEvent(fx.refundProcessed('ref1', 'rf_1', '2500'))).toMatchObject({
+      references: ['ref1'],
+      action: { type: 'refund', refundId: 'rf_1', amount: 2500 },
+    });
+  });
+
+  it.each([['100.50'], ['-5'], ['1e4'], [12.5], [null]])('refuses the amount %p', (amount) => {
+    expect(() => mapPaystackEvent(fx.refundProcessed('ref1', 'rf_1', amount as string))).toThrow(WebhookPayloadError);
+  });
+
+  it('maps charge.dispute.create through the transaction reference', () => {
+    expect(mapPaystackEvent(fx.disputeCreated('ref1', 4000))).toMatchObject({
+      references: ['ref1'],
+      facts: { amount: 10000, currency: 'NGN' },
+      action: { type: 'dispute', reason: 'chargeback', amount: 4000 },
+    });
+  });
+
+  it('ignores other events and refuses a charge without a reference', () => {
+    expect(mapPaystackEvent({ event: 'transfer.success', data: {} })).toEqual({ kind: 'ignored', eventType: 'transfer.success' });
+    expect(() => mapPaystackEvent({ event: 'charge.success', data: { amount: 1 } })).toThrow(WebhookPayloadError);
+  });
+});

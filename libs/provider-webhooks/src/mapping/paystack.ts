@@ -1,0 +1,86 @@
+import type { CardReference } from '@ledger/payments-domain';
+import {
+  compact, currencyCode, idOf, isObject, minorAmount, objectAt, optionalString, paymentIdFromMetadata, requiredString,
+  type Json,
+} from './fields';
+import type { PaymentFacts, WebhookIntent } from './intent';
+
+export const PAYSTACK_EVENT_TYPES = ['charge.success', 'refund.processed', 'charge.dispute.create'] as const;
+
+const HANDLED: ReadonlySet<string> = new Set(PAYSTACK_EVENT_TYPES);
+
+/** A Paystack event (already masked). The transaction `reference` is the provider payment id. */
+export function mapPaystackEvent(event: Json): WebhookIntent {
+  const eventType = requiredString(event, 'event', 'body');
+  if (!HANDLED.has(eventType)) return { kind: 'ignored', eventType };
+  const data = objectAt(event, 'data', 'body');
+
+  if (eventType === 'charge.success') {
+    const reference = requiredString(data, 'reference', 'data');
+    return {
+      kind: 'payment',
+      eventType,
+      references: [reference],
+      paymentIdHint: paymentIdFromMetadata(parsedMetadata(data.metadata)),
+      facts: transactionFacts(data, reference, 'data'),
+      action: { type: 'succeed' },
+    };
+  }
+  if (eventType === 'refund.processed') {
+    const reference = requiredString(data, 'transaction_reference', 'data');
+    const amount = minorAmount(data.amount, 'data.amount');
+    // Paystack has no single refund id field across versions; the transaction and amount pin one down otherwise.
+    const refundId = optionalString(data.refund_reference, 255) ?? idOf(data.id) ?? `${reference}@refund:${amount}`;
+    return {
+      kind: 'payment',
+      eventType,
+      references: [reference],
+      action: { type: 'refund', refundId, amount },
+    };
+  }
+  const transaction = objectAt(data, 'transaction', 'data');
+  const reference = requiredString(transaction, 'reference', 'data.transaction');
+  const disputed = data.refund_amount === undefined || data.refund_amount === null ? undefined : minorAmount(data.refund_amount, 'data.refund_amount');
+  return {
+    kind: 'payment',
+    eventType,
+    references: [reference],
+    paymentIdHint: paymentIdFromMetadata(parsedMetadata(transaction.metadata)),
+    facts: transactionFacts(transaction, reference, 'data.transaction'),
+    action: compact({
+      type: 'dispute' as const,
+      reason: optionalString(data.category) ?? optionalString(data.reason) ?? 'chargeback',
+      amount: disputed && disputed > 0 ? disputed : undefined,
+    }),
+  };
+}
+
+/** Paystack metadata is an object, a JSON string, or "" depending on how the transaction was started. */
+function parsedMetadata(metadata: unknown): unknown {
+  if (typeof metadata !== 'string') return metadata;
+  try {
+    return JSON.parse(metadata);
+  } catch {
+    return undefined;
+  }
+}
+
+function transactionFacts(transaction: Json, reference: string, path: string): PaymentFacts {
+  const customer = isObject(transaction.customer) ? transaction.customer : {};
+  return compact({
+    amount: minorAmount(transaction.amount, `${path}.amount`),
+    currency: currencyCode(transaction.currency, `${path}.currency`),
+    providerPaymentId: reference,
+    customerId: optionalString(customer.customer_code, 128),
+    card: authorizationCard(transaction.authorization),
+  });
+}
+
+/** The reusable authorization code is Paystack's card token; bin, expiry and the rest are not kept. */
+function authorizationCard(authorization: unknown): CardReference | undefined {
+  if (!isObject(authorization)) return undefined;
+  const token = optionalString(authorization.authorization_code, 255);
+  if (!token) return undefined;
+  const last4 = typeof authorization.last4 === 'string' && /^\d{4}$/.test(authorization.last4) ? authorization.last4 : undefined;
+  return compact({ token, brand: optionalString(authorization.card_type ?? authorization.brand, 32)?.trim(), last4 });
+}

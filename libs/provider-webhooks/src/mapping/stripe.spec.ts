@@ -1,0 +1,86 @@
+import { maskCardData } from '@ledger/security';
+import { WebhookPayloadError } from '../errors';
+import * as fx from '../testing/stripe-fixtures';
+import { mapStripeEvent } from './stripe';
+
+const ids = { paymentIntent: 'pi_3MtwBwLkdIwHu7ix28a3tqPa', charge: 'ch_3MtwBwLkdIwHu7ix0W4cKb1a', paymentId: 'pay_1042' };
+const event = (type: string, object: Record<string, unknown>) => fx.stripeEvent('evt_1', type, object);
+
+describe('Stripe mapping', () => {
+  it('maps payment_intent.succeeded with its facts, upper-case currency and our payment id', () => {
+    expect(mapStripeEvent(event('payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')))).toEqual({
+      kind: 'payment',
+      eventType: 'payment_intent.succeeded',
+      references: [ids.paymentIntent],
+      paymentIdHint: 'pay_1042',
+      facts: { amount: 2000, currency: 'USD', providerPaymentId: ids.paymentIntent, customerId: 'cus_NffrFeUfNV2Hib', description: 'Order #1042' },
+      action: { type: 'succeed' },
+    });
+  });
+
+  it('maps payment_failed to the decline code, else the error code', () => {
+    const declined = mapStripeEvent(event('payment_intent.payment_failed', fx.declinedIntent(ids)));
+    expect(declined.kind === 'payment' && declined.action).toEqual({
+      type: 'fail',
+      errorCode: 'insufficient_funds',
+      errorMessage: 'Your card has insufficient funds.',
+    });
+    const intent = fx.paymentIntent(ids, 'requires_payment_method', { last_payment_error: { code: 'expired_card', message: 'Expired' } });
+    const expired = mapStripeEvent(event('payment_intent.payment_failed', intent));
+    expect(expired.kind === 'payment' && expired.action).toMatchObject({ errorCode: 'expired_card' });
+  });
+
+  it('maps charge.failed to failure_code and keeps only token, brand and last 4 of the card', () => {
+    const failed = fx.charge(ids, { status: 'failed', paid: false, failure_code: 'card_declined', failure_message: 'Declined' });
+    const intent = mapStripeEvent(event('charge.failed', failed));
+    expect(intent).toMatchObject({
+      references: [ids.paymentIntent, ids.charge],
+      action: { type: 'fail', errorCode: 'card_declined', errorMessage: 'Declined' },
+      facts: { card: { token: 'pm_1MtHbELkdIwHu7ixl4OzzPMv', brand: 'visa', last4: '4242' } },
+    });
+  });
+
+  it('maps charge.refunded to the cumulative total and the newest refund id', () => {
+    const refunded = fx.refundedCharge(ids, [{ id: 're_1', amount: 500 }, { id: 're_2', amount: 300 }]);
+    const intent = mapStripeEvent(event('charge.refunded', refunded));
+    expect(intent.kind === 'payment' && intent.action).toEqual({ type: 'refundTotal', refundId: 're_2', totalRefunded: 800 });
+  });
+
+  it('names the refund by charge and total when the refunds list is not expanded', () => {
+    const refunded = fx.charge(ids, { amount_refunded: 700, refunds: undefined });
+    const intent = mapStripeEvent(event('charge.refunded', refunded));
+    expect(intent.kind === 'payment' && intent.action).toMatchObject({ refundId: `${ids.charge}@700` });
+  });
+
+  it('maps refund.created, disputes and early fraud warnings through their charge', () => {
+    expect(mapStripeEvent(event('refund.created', fx.refundObject(ids, 're_9', 250)))).toMatchObject({
+      references: [ids.paymentIntent, ids.charge],
+      action: { type: 'refund', refundId: 're_9', amount: 250, reason: 'requested_by_customer' },
+    });
+    expect(mapStripeEvent(event('charge.dispute.created', fx.dispute(ids, 1500)))).toMatchObject({
+      action: { type: 'dispute', reason: 'fraudulent', amount: 1500 },
+    });
+    const efw = mapStripeEvent(event('radar.early_fraud_warning.created', fx.earlyFraudWarning(ids)));
+    expect(efw).toMatchObject({ action: { type: 'flagFraud', reason: 'early_fraud_warning:made_with_stolen_card' } });
+    expect(efw).not.toHaveProperty('facts');
+  });
+
+  it('ignores event types it does not handle', () => {
+    expect(mapStripeEvent(event('customer.created', { id: 'cus_1' }))).toEqual({ kind: 'ignored', eventType: 'customer.created' });
+  });
+
+  it.each([
+    ['a fractional amount', { amount: 19.99 }],
+    ['a negative amount', { amount: -1 }],
+    ['an unknown currency', { currency: 'xyz' }],
+  ])('refuses %s', (_label, override) => {
+    const intent = fx.paymentIntent(ids, 'succeeded', override);
+    expect(() => mapStripeEvent(event('payment_intent.succeeded', intent))).toThrow(WebhookPayloadError);
+  });
+
+  it('keeps no card number that reached a masked payload', () => {
+    const leaky = fx.paymentIntent(ids, 'succeeded', { description: 'card 4242 4242 4242 4242' });
+    const intent = mapStripeEvent(maskCardData(event('payment_intent.succeeded', leaky)));
+    expect(JSON.stringify(intent)).not.toContain('4242 4242 4242 4242');
+  });
+});
