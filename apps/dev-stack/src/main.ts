@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { ConfigError, createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
+import { createApiKey } from '../../ledger-api/src/auth/api-key.repository';
+import { startApp, stopAll } from './children';
+import { printDashboard, runDemo } from './demo';
+
+const log = (line: string) => process.stdout.write(`[ledger] ${line}\n`);
+const APPS = ['ledger-api', 'projector', 'alert-worker'];
+
+/**
+ * `npm start`: the whole system in one terminal on embedded defaults —
+ * PostgreSQL and Redis, migrations, the three long-running apps, a first admin
+ * key, and a short demo whose results are read back from the dashboard.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  log(`starting on embedded defaults (data in ${config.LEDGER_DATA_DIR}/)…`);
+  const infra = await resolveInfrastructure(config);
+  log(`PostgreSQL ready, migrations applied; Redis at ${infra.redisUrl}`);
+  const pool = createPool(infra.databaseUrl, { max: 2 });
+  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger.api_keys WHERE name <> 'dev-stack demo'`);
+  if (rows[0].n === 0) {
+    const admin = await createApiKey(pool, { name: 'first admin', scopes: ['admin'] });
+    log('first admin API key (shown once; keep it):');
+    process.stdout.write(`\n    ${admin.key}\n\n`);
+  }
+  await pool.query(`UPDATE ledger.api_keys SET revoked_at = now() WHERE name = 'dev-stack demo' AND revoked_at IS NULL`);
+  const demoKey = await createApiKey(pool, { name: 'dev-stack demo', scopes: ['payments:write', 'payments:read', 'dashboard:read'] });
+  await pool.end();
+
+  const env = { DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl };
+  const children = APPS.map((app, i) => startApp(app, join(__dirname, '..', '..', '..'), env, i)).filter((c): c is ChildProcess => !!c);
+  const shutdown = async () => {
+    log('stopping…');
+    await stopAll(children);
+    await infra.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+
+  const baseUrl = `http://${config.HOST}:${config.PORT}`;
+  if (!(await waitFor(`${baseUrl}/health/ready`, 30_000))) {
+    log(`ledger-api did not become ready at ${baseUrl}`);
+    return;
+  }
+  log(`ledger-api on ${baseUrl} (OpenAPI at ${baseUrl}/docs). Running the demo…`);
+  await runDemo(baseUrl, demoKey.key, log);
+  await new Promise((r) => setTimeout(r, 1500));
+  await printDashboard(baseUrl, demoKey.key, log);
+  log('running; Ctrl-C stops everything. Try: npm run ledger -- audit replay --format table');
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then((r) => r.ok, () => false);
+    if (ok) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+  process.exit(1);
+});

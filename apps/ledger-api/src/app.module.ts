@@ -1,0 +1,91 @@
+import {
+  Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationShutdown, type OnModuleInit,
+} from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import type { Server } from 'node:http';
+import { CqrsModule } from '@nestjs/cqrs';
+import { LEDGER_CONFIG, PlatformModule, type LedgerConfig, type PlatformOptions } from '@ledger/platform';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { HealthController } from './health/health.controller';
+import { InFlightInterceptor } from './http/in-flight.interceptor';
+import { createIdempotencyPool, IdempotencyRepository } from './idempotency/idempotency.repository';
+import { ApiMetrics } from './metrics/metrics';
+import { CommandGateway } from './payments/command-gateway';
+import { ExecutePaymentHandler } from './payments/execute-payment.command';
+import { PaymentCommandsController } from './payments/payment-commands.controller';
+import { PaymentQueriesController } from './payments/payment-queries.controller';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimiter } from './rate-limit/rate-limiter';
+import { WebhooksModule } from './webhooks/webhooks.module';
+
+export interface ApiModuleOptions extends PlatformOptions {
+  readonly metrics: ApiMetrics;
+  /** Redis key prefix of the rate-limit buckets (tests give each spec its own). */
+  readonly rateLimitPrefix?: string;
+  readonly onShutdown?: () => Promise<void>;
+}
+
+const ON_SHUTDOWN = Symbol('ON_SHUTDOWN');
+
+@Module({})
+export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(RateLimiter) private readonly limiter: RateLimiter,
+    @Inject(ON_SHUTDOWN) private readonly onShutdown: () => Promise<void>,
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly inFlight: InFlightInterceptor,
+    private readonly idempotency: IdempotencyRepository,
+  ) {}
+
+  static forRoot(options: ApiModuleOptions): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule],
+      controllers: [PaymentCommandsController, PaymentQueriesController, HealthController],
+      providers: [
+        { provide: ApiMetrics, useValue: options.metrics },
+        { provide: ON_SHUTDOWN, useValue: options.onShutdown ?? (async () => undefined) },
+        {
+          provide: RateLimiter,
+          useFactory: (config: LedgerConfig) =>
+            new RateLimiter(options.redisUrl, config.RATE_LIMITS, options.rateLimitPrefix ?? 'ledger:rl'),
+          inject: [LEDGER_CONFIG],
+        },
+        {
+          provide: IdempotencyRepository,
+          useFactory: (config: LedgerConfig) =>
+            new IdempotencyRepository(createIdempotencyPool(options.databaseUrl), config.IDEMPOTENCY_TTL),
+          inject: [LEDGER_CONFIG],
+        },
+        CommandGateway,
+        ExecutePaymentHandler,
+        // Order matters: the rate limiter needs the API key the first guard found.
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        InFlightInterceptor,
+        { provide: APP_INTERCEPTOR, useExisting: InFlightInterceptor },
+      ],
+      exports: [RateLimiter, ApiMetrics],
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.limiter.connect();
+  }
+
+  /** Nest closes pools before the HTTP server: stop accepting, then let running handlers finish. */
+  async beforeApplicationShutdown(): Promise<void> {
+    const server = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
+    if (server?.listening) {
+      server.close();
+      server.closeIdleConnections();
+    }
+    await this.inFlight.drained(10_000);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.limiter.close();
+    await this.idempotency.close();
+    await this.onShutdown();
+  }
+}

@@ -1,0 +1,60 @@
+import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Pool } from 'pg';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { PG_POOL } from '@ledger/platform';
+import { Public } from '../auth/require-scope.decorator';
+import { ApiMetrics } from '../metrics/metrics';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+
+type Check = 'up' | 'down';
+
+const within = <T>(promise: Promise<T>, ms = 2_000): Promise<T> =>
+  Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
+
+@Public()
+@ApiExcludeController()
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: ApiMetrics,
+  ) {}
+
+  @Get('health/live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('health/ready')
+  async ready(@Res() res: Response): Promise<void> {
+    const [postgres, redis, eventStore] = await Promise.all([
+      check(() => this.pool.query('SELECT 1')),
+      check(async () => {
+        if (!(await this.limiter.ping())) throw new Error('redis down');
+      }),
+      check(() => this.store.headPosition()),
+    ]);
+    const checks = { postgres, redis, eventStore };
+    const ok = Object.values(checks).every((c) => c === 'up');
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'unavailable', checks });
+  }
+
+  @Get('metrics')
+  async metricsText(@Res() res: Response): Promise<void> {
+    res.setHeader('Content-Type', this.metrics.registry.contentType);
+    res.send(await this.metrics.registry.metrics());
+  }
+}
+
+async function check(probe: () => Promise<unknown>): Promise<Check> {
+  try {
+    await within(probe());
+    return 'up';
+  } catch {
+    return 'down';
+  }
+}

@@ -1,0 +1,22 @@
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { toApiError } from './error-mapping';
+
+/** Global: every error, also from middleware, body parsing and unknown routes, leaves as the contract's JSON. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const req = host.switchToHttp().getRequest<Request>();
+    const apiError = toApiError(exception);
+    if (apiError.status >= 500) {
+      this.logger.error({ err: exception, method: req.method, path: req.path }, 'request failed');
+    }
+    if (res.headersSent) return;
+    for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);
+    res.status(apiError.status).json(apiError.toBody());
+  }
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import type { ApiMetrics } from '../metrics/metrics';
+
+export interface ApiKeyPrincipal {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+}
+
+export interface RequestContext {
+  /** This request; the causation of whatever it appends. */
+  readonly requestId: string;
+  /** X-Request-Id when the caller sent a sane one, so a flow can be followed across services. */
+  readonly correlationId: string;
+  apiKey?: ApiKeyPrincipal;
+}
+
+export type LedgerRequest = Request & { ctx: RequestContext };
+
+const SANE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+
+export function contextOf(req: Request): RequestContext {
+  return (req as LedgerRequest).ctx;
+}
+
+export function clientIp(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
+/** First in the chain, so that even a refused body is logged and counted. The body itself is never logged. */
+export function requestContextMiddleware(logger: Logger, metrics: ApiMetrics) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    const given = req.get('x-request-id');
+    const correlationId = given && SANE_REQUEST_ID.test(given) ? given : requestId;
+    (req as LedgerRequest).ctx = { requestId, correlationId };
+    res.setHeader('X-Request-Id', correlationId);
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const route = routeOf(req);
+      metrics.observeRequest(req.method, route, res.statusCode, seconds);
+      logger.info(
+        {
+          requestId,
+          correlationId,
+          method: req.method,
+          route,
+          status: res.statusCode,
+          ms: Math.round(seconds * 1000),
+          apiKeyId: (req as LedgerRequest).ctx.apiKey?.id,
+          ip: clientIp(req),
+        },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/** The route template, never the raw URL: it keeps metric labels bounded and ids out of label values. */
+function routeOf(req: Request): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
+}

@@ -1,0 +1,68 @@
+import { Controller, Get, Inject, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { EVENT_STORE, formatPosition, StreamNotFoundError, type EventStore, type RecordedEvent } from '@ledger/event-store';
+import { PaymentNotFoundError, paymentStreamId } from '@ledger/payments-domain';
+import { RequireScope } from '../auth/require-scope.decorator';
+import { RateLimit } from '../rate-limit/rate-limit.guard';
+import { foldPaymentView, type PaymentView } from './payment-view';
+import { parsePaymentId } from './schemas';
+
+/** The event shape of CONTRACT.md, shared with `ledger audit replay`. */
+export interface EventView {
+  eventId: string;
+  streamId: string;
+  type: string;
+  revision: number;
+  position: string;
+  occurredAt: string;
+  data: unknown;
+  metadata: unknown;
+}
+
+export function toEventView(event: RecordedEvent): EventView {
+  const occurredAt = (event.metadata as { occurredAt?: unknown }).occurredAt;
+  return {
+    eventId: event.eventId,
+    streamId: event.streamId,
+    type: event.type,
+    revision: Number(event.revision),
+    position: formatPosition(event.position),
+    occurredAt: typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString(),
+    data: event.data,
+    metadata: event.metadata,
+  };
+}
+
+@ApiTags('payments')
+@ApiBearerAuth()
+@RequireScope('payments:read')
+@RateLimit('status')
+@Controller('v1/payments')
+export class PaymentQueriesController {
+  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Current state of one payment, folded from its events' })
+  @ApiResponse({ status: 404, description: 'payment_not_found' })
+  async payment(@Param('id') id: string): Promise<PaymentView> {
+    const view = foldPaymentView(await this.stream(parsePaymentId(id)));
+    if (!view) throw new PaymentNotFoundError(id);
+    return view;
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: 'Events of one payment, in order, with revision and position' })
+  @ApiResponse({ status: 404, description: 'payment_not_found' })
+  async events(@Param('id') id: string): Promise<EventView[]> {
+    return (await this.stream(parsePaymentId(id))).map(toEventView);
+  }
+
+  private async stream(paymentId: string): Promise<RecordedEvent[]> {
+    try {
+      return await this.store.readStream(paymentStreamId(paymentId));
+    } catch (error) {
+      if (error instanceof StreamNotFoundError) throw new PaymentNotFoundError(paymentId);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+import {
+  evolve, initialState, paymentStatus, upcast, type CardReference, type PaymentEvent, type PaymentState,
+  type PaymentStatus, type Provider,
+} from '@ledger/payments-domain';
+
+/** The payment shape of CONTRACT.md (`GET /v1/payments/:id`, the 201 of create). */
+export interface PaymentView {
+  paymentId: string;
+  provider: Provider;
+  status: PaymentStatus;
+  amount: number;
+  currency: string;
+  refundedAmount: number;
+  customerId?: string;
+  description?: string;
+  card?: CardReference;
+  providerPaymentId?: string;
+  errorCode?: string;
+  fraudFlagged: boolean;
+  disputed: boolean;
+  processingTimeMs?: number;
+  createdAt: string;
+  updatedAt: string;
+  revision: number;
+}
+
+export interface StoredPaymentEvent {
+  readonly type: string;
+  readonly data: unknown;
+  readonly revision: bigint;
+  readonly metadata?: { schemaVersion?: unknown; occurredAt?: unknown };
+  readonly recordedAt?: Date;
+}
+
+type Draft = Omit<PaymentView, 'status' | 'refundedAmount' | 'fraudFlagged' | 'disputed'> & { state: PaymentState };
+
+/** A richer fold than the domain's slim state: the domain decides on `state`, the view adds what clients read. */
+export function foldPaymentView(events: readonly StoredPaymentEvent[]): PaymentView | undefined {
+  let draft: Draft | undefined;
+  for (const stored of events) {
+    const event = { type: stored.type, data: upcast(stored.type, stored.data, schemaVersionOf(stored)) } as PaymentEvent;
+    const at = occurredAt(stored);
+    if (event.type === 'PaymentCreated') {
+      const { paymentId, provider, amount, currency, customerId, description, card, createdAt } = event.data;
+      draft = { paymentId, provider, amount, currency, customerId, description, card, createdAt, updatedAt: createdAt, revision: 0, state: initialState() };
+    }
+    if (!draft) continue;
+    draft.state = evolve(draft.state, event);
+    draft.revision = Number(stored.revision);
+    if (at) draft.updatedAt = at;
+    if (event.type === 'PaymentSucceeded') {
+      draft.providerPaymentId = event.data.providerPaymentId;
+      draft.processingTimeMs = event.data.processingTimeMs;
+    }
+    if (event.type === 'PaymentFailed') {
+      draft.errorCode = event.data.errorCode;
+      draft.processingTimeMs = event.data.processingTimeMs;
+    }
+  }
+  if (!draft) return undefined;
+  const { state, ...view } = draft;
+  const result: PaymentView = {
+    ...view,
+    status: paymentStatus(state) ?? 'pending',
+    refundedAmount: state.refunded,
+    fraudFlagged: state.fraudFlags > 0,
+    disputed: state.disputed,
+  };
+  return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as unknown as PaymentView;
+}
+
+function schemaVersionOf(event: StoredPaymentEvent): number {
+  const version = event.metadata?.schemaVersion;
+  return typeof version === 'number' ? version : 1;
+}
+
+function occurredAt(event: StoredPaymentEvent): string | undefined {
+  const at = event.metadata?.occurredAt;
+  if (typeof at === 'string') return at;
+  return event.recordedAt?.toISOString();
+}

@@ -1,0 +1,2 @@
+export * from './rate-limiter';
+export { RateLimit, RateLimitGuard, rateLimitSubject } from './rate-limit.guard';

@@ -1,0 +1,68 @@
+import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { PUBLIC_ROUTE } from '../auth/require-scope.decorator';
+import { ApiError } from '../http/api-error';
+import { clientIp, contextOf } from '../http/request-context';
+import { ApiMetrics } from '../metrics/metrics';
+import { FAIL_CLOSED, RateLimiter, RateLimiterUnavailableError, type RateLimitClass } from './rate-limiter';
+
+const RATE_LIMIT_CLASS = 'ledger:rate-limit-class';
+
+/** The bucket class of a route; authenticated routes without one draw from `api`. */
+export const RateLimit = (limitClass: RateLimitClass): MethodDecorator & ClassDecorator =>
+  SetMetadata(RATE_LIMIT_CLASS, limitClass);
+
+/** Whose bucket a request draws from (CONTRACT.md › Rate limits). */
+export function rateLimitSubject(limitClass: RateLimitClass, req: Request): string {
+  switch (limitClass) {
+    case 'payment': {
+      const customerId = (req.body as { customerId?: unknown } | undefined)?.customerId;
+      return typeof customerId === 'string' && customerId !== '' ? `customer:${customerId}` : `ip:${clientIp(req)}`;
+    }
+    case 'refund':
+      return `payment:${String(req.params.id)}`;
+    case 'webhook':
+      return `ip:${clientIp(req)}`;
+    case 'status':
+    case 'api':
+      return `key:${contextOf(req).apiKey?.id ?? `ip:${clientIp(req)}`}`;
+  }
+}
+
+/** Runs after ApiKeyGuard (registered after it), so the key is known. */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly limiter: RateLimiter,
+    private readonly metrics: ApiMetrics,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    const declared = this.reflector.getAllAndOverride<RateLimitClass>(RATE_LIMIT_CLASS, targets);
+    if (!declared && this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
+    const limitClass = declared ?? 'api';
+    const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+    let decision;
+    try {
+      decision = await this.limiter.consume(limitClass, rateLimitSubject(limitClass, req));
+    } catch (error) {
+      if (!(error instanceof RateLimiterUnavailableError)) throw error;
+      if (!FAIL_CLOSED.has(limitClass)) return true;
+      throw new ApiError(503, 'rate_limiter_unavailable', 'Rate limiting is unavailable; retry shortly', undefined, {
+        'Retry-After': '5',
+      });
+    }
+    res.setHeader('X-RateLimit-Limit', String(decision.limit));
+    res.setHeader('X-RateLimit-Remaining', String(decision.remaining));
+    res.setHeader('X-RateLimit-Reset', String(decision.resetAt));
+    if (decision.allowed) return true;
+    this.metrics.rateLimitHit(limitClass);
+    throw new ApiError(429, 'rate_limited', `Too many ${limitClass} requests; retry later`, undefined, {
+      'Retry-After': String(Math.max(1, decision.retryAfter)),
+    });
+  }
+}

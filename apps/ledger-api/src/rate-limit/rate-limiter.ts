@@ -1,0 +1,115 @@
+import { Redis } from 'ioredis';
+import type { RateLimitRule } from '@ledger/platform';
+import { TOKEN_BUCKET_LUA } from './token-bucket.lua';
+
+export const RATE_LIMIT_CLASSES = ['payment', 'refund', 'status', 'api', 'webhook'] as const;
+export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
+
+/**
+ * What happens when Redis cannot answer. Creating payments and refunding move
+ * money and are what card testing and refund abuse target, so they fail
+ * closed (503); reads, other commands and webhooks fail open, so a Redis outage
+ * does not take the ledger's reads or the providers' callbacks down with it.
+ */
+export const FAIL_CLOSED: ReadonlySet<RateLimitClass> = new Set(['payment', 'refund']);
+
+const VIOLATION_WINDOW_MS = 3_600_000;
+
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  readonly limit: number;
+  readonly remaining: number;
+  /** Epoch seconds when the bucket is full again. */
+  readonly resetAt: number;
+  /** Seconds until the next request can pass; 0 when allowed. */
+  readonly retryAfter: number;
+}
+
+export class RateLimiterUnavailableError extends Error {
+  readonly code = 'rate_limiter_unavailable';
+}
+
+type BucketRedis = Redis & {
+  tokenBucket(bucket: string, violations: string, capacity: number, windowMs: number, violationMs: number): Promise<number[]>;
+};
+
+/** Token buckets shared by every API instance. Exported for the webhook endpoints and the alerts. */
+export class RateLimiter {
+  private readonly redis: BucketRedis;
+
+  constructor(
+    redisUrl: string,
+    private readonly rules: Readonly<Record<string, RateLimitRule>>,
+    private readonly prefix = 'ledger:rl',
+  ) {
+    this.redis = new Redis(redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1_000,
+      retryStrategy: (times) => Math.min(times * 200, 2_000),
+      lazyConnect: true,
+    }) as BucketRedis;
+    this.redis.on('error', () => undefined);
+    this.redis.defineCommand('tokenBucket', { numberOfKeys: 2, lua: TOKEN_BUCKET_LUA });
+  }
+
+  /** Waits briefly for Redis; the API starts even when it is down (see FAIL_CLOSED). */
+  async connect(timeoutMs = 2_000): Promise<void> {
+    await Promise.race([this.redis.connect().catch(() => undefined), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+  }
+
+  rule(limitClass: RateLimitClass): RateLimitRule {
+    const rule = this.rules[limitClass];
+    if (!rule) throw new Error(`no rate limit configured for ${limitClass}`);
+    return rule;
+  }
+
+  async consume(limitClass: RateLimitClass, subject: string): Promise<RateLimitDecision> {
+    const { capacity, windowMs } = this.rule(limitClass);
+    let reply: number[];
+    try {
+      reply = await this.redis.tokenBucket(
+        this.bucketKey(limitClass, subject),
+        this.violationKey(limitClass, subject),
+        capacity,
+        windowMs,
+        VIOLATION_WINDOW_MS,
+      );
+    } catch (error) {
+      throw new RateLimiterUnavailableError((error as Error).message);
+    }
+    const [allowed, remaining, msUntilFull, msUntilOne] = reply.map(Number);
+    return {
+      allowed: allowed === 1,
+      limit: capacity,
+      remaining,
+      resetAt: Math.ceil((Date.now() + msUntilFull) / 1000),
+      retryAfter: Math.ceil(msUntilOne / 1000),
+    };
+  }
+
+  /** Refusals of one subject in the current hour-long window: the signal the alerts issue watches. */
+  async violations(limitClass: RateLimitClass, subject: string): Promise<number> {
+    return Number((await this.redis.get(this.violationKey(limitClass, subject))) ?? 0);
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      return (await this.redis.ping()) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+
+  private bucketKey(limitClass: string, subject: string): string {
+    return `${this.prefix}:bucket:${limitClass}:${subject}`;
+  }
+
+  private violationKey(limitClass: string, subject: string): string {
+    return `${this.prefix}:violations:${limitClass}:${subject}`;
+  }
+}

@@ -1,0 +1,140 @@
+import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createPool, loadConfig, startRedisServer } from '../../libs/platform/src';
+import { createApiApp } from '../../apps/ledger-api/src/app';
+import { createApiKey } from '../../apps/ledger-api/src/auth/api-key.repository';
+import { benchDatabase } from './bench-db';
+
+/**
+ * `node -r ./test/support/swc-register.js test/bench/api.bench.ts` (or the built file):
+ * the real HTTP server under autocannon (run in a child process so the load
+ * generator does not share the server's event loop), 32 connections, a payment
+ * lifecycle mix; then raw single-row INSERTs into the same database at the same
+ * concurrency, for scale.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = 32;
+
+interface LoadResult {
+  requests: number;
+  non2xx: number;
+  p50: number;
+  p99: number;
+  seconds: number;
+}
+
+async function load(url: string, key: string): Promise<void> {
+  const { default: autocannon } = await import('autocannon');
+  const json = (ctx: Record<string, unknown>, body: unknown, extra: Record<string, string> = {}) => ({
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...extra },
+    body: JSON.stringify(body),
+  });
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        path: '/v1/payments',
+        setupRequest: (req: any, ctx: any) => {
+          ctx.id = randomUUID();
+          ctx.failed = Math.random() < 0.1;
+          const body = { paymentId: ctx.id, provider: 'stripe', amount: 1000 + Math.floor(Math.random() * 9000), currency: 'USD', customerId: `c-${ctx.id}` };
+          return { ...req, ...json(ctx, body) };
+        },
+      },
+      { method: 'POST', setupRequest: (req: any, ctx: any) => ({ ...req, path: `/v1/payments/${ctx.id}/processing`, ...json(ctx, {}) }) },
+      {
+        method: 'POST',
+        setupRequest: (req: any, ctx: any) =>
+          ctx.failed
+            ? { ...req, path: `/v1/payments/${ctx.id}/failure`, ...json(ctx, { errorCode: 'card_declined' }) }
+            : { ...req, path: `/v1/payments/${ctx.id}/success`, ...json(ctx, { providerPaymentId: `pi_${ctx.id}`, processingTimeMs: 120 }) },
+      },
+      {
+        setupRequest: (req: any, ctx: any) =>
+          !ctx.failed && Math.random() < 0.3
+            ? { ...req, method: 'POST', path: `/v1/payments/${ctx.id}/refunds`, ...json(ctx, { amount: 500, reason: 'bench' }) }
+            : { ...req, method: 'GET', path: `/v1/payments/${ctx.id}`, headers: { authorization: `Bearer ${key}` }, body: undefined },
+      },
+    ],
+  } as any);
+  const out: LoadResult = {
+    requests: result.requests.total,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    seconds: result.duration,
+  };
+  process.send?.(out);
+}
+
+function runLoad(url: string, key: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--load', url, key], { stdio: 'inherit' });
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
+  });
+}
+
+async function rawInsertRate(url: string): Promise<number> {
+  const pool = createPool(url, { max: CONNECTIONS });
+  await pool.query(`CREATE TABLE IF NOT EXISTS bench_raw_api (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, k uuid NOT NULL UNIQUE, data jsonb NOT NULL)`);
+  const deadline = Date.now() + SECONDS * 1000;
+  let rows = 0;
+  const started = Date.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < deadline) {
+        await pool.query('INSERT INTO bench_raw_api (k, data) VALUES ($1, $2::jsonb)', [randomUUID(), JSON.stringify({ amount: 1999, currency: 'USD' })]);
+        rows++;
+      }
+    }),
+  );
+  await pool.end();
+  return rows / ((Date.now() - started) / 1000);
+}
+
+async function main(): Promise<void> {
+  const db = await benchDatabase();
+  const redisDir = mkdtempSync(join(tmpdir(), 'ledger-bench-redis-'));
+  const redis = await startRedisServer({ dataDir: redisDir });
+  const config = loadConfig({ LOG_LEVEL: 'warn', RATE_LIMITS: 'payment=1000000/1m,refund=1000000/1m,status=1000000/1m,api=1000000/1m' });
+  const { app } = await createApiApp({ config, databaseUrl: db.url, redisUrl: redis.url, poolSize: 40 });
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const pool = createPool(db.url, { max: 1 });
+  const { key } = await createApiKey(pool, { name: 'bench', scopes: ['payments:write', 'payments:read'] });
+  await pool.end();
+
+  const result = await runLoad(url, key);
+  const commands = (result.requests - result.non2xx) / result.seconds;
+  await app.close();
+  const inserts = await rawInsertRate(db.url);
+  console.log(`bench:api — ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s, request log level warn`);
+  console.log('| measure | value |');
+  console.log('|---|---:|');
+  console.log(`| HTTP requests/s (2xx; ~85 % commands, rest GET) | ${commands.toFixed(0)} |`);
+  console.log(`| non-2xx or errors | ${result.non2xx} |`);
+  console.log(`| latency p50 / p99 | ${result.p50} ms / ${result.p99} ms |`);
+  console.log(`| raw single-row INSERT/s, same DB, ${CONNECTIONS} writers | ${inserts.toFixed(0)} |`);
+  console.log(`| ratio | ${((commands / inserts) * 100).toFixed(0)} % |`);
+  await redis.stop();
+  rmSync(redisDir, { recursive: true, force: true });
+  await db.stop();
+}
+
+if (process.argv[2] === '--load') {
+  load(process.argv[3], process.argv[4]).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
