@@ -17,6 +17,7 @@ import { PaymentQueriesController } from './payments/payment-queries.controller'
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 
 export interface ApiModuleOptions extends PlatformOptions {
   readonly metrics: ApiMetrics;
@@ -40,7 +41,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
   static forRoot(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule],
+      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule, DashboardModule],
       controllers: [PaymentCommandsController, PaymentQueriesController, HealthController],
       providers: [
         { provide: ApiMetrics, useValue: options.metrics },

@@ -46,6 +46,7 @@ const schema = z.object({
   ALERT_WEBHOOK_TIMEOUT: duration('5s'),
   ALERT_WEBHOOK_ATTEMPTS: int(8),
   ALERT_WEBHOOK_BACKOFF: duration('1s'),
+  ALERT_QUEUE_PREFIX: z.string().regex(/^[\w-]+(:[\w-]+)*$/, 'must be a Redis key prefix').default('ledger'),
   STRIPE_WEBHOOK_ALLOWLIST: z.string().optional().transform((v) => parseList(v)),
   PAYSTACK_WEBHOOK_ALLOWLIST: z.string().optional().transform((v) => parseList(v)),
   DATA_RETENTION_DAYS: int(365),

@@ -1,0 +1,59 @@
+import { formatPosition, type RecordedEvent } from '@ledger/event-store';
+
+/** CONTRACT.md's event shape, as GET /v1/payments/:id/events returns it. */
+export interface EventLine {
+  eventId: string;
+  streamId: string;
+  type: string;
+  revision: number;
+  position: string;
+  occurredAt: string;
+  data: unknown;
+  metadata: unknown;
+}
+
+export function toEventLine(event: RecordedEvent): EventLine {
+  const occurredAt = (event.metadata as { occurredAt?: unknown } | undefined)?.occurredAt;
+  return {
+    eventId: event.eventId,
+    streamId: event.streamId,
+    type: event.type,
+    revision: Number(event.revision),
+    position: formatPosition(event.position),
+    occurredAt: typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString(),
+    data: event.data,
+    metadata: event.metadata,
+  };
+}
+
+export const ndjson = (events: readonly RecordedEvent[]): string =>
+  events.map((e) => `${JSON.stringify(toEventLine(e))}\n`).join('');
+
+const COLUMNS = [
+  ['position', 22], ['occurredAt', 24], ['streamId', 46], ['rev', 4], ['type', 20], ['summary', 0],
+] as const;
+
+export const tableHeader = (): string => row(COLUMNS.map(([name]) => name)) + row(COLUMNS.map(([, w]) => '-'.repeat(w || 7)));
+
+export function tableRows(events: readonly RecordedEvent[]): string {
+  return events
+    .map((e) => {
+      const line = toEventLine(e);
+      return row([line.position, line.occurredAt, line.streamId, String(line.revision), line.type, summary(line.data)]);
+    })
+    .join('');
+}
+
+function row(cells: readonly string[]): string {
+  return `${cells.map((c, i) => (COLUMNS[i][1] ? c.padEnd(COLUMNS[i][1]) : c)).join(' ').trimEnd()}\n`;
+}
+
+/** The money and reason fields an auditor scans for; the full payload is in NDJSON. */
+function summary(data: unknown): string {
+  if (typeof data !== 'object' || data === null) return '';
+  const d = data as Record<string, unknown>;
+  const parts: string[] = [];
+  if (typeof d.amount === 'number') parts.push(`${d.amount} ${String(d.currency ?? '')}`.trim());
+  for (const key of ['provider', 'errorCode', 'reason', 'refundId']) if (typeof d[key] === 'string') parts.push(`${key}=${d[key]}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,100 @@
+import type { PoolClient } from 'pg';
+import type { CounterSpec, Counters } from './expected-counters';
+import type { PaymentFacts } from './payment-facts';
+
+export interface Difference {
+  readonly readModel: string;
+  readonly key: string;
+  readonly field: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export type ReportDifference = (difference: Difference) => void;
+
+type Row = Record<string, unknown>;
+
+/** A server-side cursor inside the caller's snapshot transaction: a table of any size, a page in memory. */
+export async function* cursorRows(client: PoolClient, name: string, sql: string, batch = 2000): AsyncGenerator<Row[]> {
+  await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`);
+  try {
+    for (;;) {
+      const { rows } = await client.query<Row>(`FETCH ${batch} FROM ${name}`);
+      if (rows.length > 0) yield rows;
+      if (rows.length < batch) return;
+    }
+  } finally {
+    await client.query(`CLOSE ${name}`);
+  }
+}
+
+export const cell = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
+const show = (v: string | null) => (v === null ? 'null' : v);
+const describeKey = (names: readonly string[], values: readonly (string | null)[]) => names.map((n, i) => `${n}=${show(values[i])}`).join(', ');
+
+/** Rows absent on either side count as zeros: a delta netting to 0 may leave a row behind. */
+export async function compareCounters(client: PoolClient, spec: CounterSpec, expected: Counters, report: ReportDifference): Promise<number> {
+  const columns = [...spec.keys, ...spec.counters].join(', ');
+  let rowsSeen = 0;
+  for await (const rows of cursorRows(client, `verify_${spec.table}`, `SELECT ${columns} FROM read_models.${spec.table}`)) {
+    for (const row of rows) {
+      rowsSeen += 1;
+      const key = spec.keys.map((k) => cell(row[k]));
+      const id = key.join('\u0000');
+      const want = expected.rows.get(id);
+      expected.rows.delete(id);
+      for (const c of spec.counters) {
+        const actual = BigInt(String(row[c] ?? '0'));
+        const wanted = want?.values.get(c) ?? 0n;
+        if (actual !== wanted) report({ readModel: spec.table, key: describeKey(spec.keys, key), field: c, expected: String(wanted), actual: String(actual) });
+      }
+    }
+  }
+  for (const left of expected.rows.values()) {
+    for (const c of spec.counters) {
+      const wanted = left.values.get(c) ?? 0n;
+      if (wanted !== 0n) report({ readModel: spec.table, key: describeKey(spec.keys, left.key), field: c, expected: String(wanted), actual: 'no row' });
+    }
+  }
+  return rowsSeen;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+const text = (v: number | string | boolean | null) => (v === null ? null : String(v));
+
+const PAYMENT_COLUMNS: ReadonlyArray<readonly [string, (p: PaymentFacts) => string | null]> = [
+  ['provider', (p) => p.provider], ['status', (p) => p.status], ['amount', (p) => text(p.amount)],
+  ['currency', (p) => p.currency], ['refunded_amount', (p) => text(p.refunded)], ['customer_id', (p) => p.customerId],
+  ['description', (p) => p.description], ['provider_payment_id', (p) => p.providerPaymentId], ['error_code', (p) => p.errorCode],
+  ['error_message', (p) => p.errorMessage], ['fraud_flagged', (p) => text(p.fraudFlags > 0)],
+  ['fraud_flag_count', (p) => text(p.fraudFlags)], ['disputed', (p) => text(p.disputed)],
+  ['processing_time_ms', (p) => text(p.processingTimeMs)], ['created_at', (p) => iso(p.createdAt)],
+  ['processing_at', (p) => iso(p.processingAt)], ['succeeded_at', (p) => iso(p.succeededAt)], ['failed_at', (p) => iso(p.failedAt)],
+  ['updated_at', (p) => iso(p.updatedAt)], ['revision', (p) => text(p.revision)],
+];
+
+/** Every column of every payment row; consumes `expected` (each matched payment is dropped as it is compared). */
+export async function comparePayments(client: PoolClient, expected: Map<string, PaymentFacts>, report: ReportDifference): Promise<number> {
+  let rowsSeen = 0;
+  const columns = ['payment_id', ...PAYMENT_COLUMNS.map(([c]) => c)].join(', ');
+  for await (const rows of cursorRows(client, 'verify_payments', `SELECT ${columns} FROM read_models.payments`)) {
+    for (const row of rows) {
+      rowsSeen += 1;
+      const id = String(row.payment_id);
+      const key = `payment_id=${id}`;
+      const facts = expected.get(id);
+      if (!facts) {
+        report({ readModel: 'payments', key, field: 'row', expected: 'no row (no such payment in the events)', actual: 'a row' });
+        continue;
+      }
+      expected.delete(id);
+      for (const [column, pick] of PAYMENT_COLUMNS) {
+        const wanted = pick(facts);
+        const actual = cell(row[column]);
+        if (wanted !== actual) report({ readModel: 'payments', key, field: column, expected: show(wanted), actual: show(actual) });
+      }
+    }
+  }
+  for (const id of expected.keys()) report({ readModel: 'payments', key: `payment_id=${id}`, field: 'row', expected: 'a row', actual: 'no row' });
+  return rowsSeen;
+}

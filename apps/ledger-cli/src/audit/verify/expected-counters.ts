@@ -1,0 +1,93 @@
+import type { PaymentFacts } from './payment-facts';
+
+export interface CounterSpec {
+  readonly table: string;
+  readonly keys: readonly string[];
+  readonly counters: readonly string[];
+}
+
+export const COUNTER_TABLES: readonly CounterSpec[] = [
+  {
+    table: 'payment_metrics',
+    keys: ['provider', 'currency'],
+    counters: [
+      'payments_created', 'payments_succeeded', 'payments_failed', 'payments_refunded', 'payments_disputed', 'volume_created',
+      'volume_succeeded', 'volume_refunded', 'processing_time_sum_ms', 'processing_time_count', 'fraud_flags',
+    ],
+  },
+  { table: 'status_counts', keys: ['provider', 'currency', 'status'], counters: ['payments'] },
+  { table: 'volume_buckets', keys: ['granularity', 'bucket_start', 'provider', 'currency'], counters: ['payments', 'volume'] },
+  { table: 'error_counts', keys: ['provider', 'currency', 'error_code'], counters: ['failures'] },
+  {
+    table: 'health_windows',
+    keys: ['minute_start', 'provider'],
+    counters: ['succeeded', 'failed', 'processing_time_sum_ms', 'processing_count', 'fraud_flags'],
+  },
+];
+
+export interface CounterRow {
+  readonly key: readonly string[];
+  readonly values: Map<string, bigint>;
+}
+
+/** Expected rows of one counter table; money and counts as bigint, so sums are exact to the minor unit. */
+export class Counters {
+  readonly rows = new Map<string, CounterRow>();
+
+  add(key: readonly string[], deltas: Record<string, number | bigint>): void {
+    const id = key.join('\u0000');
+    let row = this.rows.get(id);
+    if (!row) this.rows.set(id, (row = { key, values: new Map() }));
+    for (const [column, delta] of Object.entries(deltas)) row.values.set(column, (row.values.get(column) ?? 0n) + BigInt(delta));
+  }
+}
+
+const HOUR = 3_600_000;
+const DAY = 86_400_000;
+const MINUTE = 60_000;
+const floorIso = (ms: number, unit: number) => new Date(Math.floor(ms / unit) * unit).toISOString();
+
+/**
+ * Every counter read model, aggregated from the final per-payment facts (the
+ * projector adds deltas event by event instead: two roads to the same numbers).
+ * Fraud flags carry their own times, so the fold counts them per minute itself.
+ */
+export function expectedCounters(payments: Iterable<PaymentFacts>, fraudMinutes: Counters): Map<string, Counters> {
+  const out = new Map(COUNTER_TABLES.map((spec) => [spec.table, new Counters()]));
+  const get = (table: string) => out.get(table) as Counters;
+  out.set('health_windows', fraudMinutes);
+  for (const p of payments) {
+    const key = [p.provider, p.currency];
+    const decided = p.succeededAt ?? p.failedAt;
+    get('payment_metrics').add(key, {
+      payments_created: 1,
+      volume_created: p.amount,
+      payments_succeeded: p.succeededAt !== null ? 1 : 0,
+      volume_succeeded: p.succeededAt !== null ? p.captured : 0,
+      payments_failed: p.failedAt !== null ? 1 : 0,
+      payments_refunded: p.refunded > 0 ? 1 : 0,
+      volume_refunded: p.refunded,
+      payments_disputed: p.disputed ? 1 : 0,
+      processing_time_sum_ms: decided !== null ? (p.processingTimeMs ?? 0) : 0,
+      processing_time_count: decided !== null ? 1 : 0,
+      fraud_flags: p.fraudFlags,
+    });
+    get('status_counts').add([...key, p.status], { payments: 1 });
+    if (p.succeededAt !== null) {
+      get('volume_buckets').add(['hour', floorIso(p.succeededAt, HOUR), ...key], { payments: 1, volume: p.captured });
+      get('volume_buckets').add(['day', floorIso(p.succeededAt, DAY), ...key], { payments: 1, volume: p.captured });
+    }
+    if (p.failedAt !== null && p.errorCode !== null) get('error_counts').add([...key, p.errorCode], { failures: 1 });
+    if (decided !== null) {
+      get('health_windows').add([floorIso(decided, MINUTE), p.provider], {
+        succeeded: p.succeededAt !== null ? 1 : 0,
+        failed: p.succeededAt !== null ? 0 : 1,
+        processing_time_sum_ms: p.processingTimeMs ?? 0,
+        processing_count: 1,
+      });
+    }
+  }
+  return out;
+}
+
+export const minuteOf = (ms: number): string => floorIso(ms, MINUTE);

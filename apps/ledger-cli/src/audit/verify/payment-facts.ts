@@ -1,0 +1,88 @@
+import { upcast, type PaymentEvent, type PaymentStatus } from '@ledger/payments-domain';
+
+/**
+ * What verify keeps per payment: one flat object of scalars (times as epoch ms),
+ * about 200 bytes plus its ids and texts, so 1M payments fit in a few hundred MB.
+ * Events themselves are never kept.
+ */
+export class PaymentFacts {
+  status: PaymentStatus = 'pending';
+  captured = 0;
+  refunded = 0;
+  disputed = false;
+  fraudFlags = 0;
+  providerPaymentId: string | null = null;
+  errorCode: string | null = null;
+  errorMessage: string | null = null;
+  processingTimeMs: number | null = null;
+  processingAt: number | null = null;
+  succeededAt: number | null = null;
+  failedAt: number | null = null;
+  updatedAt: number;
+  revision = 0;
+
+  constructor(
+    readonly provider: string,
+    readonly currency: string,
+    readonly amount: number,
+    readonly customerId: string | null,
+    readonly description: string | null,
+    readonly createdAt: number,
+  ) {
+    this.updatedAt = createdAt;
+  }
+
+  static create(event: PaymentEvent): PaymentFacts {
+    if (event.type !== 'PaymentCreated') throw new Error('not a PaymentCreated event');
+    const d = event.data;
+    return new PaymentFacts(d.provider, d.currency, d.amount, d.customerId ?? null, d.description ?? null, Date.parse(d.createdAt));
+  }
+
+  /** CONTRACT.md's definitions, written again from the text rather than taken from the projector. */
+  apply(event: PaymentEvent): void {
+    switch (event.type) {
+      case 'PaymentCreated':
+        throw new Error('payment created twice');
+      case 'PaymentProcessing':
+        this.status = 'processing';
+        this.processingAt = this.updatedAt = Date.parse(event.data.startedAt);
+        return;
+      case 'PaymentSucceeded':
+        this.status = 'succeeded';
+        this.captured = event.data.amount;
+        this.providerPaymentId = event.data.providerPaymentId ?? null;
+        this.succeededAt = this.updatedAt = Date.parse(event.data.succeededAt);
+        this.processingTimeMs = event.data.processingTimeMs ?? this.succeededAt - (this.processingAt ?? this.createdAt);
+        return;
+      case 'PaymentFailed':
+        this.status = 'failed';
+        this.errorCode = event.data.errorCode;
+        this.errorMessage = event.data.errorMessage ?? null;
+        this.failedAt = this.updatedAt = Date.parse(event.data.failedAt);
+        this.processingTimeMs = event.data.processingTimeMs ?? this.failedAt - (this.processingAt ?? this.createdAt);
+        return;
+      case 'PaymentRefunded':
+        this.refunded += event.data.amount;
+        this.status = this.refunded >= this.captured ? 'refunded' : 'partially_refunded';
+        this.updatedAt = Date.parse(event.data.refundedAt);
+        return;
+      case 'PaymentFraudFlagged':
+        this.fraudFlags += 1;
+        this.updatedAt = Date.parse(event.data.flaggedAt);
+        return;
+      case 'PaymentDisputed':
+        this.disputed = true;
+        this.updatedAt = Date.parse(event.data.disputedAt);
+        return;
+      default: {
+        const unknown: never = event;
+        throw new Error(`unknown event type ${(unknown as { type: string }).type}`);
+      }
+    }
+  }
+}
+
+export function toPaymentEvent(type: string, data: unknown, metadata: unknown): PaymentEvent {
+  const version = Number((metadata as { schemaVersion?: unknown } | undefined)?.schemaVersion ?? 1);
+  return { type, data: upcast(type, data, version) } as PaymentEvent;
+}

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { PROJECTIONS, projectionStatus, rebuildProjection } from '@ledger/projections';
+import { withAuditContext } from '../audit/context';
+import { createProgress } from '../audit/progress';
+import { CliError, type CliIo } from '../io';
+
+/** `ledger projections status` / `ledger projections rebuild <name>`. */
+export function registerProjectionCommands(program: Command, io: CliIo): void {
+  const projections = program.command('projections').description('projection checkpoints, lag and rebuilds');
+  projections
+    .command('status')
+    .description('checkpoint, events applied and lag of every projection')
+    .action(() =>
+      withAuditContext(io, async ({ pool, store }) => {
+        const statuses = await projectionStatus(pool, store);
+        io.stdout(`${['projection', 'position', 'events applied', 'behind', 'seconds behind', 'updated at'].join('\t')}\n`);
+        for (const s of statuses) {
+          const behind = `${s.lag.positionsBehind}${s.lag.capped ? '+' : ''}`;
+          io.stdout(`${[s.name, s.position, s.eventsApplied, behind, s.lag.secondsBehind, s.updatedAt].join('\t')}\n`);
+        }
+      }),
+    );
+  projections
+    .command('rebuild')
+    .description('rebuild a projection from position 0 beside the live tables, then swap it in')
+    .argument('<name>', `one of: ${Object.keys(PROJECTIONS).join(', ')}`)
+    .action((name: string) => {
+      if (!PROJECTIONS[name]) throw new CliError(`unknown projection "${name}" (known: ${Object.keys(PROJECTIONS).join(', ')})`, 2);
+      return withAuditContext(io, async ({ pool, store }) => {
+        const total = (await projectionStatus(pool, store)).find((s) => s.name === name)?.eventsApplied;
+        const progress = createProgress(io, `rebuild ${name}`, total);
+        const result = await rebuildProjection(name, { pool, store, onProgress: (p) => progress.update(p.eventsDone) });
+        progress.stop(result.eventsDone);
+        io.stdout(`rebuilt ${name}: ${result.eventsDone} events, now at ${result.position.commit}/${result.position.prepare}\n`);
+      });
+    });
+}

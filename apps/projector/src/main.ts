@@ -1,0 +1,41 @@
+import { createEventStore } from '@ledger/event-store';
+import { createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
+import { startProjector } from './projector';
+
+/**
+ * The projector process: every projection from its stored checkpoint until
+ * SIGTERM / SIGINT, then the batch in flight is finished and it exits 0. A
+ * projection that cannot apply an event stops the process (exit 1) loudly.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = (message: string, fields: Record<string, unknown> = {}) =>
+    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), app: 'projector', message, ...fields })}\n`);
+  const infrastructure = await resolveInfrastructure(config, { redis: false });
+  const pool = createPool(infrastructure.databaseUrl, { max: 10 });
+  const store = createEventStore(config, pool);
+  const projector = startProjector({ pool, store, batchSize: config.PROJECTOR_BATCH_SIZE, log });
+  let exitCode = 0;
+  const shutdown = (signal: string) => {
+    log('stopping', { signal });
+    void projector.stop();
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  try {
+    await projector.done;
+  } catch (error) {
+    exitCode = 1;
+    log('projection stopped on an error', { error: (error as Error).message });
+    await projector.stop();
+  }
+  await store.close();
+  await pool.end();
+  await infrastructure.stop();
+  process.exit(exitCode);
+}
+
+main().catch((error) => {
+  process.stderr.write(`projector: ${(error as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+import type { Pool } from 'pg';
+import { READ_MODELS_SCHEMA } from '../runner/projection';
+import { tableName } from '../sql/upsert';
+import { GENESIS_HASH, rowHash } from './audit-hash';
+
+export type AuditChainResult =
+  | { ok: true; rows: number; events: number }
+  | { ok: false; rows: number; events: number; brokenAt?: string; reason: string };
+
+interface AuditRow {
+  commit_position: string;
+  prepare_position: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  actor: string | null;
+  source_ip: string | null;
+  occurred_at: Date | null;
+  recorded_at: Date;
+  data: unknown;
+  metadata: unknown;
+  prev_hash: Buffer;
+  row_hash: Buffer;
+}
+
+const PAGE = 5000;
+
+/**
+ * Walks the audit trail in order, recomputing each row's hash from its content
+ * and the previous row's hash; reports the first broken link. Then checks that
+ * the trail holds exactly as many rows as the store holds payment events up to
+ * the trail's checkpoint (PostgreSQL store: counted in event_store.events).
+ */
+export async function verifyAuditChain(pool: Pool): Promise<AuditChainResult> {
+  const table = tableName(READ_MODELS_SCHEMA, 'audit_trail');
+  let prev: Buffer = GENESIS_HASH;
+  let rows = 0;
+  let after: [string, string] = ['-1', '-1'];
+  for (;;) {
+    const page = await pool.query<AuditRow>(
+      `SELECT * FROM ${table} WHERE (commit_position, prepare_position) > ($1::bigint, $2::bigint)
+       ORDER BY commit_position, prepare_position LIMIT ${PAGE}`,
+      after,
+    );
+    for (const r of page.rows) {
+      const at = `${r.commit_position}/${r.prepare_position}`;
+      const expected = rowHash(prev, {
+        commitPosition: BigInt(r.commit_position), preparePosition: BigInt(r.prepare_position), streamId: r.stream_id,
+        revision: BigInt(r.revision), eventId: r.event_id, eventType: r.event_type, actor: r.actor, sourceIp: r.source_ip,
+        occurredAt: r.occurred_at, recordedAt: r.recorded_at, data: r.data, metadata: r.metadata,
+      });
+      if (!r.prev_hash.equals(prev)) return { ok: false, rows, events: -1, brokenAt: at, reason: 'prev_hash does not match the previous row' };
+      if (!r.row_hash.equals(expected)) return { ok: false, rows, events: -1, brokenAt: at, reason: 'row content does not match row_hash' };
+      prev = r.row_hash;
+      rows += 1;
+    }
+    if (page.rows.length < PAGE) break;
+    const last = page.rows[page.rows.length - 1];
+    after = [last.commit_position, last.prepare_position];
+  }
+  const events = await countEventsUpToCheckpoint(pool);
+  if (events !== rows) return { ok: false, rows, events, reason: `audit trail has ${rows} rows but the store has ${events} events up to its checkpoint` };
+  return { ok: true, rows, events };
+}
+
+async function countEventsUpToCheckpoint(pool: Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM event_store.events e, ${tableName(READ_MODELS_SCHEMA, 'checkpoints')} c
+      WHERE c.name = 'audit_trail' AND e.stream_id LIKE 'payment-%'
+        AND (e.transaction_id, e.global_position) <= (c.commit_position::text::xid8, c.prepare_position)`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}

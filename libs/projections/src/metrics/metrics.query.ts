@@ -1,0 +1,76 @@
+import type { Pool } from 'pg';
+import { FILTER_SQL, filterParams, percent, round2, type DashboardFilter, type Metrics } from '../dashboard/shapes';
+
+interface CurrencyRow {
+  currency: string;
+  created: string;
+  succeeded: string;
+  failed: string;
+  refunded: string;
+  disputed: string;
+  volume_created: string;
+  volume_succeeded: string;
+  volume_refunded: string;
+  net: string;
+  time_sum: string;
+  time_count: string;
+  fraud: string;
+}
+
+/**
+ * CONTRACT "What the numbers mean". Counts are summed over currency rows: each
+ * payment lives in exactly one, so the sum counts payments. Money never is.
+ * fraud.suspicious is counted at query time from payments against the current
+ * SUSPICIOUS_AMOUNTS, so the projection stays a pure function of the events.
+ */
+export async function queryMetrics(pool: Pool, filter: DashboardFilter, thresholds: Readonly<Record<string, number>>): Promise<Metrics> {
+  const params = filterParams(filter);
+  const [perCurrency, states, suspicious] = await Promise.all([
+    pool.query<CurrencyRow>(
+      `SELECT currency, sum(payments_created) AS created, sum(payments_succeeded) AS succeeded, sum(payments_failed) AS failed,
+              sum(payments_refunded) AS refunded, sum(payments_disputed) AS disputed, sum(volume_created) AS volume_created,
+              sum(volume_succeeded) AS volume_succeeded, sum(volume_refunded) AS volume_refunded,
+              sum(volume_succeeded) - sum(volume_refunded) AS net, sum(processing_time_sum_ms) AS time_sum,
+              sum(processing_time_count) AS time_count, sum(fraud_flags) AS fraud
+         FROM read_models.payment_metrics WHERE ${FILTER_SQL} GROUP BY currency ORDER BY currency`,
+      params,
+    ),
+    pool.query<{ status: string; n: string }>(
+      `SELECT status, sum(payments) AS n FROM read_models.status_counts
+        WHERE ${FILTER_SQL} AND status IN ('pending', 'processing') GROUP BY status`,
+      params,
+    ),
+    countSuspicious(pool, filter, thresholds),
+  ]);
+  const sum = (pick: (r: CurrencyRow) => string) => perCurrency.rows.reduce((acc, r) => acc + Number(pick(r)), 0);
+  const state = (s: string) => Number(states.rows.find((r) => r.status === s)?.n ?? 0);
+  const succeeded = sum((r) => r.succeeded);
+  const failed = sum((r) => r.failed);
+  const refunded = sum((r) => r.refunded);
+  const timeCount = sum((r) => r.time_count);
+  return {
+    provider: filter.provider ?? null,
+    counts: {
+      total: sum((r) => r.created), pending: state('pending'), processing: state('processing'),
+      succeeded, failed, refunded, disputed: sum((r) => r.disputed),
+    },
+    volumes: perCurrency.rows.map((r) => ({
+      currency: r.currency, total: r.volume_created, succeeded: r.volume_succeeded, refunded: r.volume_refunded, net: r.net,
+    })),
+    rates: { success: percent(succeeded, succeeded + failed), failure: percent(failed, succeeded + failed), refund: percent(refunded, succeeded) },
+    averageProcessingTimeMs: timeCount === 0 ? null : round2(sum((r) => r.time_sum) / timeCount),
+    fraud: { attempts: sum((r) => r.fraud), suspicious },
+  };
+}
+
+async function countSuspicious(pool: Pool, filter: DashboardFilter, thresholds: Readonly<Record<string, number>>): Promise<number> {
+  const entries = Object.entries(thresholds).filter(([currency]) => !filter.currency || currency === filter.currency);
+  if (entries.length === 0) return 0;
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT count(*) AS n FROM unnest($3::text[], $4::bigint[]) AS t(currency, threshold)
+       JOIN read_models.payments p ON p.currency = t.currency AND p.amount > t.threshold
+      WHERE ($1::text IS NULL OR p.provider = $1) AND ($2::text IS NULL OR p.currency = $2)`,
+    [...filterParams(filter), entries.map(([c]) => c), entries.map(([, v]) => v)],
+  );
+  return Number(rows[0].n);
+}

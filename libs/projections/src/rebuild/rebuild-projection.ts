@@ -1,0 +1,89 @@
+import type { Pool } from 'pg';
+import { START, type EventStore, type Position } from '@ledger/event-store';
+import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
+import { projectionByName } from '../projections';
+import { applyChunk, swapIn } from './swap';
+
+export interface RebuildProgress {
+  readonly projection: string;
+  readonly eventsDone: number;
+  readonly eventsPerSecond: number;
+  readonly position: Position;
+  readonly phase: 'building' | 'swapping' | 'done';
+}
+
+export interface RebuildOptions {
+  readonly pool: Pool;
+  readonly store: EventStore;
+  /** Events per committed chunk (short transactions keep the store's visibility horizon moving). */
+  readonly chunkSize?: number;
+  readonly streamPrefix?: string;
+  readonly onProgress?: (progress: RebuildProgress) => void;
+}
+
+/**
+ * Rebuilds a projection from position 0 into a fresh schema beside the live
+ * tables (which keep serving and keep being updated), then swaps the new
+ * tables in atomically and drops the old ones.
+ */
+export async function rebuildProjection(name: string, options: RebuildOptions): Promise<RebuildProgress> {
+  const projection = projectionByName(name);
+  const { pool, store, chunkSize = 5000, streamPrefix = 'payment-' } = options;
+  const schema = `read_models_rebuild_${name}_${Date.now().toString(36)}`;
+  await createShadowTables(pool, projection, schema);
+  const started = Date.now();
+  let position: Position = START;
+  let done = 0;
+  const report = (phase: RebuildProgress['phase']): RebuildProgress => {
+    const progress = { projection: name, eventsDone: done, eventsPerSecond: done / Math.max((Date.now() - started) / 1000, 1e-3), position, phase };
+    options.onProgress?.(progress);
+    return progress;
+  };
+  const read = (after: Position) => store.readAll({ after: after === START ? undefined : after, maxCount: chunkSize, streamPrefix });
+  try {
+    let next = read(position);
+    for (;;) {
+      const events = await next;
+      if (events.length === 0) break;
+      position = events[events.length - 1].position;
+      // Reading the next chunk overlaps writing this one.
+      next = read(position);
+      await applyChunk(pool, projection, schema, events);
+      done += events.length;
+      report('building');
+      // At the head: whatever the live tables gained meanwhile is applied inside the swap transaction.
+      if (events.length < chunkSize) break;
+    }
+    await next.catch(() => undefined);
+    report('swapping');
+    const applied = await swapIn({ pool, store, projection, schema, position, eventsDone: done, chunkSize, streamPrefix });
+    done += applied.extra;
+    position = applied.position;
+    return report('done');
+  } catch (error) {
+    await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function createShadowTables(pool: Pool, projection: Projection, schema: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
+    for (const table of projection.tables) {
+      const live = `${READ_MODELS_SCHEMA}.${quoteIdent(table)}`;
+      await client.query(`CREATE TABLE ${quoteIdent(schema)}.${quoteIdent(table)} (LIKE ${live} INCLUDING ALL)`);
+      // LIKE copies column comments but not the table's own.
+      const { rows } = await client.query<{ text: string | null }>(`SELECT obj_description($1::regclass, 'pg_class') AS text`, [live]);
+      const text = rows[0]?.text;
+      if (text) await client.query(`COMMENT ON TABLE ${quoteIdent(schema)}.${quoteIdent(table)} IS '${text.replace(/'/g, "''")}'`);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,0 +1,81 @@
+import type { Pool, PoolClient } from 'pg';
+import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
+import { readCheckpoint, setCheckpoint } from '../runner/checkpoints';
+import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
+
+export const FINANCE_ROLE = 'ledger_finance';
+
+export async function applyChunk(pool: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[]): Promise<void> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN');
+    await projection.apply(tx, events, { schema });
+    await tx.query('COMMIT');
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    tx.release();
+  }
+}
+
+export interface SwapInput {
+  readonly pool: Pool;
+  readonly store: EventStore;
+  readonly projection: Projection;
+  readonly schema: string;
+  readonly position: Position;
+  readonly eventsDone: number;
+  readonly chunkSize: number;
+  readonly streamPrefix: string;
+}
+
+/**
+ * One transaction: lock the live checkpoint row (a running projector's next
+ * batch waits on it, before touching any table), bring the shadow tables to the
+ * live position if they are behind, move them into read_models in place of the
+ * old ones, re-grant finance, and set the checkpoint to what the new tables hold.
+ * A projector whose compare-and-set then fails re-reads the checkpoint.
+ */
+export async function swapIn(input: SwapInput): Promise<{ position: Position; extra: number }> {
+  const { pool, projection, schema } = input;
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN');
+    await tx.query(`SET LOCAL lock_timeout = '30s'`);
+    const live = await readCheckpoint(tx, projection.name, true);
+    const caughtUp = await catchUpTo(tx, input, live.position);
+    const retired = `${schema}_old`;
+    await tx.query(`CREATE SCHEMA ${quoteIdent(retired)}`);
+    for (const table of projection.tables) {
+      await tx.query(`ALTER TABLE ${READ_MODELS_SCHEMA}.${quoteIdent(table)} SET SCHEMA ${quoteIdent(retired)}`);
+      await tx.query(`ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table)} SET SCHEMA ${READ_MODELS_SCHEMA}`);
+      await tx.query(`GRANT SELECT ON ${READ_MODELS_SCHEMA}.${quoteIdent(table)} TO ${FINANCE_ROLE}`);
+    }
+    await setCheckpoint(tx, projection.name, caughtUp.position, input.eventsDone + caughtUp.extra);
+    await tx.query(`DROP SCHEMA ${quoteIdent(retired)} CASCADE`);
+    await tx.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+    await tx.query('COMMIT');
+    return caughtUp;
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    tx.release();
+  }
+}
+
+/** Applies to the shadow tables, within the swap transaction, the events (position, target]. */
+async function catchUpTo(tx: PoolClient, input: SwapInput, target: Position): Promise<{ position: Position; extra: number }> {
+  let position = input.position;
+  let extra = 0;
+  while (comparePositions(position, target) < 0) {
+    const page = await input.store.readAll({ after: position, maxCount: input.chunkSize, streamPrefix: input.streamPrefix });
+    const events = page.filter((e) => comparePositions(e.position, target) <= 0);
+    if (events.length === 0) throw new Error(`rebuild could not reach the live checkpoint of ${input.projection.name}`);
+    await input.projection.apply(tx, events, { schema: input.schema });
+    position = events[events.length - 1].position;
+    extra += events.length;
+  }
+  return { position, extra };
+}

@@ -1,0 +1,117 @@
+import { fork } from 'node:child_process';
+import { Writable } from 'node:stream';
+import type { Pool } from 'pg';
+import { PostgresEventStore, comparePositions } from '../../libs/event-store/src';
+import { createPool } from '../../libs/platform/src';
+import { PROJECTIONS, ProjectionRunner, readCheckpoint } from '../../libs/projections/src';
+import { runCli } from '../../apps/ledger-cli/src/cli';
+import { benchDatabase } from './bench-db';
+
+/**
+ * `node --require ./test/support/swc-register.js test/bench/audit.bench.ts`
+ * (BENCH_EVENTS, default 1,000,000): seeds the events with SQL, projects them,
+ * then runs `ledger audit replay` and `ledger audit verify`, each in a process
+ * of its own so that its peak RSS is its own.
+ */
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const CHUNK = 25_000;
+
+const iso = (t: string) => `to_char((${t}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/** Four events per payment: created, processing, succeeded or failed, then a refund or a fraud flag. */
+async function seed(pool: Pool, payments: number): Promise<void> {
+  for (let from = 0; from < payments; from += CHUNK) {
+    await pool.query(
+      `WITH p AS (
+         SELECT i, md5('bench' || i)::uuid::text AS id, CASE WHEN i % 2 = 0 THEN 'stripe' ELSE 'paystack' END AS provider,
+                (ARRAY['USD','EUR','JPY','KWD','NGN'])[1 + i % 5] AS currency, 1000 + (i * 7919) % 100000 AS amount,
+                timestamptz '2025-11-01' + i * interval '7 seconds' AS t, i % 4 <> 0 AS ok
+           FROM generate_series($1::int, $2::int - 1) i)
+       INSERT INTO event_store.events (stream_id, revision, event_id, event_type, data, metadata)
+       SELECT 'payment-' || id, rev, gen_random_uuid(),
+              CASE rev WHEN 0 THEN 'PaymentCreated' WHEN 1 THEN 'PaymentProcessing'
+                       WHEN 2 THEN CASE WHEN ok THEN 'PaymentSucceeded' ELSE 'PaymentFailed' END
+                       ELSE CASE WHEN ok THEN 'PaymentRefunded' ELSE 'PaymentFraudFlagged' END END,
+              CASE rev
+                WHEN 0 THEN jsonb_build_object('paymentId', id, 'provider', provider, 'amount', amount, 'currency', currency, 'createdAt', ${iso('t')})
+                WHEN 1 THEN jsonb_build_object('paymentId', id, 'startedAt', ${iso("t + interval '1 second'")})
+                WHEN 2 THEN CASE WHEN ok
+                  THEN jsonb_build_object('paymentId', id, 'amount', amount, 'currency', currency, 'providerPaymentId', 'pp_' || i,
+                         'processingTimeMs', i % 3000, 'succeededAt', ${iso("t + interval '3 seconds'")})
+                  ELSE jsonb_build_object('paymentId', id, 'errorCode', (ARRAY['card_declined','insufficient_funds','expired_card'])[1 + i % 3],
+                         'failedAt', ${iso("t + interval '3 seconds'")}) END
+                ELSE CASE WHEN ok
+                  THEN jsonb_build_object('paymentId', id, 'refundId', 're_1', 'amount', amount / 2, 'currency', currency,
+                         'totalRefunded', amount / 2, 'refundedAt', ${iso("t + interval '1 minute'")})
+                  ELSE jsonb_build_object('paymentId', id, 'reason', 'velocity', 'flaggedAt', ${iso("t + interval '1 minute'")}) END
+              END,
+              jsonb_build_object('correlationId', gen_random_uuid(), 'actor', 'bench', 'schemaVersion', 1,
+                                 'occurredAt', ${iso("t + rev * interval '1 second'")})
+         FROM p CROSS JOIN generate_series(0, 3) AS r(rev)
+        ORDER BY rev, i`,
+      [from, Math.min(from + CHUNK, payments)],
+    );
+  }
+}
+
+async function project(pool: Pool, store: PostgresEventStore): Promise<void> {
+  const [head] = await store.readAll({ direction: 'backwards', maxCount: 1 });
+  const runners = Object.values(PROJECTIONS).map((projection) => new ProjectionRunner({ pool, store, projection, batchSize: 5000 }));
+  const failed = Promise.race(runners.map((r) => r.run().then(() => Promise.reject(new Error(`${r.name} stopped`)))));
+  failed.catch(() => undefined);
+  for (;;) {
+    const checkpoints = await Promise.all(runners.map((r) => readCheckpoint(pool, r.name)));
+    if (checkpoints.every((c) => comparePositions(c.position, head.position) === 0)) break;
+    await Promise.race([new Promise((r) => setTimeout(r, 500)), failed]);
+  }
+  await Promise.all(runners.map((r) => r.stop()));
+}
+
+/** The child: one CLI command in-process, its output discarded, its figures as one JSON line. */
+async function stage(command: 'replay' | 'verify', url: string): Promise<void> {
+  let bytes = 0;
+  const out = new Writable({ write: (chunk, _e, done) => ((bytes += chunk.length), done()) });
+  const started = process.hrtime.bigint();
+  const code = await runCli(['audit', command], {
+    stdout: (t) => void (bytes += t.length),
+    stderr: (t) => void process.stderr.write(t),
+    env: { DATABASE_URL: url },
+    out,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
+  process.stdout.write(`${JSON.stringify({ command, code, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(EVENTS / seconds), maxRssMiB, outputMiB: Math.round(bytes / 2 ** 20) })}\n`);
+}
+
+function inChild(command: string, url: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, [command, url], { stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} child exited ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const db = await benchDatabase();
+  const pool = createPool(db.url, { max: 10 });
+  const store = new PostgresEventStore(pool);
+  try {
+    let t = Date.now();
+    await seed(pool, Math.ceil(EVENTS / 4));
+    console.log(`seeded ${EVENTS} events in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    t = Date.now();
+    await project(pool, store);
+    console.log(`projected them in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    await inChild('replay', db.url);
+    await inChild('verify', db.url);
+  } finally {
+    await pool.end();
+    await db.stop();
+  }
+}
+
+const [command, url] = process.argv.slice(2);
+if (command === 'replay' || command === 'verify') void stage(command, url);
+else main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

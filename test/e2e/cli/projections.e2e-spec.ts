@@ -1,0 +1,61 @@
+import { PostgresEventStore, formatPosition } from '@ledger/event-store';
+import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import { readAllEvents } from '../projections/support/harness';
+import { appendWorkload } from '../projections/support/workload';
+import { ledger, project } from './support/cli';
+
+describe('ledger projections', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore(db.pool, { pollIntervalMs: 10 });
+    await appendWorkload(store, { payments: 200, seed: 11, concurrency: 6 });
+    await project(db.pool, store);
+    env = { DATABASE_URL: db.url };
+  }, 120_000);
+
+  afterAll(() => db.drop());
+
+  it('status prints each checkpoint, events applied and lag', async () => {
+    const events = await readAllEvents(store);
+    const head = formatPosition(events[events.length - 1].position);
+    await store.appendToStream(events[0].streamId, [{ type: 'PaymentFraudFlagged', data: { paymentId: events[0].streamId.slice('payment-'.length), reason: 'velocity', flaggedAt: new Date().toISOString() } }], 'any');
+    const run = await ledger(['projections', 'status'], env);
+    expect(run.code).toBe(0);
+    const rows = run.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
+    expect(rows[0]).toEqual(['projection', 'position', 'events applied', 'behind', 'seconds behind', 'updated at']);
+    expect(rows.slice(1).map((r) => r.slice(0, 4)).sort()).toEqual([
+      ['audit_trail', head, String(events.length), '1'],
+      ['ledger', head, String(events.length), '1'],
+    ]);
+    await project(db.pool, store);
+  });
+
+  it('rebuild recomputes a projection from position 0 and verify stays clean', async () => {
+    await db.pool.query(`UPDATE read_models.payment_metrics SET payments_created = payments_created + 3`);
+    expect((await ledger(['audit', 'verify'], env)).code).toBe(1);
+    const run = await ledger(['projections', 'rebuild', 'ledger'], env);
+    expect(run.code).toBe(0);
+    const events = await readAllEvents(store);
+    expect(run.stdout).toBe(`rebuilt ledger: ${events.length} events, now at ${formatPosition(events[events.length - 1].position)}\n`);
+    expect(run.stderr).toMatch(/^rebuild ledger: \d+/m);
+    const verify = await ledger(['audit', 'verify'], env);
+    expect(verify.stdout).toMatch(/^verify: clean/m);
+    expect(verify.code).toBe(0);
+  });
+
+  it('refuses an unknown projection with one line (exit 2)', async () => {
+    const run = await ledger(['projections', 'rebuild', 'nope'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe('ledger: unknown projection "nope" (known: ledger, audit_trail)\n');
+  });
+
+  it('needs the name of the projection to rebuild', async () => {
+    const run = await ledger(['projections', 'rebuild'], env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/missing required argument 'name'/);
+  });
+});

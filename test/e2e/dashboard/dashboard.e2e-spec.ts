@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { PostgresEventStore } from '@ledger/event-store';
+import { PROJECTIONS, ProjectionRunner } from '@ledger/projections';
+import { call, startApiHarness, type ApiHarness } from '../../support/api-harness';
+import { waitForProjections } from '../projections/support/harness';
+
+describe('Dashboard API', () => {
+  let api: ApiHarness;
+  let runners: ProjectionRunner[];
+
+  const command = (path: string, body: unknown) =>
+    call(api, 'POST', path, { key: api.keys['payments:write'], body, headers: { 'idempotency-key': randomUUID() } });
+
+  async function pay(provider: string, amount: number, currency: string, outcome: 'succeed' | 'fail' | 'refund', errorCode = 'card_declined') {
+    const paymentId = `dash_${randomUUID().slice(0, 8)}`;
+    expect((await command('/v1/payments', { paymentId, provider, amount, currency, customerId: 'cus_1' })).status).toBe(201);
+    expect((await command(`/v1/payments/${paymentId}/processing`, {})).status).toBe(200);
+    if (outcome === 'fail') {
+      expect((await command(`/v1/payments/${paymentId}/failure`, { errorCode, processingTimeMs: 700 })).status).toBe(200);
+      return;
+    }
+    expect((await command(`/v1/payments/${paymentId}/success`, { processingTimeMs: 300 })).status).toBe(200);
+    if (outcome === 'refund') expect((await command(`/v1/payments/${paymentId}/refunds`, { amount: 500 })).status).toBe(201);
+  }
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    const store = new PostgresEventStore(api.db.pool, { pollIntervalMs: 10 });
+    await pay('stripe', 1999, 'USD', 'succeed');
+    await pay('stripe', 2500, 'USD', 'refund');
+    await pay('stripe', 1000, 'USD', 'fail', 'insufficient_funds');
+    await pay('paystack', 500000, 'NGN', 'succeed');
+    await pay('paystack', 300, 'JPY', 'fail');
+    runners = Object.values(PROJECTIONS).map((projection) => new ProjectionRunner({ pool: api.db.pool, store, projection }));
+    for (const runner of runners) void runner.run();
+    await waitForProjections(api.db.pool, store);
+  });
+
+  afterAll(async () => {
+    await Promise.all(runners.map((r) => r.stop()));
+    await api.close();
+  });
+
+  const get = (path: string, key = api.keys['dashboard:read']) => call(api, 'GET', path, { key });
+
+  describe('GET /v1/dashboard/payments', () => {
+    it('answers every part from the read models, money per currency as decimal strings', async () => {
+      const res = await get('/v1/dashboard/payments');
+      expect(res.status).toBe(200);
+      const { metrics, breakdown, errors, failedPayments, recentEvents, health, volumeOverTime } = res.body;
+      expect(metrics.provider).toBeNull();
+      expect(metrics.counts).toMatchObject({ total: 5, succeeded: 3, failed: 2, refunded: 1, pending: 0, processing: 0, disputed: 0 });
+      const usd = metrics.volumes.find((v: { currency: string }) => v.currency === 'USD');
+      expect(usd).toEqual({ currency: 'USD', total: '5499', succeeded: '4499', refunded: '500', net: '3999' });
+      expect(metrics.volumes.find((v: { currency: string }) => v.currency === 'NGN').succeeded).toBe('500000');
+      expect(metrics.rates).toEqual({ success: 60, failure: 40, refund: 33.33 });
+      expect(breakdown).toMatchObject({ succeeded: 2, failed: 2, partially_refunded: 1, refunded: 0 });
+      expect(errors).toEqual(expect.arrayContaining([{ code: 'card_declined', count: 1 }, { code: 'insufficient_funds', count: 1 }]));
+      expect(failedPayments).toHaveLength(2);
+      expect(recentEvents.length).toBeGreaterThanOrEqual(15);
+      expect(['healthy', 'degraded', 'unhealthy']).toContain(health.status);
+      expect(volumeOverTime.map((b: { currency: string }) => b.currency).sort()).toEqual(['NGN', 'USD']);
+      expect(res.headers.get('x-projection-lag-positions')).toBe('0');
+      expect(res.headers.get('x-projection-lag-seconds')).toBe('0');
+    });
+
+    it('filters by provider and currency', async () => {
+      const res = await get('/v1/dashboard/payments?provider=paystack&currency=NGN');
+      expect(res.body.metrics.provider).toBe('paystack');
+      expect(res.body.metrics.counts.total).toBe(1);
+      expect(res.body.metrics.volumes).toEqual([{ currency: 'NGN', total: '500000', succeeded: '500000', refunded: '0', net: '500000' }]);
+    });
+  });
+
+  describe('GET /v1/dashboard/volume', () => {
+    it('buckets succeeded payments by hour, per currency', async () => {
+      const res = await get('/v1/dashboard/volume?granularity=hour&currency=USD');
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual([{ bucketStart: expect.stringMatching(/T\d\d:00:00\.000Z$/), currency: 'USD', count: 2, volume: '4499' }]);
+    });
+
+    it('refuses a bad granularity or range with the fields named', async () => {
+      const res = await get('/v1/dashboard/volume?granularity=week&from=yesterday');
+      expect(res.status).toBe(400);
+      expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['from', 'granularity']);
+    });
+  });
+
+  describe('access', () => {
+    it('needs dashboard:read', async () => {
+      expect((await get('/v1/dashboard/health', api.keys['payments:read'])).status).toBe(403);
+      expect((await call(api, 'GET', '/v1/dashboard/health')).status).toBe(401);
+      const health = await get('/v1/dashboard/health');
+      expect(health.status).toBe(200);
+      expect(health.body).toHaveProperty('issues');
+    });
+
+    it('refuses an unknown filter value', async () => {
+      const res = await get('/v1/dashboard/errors?provider=paypal');
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    });
+  });
+});

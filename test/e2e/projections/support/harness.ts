@@ -1,0 +1,45 @@
+import type { Pool } from 'pg';
+import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
+import { readCheckpoint, PROJECTIONS } from '@ledger/projections';
+
+export async function readAllEvents(store: EventStore): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for (;;) {
+    const page = await store.readAll({ after: out.at(-1)?.position, maxCount: 5000, streamPrefix: 'payment-' });
+    out.push(...page);
+    if (page.length < 5000) return out;
+  }
+}
+
+/** Waits until every projection's checkpoint reaches the store's head. */
+export async function waitForProjections(pool: Pool, store: EventStore, timeoutMs = 60_000): Promise<Position> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [head] = await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: 'payment-' });
+    const checkpoints = await Promise.all(Object.keys(PROJECTIONS).map((name) => readCheckpoint(pool, name)));
+    if (head && checkpoints.every((c) => comparePositions(c.position, head.position) === 0)) return head.position;
+    if (Date.now() > deadline) throw new Error(`projections did not catch up: ${checkpoints.map((c) => `${c.name}@${c.position.commit}/${c.position.prepare}`).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const ORDER: Record<string, string> = {
+  payments: 'payment_id',
+  payment_metrics: 'provider, currency',
+  status_counts: 'provider, currency, status',
+  volume_buckets: 'granularity, bucket_start, provider, currency',
+  error_counts: 'provider, currency, error_code',
+  health_windows: 'minute_start, provider',
+  audit_trail: 'commit_position, prepare_position',
+};
+
+/** Every read-model table as text, for exact comparison (zero counters dropped: a delta netting to 0 may leave a row). */
+export async function snapshotReadModels(pool: Pool): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [table, order] of Object.entries(ORDER)) {
+    const { rows } = await pool.query(`SELECT t::text AS row FROM read_models.${table} t ORDER BY ${order}`);
+    out[table] = rows.map((r) => r.row as string);
+  }
+  out.status_counts = out.status_counts.filter((r) => !r.endsWith(',0)'));
+  return out;
+}
