@@ -16,6 +16,7 @@ const aliases = {
   '@ledger/security': 'libs/security/src',
   '@ledger/monitoring': 'libs/monitoring/src',
   '@ledger/platform': 'libs/platform/src',
+  '@ledger/provider-webhooks': 'libs/provider-webhooks/src',
   '@ledger/testing': 'test/support',
 };
 

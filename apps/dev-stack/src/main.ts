@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   const demoKey = await createApiKey(pool, { name: 'dev-stack demo', scopes: ['payments:write', 'payments:read', 'dashboard:read'] });
   await pool.end();
 
-  const env = { DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl };
+  // Per-request log lines would bury the demo; LOG_LEVEL=info brings them back.
+  const env = { DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl, LOG_LEVEL: config.LOG_LEVEL === 'info' && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL };
   const children = APPS.map((app, i) => startApp(app, join(__dirname, '..', '..', '..'), env, i)).filter((c): c is ChildProcess => !!c);
   const shutdown = async () => {
     log('stopping…');
