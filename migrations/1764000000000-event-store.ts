@@ -44,30 +44,40 @@ export class EventStore1764000000000 implements MigrationInterface {
         v_first_rev bigint;
         v_stored uuid[];
         v_given uuid[];
+        v_matches boolean;
       BEGIN
         -- Taken before the first write, hence before this transaction has an id.
         PERFORM pg_advisory_xact_lock(hashtextextended(p_stream_id, 0));
         SELECT max(e.revision) INTO v_current FROM event_store.events e WHERE e.stream_id = p_stream_id;
 
-        SELECT e.revision INTO v_first_rev FROM event_store.events e
-         WHERE e.event_id = v_first_id AND e.stream_id = p_stream_id;
-        IF FOUND THEN
-          SELECT array_agg((t.ev->>'id')::uuid ORDER BY t.n) INTO v_given
-            FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(ev, n);
-          SELECT array_agg(e.event_id ORDER BY e.revision) INTO v_stored FROM event_store.events e
-           WHERE e.stream_id = p_stream_id AND e.revision >= v_first_rev AND e.revision < v_first_rev + v_count;
-          IF v_stored = v_given AND (p_expected IN ('any', 'stream_exists')
-              OR (p_expected = 'no_stream' AND v_first_rev = 0)
-              OR (p_expected ~ '^-?[0-9]+$' AND p_expected::bigint = v_first_rev - 1)) THEN
-            RETURN QUERY SELECT e.revision, e.transaction_id::text, e.global_position FROM event_store.events e
-              WHERE e.stream_id = p_stream_id AND e.revision = v_first_rev + v_count - 1;
-            RETURN;
+        v_matches := CASE
+          WHEN p_expected = 'no_stream' THEN v_current IS NULL
+          WHEN p_expected = 'stream_exists' THEN v_current IS NOT NULL
+          WHEN p_expected = 'any' THEN true
+          ELSE v_current IS NOT DISTINCT FROM p_expected::bigint
+        END;
+
+        -- Idempotent re-append: the same event ids already stored, consecutively, in this stream.
+        -- An exact-revision retry always fails the check above, so the happy path skips this lookup.
+        IF NOT v_matches OR p_expected IN ('any', 'stream_exists') THEN
+          SELECT e.revision INTO v_first_rev FROM event_store.events e
+           WHERE e.event_id = v_first_id AND e.stream_id = p_stream_id;
+          IF FOUND THEN
+            SELECT array_agg((t.ev->>'id')::uuid ORDER BY t.n) INTO v_given
+              FROM jsonb_array_elements(p_events) WITH ORDINALITY AS t(ev, n);
+            SELECT array_agg(e.event_id ORDER BY e.revision) INTO v_stored FROM event_store.events e
+             WHERE e.stream_id = p_stream_id AND e.revision >= v_first_rev AND e.revision < v_first_rev + v_count;
+            IF v_stored = v_given AND (p_expected IN ('any', 'stream_exists')
+                OR (p_expected = 'no_stream' AND v_first_rev = 0)
+                OR (p_expected ~ '^-?[0-9]+$' AND p_expected::bigint = v_first_rev - 1)) THEN
+              RETURN QUERY SELECT e.revision, e.transaction_id::text, e.global_position FROM event_store.events e
+                WHERE e.stream_id = p_stream_id AND e.revision = v_first_rev + v_count - 1;
+              RETURN;
+            END IF;
           END IF;
         END IF;
 
-        IF (p_expected = 'no_stream' AND v_current IS NOT NULL)
-           OR (p_expected = 'stream_exists' AND v_current IS NULL)
-           OR (p_expected ~ '^-?[0-9]+$' AND v_current IS DISTINCT FROM p_expected::bigint) THEN
+        IF NOT v_matches THEN
           RAISE EXCEPTION 'wrong expected version' USING ERRCODE = 'LE409', DETAIL = coalesce(v_current::text, 'no_stream');
         END IF;
 

@@ -39,10 +39,11 @@ export class PostgresEventStore implements EventStore {
       metadata: e.metadata ?? {},
     }));
     try {
-      const { rows } = await this.pool.query<{ next_revision: string; tx_id: string; last_position: string }>(
-        'SELECT next_revision, tx_id, last_position FROM event_store.append_events($1, $2, $3::jsonb)',
-        [streamId, String(expected), JSON.stringify(payload)],
-      );
+      const { rows } = await this.pool.query<{ next_revision: string; tx_id: string; last_position: string }>({
+        name: 'event_store_append',
+        text: 'SELECT next_revision, tx_id, last_position FROM event_store.append_events($1, $2, $3::jsonb)',
+        values: [streamId, String(expected), JSON.stringify(payload)],
+      });
       const row = rows[0];
       return {
         nextExpectedRevision: BigInt(row.next_revision),
