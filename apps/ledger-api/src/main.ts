@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig, resolveInfrastructure, type LedgerConfig } from '@ledger/platform';
 import { createApiApp } from './app';
 
@@ -14,11 +15,42 @@ function configOrExit(): LedgerConfig {
 async function main(): Promise<void> {
   const config = configOrExit();
   const infrastructure = await resolveInfrastructure(config);
-  const { app, logger } = await createApiApp({ config, ...infrastructure, onShutdown: () => infrastructure.stop() });
+  if (config.API_WORKERS > 1 && cluster.isPrimary) return supervise(config.API_WORKERS, infrastructure);
+  const { app, logger } = await createApiApp({
+    config,
+    ...infrastructure,
+    onShutdown: cluster.isWorker ? undefined : () => infrastructure.stop(),
+  });
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close pools, then the embedded services.
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
-  logger.info({ host: config.HOST, port: config.PORT }, 'ledger-api listening');
+  logger.info({ host: config.HOST, port: config.PORT, worker: cluster.worker?.id }, 'ledger-api listening');
+}
+
+/**
+ * API_WORKERS > 1: one process per worker sharing the port (node:cluster), so
+ * the API can use every core. The primary owns the embedded services; workers
+ * get their URLs and never start or stop them.
+ */
+function supervise(workers: number, infrastructure: Awaited<ReturnType<typeof resolveInfrastructure>>): void {
+  const env = { DATABASE_URL: infrastructure.databaseUrl, REDIS_URL: infrastructure.redisUrl };
+  let stopping = false;
+  const fork = () => cluster.fork(env);
+  for (let i = 0; i < workers; i++) fork();
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return;
+    process.stderr.write(`ledger-api: worker ${worker.id} exited (${signal ?? code}); starting another\n`);
+    fork();
+  });
+  const stop = async () => {
+    stopping = true;
+    const alive = Object.values(cluster.workers ?? {}).filter((w) => w && !w.isDead());
+    await Promise.all(alive.map((w) => new Promise((resolve) => w!.once('exit', resolve).process.kill('SIGTERM'))));
+    await infrastructure.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
 }
 
 void main().catch((error: unknown) => {

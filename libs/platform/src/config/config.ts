@@ -25,6 +25,7 @@ const schema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
+  API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().optional().transform((v) => parseList(v)),
   PAYSTACK_SECRET_KEY: z.string().min(1).optional(),
