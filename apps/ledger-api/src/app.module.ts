@@ -18,6 +18,7 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { DashboardModule } from './dashboard/dashboard.module';
+import { AlertsModule } from './alerts/alerts.module';
 
 export interface ApiModuleOptions extends PlatformOptions {
   readonly metrics: ApiMetrics;
@@ -41,7 +42,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
   static forRoot(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule, DashboardModule],
+      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule, DashboardModule, AlertsModule],
       controllers: [PaymentCommandsController, PaymentQueriesController, HealthController],
       providers: [
         { provide: ApiMetrics, useValue: options.metrics },

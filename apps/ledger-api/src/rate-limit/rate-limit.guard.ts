@@ -1,6 +1,9 @@
-import { Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
+import type { Pool } from 'pg';
+import { alertSettingsFromConfig, reportRateLimitViolations, type AlertSettings } from '@ledger/monitoring';
+import { LEDGER_CONFIG, PG_POOL, type LedgerConfig } from '@ledger/platform';
 import { PUBLIC_ROUTE } from '../auth/require-scope.decorator';
 import { ApiError } from '../http/api-error';
 import { clientIp, contextOf } from '../http/request-context';
@@ -33,11 +36,17 @@ export function rateLimitSubject(limitClass: RateLimitClass, req: Request): stri
 /** Runs after ApiKeyGuard (registered after it), so the key is known. */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
+  private readonly alertSettings: AlertSettings;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly limiter: RateLimiter,
     private readonly metrics: ApiMetrics,
-  ) {}
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(LEDGER_CONFIG) config: LedgerConfig,
+  ) {
+    this.alertSettings = alertSettingsFromConfig(config);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -61,8 +70,20 @@ export class RateLimitGuard implements CanActivate {
     res.setHeader('X-RateLimit-Reset', String(decision.resetAt));
     if (decision.allowed) return true;
     this.metrics.rateLimitHit(limitClass);
+    await this.reportViolations(limitClass, rateLimitSubject(limitClass, req));
     throw new ApiError(429, 'rate_limited', `Too many ${limitClass} requests; retry later`, undefined, {
       'Retry-After': String(Math.max(1, decision.retryAfter)),
     });
+  }
+
+  /**
+   * Severe violations become a critical alert (through the outbox). Reported at each multiple of the
+   * threshold only, so a flood of refused requests costs one database write per threshold, not per request.
+   */
+  private async reportViolations(limitClass: RateLimitClass, subject: string): Promise<void> {
+    const threshold = this.alertSettings.rateLimitViolations;
+    const violations = await this.limiter.violations(limitClass, subject).catch(() => 0);
+    if (violations < threshold || violations % threshold !== 0) return;
+    await reportRateLimitViolations(this.pool, { limitClass, subject, violations }, this.alertSettings).catch(() => undefined);
   }
 }

@@ -5,7 +5,7 @@ import { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from './checkpoin
 import { READ_MODELS_SCHEMA, type Projection } from './projection';
 
 export interface BatchContext {
-  /** False while catching up on history (after a start, restart or takeover); replays must not page anyone. */
+  /** True for the live runner, also while it catches up after a restart (the alert hook's horizon keeps old events silent); rebuilds never call onBatch. */
   readonly live: boolean;
 }
 
@@ -82,7 +82,9 @@ export class ProjectionRunner {
     const { pool, store, batchSize = 500, streamPrefix = 'payment-' } = this.options;
     while (!this.stopping) {
       let expected = (await readCheckpoint(pool, this.name)).position;
-      let live = false;
+      // The live runner's batches are news; whether they are recent enough to page anyone is the alert
+      // hook's replay horizon. Only a rebuild (which never calls onBatch) is history by definition.
+      const live = true;
       let lockCheckedAt = Date.now();
       const subscription = store.subscribeToAll({
         after: comparePositions(expected, START) === 0 ? undefined : expected,
@@ -95,10 +97,7 @@ export class ProjectionRunner {
       let lost = false;
       try {
         for await (const message of subscription) {
-          if (message.kind === 'caughtUp') {
-            live = true;
-            continue;
-          }
+          if (message.kind === 'caughtUp') continue;
           const next = message.events[message.events.length - 1].position;
           if (!(await this.applyBatch(message.events, expected, next, live))) {
             this.options.log?.('checkpoint moved under us; re-reading it', { projection: this.name });

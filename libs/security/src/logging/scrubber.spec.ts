@@ -99,3 +99,11 @@ describe('scrubText on random text', () => {
     );
   });
 });
+
+describe('scrubText on a JSON line', () => {
+  it('keeps a PAN that sits after a comma inside a string a string (found by the property above)', () => {
+    const line = JSON.stringify({ msg: ', 4000000000006 ,' });
+    const scrubbed = scrubText(line);
+    expect(JSON.parse(scrubbed).msg).toBe(', **** **** **** 0006 ,');
+  });
+});

@@ -51,8 +51,19 @@ export function scrubText(text: string): string {
 function renderPan(match: PanMatch, text: string): string {
   const masked = maskedPan(match.last4);
   const bareNumber =
+    !insideJsonString(text, match.start) &&
     /^\d+$/.test(text.slice(match.start, match.end)) &&
     /[:[,]\s*$/.test(text.slice(Math.max(0, match.start - 8), match.start)) &&
     /^\s*(?:[,}\]]|$)/.test(text.slice(match.end, match.end + 8));
   return bareNumber ? `"${masked}"` : masked;
+}
+
+/** Whether `pos` lies inside a double-quoted string: an odd number of unescaped quotes before it. */
+function insideJsonString(text: string, pos: number): boolean {
+  let inside = false;
+  for (let i = 0; i < pos; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') inside = !inside;
+  }
+  return inside;
 }

@@ -1,0 +1,95 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@ledger/event-store';
+import { PROVIDERS, type PaymentEventData } from '@ledger/payments-domain';
+import { alertKey, newAlert, type AlertPayload } from '../alerts/alert';
+import { writeToOutbox } from '../outbox/alert-outbox';
+import { thresholdsFor, type AlertSettings } from './alert-settings';
+import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from './alert-state';
+import { evaluateConditions, healthOf, windowStartOf, type MinuteActivity } from './conditions';
+import { conditionTransition, healthTransition, type Transition } from './transitions';
+
+/** What the ProjectionRunner passes to its onBatch hook; `now` and `schema` only for tests. */
+export interface BatchContext {
+  readonly live: boolean;
+  readonly now?: Date;
+  readonly schema?: string;
+}
+
+export type AlertHook = (tx: PoolClient, events: readonly RecordedEvent[], ctx: BatchContext) => Promise<void>;
+
+function occurredAt(event: RecordedEvent): number {
+  const at = Date.parse(String((event.metadata as { occurredAt?: unknown }).occurredAt ?? ''));
+  return Number.isNaN(at) ? event.recordedAt.getTime() : at;
+}
+
+/** Replays are silent: a batch whose newest event is older than the horizon is history, not news. */
+export function isLiveBatch(events: readonly RecordedEvent[], now: Date, horizonMs: number): boolean {
+  if (events.length === 0) return false;
+  return now.getTime() - Math.max(...events.map(occurredAt)) <= horizonMs;
+}
+
+/** The projector's onBatch hook: evaluates every rule after the batch's read-model writes, in its transaction. */
+export function createAlertHook(settings: AlertSettings): AlertHook {
+  return async (tx, events, ctx) => {
+    await evaluateAlerts(tx, events, ctx, settings);
+  };
+}
+
+export async function evaluateAlerts(
+  tx: PoolClient, events: readonly RecordedEvent[], ctx: BatchContext, settings: AlertSettings,
+): Promise<AlertPayload[]> {
+  const now = ctx.now ?? new Date();
+  if (!ctx.live || !isLiveBatch(events, now, settings.replayHorizonMs)) return [];
+  const alerts = suspiciousAmounts(events, settings, now);
+  const activity = await loadActivity(tx, ctx.schema ?? 'read_models', now, settings);
+  const states = await loadAlertStates(tx);
+  const providers = new Set<string>([...PROVIDERS, ...activity.map((r) => r.provider)]);
+  for (const provider of providers) {
+    const t = thresholdsFor(settings, provider);
+    const conditions = evaluateConditions(provider, activity, t, now);
+    const transitions: [string, Transition][] = conditions.map((c) => [
+      c.rule, conditionTransition(c, states.get(stateKey(c.rule, provider)), now, settings.cooldownMs),
+    ]);
+    const previous = states.get(stateKey('health_status', provider));
+    transitions.push(['health_status', healthTransition(provider, healthOf(conditions), previous, windowStartOf(now, t.failureWindowMs), now)]);
+    for (const [rule, { alert, state }] of transitions) {
+      if (alert) alerts.push(alert);
+      if (state === null) await clearAlertState(tx, rule, provider);
+      else if (state) await saveAlertState(tx, state);
+    }
+  }
+  await writeToOutbox(tx, alerts);
+  return alerts;
+}
+
+function suspiciousAmounts(events: readonly RecordedEvent[], settings: AlertSettings, now: Date): AlertPayload[] {
+  const alerts: AlertPayload[] = [];
+  for (const event of events) {
+    if (event.type !== 'PaymentCreated') continue;
+    const data = event.data as PaymentEventData<'PaymentCreated'>;
+    const threshold = settings.suspiciousAmounts[data.currency];
+    if (threshold === undefined || data.amount <= threshold) continue;
+    alerts.push(newAlert({
+      key: alertKey('suspicious_amount', data.paymentId), rule: 'suspicious_amount', kind: 'raised', severity: 'warning',
+      provider: data.provider, title: `${data.provider}: payment ${data.paymentId} of ${data.amount} ${data.currency} (minor units) needs manual review`,
+      value: data.amount, threshold, windowStart: data.createdAt, windowEnd: data.createdAt, raisedAt: now.toISOString(),
+      details: { paymentId: data.paymentId, currency: data.currency },
+    }));
+  }
+  return alerts;
+}
+
+async function loadActivity(tx: PoolClient, schema: string, now: Date, settings: AlertSettings): Promise<MinuteActivity[]> {
+  const all = [settings.defaults, ...Object.values(settings.providers)];
+  const widest = Math.max(...all.flatMap((t) => [t.failureWindowMs ?? 0, t.processingWindowMs ?? 0, t.fraudWindowMs ?? 0]));
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`unsafe schema name: ${schema}`);
+  const { rows } = await tx.query<{ minute_start: Date; provider: string; succeeded: string; failed: string; processing_time_sum_ms: string; processing_count: string; fraud_flags: string }>(
+    `SELECT minute_start, provider, succeeded, failed, processing_time_sum_ms, processing_count, fraud_flags
+       FROM "${schema}".health_windows WHERE minute_start >= $1 AND minute_start <= $2`,
+    [windowStartOf(now, widest).toISOString(), now.toISOString()],
+  );
+  return rows.map((r) => ({
+    minuteStart: r.minute_start, provider: r.provider, succeeded: Number(r.succeeded), failed: Number(r.failed),
+    processingSumMs: Number(r.processing_time_sum_ms), processingCount: Number(r.processing_count), fraudFlags: Number(r.fraud_flags),
+  }));
+}

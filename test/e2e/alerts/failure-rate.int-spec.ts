@@ -1,0 +1,47 @@
+import { appendPayments } from './support/payments';
+import { countBy, settled, startPipeline, type Pipeline } from './support/pipeline';
+
+let p: Pipeline;
+beforeAll(async () => {
+  p = await startPipeline();
+});
+afterAll(() => p.stop());
+
+const rulesKinds = () => countBy(p.webhook.received, (r) => `${r.alert.rule}:${r.alert.kind}`);
+
+describe('failure rate', () => {
+  it('raises exactly one critical alert, signed, when a burst of failures passes 5 % over 15 minutes', async () => {
+    await appendPayments(p.store, 40, { outcome: 'succeeded' });
+    await appendPayments(p.store, 6, { outcome: 'failed' });
+    await settled(p, 2);
+    const critical = p.webhook.received.filter((r) => r.alert.severity === 'critical');
+    expect(critical).toHaveLength(1);
+    expect(critical[0].alert).toMatchObject({ rule: 'failure_rate', kind: 'raised', provider: 'stripe', threshold: 5 });
+    expect(critical[0].alert.value).toBeGreaterThan(5);
+    expect(p.webhook.received.every((r) => r.signatureValid)).toBe(true);
+    expect(rulesKinds()['failure_rate:raised']).toBe(1);
+    // Batches may or may not stop at "degraded" on the way; the provider ends unhealthy (13 % > 2 × 5 %).
+    const health = p.webhook.received.filter((r) => r.alert.rule === 'health_status');
+    expect(health.at(-1)?.alert).toMatchObject({ severity: 'warning', details: { to: 'unhealthy' } });
+  });
+
+  it('does not alert again while the rate stays above the threshold', async () => {
+    const before = p.webhook.received.length;
+    await appendPayments(p.store, 3, { outcome: 'failed' });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(p.webhook.received.length).toBe(before);
+    expect((await p.outbox()).length).toBe(before);
+  });
+
+  it('raises one recovery alert when the rate falls back, and resolves the open alert', async () => {
+    await appendPayments(p.store, 200, { outcome: 'succeeded' });
+    await settled(p, 5);
+    expect(rulesKinds()).toMatchObject({ 'failure_rate:raised': 1, 'failure_rate:recovered': 1 });
+    const recovery = p.webhook.received.find((r) => r.alert.rule === 'failure_rate' && r.alert.kind === 'recovered')!;
+    const raised = p.webhook.received.find((r) => r.alert.rule === 'failure_rate' && r.alert.kind === 'raised')!;
+    expect(recovery.alert.resolves).toBe(raised.alert.id);
+    const stored = await p.alerts();
+    expect(stored.find((a) => a.id === raised.alert.id)?.status).toBe('resolved');
+    expect(countBy(p.webhook.received, (r) => r.alert.id)).toEqual(Object.fromEntries(stored.map((a) => [a.id, 1])));
+  });
+});

@@ -1,0 +1,100 @@
+import { Worker } from 'bullmq';
+import pino from 'pino';
+import { PostgresEventStore } from '@ledger/event-store';
+import {
+  ALERT_QUEUE, AlertDelivery, OutboxRelay, RelayQueue, WebhookSink, alertSettingsFromConfig, createAlertHook, createAlertQueue,
+  type AlertJob, type AlertSettings,
+} from '@ledger/monitoring';
+import { loadConfig } from '@ledger/platform';
+import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } from '@ledger/testing';
+// Direct files: the @ledger/projections index also loads the Nest dashboard module, which Jest cannot require.
+import { ledgerProjection } from '../../../../libs/projections/src/ledger/ledger-projection';
+import { ProjectionRunner } from '../../../../libs/projections/src/runner/projection-runner';
+import { appendPayment, waitFor } from './payments';
+import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
+
+export const WEBHOOK_SECRET = 'whsec_alerts_test_0123456789';
+
+export interface PipelineOptions {
+  readonly env?: Record<string, string>;
+  readonly redisUrl?: string;
+  readonly answer?: Parameters<typeof startWebhookReceiver>[1];
+  readonly attempts?: number;
+  /** Leave the relay out, for tests that run their own. */
+  readonly relay?: boolean;
+}
+
+/** The real path of an alert: event store → ProjectionRunner(onBatch = alert hook) → outbox → relay → BullMQ → worker → sinks. */
+export async function startPipeline(options: PipelineOptions = {}) {
+  const db: TestDatabase = await createTestDatabase();
+  const redisUrl = options.redisUrl ?? testServices().redisUrl;
+  const prefix = uniquePrefix('alerts');
+  const webhook: WebhookReceiver = await startWebhookReceiver(WEBHOOK_SECRET, options.answer);
+  const config = loadConfig({ NODE_ENV: 'test', ALERT_WEBHOOK_URL: webhook.url, ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env });
+  const settings: AlertSettings = alertSettingsFromConfig(config);
+  const store = new PostgresEventStore(db.pool);
+  const runner = new ProjectionRunner({ pool: db.pool, store, projection: ledgerProjection, onBatch: createAlertHook(settings) });
+  const running = runner.run();
+  await untilLive(db, store);
+  const queue = createAlertQueue(redisUrl, prefix);
+  const relayQueue = new RelayQueue(redisUrl, prefix);
+  const jobOptions = { attempts: options.attempts ?? 3, backoffMs: 20 };
+  const relay = new OutboxRelay(db.pool, relayQueue, { intervalMs: 50, addTimeoutMs: 1_000, jobOptions });
+  if (options.relay !== false) relay.start();
+  const logs: string[] = [];
+  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  const delivery = new AlertDelivery(db.pool, logger, new WebhookSink({ url: webhook.url, secret: WEBHOOK_SECRET, timeoutMs: 2_000 }));
+  const worker = new Worker<AlertJob>(ALERT_QUEUE, (job) => delivery.deliver(job), {
+    connection: { url: redisUrl, retryStrategy: (n: number) => Math.min(n * 100, 500) }, prefix,
+  });
+  worker.on("error", () => undefined);
+  return {
+    db, store, runner, relay, queue, worker, webhook, logs, prefix, redisUrl, settings, jobOptions,
+    outbox: async () => (await db.pool.query<{ job_id: string; relayed_at: Date | null }>(`SELECT job_id, relayed_at FROM monitoring.alert_outbox ORDER BY id`)).rows,
+    alerts: async () => (await db.pool.query<{ id: string; rule: string; kind: string; severity: string; status: string }>(
+      `SELECT id, rule, kind, severity, status FROM monitoring.alerts ORDER BY received_at, id`)).rows,
+    stop: async () => {
+      const steps: [string, () => Promise<unknown>][] = [
+        ['runner', async () => { await runner.stop(); await running.catch(() => undefined); }],
+        ['relay', () => relay.stop()], ['worker', () => worker.close()], ['queue', () => queue.close()],
+        ['relayQueue', () => relayQueue.close()], ['webhook', () => webhook.close()], ['db', () => db.drop()],
+      ];
+      for (const [name, step] of steps) {
+        const t = setTimeout(() => console.log('STOP STUCK', name), 5000);
+        await step();
+        clearTimeout(t);
+      }
+    },
+  };
+}
+export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
+
+/**
+ * The runner flags batches live only once its subscription has caught up; a
+ * payment appended before that is history. One warm-up payment, projected,
+ * then a moment for the caughtUp message.
+ */
+async function untilLive(db: TestDatabase, store: PostgresEventStore): Promise<void> {
+  const id = await appendPayment(store, { at: new Date(Date.now() - 24 * 3_600_000) });
+  await waitFor(async () => (await db.pool.query(`SELECT 1 FROM read_models.payments WHERE payment_id = $1`, [id])).rows.length > 0, 'the projector');
+  await new Promise((r) => setTimeout(r, 200));
+}
+
+/** Every outbox row relayed and delivered to the webhook; then a pause so a duplicate would have time to show. */
+export async function settled(p: Pipeline, atLeast = 1): Promise<void> {
+  await waitFor(async () => {
+    const rows = await p.outbox();
+    return rows.length >= atLeast && rows.every((r) => r.relayed_at) && p.webhook.received.length >= rows.length;
+  }, 'alerts to be delivered').catch(async (error: unknown) => {
+    const rows = await p.outbox();
+    console.log('DIAG', rows.length, rows.filter((r) => r.relayed_at).length, p.webhook.received.length, p.webhook.attempts.length, JSON.stringify(await p.queue.getJobCounts().catch((e: Error) => e.message)));
+    throw error;
+  });
+  await new Promise((r) => setTimeout(r, 300));
+}
+
+export function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
+}
