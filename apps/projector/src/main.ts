@@ -1,4 +1,4 @@
-import { createEventStore } from '@ledger/event-store';
+import { assertEventStoreReachable, createEventStore } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
 import { startProjector } from './projector';
@@ -15,6 +15,7 @@ async function main(): Promise<void> {
   const infrastructure = await resolveInfrastructure(config, { redis: false });
   const pool = createPool(infrastructure.databaseUrl, { max: 10 });
   const store = createEventStore(config, pool);
+  await assertEventStoreReachable(store);
   // Alerts are raised in the ledger projection's batch transaction (outbox); the alert-worker relays them.
   const onBatch = { ledger: createAlertHook(alertSettingsFromConfig(config)) };
   const projector = startProjector({ pool, store, batchSize: config.PROJECTOR_BATCH_SIZE, onBatch, log });

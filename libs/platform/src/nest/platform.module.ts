@@ -1,6 +1,6 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { EVENT_STORE, createEventStore, type EventStore } from '@ledger/event-store';
+import { EVENT_STORE, assertEventStoreReachable, createEventStore, type EventStore } from '@ledger/event-store';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/config';
 import { createPool } from '../database/database';
 import { PG_POOL, REDIS_URL } from './tokens';
@@ -19,7 +19,7 @@ export interface PlatformOptions {
  */
 @Global()
 @Module({})
-export class PlatformModule implements OnApplicationShutdown {
+export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -36,6 +36,11 @@ export class PlatformModule implements OnApplicationShutdown {
       ],
       exports: [LEDGER_CONFIG, REDIS_URL, PG_POOL, EVENT_STORE],
     };
+  }
+
+  /** An unreachable EventStoreDB fails the start with one line, not the first request. */
+  async onModuleInit(): Promise<void> {
+    await assertEventStoreReachable(this.store);
   }
 
   async onApplicationShutdown(): Promise<void> {
