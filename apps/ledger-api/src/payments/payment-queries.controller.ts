@@ -1,37 +1,11 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, formatPosition, StreamNotFoundError, type EventStore, type RecordedEvent } from '@ledger/event-store';
+import { EVENT_STORE, StreamNotFoundError, toEventView, type EventStore, type EventView, type RecordedEvent } from '@ledger/event-store';
 import { PaymentNotFoundError, paymentStreamId } from '@ledger/payments-domain';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RateLimit } from '../rate-limit/rate-limit.guard';
 import { foldPaymentView, type PaymentView } from './payment-view';
 import { parsePaymentId } from './schemas';
-
-/** The event shape of CONTRACT.md, shared with `ledger audit replay`. */
-export interface EventView {
-  eventId: string;
-  streamId: string;
-  type: string;
-  revision: number;
-  position: string;
-  occurredAt: string;
-  data: unknown;
-  metadata: unknown;
-}
-
-export function toEventView(event: RecordedEvent): EventView {
-  const occurredAt = (event.metadata as { occurredAt?: unknown }).occurredAt;
-  return {
-    eventId: event.eventId,
-    streamId: event.streamId,
-    type: event.type,
-    revision: Number(event.revision),
-    position: formatPosition(event.position),
-    occurredAt: typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString(),
-    data: event.data,
-    metadata: event.metadata,
-  };
-}
 
 @ApiTags('payments')
 @ApiBearerAuth()

@@ -7,7 +7,8 @@ export type AuditChainResult =
   | { ok: true; rows: number; events: number }
   | { ok: false; rows: number; events: number; brokenAt?: string; reason: string };
 
-interface AuditRow {
+/** A row of read_models.audit_trail as pg returns it. */
+export interface AuditRow {
   commit_position: string;
   prepare_position: string;
   stream_id: string;

@@ -1,3 +1,4 @@
+import type { EventView } from '@ledger/event-store';
 import type { Provider } from '@ledger/payments-domain';
 
 /** The dashboard's filter; absent provider / currency means all. */
@@ -39,16 +40,8 @@ export interface VolumeBucket {
   volume: string;
 }
 
-export interface DashboardEvent {
-  eventId: string;
-  streamId: string;
-  type: string;
-  revision: number;
-  position: string;
-  occurredAt: string;
-  data: unknown;
-  metadata: unknown;
-}
+/** CONTRACT.md's event shape (the same as GET /v1/payments/:id/events). */
+export type DashboardEvent = EventView;
 
 export interface FailedPayment {
   paymentId: string;

@@ -1,33 +1,7 @@
-import { formatPosition, type RecordedEvent } from '@ledger/event-store';
-
-/** CONTRACT.md's event shape, as GET /v1/payments/:id/events returns it. */
-export interface EventLine {
-  eventId: string;
-  streamId: string;
-  type: string;
-  revision: number;
-  position: string;
-  occurredAt: string;
-  data: unknown;
-  metadata: unknown;
-}
-
-export function toEventLine(event: RecordedEvent): EventLine {
-  const occurredAt = (event.metadata as { occurredAt?: unknown } | undefined)?.occurredAt;
-  return {
-    eventId: event.eventId,
-    streamId: event.streamId,
-    type: event.type,
-    revision: Number(event.revision),
-    position: formatPosition(event.position),
-    occurredAt: typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString(),
-    data: event.data,
-    metadata: event.metadata,
-  };
-}
+import { formatPosition, toEventView, type RecordedEvent } from '@ledger/event-store';
 
 export const ndjson = (events: readonly RecordedEvent[]): string =>
-  events.map((e) => `${JSON.stringify(toEventLine(e))}\n`).join('');
+  events.map((e) => `${JSON.stringify(toEventView(e))}\n`).join('');
 
 const COLUMNS = [
   ['position', 22], ['occurredAt', 24], ['streamId', 46], ['rev', 4], ['type', 20], ['summary', 0],
@@ -38,7 +12,7 @@ export const tableHeader = (): string => row(COLUMNS.map(([name]) => name)) + ro
 export function tableRows(events: readonly RecordedEvent[]): string {
   return events
     .map((e) => {
-      const line = toEventLine(e);
+      const line = toEventView(e);
       return row([line.position, line.occurredAt, line.streamId, String(line.revision), line.type, summary(line.data)]);
     })
     .join('');

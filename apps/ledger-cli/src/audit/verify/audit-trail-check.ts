@@ -1,25 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { comparePositions, formatPosition, type Position, type RecordedEvent } from '@ledger/event-store';
-import { GENESIS_HASH, canonicalJson, canonicalRow, type AuditRowContent } from '@ledger/projections';
+import { GENESIS_HASH, canonicalJson, canonicalRow, type AuditRow, type AuditRowContent } from '@ledger/projections';
 import type { ReportDifference } from './compare-tables';
-
-interface AuditRow {
-  commit_position: string;
-  prepare_position: string;
-  stream_id: string;
-  revision: string;
-  event_id: string;
-  event_type: string;
-  actor: string | null;
-  source_ip: string | null;
-  occurred_at: Date | null;
-  recorded_at: Date;
-  data: unknown;
-  metadata: unknown;
-  prev_hash: Buffer;
-  row_hash: Buffer;
-}
 
 const FIELDS = ['streamId', 'revision', 'eventId', 'eventType', 'actor', 'sourceIp', 'occurredAt', 'recordedAt', 'data', 'metadata'] as const;
 const PAGE = 1000;
