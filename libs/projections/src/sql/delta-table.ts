@@ -14,19 +14,36 @@ export interface DeltaTableSpec<C extends string> {
  * per row, then written with a single multi-row upsert.
  */
 export class DeltaTable<C extends string> {
-  private readonly rows = new Map<string, { key: readonly CellValue[]; values: Map<C, bigint> }>();
+  /** Per row: its key and one running sum per counter (a number while it is a safe integer, then a bigint). */
+  private readonly rows = new Map<string, { key: readonly CellValue[]; values: (number | bigint)[] }>();
+  private readonly index: Map<string, number>;
 
-  constructor(private readonly spec: DeltaTableSpec<C>) {}
+  constructor(private readonly spec: DeltaTableSpec<C>) {
+    this.index = new Map(spec.counters.map((c, i) => [c, i]));
+  }
 
   add(key: readonly CellValue[], deltas: Partial<Record<C, number | bigint>>): void {
-    const id = JSON.stringify(key);
+    const id = rowId(key);
     let row = this.rows.get(id);
     if (!row) {
-      row = { key, values: new Map() };
+      row = { key, values: new Array<number | bigint>(this.spec.counters.length).fill(0) };
       this.rows.set(id, row);
     }
-    for (const [column, delta] of Object.entries(deltas) as [C, number | bigint][]) {
-      row.values.set(column, (row.values.get(column) ?? 0n) + BigInt(delta));
+    const values = row.values;
+    for (const column in deltas) {
+      const delta = deltas[column] as number | bigint;
+      const i = this.index.get(column);
+      if (i === undefined) throw new Error(`unknown counter ${column} of ${this.spec.table}`);
+      const current = values[i];
+      if (typeof current === 'number' && typeof delta === 'number') {
+        const sum = current + delta;
+        // Exact as long as both operands and the sum are safe integers; otherwise redo it in bigint.
+        if (Number.isSafeInteger(sum) && Number.isSafeInteger(delta)) {
+          values[i] = sum;
+          continue;
+        }
+      }
+      values[i] = BigInt(current) + BigInt(delta);
     }
   }
 
@@ -37,7 +54,17 @@ export class DeltaTable<C extends string> {
   async write(tx: PoolClient, schema: string): Promise<void> {
     const { counters, counterTypes = {} } = this.spec;
     const counterSpecs = counters.map((name) => ({ name, type: (counterTypes as Record<string, string>)[name] ?? 'bigint' }));
-    const cells = [...this.rows.values()].map((r) => [...r.key, ...counters.map((c) => r.values.get(c) ?? 0n)]);
+    const cells = [...this.rows.values()].map((r) => [...r.key, ...r.values.map((v) => BigInt(v))]);
     await upsertAdding(tx, tableName(schema, this.spec.table), this.spec.keys, counterSpecs, cells);
   }
+}
+
+/** Map key of a row: its key cells joined (all strings, the common case), else their JSON. */
+function rowId(key: readonly CellValue[]): string {
+  let id = '';
+  for (const cell of key) {
+    if (typeof cell !== 'string' || cell.includes('\u0000')) return `j${JSON.stringify(key)}`;
+    id += `\u0000${cell}`;
+  }
+  return id;
 }
