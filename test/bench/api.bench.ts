@@ -1,4 +1,4 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '../../apps/ledger-api/src/auth/api-key.repository';
 import { benchDatabase } from './bench-db';
+import { GENEROUS_RATE_LIMITS, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
  * `node -r ./test/support/swc-register.js test/bench/api.bench.ts` (or the built file):
@@ -18,29 +19,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
 const WORKERS = Number(process.env.API_WORKERS ?? 1);
 const PORT = 3900 + Math.floor(Math.random() * 90);
-
-/** The API as its own process (apps/ledger-api/src/main.ts), as in production; API_WORKERS > 1 clusters it. */
-async function startApi(databaseUrl: string, redisUrl: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--require', join(__dirname, '..', 'support', 'swc-register.js'), join(__dirname, '..', '..', 'apps', 'ledger-api', 'src', 'main.ts')], {
-    env: {
-      ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, PORT: String(PORT), API_WORKERS: String(WORKERS), LOG_LEVEL: 'warn',
-      RATE_LIMITS: 'payment=1000000/1m,refund=1000000/1m,status=1000000/1m,api=1000000/1m',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    if (await fetch(`http://127.0.0.1:${PORT}/health/live`).then((r) => r.ok, () => false)) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('ledger-api did not start');
-}
-
-function stopApi(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 interface LoadResult {
   requests: number;
@@ -129,14 +107,17 @@ async function main(): Promise<void> {
   const redisDir = mkdtempSync(join(tmpdir(), 'ledger-bench-redis-'));
   const redis = await startRedisServer({ dataDir: redisDir });
   const url = `http://127.0.0.1:${PORT}`;
-  const api = await startApi(db.url, redis.url);
+  const api = startApp('apps/ledger-api/src/main.ts', {
+    DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: String(PORT), API_WORKERS: String(WORKERS), RATE_LIMITS: GENEROUS_RATE_LIMITS,
+  });
+  await waitUntilLive(url);
   const pool = createPool(db.url, { max: 1 });
   const { key } = await createApiKey(pool, { name: 'bench', scopes: ['payments:write', 'payments:read'] });
   await pool.end();
 
   const result = await runLoad(url, key);
   const commands = (result.requests - result.non2xx) / result.seconds;
-  await stopApi(api);
+  await stopApp(api);
   const inserts = await rawInsertRate(db.url);
   console.log(`bench:api — ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s, API_WORKERS=${WORKERS}, request log level warn`);
   console.log('| measure | value |');

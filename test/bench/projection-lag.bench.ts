@@ -1,4 +1,4 @@
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { createPool, startRedisServer } from '@ledger/platform';
 import { projectionStatus } from '@ledger/projections';
 import { createApiKey } from '../../apps/ledger-api/src/auth/api-key.repository';
 import { benchDatabase, percentile } from './bench-db';
+import { GENEROUS_RATE_LIMITS, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
  * `node -r ./test/support/swc-register.js test/bench/projection-lag.bench.ts`: the API and the
@@ -21,22 +22,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const MAX_IN_FLIGHT = 64;
 const SAMPLE_MS = 100;
 const PORT = 3900 + Math.floor(Math.random() * 90);
-const ROOT = join(__dirname, '..', '..');
-
-function startChild(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--require', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, entry)], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 // node:http, not fetch: fetch took about twice the CPU per request, and this child shares the 2 cores with the API.
 const agent = new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
@@ -115,17 +100,11 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const url = `http://127.0.0.1:${PORT}`;
-    children.push(startChild('apps/ledger-api/src/main.ts', {
-      DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: String(PORT),
-      RATE_LIMITS: 'payment=1000000/1m,refund=1000000/1m,status=1000000/1m,api=1000000/1m',
+    children.push(startApp('apps/ledger-api/src/main.ts', {
+      DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: String(PORT), RATE_LIMITS: GENEROUS_RATE_LIMITS,
     }));
-    children.push(startChild('apps/projector/src/main.ts', { DATABASE_URL: db.url, REDIS_URL: redis.url }));
-    let up = false;
-    for (let i = 0; i < 200 && !up; i++) {
-      up = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
-      if (!up) await new Promise((r) => setTimeout(r, 100));
-    }
-    if (!up) throw new Error('ledger-api did not start');
+    children.push(startApp('apps/projector/src/main.ts', { DATABASE_URL: db.url, REDIS_URL: redis.url }));
+    await waitUntilLive(url);
     const { key } = await createApiKey(pool, { name: 'bench', scopes: ['payments:write', 'payments:read'] });
 
     const store = new PostgresEventStore(pool);
@@ -171,7 +150,7 @@ async function main(): Promise<void> {
     }
     console.log(`| drain to head after load | ${drainSeconds} s |`);
   } finally {
-    await Promise.all(children.map(stopChild));
+    await Promise.all(children.map(stopApp));
     await pool.end();
     await redis.stop();
     rmSync(redisDir, { recursive: true, force: true });

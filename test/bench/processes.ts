@@ -1,0 +1,30 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+export const GENEROUS_RATE_LIMITS = 'payment=1000000/1m,refund=1000000/1m,status=1000000/1m,api=1000000/1m';
+
+/** An app (`apps/<name>/src/main.ts`) as its own process, from source, as the benchmarks run it. */
+export function startApp(entry: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, ['--require', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, entry)], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+export function stopApp(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export async function waitUntilLive(baseUrl: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(`${baseUrl}/health/live`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`ledger-api did not start at ${baseUrl}`);
+}
