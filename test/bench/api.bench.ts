@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '../../apps/ledger-api/src/auth/api-key.repository';
 import { benchDatabase } from './bench-db';
-import { GENEROUS_RATE_LIMITS, startApp, stopApp, waitUntilLive } from './processes';
+import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
  * `node -r ./test/support/swc-register.js test/bench/api.bench.ts` (or the built file):
@@ -132,11 +132,4 @@ async function main(): Promise<void> {
   await db.stop();
 }
 
-if (process.argv[2] === '--load') {
-  load(process.argv[3], process.argv[4]).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
-} else {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runBench(main, load);

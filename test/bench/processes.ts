@@ -28,3 +28,16 @@ export async function waitUntilLive(baseUrl: string, timeoutMs = 20_000): Promis
   }
   throw new Error(`ledger-api did not start at ${baseUrl}`);
 }
+
+/** A bench file is both the benchmark and, forked with `--load <url> <key>`, its own load generator. */
+export function runBench(main: () => Promise<void>, load: (url: string, key: string) => Promise<void>): void {
+  const [mode, url, key] = process.argv.slice(2);
+  const run = mode === '--load' ? load(url, key) : main();
+  run.then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

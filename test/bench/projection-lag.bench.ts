@@ -9,7 +9,7 @@ import { createPool, startRedisServer } from '@ledger/platform';
 import { projectionStatus } from '@ledger/projections';
 import { createApiKey } from '../../apps/ledger-api/src/auth/api-key.repository';
 import { benchDatabase, percentile } from './bench-db';
-import { GENEROUS_RATE_LIMITS, startApp, stopApp, waitUntilLive } from './processes';
+import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
  * `node -r ./test/support/swc-register.js test/bench/projection-lag.bench.ts`: the API and the
@@ -158,11 +158,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--load') {
-  load(process.argv[3], process.argv[4]).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
-} else {
-  main().catch((error) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+runBench(main, load);
