@@ -64,7 +64,7 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 /** The event-store port: one contract, one test suite, two adapters (PostgreSQL, EventStoreDB). */
 export interface EventStore {
   appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult>;
-  /** Throws StreamNotFoundError when the stream has no events. */
+  /** A stream with no events reads as an empty list, never an error. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** All streams in global order, one page; callers page with `after` / `before`. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;

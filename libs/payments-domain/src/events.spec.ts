@@ -1,4 +1,3 @@
-import { UnsupportedSchemaVersionError } from './errors';
 import {
   CURRENT_SCHEMA_VERSION,
   PAYMENT_EVENT_TYPES,
@@ -8,7 +7,6 @@ import {
   isProvider,
   paymentIdFromStream,
   paymentStreamId,
-  upcast,
 } from './events';
 import { events } from './testing/fixtures';
 
@@ -45,17 +43,6 @@ describe('Payment events', () => {
 
     it.each(['payments-1', 'order-1', 'payment-', '$all'])('is not a payment stream: %p', (stream) => {
       expect(paymentIdFromStream(stream)).toBeUndefined();
-    });
-  });
-
-  describe('upcast', () => {
-    it('returns current-version data unchanged', () => {
-      const { data } = events.refunded(100, 100);
-      expect(upcast('PaymentRefunded', data, CURRENT_SCHEMA_VERSION)).toBe(data);
-    });
-
-    it.each([0, CURRENT_SCHEMA_VERSION + 1, 1.5])('refuses schema version %p', (version) => {
-      expect(() => upcast('PaymentCreated', {}, version)).toThrow(UnsupportedSchemaVersionError);
     });
   });
 });

@@ -1,5 +1,3 @@
-import { UnsupportedSchemaVersionError } from './errors';
-
 export const PROVIDERS = ['stripe', 'paystack'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
@@ -131,19 +129,4 @@ export function isPaymentStream(streamId: string): boolean {
 /** The payment id of a `payment-<id>` stream, or undefined for any other stream. */
 export function paymentIdFromStream(streamId: string): string | undefined {
   return isPaymentStream(streamId) ? streamId.slice(PAYMENT_STREAM_PREFIX.length) : undefined;
-}
-
-/**
- * Where event shape evolution goes. Stored events are never rewritten: when a
- * shape changes, bump CURRENT_SCHEMA_VERSION and convert older data here, on
- * read, step by step up to the current version. A version newer than this code
- * knows is refused, so an old reader never misreads a new writer's events.
- */
-export function upcast<T extends PaymentEventType>(type: T, data: unknown, schemaVersion: number): PaymentEventData<T>;
-export function upcast(type: string, data: unknown, schemaVersion: number): unknown;
-export function upcast(type: string, data: unknown, schemaVersion: number): unknown {
-  if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > CURRENT_SCHEMA_VERSION) {
-    throw new UnsupportedSchemaVersionError(type, schemaVersion);
-  }
-  return data;
 }

@@ -3,3 +3,4 @@ export * from './errors';
 export * from './events';
 export * from './money';
 export * from './payment';
+export * from './upcasting';

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { EVENT_STORE, StreamNotFoundError, toEventView, type EventStore, type EventView, type RecordedEvent } from '@ledger/event-store';
+import { EVENT_STORE, toEventView, type EventStore, type EventView, type RecordedEvent } from '@ledger/event-store';
 import { PaymentNotFoundError, paymentStreamId } from '@ledger/payments-domain';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RateLimit } from '../rate-limit/rate-limit.guard';
@@ -32,11 +32,8 @@ export class PaymentQueriesController {
   }
 
   private async stream(paymentId: string): Promise<RecordedEvent[]> {
-    try {
-      return await this.store.readStream(paymentStreamId(paymentId));
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) throw new PaymentNotFoundError(paymentId);
-      throw error;
-    }
+    const events = await this.store.readStream(paymentStreamId(paymentId));
+    if (events.length === 0) throw new PaymentNotFoundError(paymentId);
+    return events;
   }
 }

@@ -1,5 +1,5 @@
 import {
-  evolve, initialState, paymentStatus, upcast, type CardReference, type PaymentEvent, type PaymentState,
+  evolve, initialState, paymentStatus, toPaymentEvent, type CardReference, type PaymentState,
   type PaymentStatus, type Provider,
 } from '@ledger/payments-domain';
 
@@ -38,7 +38,7 @@ type Draft = Omit<PaymentView, 'status' | 'refundedAmount' | 'fraudFlagged' | 'd
 export function foldPaymentView(events: readonly StoredPaymentEvent[]): PaymentView | undefined {
   let draft: Draft | undefined;
   for (const stored of events) {
-    const event = { type: stored.type, data: upcast(stored.type, stored.data, schemaVersionOf(stored)) } as PaymentEvent;
+    const event = toPaymentEvent(stored);
     const at = occurredAt(stored);
     if (event.type === 'PaymentCreated') {
       const { paymentId, provider, amount, currency, customerId, description, card, createdAt } = event.data;
@@ -67,11 +67,6 @@ export function foldPaymentView(events: readonly StoredPaymentEvent[]): PaymentV
     disputed: state.disputed,
   };
   return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as unknown as PaymentView;
-}
-
-function schemaVersionOf(event: StoredPaymentEvent): number {
-  const version = event.metadata?.schemaVersion;
-  return typeof version === 'number' ? version : 1;
 }
 
 function occurredAt(event: StoredPaymentEvent): string | undefined {

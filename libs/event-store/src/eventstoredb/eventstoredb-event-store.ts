@@ -6,6 +6,7 @@ import type {
   AppendResult, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions,
   RecordedEvent, SubscribeOptions, Subscription,
 } from '../event-store';
+import { StreamNotFoundError } from '../errors';
 import { comparePositions, type Position } from '../position';
 import { EsdbSubscription } from './esdb-subscription';
 import {
@@ -67,7 +68,9 @@ export class EventStoreDbEventStore implements EventStore {
       for await (const resolved of read) events.push(toRecordedEvent(resolved));
       return events;
     } catch (error) {
-      throw mapError(error, streamId);
+      const mapped = mapError(error, streamId);
+      if (mapped instanceof StreamNotFoundError) return [];
+      throw mapped;
     }
   }
 

@@ -4,7 +4,7 @@ import type {
   AppendResult, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions,
   RecordedEvent, SubscribeOptions, Subscription,
 } from '../event-store';
-import { StreamNotFoundError, WrongExpectedVersionError } from '../errors';
+import { WrongExpectedVersionError } from '../errors';
 import type { Position } from '../position';
 import { PollingSubscription } from '../subscription-iterator';
 import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './rows';
@@ -67,7 +67,6 @@ export class PostgresEventStore implements EventStore {
        ORDER BY revision ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
       [streamId, from.toString(), options.maxCount ?? null],
     );
-    if (rows.length === 0 && !(await this.streamExists(streamId))) throw new StreamNotFoundError(streamId);
     return rows.map(toRecordedEvent);
   }
 
@@ -109,10 +108,5 @@ export class PostgresEventStore implements EventStore {
 
   async close(): Promise<void> {
     // The pool belongs to whoever created it.
-  }
-
-  private async streamExists(streamId: string): Promise<boolean> {
-    const { rowCount } = await this.pool.query('SELECT 1 FROM event_store.events WHERE stream_id = $1 LIMIT 1', [streamId]);
-    return (rowCount ?? 0) > 0;
   }
 }

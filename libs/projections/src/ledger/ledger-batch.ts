@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { upcast, type PaymentEvent, type PaymentEventData, type PaymentStatus } from '@ledger/payments-domain';
+import { paymentIdFromStream, toPaymentEvent, type PaymentEvent, type PaymentEventData, type PaymentStatus } from '@ledger/payments-domain';
 import { formatPosition, type RecordedEvent } from '@ledger/event-store';
 import { errorDeltas } from '../errors/errors.deltas';
 import { healthDeltas, minuteStart } from '../health/health.deltas';
@@ -36,9 +36,8 @@ export class LedgerBatch {
   }
 
   private fold(recorded: RecordedEvent): void {
-    const schemaVersion = Number((recorded.metadata as { schemaVersion?: unknown }).schemaVersion ?? 1);
-    const event = { type: recorded.type, data: upcast(recorded.type, recorded.data, schemaVersion) } as PaymentEvent;
-    const id = recorded.streamId.slice('payment-'.length);
+    const event = toPaymentEvent(recorded);
+    const id = paymentIdFromStream(recorded.streamId) as string;
     if (event.type === 'PaymentCreated') {
       if (this.payments.has(id)) throw new ProjectionError('payment created twice', describe(recorded));
       const row = newPaymentRow(event.data, recorded.revision);

@@ -1,4 +1,4 @@
-import { StreamNotFoundError, comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
+import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { CliError } from '../../io';
 
 export interface ReplayRange {
@@ -36,13 +36,8 @@ async function* allPages(store: EventStore, range: ReplayRange): AsyncGenerator<
 async function* streamPages(store: EventStore, streamId: string, pageSize: number): AsyncGenerator<RecordedEvent[]> {
   let fromRevision = 0n;
   for (;;) {
-    let page: RecordedEvent[];
-    try {
-      page = await store.readStream(streamId, { fromRevision, maxCount: pageSize });
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) throw new CliError(`no stream named ${JSON.stringify(streamId)}`, 2);
-      throw error;
-    }
+    const page = await store.readStream(streamId, { fromRevision, maxCount: pageSize });
+    if (page.length === 0 && fromRevision === 0n) throw new CliError(`no stream named ${JSON.stringify(streamId)}`, 2);
     if (page.length > 0) yield page;
     if (page.length < pageSize) return;
     fromRevision = page[page.length - 1].revision + 1n;

@@ -1,4 +1,4 @@
-import { upcast, type PaymentEvent, type PaymentStatus } from '@ledger/payments-domain';
+import type { PaymentEvent, PaymentStatus } from '@ledger/payments-domain';
 
 /**
  * What verify keeps per payment: one flat object of scalars (times as epoch ms),
@@ -80,9 +80,4 @@ export class PaymentFacts {
       }
     }
   }
-}
-
-export function toPaymentEvent(type: string, data: unknown, metadata: unknown): PaymentEvent {
-  const version = Number((metadata as { schemaVersion?: unknown } | undefined)?.schemaVersion ?? 1);
-  return { type, data: upcast(type, data, version) } as PaymentEvent;
 }

@@ -1,12 +1,12 @@
 import type { Pool } from 'pg';
 import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { paymentIdFromStream } from '@ledger/payments-domain';
+import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
 import { auditTrailProjection, ledgerProjection, readCheckpoint } from '@ledger/projections';
 import { readEvents } from '../replay/read-events';
 import { AuditTrailCheck } from './audit-trail-check';
 import { compareCounters, comparePayments, type ReportDifference } from './compare-tables';
 import { COUNTER_TABLES, Counters, expectedCounters, minuteOf } from './expected-counters';
-import { PaymentFacts, toPaymentEvent } from './payment-facts';
+import { PaymentFacts } from './payment-facts';
 
 export interface VerifyOptions {
   readonly pool: Pool;
@@ -79,7 +79,7 @@ class Fold {
   apply(recorded: RecordedEvent): void {
     const id = paymentIdFromStream(recorded.streamId) ?? recorded.streamId;
     try {
-      const event = toPaymentEvent(recorded.type, recorded.data, recorded.metadata);
+      const event = toPaymentEvent(recorded);
       let facts = this.payments.get(id);
       if (event.type === 'PaymentCreated' && !facts) {
         facts = PaymentFacts.create(event);
