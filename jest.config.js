@@ -8,6 +8,7 @@ const moduleNameMapper = {
   '^@ledger/monitoring$': '<rootDir>/libs/monitoring/src',
   '^@ledger/platform$': '<rootDir>/libs/platform/src',
   '^@ledger/provider-webhooks$': '<rootDir>/libs/provider-webhooks/src',
+  '^@ledger/payments-app$': '<rootDir>/libs/payments-app/src',
   '^@ledger/testing$': '<rootDir>/test/support',
 };
 const common = {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
-import { createApiKey } from '../../apps/ledger-api/src/auth/api-key.repository';
+import { createApiKey } from '@ledger/security';
 import { benchDatabase } from './bench-db';
 import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 

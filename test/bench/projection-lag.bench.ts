@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PostgresEventStore } from '@ledger/event-store';
 import { createPool, startRedisServer } from '@ledger/platform';
 import { projectionStatus } from '@ledger/projections';
-import { createApiKey } from '../../apps/ledger-api/src/auth/api-key.repository';
+import { createApiKey } from '@ledger/security';
 import { benchDatabase, percentile } from './bench-db';
 import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 

@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '@ledger/platform';
-import { SCOPES, type Scope } from '@ledger/security';
+import { createApiKey, type Scope, SCOPES } from '@ledger/security';
 import { createApiApp } from '../../apps/ledger-api/src/app';
-import { createApiKey } from '../../apps/ledger-api/src/auth/api-key.repository';
 import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } from './databases';
 
 export interface ApiHarness {
@@ -62,7 +61,7 @@ export async function call(
   method: string,
   path: string,
   options: { key?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: any; text: string; headers: Headers }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.key) headers.authorization = `Bearer ${options.key}`;
   let payload: string | undefined;
@@ -78,5 +77,5 @@ export async function call(
   } catch {
     // Not JSON: the test will see the text.
   }
-  return { status: res.status, body, headers: res.headers };
+  return { status: res.status, body, text, headers: res.headers };
 }

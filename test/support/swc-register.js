@@ -17,6 +17,7 @@ const aliases = {
   '@ledger/monitoring': 'libs/monitoring/src',
   '@ledger/platform': 'libs/platform/src',
   '@ledger/provider-webhooks': 'libs/provider-webhooks/src',
+  '@ledger/payments-app': 'libs/payments-app/src',
   '@ledger/testing': 'test/support',
 };
 

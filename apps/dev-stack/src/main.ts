@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { ConfigError, createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
-import { createApiKey } from '../../ledger-api/src/auth/api-key.repository';
+import { createApiKey } from '@ledger/security';
 import { startApp, stopAll } from './children';
 import { printDashboard, runDemo } from './demo';
 

@@ -3,15 +3,15 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { CqrsModule } from '@nestjs/cqrs';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { PaymentCommandRunner } from '@ledger/payments-app';
 import { LEDGER_CONFIG, PlatformModule, type LedgerConfig, type PlatformOptions } from '@ledger/platform';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { InFlightInterceptor } from './http/in-flight.interceptor';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { createIdempotencyPool, IdempotencyRepository } from './idempotency/idempotency.repository';
 import { ApiMetrics } from './metrics/metrics';
-import { CommandGateway } from './payments/command-gateway';
-import { ExecutePaymentHandler } from './payments/execute-payment.command';
 import { PaymentCommandsController } from './payments/payment-commands.controller';
 import { PaymentQueriesController } from './payments/payment-queries.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
@@ -42,7 +42,9 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
   static forRoot(options: ApiModuleOptions): DynamicModule {
     return {
       module: ApiModule,
-      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule, DashboardModule, AlertsModule],
+      // The webhooks run commands through the same runner, metrics and rate limiter.
+      global: true,
+      imports: [PlatformModule.forRoot(options), WebhooksModule, DashboardModule, AlertsModule],
       controllers: [PaymentCommandsController, PaymentQueriesController, HealthController],
       providers: [
         { provide: ApiMetrics, useValue: options.metrics },
@@ -59,15 +61,20 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
             new IdempotencyRepository(createIdempotencyPool(options.databaseUrl), config.IDEMPOTENCY_TTL),
           inject: [LEDGER_CONFIG],
         },
-        CommandGateway,
-        ExecutePaymentHandler,
+        {
+          provide: PaymentCommandRunner,
+          useFactory: (store: EventStore) =>
+            new PaymentCommandRunner(store, { onAppended: (command) => options.metrics.commandAppended(command.type) }),
+          inject: [EVENT_STORE],
+        },
         // Order matters: the rate limiter needs the API key the first guard found.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         InFlightInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: InFlightInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [RateLimiter, ApiMetrics],
+      exports: [RateLimiter, ApiMetrics, PaymentCommandRunner],
     };
   }
 

@@ -8,3 +8,4 @@ export * from './logging/logger';
 export * from './crypto/aes-gcm';
 export * from './crypto/compare';
 export * from './api-keys';
+export * from './api-key-store';

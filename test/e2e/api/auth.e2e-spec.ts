@@ -1,5 +1,4 @@
-import { SCOPES, type Scope } from '@ledger/security';
-import { createApiKey, revokeApiKey } from '../../../apps/ledger-api/src/auth/api-key.repository';
+import { createApiKey, revokeApiKey, type Scope, SCOPES } from '@ledger/security';
 import { call, startApiHarness, type ApiHarness } from '../../support/api-harness';
 import { createPayment } from './fixtures';
 

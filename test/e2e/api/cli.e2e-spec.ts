@@ -1,6 +1,5 @@
-import { verifyApiKey } from '@ledger/security';
+import { findApiKey, verifyApiKey } from '@ledger/security';
 import { runCli } from '../../../apps/ledger-cli/src/cli';
-import { findApiKey } from '../../../apps/ledger-api/src/auth/api-key.repository';
 import { call, startApiHarness, type ApiHarness } from '../../support/api-harness';
 
 let api: ApiHarness;

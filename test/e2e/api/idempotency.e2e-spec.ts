@@ -2,6 +2,8 @@ import { call, startApiHarness, type ApiHarness } from '../../support/api-harnes
 import { requestHash } from '../../../apps/ledger-api/src/idempotency/hashing';
 import { newPaymentBody, storedEvents, succeededPayment, write } from './fixtures';
 
+const createHash = (body: unknown) => requestHash({ endpoint: 'POST /v1/payments', params: {}, body });
+
 let api: ApiHarness;
 beforeAll(async () => {
   api = await startApiHarness();
@@ -30,7 +32,7 @@ describe('Idempotency-Key', () => {
     expect(res).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused' } } });
   });
 
-  it('scopes keys by API key and path', async () => {
+  it('scopes keys by API key', async () => {
     const body = newPaymentBody();
     const a = await post('/v1/payments', 'scoped', body);
     const b = await post('/v1/payments', 'scoped', newPaymentBody(), api.keys.admin);
@@ -41,9 +43,9 @@ describe('Idempotency-Key', () => {
   it('answers 409 idempotency_key_in_use while the first request is in flight', async () => {
     const body = newPaymentBody();
     await api.db.pool.query(
-      `INSERT INTO ledger.idempotency_keys (api_key_id, method, path, key, request_hash, status, expires_at)
-       VALUES ($1, 'POST', '/v1/payments', 'busy', $2, 'in_flight', now() + interval '1 hour')`,
-      [api.keyIds['payments:write'], requestHash(body)],
+      `INSERT INTO ledger.idempotency_keys (api_key_id, key, request_hash, status, expires_at)
+       VALUES ($1, 'busy', $2, 'in_flight', now() + interval '1 hour')`,
+      [api.keyIds['payments:write'], createHash(body)],
     );
     expect(await post('/v1/payments', 'busy', body)).toMatchObject({ status: 409, body: { error: { code: 'idempotency_key_in_use' } } });
   });
@@ -51,9 +53,9 @@ describe('Idempotency-Key', () => {
   it('takes over an in-flight record abandoned by a request that died', async () => {
     const body = newPaymentBody({ paymentId: 'abandoned-1' });
     await api.db.pool.query(
-      `INSERT INTO ledger.idempotency_keys (api_key_id, method, path, key, request_hash, status, created_at, expires_at)
-       VALUES ($1, 'POST', '/v1/payments', 'dead', $2, 'in_flight', now() - interval '2 minutes', now() + interval '1 hour')`,
-      [api.keyIds['payments:write'], requestHash(body)],
+      `INSERT INTO ledger.idempotency_keys (api_key_id, key, request_hash, status, created_at, expires_at)
+       VALUES ($1, 'dead', $2, 'in_flight', now() - interval '2 minutes', now() + interval '1 hour')`,
+      [api.keyIds['payments:write'], createHash(body)],
     );
     expect((await post('/v1/payments', 'dead', body)).status).toBe(201);
     expect((await post('/v1/payments', 'dead', body)).headers.get('idempotent-replayed')).toBe('true');
@@ -62,9 +64,9 @@ describe('Idempotency-Key', () => {
   it('ignores an expired record and runs the command again', async () => {
     const body = newPaymentBody({ paymentId: 'expired-1' });
     await api.db.pool.query(
-      `INSERT INTO ledger.idempotency_keys (api_key_id, method, path, key, request_hash, status, response_status, response_body, expires_at)
-       VALUES ($1, 'POST', '/v1/payments', 'old', $2, 'done', 201, '{"stale":true}', now() - interval '1 second')`,
-      [api.keyIds['payments:write'], requestHash(body)],
+      `INSERT INTO ledger.idempotency_keys (api_key_id, key, request_hash, status, response_status, response_body, expires_at)
+       VALUES ($1, 'old', $2, 'done', 201, '{"stale":true}', now() - interval '1 second')`,
+      [api.keyIds['payments:write'], createHash(body)],
     );
     const res = await post('/v1/payments', 'old', body);
     expect(res.status).toBe(201);

@@ -5,7 +5,7 @@ import { PG_POOL } from '@ledger/platform';
 import { hasScope, parseApiKey, verifyApiKey, type Scope } from '@ledger/security';
 import { ApiError } from '../http/api-error';
 import { contextOf, type ApiKeyPrincipal } from '../http/request-context';
-import { findApiKey, type ApiKeyRecord } from './api-key.repository';
+import { findApiKey, type ApiKeyRecord } from '@ledger/security';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './require-scope.decorator';
 import { TtlCache } from './ttl-cache';
 

@@ -1,4 +1,3 @@
 /** What other HTTP modules (dashboard, alerts, webhooks) reuse: the global guard reads these decorators. */
 export { ApiKeyGuard } from './api-key.guard';
 export { Public, RequireScope, PUBLIC_ROUTE, REQUIRED_SCOPE } from './require-scope.decorator';
-export { createApiKey, findApiKey, revokeApiKey, type ApiKeyRecord } from './api-key.repository';

@@ -1,6 +1,7 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { ReplayedResponse } from '../idempotency/replayed-response';
 import { toApiError } from './error-mapping';
 
 /** Global: every error, also from middleware, body parsing and unknown routes, leaves as the contract's JSON. */
@@ -11,6 +12,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const req = host.switchToHttp().getRequest<Request>();
+    if (exception instanceof ReplayedResponse) {
+      if (!res.headersSent) res.status(exception.status).type('application/json').send(exception.body);
+      return;
+    }
     const apiError = toApiError(exception);
     if (apiError.status >= 500) {
       this.logger.error({ err: exception, method: req.method, path: req.path }, 'request failed');

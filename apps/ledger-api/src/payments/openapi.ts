@@ -1,10 +1,16 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, HttpCode } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { z } from 'zod';
+import { Idempotent } from '../idempotency/idempotency.interceptor';
 
-/** OpenAPI from the same zod schemas that validate, so the docs cannot drift from the checks. */
-export function CommandDocs(summary: string, body: z.ZodType, status: number, keyRequired = false) {
+/**
+ * A command endpoint: its success status, its Idempotency-Key, and OpenAPI from
+ * the same zod schema that validates, so the docs cannot drift from the checks.
+ */
+export function CommandRoute(summary: string, body: z.ZodType, status: 200 | 201, keyRequired = false) {
   return applyDecorators(
+    HttpCode(status),
+    Idempotent({ required: keyRequired }),
     ApiOperation({ summary }),
     ApiBearerAuth(),
     ApiHeader({ name: 'Idempotency-Key', required: keyRequired, description: 'Up to 255 printable characters' }),

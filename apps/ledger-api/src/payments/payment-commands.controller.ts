@@ -1,109 +1,97 @@
 import { randomUUID } from 'node:crypto';
-import { Controller, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Param, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { z } from 'zod';
+import { deterministicUuid, PaymentCommandRunner, type CommandContext } from '@ledger/payments-app';
+import type { PaymentCommand } from '@ledger/payments-domain';
 import { RequireScope } from '../auth/require-scope.decorator';
-import { deterministicUuid } from '../idempotency/hashing';
 import { RateLimit } from '../rate-limit/rate-limit.guard';
-import { CommandGateway } from './command-gateway';
-import { CommandDocs } from './openapi';
+import { CommandCtx } from './command-context.decorator';
+import { CommandRoute } from './openapi';
+import { foldPaymentView, type PaymentView } from './payment-view';
 import * as schemas from './schemas';
-import { parseBody, parsePaymentId } from './schemas';
+import { PaymentIdPipe, ZodBody } from './zod.pipe';
 
+/** Each command: a validated body in, the payment after it out. Idempotency is the interceptor's (see openapi.ts). */
 @ApiTags('payments')
 @RequireScope('payments:write')
 @Controller('v1/payments')
 export class PaymentCommandsController {
-  constructor(private readonly gateway: CommandGateway) {}
+  constructor(private readonly payments: PaymentCommandRunner) {}
 
   @Post()
   @RateLimit('payment')
-  @CommandDocs('Create a payment', schemas.createPaymentBody, 201, true)
-  create(@Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.gateway.handle(req, res, {
-      status: 201,
-      requireKey: true,
-      build: (key, apiKeyId) => {
-        const body = parseBody(schemas.createPaymentBody, req.body);
-        // Derived from the key when absent, so a retried create lands on the same stream.
-        const paymentId = body.paymentId ?? deterministicUuid(apiKeyId, key ?? '', 'paymentId');
-        return { type: 'CreatePayment', data: { ...body, paymentId }, now: new Date() };
-      },
-    });
+  @CommandRoute('Create a payment', schemas.createPaymentBody, 201, true)
+  create(@Body(new ZodBody(schemas.createPaymentBody)) body: z.output<typeof schemas.createPaymentBody>, @CommandCtx() ctx: CommandContext) {
+    // Derived from the key when absent, so a retried create lands on the same stream.
+    const paymentId = body.paymentId ?? deterministicUuid(ctx.actor, ctx.idempotency?.key ?? '', 'paymentId');
+    return this.run({ type: 'CreatePayment', data: { ...body, paymentId }, now: new Date() }, ctx);
   }
 
   @Post(':id/processing')
-  @CommandDocs('Start processing', schemas.startProcessingBody, 200)
-  processing(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.gateway.handle(req, res, {
-      status: 200,
-      build: () => {
-        parseBody(schemas.startProcessingBody, req.body);
-        return { type: 'StartProcessing', data: { paymentId: parsePaymentId(id) }, now: new Date() };
-      },
-    });
+  @CommandRoute('Start processing', schemas.startProcessingBody, 200)
+  processing(
+    @Param('id', PaymentIdPipe) paymentId: string,
+    @Body(new ZodBody(schemas.startProcessingBody)) _body: z.output<typeof schemas.startProcessingBody>,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run({ type: 'StartProcessing', data: { paymentId }, now: new Date() }, ctx);
   }
 
   @Post(':id/success')
-  @CommandDocs('Mark succeeded', schemas.markSucceededBody, 200)
-  success(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.gateway.handle(req, res, {
-      status: 200,
-      build: () => {
-        const body = parseBody(schemas.markSucceededBody, req.body);
-        return { type: 'MarkPaymentSucceeded', data: { ...body, paymentId: parsePaymentId(id) }, now: new Date() };
-      },
-    });
+  @CommandRoute('Mark succeeded', schemas.markSucceededBody, 200)
+  success(
+    @Param('id', PaymentIdPipe) paymentId: string,
+    @Body(new ZodBody(schemas.markSucceededBody)) body: z.output<typeof schemas.markSucceededBody>,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run({ type: 'MarkPaymentSucceeded', data: { ...body, paymentId }, now: new Date() }, ctx);
   }
 
   @Post(':id/failure')
-  @CommandDocs('Mark failed', schemas.markFailedBody, 200)
-  failure(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.gateway.handle(req, res, {
-      status: 200,
-      build: () => {
-        const body = parseBody(schemas.markFailedBody, req.body);
-        return { type: 'MarkPaymentFailed', data: { ...body, paymentId: parsePaymentId(id) }, now: new Date() };
-      },
-    });
+  @CommandRoute('Mark failed', schemas.markFailedBody, 200)
+  failure(
+    @Param('id', PaymentIdPipe) paymentId: string,
+    @Body(new ZodBody(schemas.markFailedBody)) body: z.output<typeof schemas.markFailedBody>,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run({ type: 'MarkPaymentFailed', data: { ...body, paymentId }, now: new Date() }, ctx);
   }
 
   @Post(':id/refunds')
   @RateLimit('refund')
-  @CommandDocs('Refund (partially or fully)', schemas.refundBody, 201)
-  refund(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.gateway.handle(req, res, {
-      status: 201,
-      build: (key, apiKeyId) => {
-        const body = parseBody(schemas.refundBody, req.body);
-        const paymentId = parsePaymentId(id);
-        const refundId = key ? deterministicUuid(apiKeyId, key, paymentId, 'refundId') : randomUUID();
-        return { type: 'RefundPayment', data: { ...body, paymentId, refundId }, now: new Date() };
-      },
-    });
+  @CommandRoute('Refund (partially or fully)', schemas.refundBody, 201)
+  refund(
+    @Param('id', PaymentIdPipe) paymentId: string,
+    @Body(new ZodBody(schemas.refundBody)) body: z.output<typeof schemas.refundBody>,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    const key = ctx.idempotency?.key;
+    const refundId = key ? deterministicUuid(ctx.actor, key, paymentId, 'refundId') : randomUUID();
+    return this.run({ type: 'RefundPayment', data: { ...body, paymentId, refundId }, now: new Date() }, ctx);
   }
 
   @Post(':id/fraud-flags')
-  @CommandDocs('Flag fraud', schemas.fraudFlagBody, 201)
-  fraudFlag(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.gateway.handle(req, res, {
-      status: 201,
-      build: () => {
-        const body = parseBody(schemas.fraudFlagBody, req.body);
-        return { type: 'FlagFraud', data: { ...body, paymentId: parsePaymentId(id) }, now: new Date() };
-      },
-    });
+  @CommandRoute('Flag fraud', schemas.fraudFlagBody, 201)
+  fraudFlag(
+    @Param('id', PaymentIdPipe) paymentId: string,
+    @Body(new ZodBody(schemas.fraudFlagBody)) body: z.output<typeof schemas.fraudFlagBody>,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run({ type: 'FlagFraud', data: { ...body, paymentId }, now: new Date() }, ctx);
   }
 
   @Post(':id/disputes')
-  @CommandDocs('Open a dispute', schemas.disputeBody, 201)
-  dispute(@Param('id') id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    return this.gateway.handle(req, res, {
-      status: 201,
-      build: () => {
-        const body = parseBody(schemas.disputeBody, req.body);
-        return { type: 'OpenDispute', data: { ...body, paymentId: parsePaymentId(id) }, now: new Date() };
-      },
-    });
+  @CommandRoute('Open a dispute', schemas.disputeBody, 201)
+  dispute(
+    @Param('id', PaymentIdPipe) paymentId: string,
+    @Body(new ZodBody(schemas.disputeBody)) body: z.output<typeof schemas.disputeBody>,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run({ type: 'OpenDispute', data: { ...body, paymentId }, now: new Date() }, ctx);
+  }
+
+  private async run(command: PaymentCommand, ctx: CommandContext): Promise<PaymentView | undefined> {
+    return foldPaymentView((await this.payments.run(command, ctx)).events);
   }
 }

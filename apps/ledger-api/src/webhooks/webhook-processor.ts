@@ -1,15 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Injectable } from '@nestjs/common';
+import { WrongExpectedVersionError } from '@ledger/event-store';
+import { deterministicUuid, PaymentCommandRunner, type CommandContext } from '@ledger/payments-app';
 import {
-  EVENT_STORE, StreamNotFoundError, WrongExpectedVersionError, type EventStore, type RecordedEvent,
-} from '@ledger/event-store';
-import {
-  PAYMENT_COMMAND_TYPES, evolve, initialState, isDomainError, paymentStreamId, upcast, type PaymentCommand,
-  type PaymentCommandType, type PaymentEvent, type Provider,
+  PAYMENT_COMMAND_TYPES, isDomainError, type PaymentCommand, type PaymentCommandType, type Provider,
 } from '@ledger/payments-domain';
 import { planCommands, webhookActor, type PaymentSnapshot, type ProviderDelivery } from '@ledger/provider-webhooks';
-import { deterministicUuid } from '../idempotency/hashing';
-import { ExecutePaymentCommand, type CommandContext } from '../payments/execute-payment.command';
 import type { DeliveryOutcome } from './webhook-store';
 import { WebhookStore } from './webhook-store';
 
@@ -24,23 +19,19 @@ export interface WebhookResult {
   readonly detail?: string;
 }
 
-type Snapshot = PaymentSnapshot & { readonly eventIds: ReadonlySet<string>; readonly revision: bigint };
-
 /** Racing deliveries of different events for one payment converge within a few rounds. */
 const MAX_ROUNDS = 6;
 
 /**
- * A verified, mapped delivery becomes commands on the same CommandBus handler
- * as the HTTP API. Exactly once rests on the event ids, not on a TTL: each
- * command of a delivery appends ids derived from (provider, delivery id,
- * command), so a retry hours later, or 20 at once, finds its ids in the
- * stream and appends nothing.
+ * A verified, mapped delivery becomes commands run by the same runner as the
+ * HTTP API. Exactly once rests on the event ids, not on a TTL: each command
+ * of a delivery is keyed by (provider, delivery id, command), so a retry
+ * hours later, or 20 at once, finds its ids in the stream and appends nothing.
  */
 @Injectable()
 export class WebhookProcessor {
   constructor(
-    private readonly commandBus: CommandBus,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly payments: PaymentCommandRunner,
     private readonly webhooks: WebhookStore,
   ) {}
 
@@ -51,12 +42,11 @@ export class WebhookProcessor {
       (await this.webhooks.findPayment(provider, intent.references)) ??
       // Unknown everywhere: the same reference always names the same new payment, also under concurrency.
       deterministicUuid('payment', provider, intent.references[0]);
-    const streamId = paymentStreamId(paymentId);
-    const eventIdOf = (type: PaymentCommandType) => commandEventId(provider, deliveryId, type, streamId);
-    const ownIds = PAYMENT_COMMAND_TYPES.map(eventIdOf);
+    const contextOf = (type: PaymentCommandType) => commandContext(type, provider, deliveryId, request);
 
     for (let round = 1; ; round++) {
-      const snapshot = await this.snapshot(streamId);
+      const loaded = await this.payments.load(paymentId);
+      const snapshot: PaymentSnapshot = { state: loaded.state, refundIds: refundIdsOf(loaded.history) };
       let planned: PaymentCommand[];
       try {
         planned = planCommands(intent, snapshot, { paymentId, provider, now: new Date() });
@@ -64,61 +54,42 @@ export class WebhookProcessor {
         if (isDomainError(error) && error.code === 'payment_not_found') return { outcome: 'unmatched', paymentId };
         throw error;
       }
-      const todo = planned.filter((command) => !snapshot.eventIds.has(eventIdOf(command.type)));
+      const applied = (type: PaymentCommandType) => this.payments.wasApplied(loaded, type, contextOf(type));
+      const todo = planned.filter((command) => !applied(command.type));
       if (todo.length === 0) {
         await this.webhooks.rememberPayment(provider, intent.references, paymentId);
-        return { outcome: ownIds.some((id) => snapshot.eventIds.has(id)) ? 'duplicate' : 'noop', paymentId };
+        return { outcome: PAYMENT_COMMAND_TYPES.some(applied) ? 'duplicate' : 'noop', paymentId };
       }
       try {
-        for (const command of todo) await this.commandBus.execute(this.toBusCommand(command, provider, deliveryId, request));
+        for (const command of todo) await this.payments.run(command, contextOf(command.type));
         await this.webhooks.rememberPayment(provider, intent.references, paymentId);
         return { outcome: 'handled', paymentId };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) && !isDomainError(error)) throw error;
-        const moved = (await this.snapshot(streamId)).revision !== snapshot.revision;
+        const moved = (await this.payments.load(paymentId)).expected !== loaded.expected;
         if (isDomainError(error) && !moved) return { outcome: 'rejected', paymentId, detail: error.code };
         if (round >= MAX_ROUNDS) throw error;
       }
     }
   }
-
-  private toBusCommand(command: PaymentCommand, provider: Provider, deliveryId: string, request: WebhookRequest) {
-    const context: CommandContext & { deliveryId: string } = {
-      actor: webhookActor(provider),
-      correlationId: request.correlationId,
-      // The delivery caused these events; deliveryId also goes in its own field once the handler copies it.
-      causationId: deliveryId,
-      sourceIp: request.sourceIp,
-      idempotency: { apiKeyId: webhookActor(provider), key: idempotencyKey(deliveryId, command.type) },
-      deliveryId,
-    };
-    return new ExecutePaymentCommand(command, context);
-  }
-
-  private async snapshot(streamId: string): Promise<Snapshot> {
-    let recorded: RecordedEvent[];
-    try {
-      recorded = await this.store.readStream(streamId);
-    } catch (error) {
-      if (!(error instanceof StreamNotFoundError)) throw error;
-      recorded = [];
-    }
-    let state = initialState();
-    const refundIds = new Set<string>();
-    for (const stored of recorded) {
-      const version = (stored.metadata as { schemaVersion?: unknown }).schemaVersion;
-      const event = { type: stored.type, data: upcast(stored.type, stored.data, typeof version === 'number' ? version : 1) } as PaymentEvent;
-      state = evolve(state, event);
-      if (event.type === 'PaymentRefunded') refundIds.add(event.data.refundId);
-    }
-    const revision = recorded.length === 0 ? -1n : recorded[recorded.length - 1].revision;
-    return { state, refundIds, eventIds: new Set(recorded.map((e) => e.eventId)), revision };
-  }
 }
 
-const idempotencyKey = (deliveryId: string, type: PaymentCommandType): string => `${deliveryId}#${type}`;
+function commandContext(type: PaymentCommandType, provider: Provider, deliveryId: string, request: WebhookRequest): CommandContext {
+  return {
+    actor: webhookActor(provider),
+    correlationId: request.correlationId,
+    // The delivery caused these events.
+    causationId: deliveryId,
+    sourceIp: request.sourceIp,
+    idempotency: { namespace: webhookActor(provider), key: `${deliveryId}#${type}` },
+    deliveryId,
+  };
+}
 
-/** The first event id the command handler derives for this delivery's command (ExecutePaymentHandler's scheme). */
-function commandEventId(provider: Provider, deliveryId: string, type: PaymentCommandType, streamId: string): string {
-  return deterministicUuid(webhookActor(provider), idempotencyKey(deliveryId, type), streamId, '0');
+function refundIdsOf(history: readonly { type: string; data: unknown }[]): Set<string> {
+  const ids = new Set<string>();
+  for (const event of history) {
+    if (event.type === 'PaymentRefunded') ids.add((event.data as { refundId: string }).refundId);
+  }
+  return ids;
 }

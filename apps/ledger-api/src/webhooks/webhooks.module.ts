@@ -8,8 +8,8 @@ import { WebhooksController } from './webhooks.controller';
 
 /**
  * POST /v1/webhooks/stripe and /v1/webhooks/paystack. Relies on what ApiModule
- * provides globally: the platform (config, pool, event store), the CommandBus
- * with ExecutePaymentHandler, and the API key and rate-limit guards.
+ * provides globally: the platform (config, pool, event store), the payment
+ * command runner, and the API key and rate-limit guards.
  */
 @Module({
   controllers: [WebhooksController],

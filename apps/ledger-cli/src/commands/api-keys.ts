@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
-import { parseScopes, UnknownScopeError } from '@ledger/security';
-import { createApiKey } from '../../../ledger-api/src/auth/api-key.repository';
+import { createApiKey, parseScopes, UnknownScopeError } from '@ledger/security';
 import { CliError, type CliIo } from '../io';
 
 /** `ledger api-keys create --scopes a,b [--name n]`: the key alone on stdout, once. */

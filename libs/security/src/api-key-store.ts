@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { generateApiKey, isScope, UnknownScopeError, type Scope } from '@ledger/security';
+import { generateApiKey, isScope, UnknownScopeError, type Scope } from './api-keys';
 
 export interface ApiKeyRecord {
   readonly id: string;

@@ -1,0 +1,99 @@
+import {
+  Injectable, SetMetadata, StreamableFile, type CallHandler, type ExecutionContext, type NestInterceptor,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { catchError, from, mergeMap, type Observable } from 'rxjs';
+import { ApiError, validationFailed } from '../http/api-error';
+import { toApiError } from '../http/error-mapping';
+import { contextOf } from '../http/request-context';
+import { requestHash } from './hashing';
+import { IdempotencyRepository, type IdempotencyScope } from './idempotency.repository';
+import { ReplayedResponse } from './replayed-response';
+
+const IDEMPOTENT = 'ledger:idempotent';
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
+const JSON_TYPE = 'application/json; charset=utf-8';
+const keys = new WeakMap<Request, string>();
+
+/** A command endpoint that takes an Idempotency-Key (`required` on create, as CONTRACT.md says). */
+export const Idempotent = (options: { required?: boolean } = {}): MethodDecorator => SetMetadata(IDEMPOTENT, options);
+
+/** The validated Idempotency-Key of this request, once the interceptor has accepted it. */
+export function idempotencyKeyOf(req: Request): string | undefined {
+  return keys.get(req);
+}
+
+/**
+ * Replay, 422 on reuse, 409 while in flight, around any @Idempotent() handler.
+ * The key is scoped to the API key alone and bound to the first request's
+ * endpoint, path parameters and body; the response is stored as the bytes
+ * sent, so a replay is byte for byte the first answer.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly records: IdempotencyRepository,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const options = this.reflector.get<{ required?: boolean } | undefined>(IDEMPOTENT, context.getHandler());
+    if (!options) return next.handle();
+    const req = context.switchToHttp().getRequest<Request>();
+    const res = context.switchToHttp().getResponse<Response>();
+    const apiKeyId = contextOf(req).apiKey?.id;
+    if (!apiKeyId) throw new ApiError(401, 'unauthorized', 'A valid API key is required');
+    const key = readKey(req, options.required ?? false);
+    if (key === undefined) return next.handle();
+    keys.set(req, key);
+    const scope = { apiKeyId, key };
+    const endpoint = `${req.method} ${(req.route as { path: string }).path}`;
+    const begun = await this.records.begin(scope, requestHash({ endpoint, params: req.params, body: req.body }));
+    if (begun.kind === 'reused') {
+      throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+    }
+    if (begun.kind === 'in_flight') {
+      throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still in progress');
+    }
+    if (begun.kind === 'replay') {
+      res.setHeader('Idempotent-Replayed', 'true');
+      // A stored refusal goes out through the exception filter, which owns error statuses.
+      if (begun.status >= 300) throw new ReplayedResponse(begun.status, begun.body);
+      return from([new StreamableFile(Buffer.from(begun.body), { type: JSON_TYPE })]);
+    }
+    const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
+    return next.handle().pipe(
+      mergeMap(async (value: unknown) => {
+        // What Express's res.json will send for this value, byte for byte.
+        await this.records.complete(scope, { status, body: JSON.stringify(value) });
+        return value;
+      }),
+      catchError(async (error: unknown) => {
+        await this.settle(scope, error);
+        throw error;
+      }),
+    );
+  }
+
+  /** A decided outcome (the state machine said no) is replayed like a success; anything transient is forgotten. */
+  private async settle(scope: IdempotencyScope, error: unknown): Promise<void> {
+    const apiError = toApiError(error);
+    const decided = (apiError.status === 404 || apiError.status === 409) && apiError.code !== 'concurrency_conflict';
+    if (decided) await this.records.complete(scope, { status: apiError.status, body: JSON.stringify(apiError.toBody()) });
+    else await this.records.release(scope);
+  }
+}
+
+function readKey(req: Request, required: boolean): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key === undefined || key === '') {
+    if (!required) return undefined;
+    throw new ApiError(400, 'idempotency_key_required', 'This command needs an Idempotency-Key header');
+  }
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw validationFailed([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
+  }
+  return key;
+}

@@ -1,0 +1,113 @@
+import { WrongExpectedVersionError, type EventStore, type ExpectedRevision, type RecordedEvent } from '@ledger/event-store';
+import {
+  CURRENT_SCHEMA_VERSION, decide, evolve, initialState, paymentStreamId, toPaymentEvent, type EventMetadata,
+  type PaymentCommand, type PaymentCommandType, type PaymentState,
+} from '@ledger/payments-domain';
+import { CommandEventIds, type CommandKey } from './event-ids';
+
+export interface CommandContext {
+  readonly actor: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  readonly sourceIp?: string;
+  /** With a key, event ids are derived from it and the command, so a retried append cannot double-append. */
+  readonly idempotency?: CommandKey;
+  /** A provider webhook's delivery id (Stripe evt_…, Paystack's id). */
+  readonly deliveryId?: string;
+}
+
+/** A stored event, or one this command just appended (no position or recorded time yet). */
+export interface StreamEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly revision: bigint;
+  readonly metadata: Record<string, unknown>;
+  readonly recordedAt?: Date;
+}
+
+/** A payment stream as loaded: what was stored, and the decision state folded from it. */
+export interface LoadedPayment {
+  readonly streamId: string;
+  readonly history: readonly RecordedEvent[];
+  readonly state: PaymentState;
+  readonly expected: ExpectedRevision;
+}
+
+export interface CommandOutcome {
+  /** The whole stream after the command, new events included. */
+  readonly events: readonly StreamEvent[];
+  /** False when the keyed command had been applied before (a retry): nothing new was appended. */
+  readonly appended: boolean;
+}
+
+export interface CommandRunnerOptions {
+  /** Bounded: under a storm of commands on one payment, some lose with WrongExpectedVersionError. */
+  readonly maxAttempts?: number;
+  readonly onAppended?: (command: PaymentCommand) => void;
+}
+
+/**
+ * The one way to run a payment command, for the API, the webhooks and any
+ * future process manager: load the stream, upcast and fold, decide, append
+ * at the expected revision, retry on a lost race with fresh state.
+ */
+export class PaymentCommandRunner {
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly store: EventStore,
+    private readonly options: CommandRunnerOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 8;
+  }
+
+  async load(paymentId: string): Promise<LoadedPayment> {
+    const streamId = paymentStreamId(paymentId);
+    const history = await this.store.readStream(streamId);
+    const state = history.reduce((s, stored) => evolve(s, toPaymentEvent(stored)), initialState());
+    const expected: ExpectedRevision = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
+    return { streamId, history, state, expected };
+  }
+
+  /** Whether a keyed command of this type has already been appended to a loaded stream. */
+  wasApplied(loaded: LoadedPayment, commandType: PaymentCommandType, context: CommandContext): boolean {
+    return new CommandEventIds(context.idempotency, loaded.streamId, commandType).appliedIn(loaded.history);
+  }
+
+  async run(command: PaymentCommand, context: CommandContext): Promise<CommandOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(command.data.paymentId);
+      const ids = new CommandEventIds(context.idempotency, loaded.streamId, command.type);
+      // A retry after a crash between append and response, the stream having moved on since: already applied.
+      if (ids.appliedIn(loaded.history)) return { events: loaded.history, appended: false };
+      const decided = decide(command, loaded.state);
+      const metadata = eventMetadata(command, context);
+      const toAppend = decided.map((e, i) => ({ eventId: ids.id(i), type: e.type, data: e.data, metadata }));
+      try {
+        const result = await this.store.appendToStream(loaded.streamId, toAppend, loaded.expected);
+        this.options.onAppended?.(command);
+        const first = result.nextExpectedRevision - BigInt(toAppend.length - 1);
+        const appended = toAppend.map((e, i) => ({ ...e, revision: first + BigInt(i) }));
+        return { events: [...loaded.history, ...appended], appended: true };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
+      }
+    }
+  }
+}
+
+function eventMetadata(command: PaymentCommand, context: CommandContext): EventMetadata & Record<string, unknown> {
+  const metadata: EventMetadata & Record<string, unknown> = {
+    correlationId: context.correlationId,
+    causationId: context.causationId,
+    actor: context.actor,
+    schemaVersion: CURRENT_SCHEMA_VERSION,
+    occurredAt: command.now.toISOString(),
+  };
+  if (context.sourceIp) metadata.sourceIp = context.sourceIp;
+  if (context.idempotency) metadata.idempotencyKey = context.idempotency.key;
+  if (context.deliveryId) metadata.deliveryId = context.deliveryId;
+  return metadata;
+}

@@ -1,0 +1,3 @@
+export * from './command-runner';
+export * from './deterministic-uuid';
+export * from './event-ids';
