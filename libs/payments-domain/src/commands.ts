@@ -19,7 +19,7 @@ export type MarkPaymentFailed = Command<
 
 export type RefundPayment = Command<
   'RefundPayment',
-  { paymentId: string; refundId: string; amount: number; reason?: string }
+  { paymentId: string; refundId: string; providerRefundId?: string; amount: number; reason?: string }
 >;
 
 export type FlagFraud = Command<'FlagFraud', { paymentId: string; reason: string; score?: number }>;

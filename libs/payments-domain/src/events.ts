@@ -53,6 +53,8 @@ export type PaymentRefunded = Event<
   {
     paymentId: string;
     refundId: string;
+    /** The provider's id of this refund, when known: a later report of it is the same refund. */
+    providerRefundId?: string;
     amount: number;
     currency: string;
     reason?: string;

@@ -100,14 +100,14 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
     }
 
     case 'RefundPayment': {
-      const { refundId, amount, reason } = command.data;
+      const { refundId, providerRefundId, amount, reason } = command.data;
       assertPositiveMinorAmount(amount);
       requireStatus(state, 'succeeded', command.type);
       // Subtracting first keeps the comparison exact near Number.MAX_SAFE_INTEGER.
       const refundable = state.captured - state.refunded;
       if (amount > refundable) throw new RefundExceedsCapturedError(amount, refundable);
       const totalRefunded = state.refunded + amount;
-      const data = { paymentId, refundId, amount, currency, reason, totalRefunded, refundedAt: at };
+      const data = { paymentId, refundId, providerRefundId, amount, currency, reason, totalRefunded, refundedAt: at };
       return [{ type: 'PaymentRefunded', data: definedOnly(data) }];
     }
 

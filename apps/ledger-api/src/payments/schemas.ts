@@ -47,7 +47,12 @@ export const markFailedBody = z.strictObject({
   processingTimeMs: durationMs.optional(),
 });
 
-export const refundBody = z.strictObject({ amount, reason: text(500).optional() });
+export const refundBody = z.strictObject({
+  amount,
+  reason: text(500).optional(),
+  /** The provider's id of this refund (Stripe re_…), so the provider's later report of it is not counted again. */
+  providerRefundId: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, _ or -').optional(),
+});
 
 export const fraudFlagBody = z.strictObject({
   reason: text(500),

@@ -89,7 +89,11 @@ function commandContext(type: PaymentCommandType, provider: Provider, deliveryId
 function refundIdsOf(history: readonly { type: string; data: unknown }[]): Set<string> {
   const ids = new Set<string>();
   for (const event of history) {
-    if (event.type === 'PaymentRefunded') ids.add((event.data as { refundId: string }).refundId);
+    if (event.type !== 'PaymentRefunded') continue;
+    const { refundId, providerRefundId } = event.data as { refundId: string; providerRefundId?: string };
+    ids.add(refundId);
+    // A refund recorded through the API with the provider's id is the provider's refund.
+    if (providerRefundId) ids.add(providerRefundId);
   }
   return ids;
 }
