@@ -9,6 +9,23 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('Paystack webhooks', () => {
+  it('keeps two equal partial refunds without a refund id as two refunds, and a redelivery as one', async () => {
+    const reference = 'T_equal_refunds_1';
+    expect((await postPaystack(api, fx.chargeSuccess(reference, { amount: '10000' }))).status).toBe(200);
+    const paymentId = (await paymentIdFor(api, 'paystack', reference))!;
+    const refundAt = (at: string) => {
+      const event = fx.refundProcessed(reference, null as unknown as string, '1500');
+      return { ...event, data: { ...(event.data as object), refunded_at: at } };
+    };
+    const first = refundAt('2026-11-30T10:00:00.000Z');
+    expect((await postPaystack(api, first)).status).toBe(200);
+    expect((await postPaystack(api, first)).status).toBe(200);
+    expect((await postPaystack(api, refundAt('2026-11-30T11:00:00.000Z'))).status).toBe(200);
+    const refunds = (await eventsOf(api, paymentId)).filter((e) => e.type === 'PaymentRefunded');
+    expect(refunds.map((e) => e.data.amount)).toEqual([1500, 1500]);
+    expect(refunds[1].data.totalRefunded).toBe(3000);
+  });
+
   it('creates a payment on charge.success, then records refunds (amounts as strings) and a dispute', async () => {
     const ok = await postPaystack(api, fx.chargeSuccess('T685312322670591', { amount: '10000' }));
     expect(ok.body).toEqual({ received: true, outcome: 'handled' });

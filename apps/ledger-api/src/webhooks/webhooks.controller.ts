@@ -17,7 +17,10 @@ import { SIGNATURE_HEADERS, WebhookVerifier } from './webhook-verifier';
 
 const PARSERS: Readonly<Record<Provider, (payload: Json, raw: Buffer) => ProviderDelivery>> = {
   stripe: (payload, raw) => ({ provider: 'stripe', deliveryId: stripeDeliveryId(payload, raw), intent: mapStripeEvent(payload) }),
-  paystack: (payload, raw) => ({ provider: 'paystack', deliveryId: paystackDeliveryId(payload, raw), intent: mapPaystackEvent(payload) }),
+  paystack: (payload, raw) => {
+    const deliveryId = paystackDeliveryId(payload, raw);
+    return { provider: 'paystack', deliveryId, intent: mapPaystackEvent(payload, deliveryId) };
+  },
 };
 
 /** No API key: the provider's signature over the exact bytes received is the credential. */

@@ -10,7 +10,7 @@ export const PAYSTACK_EVENT_TYPES = ['charge.success', 'refund.processed', 'char
 const HANDLED: ReadonlySet<string> = new Set(PAYSTACK_EVENT_TYPES);
 
 /** A Paystack event (already masked). The transaction `reference` is the provider payment id. */
-export function mapPaystackEvent(event: Json): WebhookIntent {
+export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookIntent {
   const eventType = requiredString(event, 'event', 'body');
   if (!HANDLED.has(eventType)) return { kind: 'ignored', eventType };
   const data = objectAt(event, 'data', 'body');
@@ -29,8 +29,9 @@ export function mapPaystackEvent(event: Json): WebhookIntent {
   if (eventType === 'refund.processed') {
     const reference = requiredString(data, 'transaction_reference', 'data');
     const amount = minorAmount(data.amount, 'data.amount');
-    // Paystack has no single refund id field across versions; the transaction and amount pin one down otherwise.
-    const refundId = optionalString(data.refund_reference, 255) ?? idOf(data.id) ?? `${reference}@refund:${amount}`;
+    // Paystack's own refund id where it sends one. Without it, the delivery itself names the refund (a
+    // redelivery is the same bytes), so two equal partial refunds stay two refunds: never matched on amount.
+    const refundId = optionalString(data.refund_reference, 255) ?? idOf(data.id) ?? `${reference}@refund:${deliveryId ?? amount}`;
     return {
       kind: 'payment',
       eventType,
