@@ -82,6 +82,8 @@ export class PaymentCommandRunner {
       // A retry after a crash between append and response, the stream having moved on since: already applied.
       if (ids.appliedIn(loaded.history)) return { events: loaded.history, appended: false };
       const decided = decide(command, loaded.state);
+      // Already known (a provider's repeat of a refund or dispute the ledger holds): nothing to append.
+      if (decided.length === 0) return { events: loaded.history, appended: false };
       const metadata = eventMetadata(command, context);
       const toAppend = decided.map((e, i) => ({ eventId: ids.id(i), type: e.type, data: e.data, metadata }));
       try {

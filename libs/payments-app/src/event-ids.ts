@@ -19,6 +19,9 @@ const EVENT_OF_COMMAND: Readonly<Record<PaymentCommandType, PaymentEventType>> =
   RefundPayment: 'PaymentRefunded',
   FlagFraud: 'PaymentFraudFlagged',
   OpenDispute: 'PaymentDisputed',
+  ReportRefundTotal: 'PaymentRefundReported',
+  ReverseRefund: 'PaymentRefundReversed',
+  CloseDispute: 'PaymentDisputeClosed',
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { PaymentEventData } from './events';
+import type { DisputeOutcome, PaymentEventData } from './events';
 
 /** Commands bring the clock with them so that decide stays pure. */
 type Command<Type extends string, Data> = { type: Type; data: Data; now: Date };
@@ -22,9 +22,21 @@ export type RefundPayment = Command<
   { paymentId: string; refundId: string; providerRefundId?: string; amount: number; reason?: string }
 >;
 
+/** A provider's cumulative refunded amount for the payment, as of `now` (the report's provider time). */
+export type ReportRefundTotal = Command<'ReportRefundTotal', { paymentId: string; reportedTotal: number }>;
+
+/** The provider says this refund failed or was canceled. */
+export type ReverseRefund = Command<'ReverseRefund', { paymentId: string; refundId: string; providerRefundId?: string; amount: number }>;
+
 export type FlagFraud = Command<'FlagFraud', { paymentId: string; reason: string; score?: number }>;
 
-export type OpenDispute = Command<'OpenDispute', { paymentId: string; reason: string; amount?: number }>;
+export type OpenDispute = Command<
+  'OpenDispute',
+  { paymentId: string; disputeId: string; providerDisputeId?: string; reason: string; amount?: number }
+>;
+
+/** Names the dispute by our id or the provider's. */
+export type CloseDispute = Command<'CloseDispute', { paymentId: string; disputeId: string; outcome: DisputeOutcome }>;
 
 export type PaymentCommand =
   | CreatePayment
@@ -32,8 +44,11 @@ export type PaymentCommand =
   | MarkPaymentSucceeded
   | MarkPaymentFailed
   | RefundPayment
+  | ReportRefundTotal
+  | ReverseRefund
   | FlagFraud
-  | OpenDispute;
+  | OpenDispute
+  | CloseDispute;
 
 export type PaymentCommandType = PaymentCommand['type'];
 export type PaymentCommandOf<T extends PaymentCommandType> = Extract<PaymentCommand, { type: T }>;
@@ -46,4 +61,7 @@ export const PAYMENT_COMMAND_TYPES = [
   'RefundPayment',
   'FlagFraud',
   'OpenDispute',
+  'ReportRefundTotal',
+  'ReverseRefund',
+  'CloseDispute',
 ] as const satisfies readonly PaymentCommandType[];

@@ -5,6 +5,8 @@ export type DomainErrorCode =
   | 'refund_exceeds_captured'
   | 'payment_already_disputed'
   | 'dispute_exceeds_captured'
+  | 'dispute_not_found'
+  | 'dispute_already_closed'
   | 'invalid_amount'
   | 'unknown_currency'
   | 'unsupported_schema_version';
@@ -57,6 +59,18 @@ export class RefundExceedsCapturedError extends DomainError {
 export class PaymentAlreadyDisputedError extends DomainError {
   constructor(paymentId: string) {
     super('payment_already_disputed', `Payment ${paymentId} is already disputed`, { paymentId });
+  }
+}
+
+export class DisputeNotFoundError extends DomainError {
+  constructor(paymentId: string, disputeId: string) {
+    super('dispute_not_found', `Payment ${paymentId} has no dispute ${disputeId}`, { paymentId, disputeId });
+  }
+}
+
+export class DisputeAlreadyClosedError extends DomainError {
+  constructor(disputeId: string, outcome: string) {
+    super('dispute_already_closed', `Dispute ${disputeId} is already closed as ${outcome}`, { disputeId, outcome });
   }
 }
 

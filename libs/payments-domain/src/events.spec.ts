@@ -11,7 +11,7 @@ import {
 import { events } from './testing/fixtures';
 
 describe('Payment events', () => {
-  it('names the seven stored event types', () => {
+  it('names the stored event types, the first seven in their original order', () => {
     expect(PAYMENT_EVENT_TYPES).toEqual([
       'PaymentCreated',
       'PaymentProcessing',
@@ -20,6 +20,10 @@ describe('Payment events', () => {
       'PaymentRefunded',
       'PaymentFraudFlagged',
       'PaymentDisputed',
+      'PaymentRefundReported',
+      'PaymentRefundReversed',
+      'PaymentRefundMismatch',
+      'PaymentDisputeClosed',
     ]);
     expect(isPaymentEventType('PaymentRefunded')).toBe(true);
     expect(isPaymentEventType('PaymentDeleted')).toBe(false);

@@ -55,12 +55,42 @@ export type PaymentRefunded = Event<
     refundId: string;
     /** The provider's id of this refund, when known: a later report of it is the same refund. */
     providerRefundId?: string;
+    /** This refund's own amount. */
     amount: number;
+    /** The part of `amount` newly added to the refunded total; absent means all of it (less when a cumulative report had already proved part of it). */
+    counted?: number;
     currency: string;
     reason?: string;
     totalRefunded: number;
     refundedAt: string;
   }
+>;
+
+/** A provider's cumulative report (Stripe `charge.refunded` without its list) proved more refunded than the named refunds: counted once, attributed later. */
+export type PaymentRefundReported = Event<
+  'PaymentRefundReported',
+  { paymentId: string; reportedTotal: number; counted: number; currency: string; totalRefunded: number; reportedAt: string }
+>;
+
+/** A refund the provider reports as failed or canceled after it was counted: `counted` leaves the total again (0 when it never entered it). */
+export type PaymentRefundReversed = Event<
+  'PaymentRefundReversed',
+  {
+    paymentId: string;
+    refundId: string;
+    providerRefundId?: string;
+    amount: number;
+    counted: number;
+    currency: string;
+    totalRefunded: number;
+    reversedAt: string;
+  }
+>;
+
+/** The recorded refunds exceed what the provider's own cumulative report says: a person decides, the ledger does not guess. */
+export type PaymentRefundMismatch = Event<
+  'PaymentRefundMismatch',
+  { paymentId: string; reportedTotal: number; recordedTotal: number; currency: string; detectedAt: string }
 >;
 
 export type PaymentFraudFlagged = Event<
@@ -70,7 +100,25 @@ export type PaymentFraudFlagged = Event<
 
 export type PaymentDisputed = Event<
   'PaymentDisputed',
-  { paymentId: string; reason: string; amount: number; currency: string; disputedAt: string }
+  {
+    paymentId: string;
+    /** Absent on events stored before disputes could close: such a dispute is known as `paymentId`. */
+    disputeId?: string;
+    providerDisputeId?: string;
+    reason: string;
+    amount: number;
+    currency: string;
+    disputedAt: string;
+  }
+>;
+
+export const DISPUTE_OUTCOMES = ['won', 'lost', 'warning_closed'] as const;
+export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];
+
+/** A dispute's end. `lost`: the disputed amount is taken back (a dispute loss); `won` and `warning_closed`: nothing is. */
+export type PaymentDisputeClosed = Event<
+  'PaymentDisputeClosed',
+  { paymentId: string; disputeId: string; outcome: DisputeOutcome; amount: number; currency: string; closedAt: string }
 >;
 
 export type PaymentEvent =
@@ -79,8 +127,12 @@ export type PaymentEvent =
   | PaymentSucceeded
   | PaymentFailed
   | PaymentRefunded
+  | PaymentRefundReported
+  | PaymentRefundReversed
+  | PaymentRefundMismatch
   | PaymentFraudFlagged
-  | PaymentDisputed;
+  | PaymentDisputed
+  | PaymentDisputeClosed;
 
 export type PaymentEventType = PaymentEvent['type'];
 export type PaymentEventOf<T extends PaymentEventType> = Extract<PaymentEvent, { type: T }>;
@@ -95,6 +147,10 @@ export const PAYMENT_EVENT_TYPES = [
   'PaymentRefunded',
   'PaymentFraudFlagged',
   'PaymentDisputed',
+  'PaymentRefundReported',
+  'PaymentRefundReversed',
+  'PaymentRefundMismatch',
+  'PaymentDisputeClosed',
 ] as const satisfies readonly PaymentEventType[];
 type MissingEventType = Exclude<PaymentEventType, (typeof PAYMENT_EVENT_TYPES)[number]>;
 const everyEventTypeListed: [MissingEventType] extends [never] ? true : MissingEventType = true;

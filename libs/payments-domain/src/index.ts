@@ -4,3 +4,5 @@ export * from './events';
 export * from './money';
 export * from './payment';
 export * from './upcasting';
+export * from './refund-ledger';
+export type { DisputeEntry } from './disputes';

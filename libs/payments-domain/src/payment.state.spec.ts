@@ -1,6 +1,6 @@
 import type { PaymentEvent } from './events';
 import { evolve, foldPayment, initialState, paymentStatus } from './payment';
-import { AMOUNT, events, histories } from './testing/fixtures';
+import { AMOUNT, AT, events, histories } from './testing/fixtures';
 
 describe('Payment', () => {
   describe('state', () => {
@@ -10,7 +10,9 @@ describe('Payment', () => {
         amount: 0,
         captured: 0,
         refunded: 0,
+        refunds: { entries: {}, named: 0, reportedMax: 0, reversed: 0 },
         disputed: false,
+        disputes: {},
         fraudFlags: 0,
       });
       expect(paymentStatus(initialState())).toBeUndefined();
@@ -25,7 +27,9 @@ describe('Payment', () => {
         amount: AMOUNT,
         captured: AMOUNT,
         refunded: 4_000,
+        refunds: { entries: { re_1: { amount: 4_000, at: Date.parse(AT), confirmed: true, reversed: false } }, named: 4_000, reportedMax: 0, reversed: 0 },
         disputed: true,
+        disputes: { dp_1: { amount: AMOUNT, open: true } },
         fraudFlags: 1,
       });
     });

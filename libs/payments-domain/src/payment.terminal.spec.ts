@@ -34,7 +34,7 @@ describe('Payment', () => {
     const history = histories.disputed();
 
     it('refuses a second dispute', () => {
-      given(history).when(commands.openDispute()).thenThrows(PaymentAlreadyDisputedError, { paymentId: PAYMENT_ID });
+      given(history).when(commands.openDispute(undefined, 'dp_2')).thenThrows(PaymentAlreadyDisputedError, { paymentId: PAYMENT_ID });
     });
 
     it('still refunds, because a dispute does not change what was captured', () => {
@@ -47,7 +47,7 @@ describe('Payment', () => {
 
     it('refuses a second dispute after a full refund too', () => {
       given([...histories.fullyRefunded(), events.disputed()])
-        .when(commands.openDispute(1))
+        .when(commands.openDispute(1, 'dp_2'))
         .thenThrows(PaymentAlreadyDisputedError);
     });
 

@@ -1,14 +1,11 @@
 import type { PaymentCommand, PaymentCommandType } from './commands';
-import {
-  DisputeExceedsCapturedError,
-  InvalidStateTransitionError,
-  PaymentAlreadyDisputedError,
-  PaymentAlreadyExistsError,
-  PaymentNotFoundError,
-  RefundExceedsCapturedError,
-} from './errors';
+import { decideDispute, type DisputeEntry } from './disputes';
+import { InvalidStateTransitionError, PaymentAlreadyExistsError, PaymentNotFoundError } from './errors';
 import type { PaymentEvent, Provider } from './events';
+import { definedOnly } from './defined';
 import { assertKnownCurrency, assertPositiveMinorAmount } from './money';
+import { emptyRefundLedger, isConfirmedRefund, withRefund, withReport, withReversal, type RefundLedger } from './refund-ledger';
+import { decideRefund } from './refunds';
 
 export type PaymentLifecycle = 'none' | 'pending' | 'processing' | 'succeeded' | 'failed';
 
@@ -19,23 +16,38 @@ export interface PaymentState {
   currency?: string;
   amount: number;
   captured: number;
+  /** The refunded total (see refund-ledger.ts), kept beside the ledger it derives from. */
   refunded: number;
+  refunds: RefundLedger;
+  /** Ever disputed. */
   disputed: boolean;
+  disputes: Readonly<Record<string, DisputeEntry>>;
   fraudFlags: number;
 }
 
 export type PaymentStatus = 'pending' | 'processing' | 'succeeded' | 'failed' | 'partially_refunded' | 'refunded';
 
 export function initialState(): PaymentState {
-  return { status: 'none', amount: 0, captured: 0, refunded: 0, disputed: false, fraudFlags: 0 };
+  return {
+    status: 'none', amount: 0, captured: 0, refunded: 0, refunds: emptyRefundLedger(), disputed: false, disputes: {}, fraudFlags: 0,
+  };
 }
 
 /** The contract's status, or undefined when the payment does not exist. */
 export function paymentStatus(state: PaymentState): PaymentStatus | undefined {
   if (state.status === 'none') return undefined;
-  if (state.status !== 'succeeded' || state.refunded === 0) return state.status;
-  return state.refunded >= state.captured ? 'refunded' : 'partially_refunded';
+  return refundStatus(state.status, state.captured, state.refunded);
 }
+
+/** One rule for refunded / partially refunded, for the domain and every read model. */
+export function refundStatus(lifecycle: Exclude<PaymentLifecycle, 'none'>, captured: number, refunded: number): PaymentStatus {
+  if (lifecycle !== 'succeeded' || refunded === 0) return lifecycle;
+  return refunded >= captured ? 'refunded' : 'partially_refunded';
+}
+
+const timeOf = (iso: string): number => Date.parse(iso);
+const isLegacyTotalId = (refundId: string, providerRefundId?: string): boolean =>
+  providerRefundId === undefined && /^ch_[A-Za-z0-9]+@\d+$/.test(refundId);
 
 export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
   switch (event.type) {
@@ -49,14 +61,36 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       return { ...state, status: 'succeeded', captured: event.data.amount };
     case 'PaymentFailed':
       return { ...state, status: 'failed' };
-    case 'PaymentRefunded':
-      return { ...state, refunded: state.refunded + event.data.amount };
+    case 'PaymentRefunded': {
+      const { providerRefundId, refundId, amount, refundedAt, totalRefunded } = event.data;
+      // Stored before cumulative reports had their own event: `<charge>@<total>` named no refund, it reported a total.
+      const refunds = isLegacyTotalId(refundId, providerRefundId)
+        ? withReport(state.refunds, totalRefunded)
+        : withRefund(state.refunds, providerRefundId ?? refundId, amount, timeOf(refundedAt), isConfirmedRefund(refundId, providerRefundId));
+      return { ...state, refunds, refunded: totalRefunded };
+    }
+    case 'PaymentRefundReported':
+      return { ...state, refunds: withReport(state.refunds, event.data.reportedTotal), refunded: event.data.totalRefunded };
+    case 'PaymentRefundReversed': {
+      const { providerRefundId, refundId, amount, reversedAt, totalRefunded } = event.data;
+      const refunds = withReversal(state.refunds, providerRefundId ?? refundId, amount, timeOf(reversedAt));
+      return { ...state, refunds, refunded: totalRefunded };
+    }
     case 'PaymentFraudFlagged':
       return { ...state, fraudFlags: state.fraudFlags + 1 };
-    case 'PaymentDisputed':
-      return { ...state, disputed: true };
+    case 'PaymentDisputed': {
+      const { disputeId, paymentId, providerDisputeId, amount } = event.data;
+      const entry: DisputeEntry = { amount, open: true, providerDisputeId };
+      return { ...state, disputed: true, disputes: { ...state.disputes, [disputeId ?? paymentId]: entry } };
+    }
+    case 'PaymentDisputeClosed': {
+      const { disputeId, outcome } = event.data;
+      const entry = state.disputes[disputeId];
+      if (!entry) return state;
+      return { ...state, disputes: { ...state.disputes, [disputeId]: { ...entry, open: false, outcome } } };
+    }
     default:
-      // Streams may hold event types newer than this code; they change nothing decide relies on.
+      // PaymentRefundMismatch, and event types newer than this code: they change nothing decide relies on.
       return state;
   }
 }
@@ -78,7 +112,6 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
     return [{ type: 'PaymentCreated', data: definedOnly(data) }];
   }
   if (state.status === 'none') throw new PaymentNotFoundError(paymentId);
-  const currency = state.currency ?? '';
 
   switch (command.type) {
     case 'StartProcessing':
@@ -88,7 +121,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
     case 'MarkPaymentSucceeded': {
       requireStatus(state, 'processing', command.type);
       const { providerPaymentId, processingTimeMs } = command.data;
-      const data = { paymentId, amount: state.amount, currency, providerPaymentId, processingTimeMs, succeededAt: at };
+      const data = { paymentId, amount: state.amount, currency: state.currency ?? '', providerPaymentId, processingTimeMs, succeededAt: at };
       return [{ type: 'PaymentSucceeded', data: definedOnly(data) }];
     }
 
@@ -99,32 +132,20 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [{ type: 'PaymentFailed', data: definedOnly(data) }];
     }
 
-    case 'RefundPayment': {
-      const { refundId, providerRefundId, amount, reason } = command.data;
-      assertPositiveMinorAmount(amount);
+    case 'RefundPayment':
+    case 'ReportRefundTotal':
+    case 'ReverseRefund':
       requireStatus(state, 'succeeded', command.type);
-      // Subtracting first keeps the comparison exact near Number.MAX_SAFE_INTEGER.
-      const refundable = state.captured - state.refunded;
-      if (amount > refundable) throw new RefundExceedsCapturedError(amount, refundable);
-      const totalRefunded = state.refunded + amount;
-      const data = { paymentId, refundId, providerRefundId, amount, currency, reason, totalRefunded, refundedAt: at };
-      return [{ type: 'PaymentRefunded', data: definedOnly(data) }];
-    }
+      return decideRefund(command, state);
 
     case 'FlagFraud': {
       const { reason, score } = command.data;
       return [{ type: 'PaymentFraudFlagged', data: definedOnly({ paymentId, reason, score, flaggedAt: at }) }];
     }
 
-    case 'OpenDispute': {
-      const { reason } = command.data;
-      const amount = command.data.amount ?? state.captured;
-      if (command.data.amount !== undefined) assertPositiveMinorAmount(amount);
-      requireStatus(state, 'succeeded', command.type);
-      if (state.disputed) throw new PaymentAlreadyDisputedError(paymentId);
-      if (amount > state.captured) throw new DisputeExceedsCapturedError(amount, state.captured);
-      return [{ type: 'PaymentDisputed', data: { paymentId, reason, amount, currency, disputedAt: at } }];
-    }
+    case 'OpenDispute':
+    case 'CloseDispute':
+      return decideDispute(command, state);
 
     default: {
       const unhandled: never = command;
@@ -133,15 +154,8 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
   }
 }
 
-function requireStatus(state: PaymentState, expected: PaymentLifecycle, command: PaymentCommandType): void {
+export function requireStatus(state: PaymentState, expected: PaymentLifecycle, command: PaymentCommandType): void {
   if (state.status !== expected) throw new InvalidStateTransitionError(paymentStatus(state) ?? 'none', command);
 }
 
-type DefinedOnly<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
-  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
-};
 
-/** Optional fields are left out rather than stored as undefined, so events round-trip through JSON unchanged. */
-function definedOnly<T extends object>(value: T): DefinedOnly<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as DefinedOnly<T>;
-}

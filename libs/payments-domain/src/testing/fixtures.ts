@@ -31,7 +31,7 @@ export const events = {
   }),
   disputed: (amount = AMOUNT): PaymentEventOf<'PaymentDisputed'> => ({
     type: 'PaymentDisputed',
-    data: { ...id, reason: 'fraudulent', amount, currency: 'USD', disputedAt: AT },
+    data: { ...id, disputeId: 'dp_1', reason: 'fraudulent', amount, currency: 'USD', disputedAt: AT },
   }),
 };
 
@@ -54,9 +54,9 @@ export const commands = {
     now: NOW,
   }),
   flagFraud: (): PaymentCommandOf<'FlagFraud'> => ({ type: 'FlagFraud', data: { ...id, reason: 'velocity' }, now: NOW }),
-  openDispute: (amount?: number): PaymentCommandOf<'OpenDispute'> => ({
+  openDispute: (amount?: number, disputeId = 'dp_1'): PaymentCommandOf<'OpenDispute'> => ({
     type: 'OpenDispute',
-    data: amount === undefined ? { ...id, reason: 'fraudulent' } : { ...id, reason: 'fraudulent', amount },
+    data: amount === undefined ? { ...id, disputeId, reason: 'fraudulent' } : { ...id, disputeId, reason: 'fraudulent', amount },
     now: NOW,
   }),
 };

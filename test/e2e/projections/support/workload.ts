@@ -42,7 +42,7 @@ function plan(random: () => number, id: string, provider: Provider, currency: st
     left -= part;
     steps.push((pid, now) => ({ type: 'RefundPayment', now, data: { paymentId: pid, refundId: `re_${i}`, amount: part } }));
   }
-  if (random() < 0.15) steps.push((pid, now) => ({ type: 'OpenDispute', now, data: { paymentId: pid, reason: 'fraudulent' } }));
+  if (random() < 0.15) steps.push((pid, now) => ({ type: 'OpenDispute', now, data: { paymentId: pid, disputeId: `dp_${pid}`, reason: 'fraudulent' } }));
   if (random() < 0.1) steps.push(fraud);
   return steps;
 }

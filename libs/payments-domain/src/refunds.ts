@@ -1,0 +1,61 @@
+import type { ReportRefundTotal, RefundPayment, ReverseRefund } from './commands';
+import { definedOnly } from './defined';
+import { RefundExceedsCapturedError } from './errors';
+import type { PaymentEvent } from './events';
+import { assertMinorAmount, assertPositiveMinorAmount } from './money';
+import type { PaymentState } from './payment';
+import { isConfirmedRefund, mismatchAsOf, refundedTotal, withRefund, withReport, withReversal } from './refund-ledger';
+
+export type RefundCommand = RefundPayment | ReportRefundTotal | ReverseRefund;
+
+/** A refund from any channel, counted once (rules in refund-ledger.ts). A refund already known decides nothing. */
+export function decideRefund(command: RefundCommand, state: PaymentState): PaymentEvent[] {
+  const { paymentId } = command.data;
+  const currency = state.currency ?? '';
+  const at = command.now.toISOString();
+  const atMs = command.now.getTime();
+  const before = state.refunded;
+  const ledger = state.refunds;
+
+  switch (command.type) {
+    case 'RefundPayment': {
+      const { refundId, providerRefundId, amount, reason } = command.data;
+      assertPositiveMinorAmount(amount);
+      const key = providerRefundId ?? refundId;
+      if (ledger.entries[key]) return [];
+      const total = refundedTotal(withRefund(ledger, key, amount, atMs, isConfirmedRefund(refundId, providerRefundId)));
+      // Subtracting first keeps the comparison exact near Number.MAX_SAFE_INTEGER.
+      if (total - before > state.captured - before) throw new RefundExceedsCapturedError(amount, state.captured - before);
+      const counted = total - before;
+      const data = { paymentId, refundId, providerRefundId, amount, counted: counted === amount ? undefined : counted, currency, reason };
+      return [{ type: 'PaymentRefunded', data: definedOnly({ ...data, totalRefunded: total, refundedAt: at }) }];
+    }
+    case 'ReportRefundTotal': {
+      const { reportedTotal } = command.data;
+      assertMinorAmount(reportedTotal);
+      const events: PaymentEvent[] = [];
+      const total = refundedTotal(withReport(ledger, reportedTotal));
+      const recorded = mismatchAsOf(ledger, atMs, reportedTotal);
+      if (recorded !== undefined || total > state.captured) {
+        events.push({
+          type: 'PaymentRefundMismatch',
+          data: { paymentId, reportedTotal, recordedTotal: recorded ?? before, currency, detectedAt: at },
+        });
+      } else if (total > before) {
+        const data = { paymentId, reportedTotal, counted: total - before, currency, totalRefunded: total, reportedAt: at };
+        events.push({ type: 'PaymentRefundReported', data });
+      }
+      return events;
+    }
+    case 'ReverseRefund': {
+      const { refundId, providerRefundId, amount } = command.data;
+      assertPositiveMinorAmount(amount);
+      const key = providerRefundId ?? refundId;
+      const entry = ledger.entries[key];
+      if (entry?.reversed) return [];
+      const total = refundedTotal(withReversal(ledger, key, amount, atMs));
+      const data = { paymentId, refundId, providerRefundId, amount: entry?.amount ?? amount, counted: before - total, currency };
+      return [{ type: 'PaymentRefundReversed', data: definedOnly({ ...data, totalRefunded: total, reversedAt: at }) }];
+    }
+  }
+}
