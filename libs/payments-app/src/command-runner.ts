@@ -14,6 +14,8 @@ export interface CommandContext {
   readonly idempotency?: CommandKey;
   /** A provider webhook's delivery id (Stripe evt_…, Paystack's id). */
   readonly deliveryId?: string;
+  /** Notes kept in the event metadata (e.g. a provider time that was not believed). */
+  readonly flags?: Readonly<Record<string, string>>;
 }
 
 /** A stored event, or one this command just appended (no position or recorded time yet). */
@@ -111,5 +113,5 @@ function eventMetadata(command: PaymentCommand, context: CommandContext): EventM
   if (context.sourceIp) metadata.sourceIp = context.sourceIp;
   if (context.idempotency) metadata.idempotencyKey = context.idempotency.key;
   if (context.deliveryId) metadata.deliveryId = context.deliveryId;
-  return metadata;
+  return { ...context.flags, ...metadata };
 }

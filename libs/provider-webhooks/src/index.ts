@@ -8,3 +8,4 @@ export { isObject, type Json } from './mapping/fields';
 export * from './mapping/stripe';
 export * from './mapping/paystack';
 export * from './planning/plan-commands';
+export * from './planning/provider-clock';

@@ -10,7 +10,7 @@ import { CommandCtx } from './command-context.decorator';
 import { CommandRoute } from './openapi';
 import { foldPaymentView, type PaymentView } from './payment-view';
 import * as schemas from './schemas';
-import { PaymentIdPipe, ZodBody } from './zod.pipe';
+import { DisputeIdPipe, PaymentIdPipe, ZodBody } from './zod.pipe';
 
 /** Each command: a validated body in, the payment after it out. Idempotency is the interceptor's (see openapi.ts). */
 @ApiTags('payments')
@@ -88,7 +88,20 @@ export class PaymentCommandsController {
     @Body(new ZodBody(schemas.disputeBody)) body: z.output<typeof schemas.disputeBody>,
     @CommandCtx() ctx: CommandContext,
   ) {
-    return this.run({ type: 'OpenDispute', data: { ...body, paymentId }, now: new Date() }, ctx);
+    const key = ctx.idempotency?.key;
+    const disputeId = body.providerDisputeId ?? (key ? deterministicUuid(ctx.actor, key, paymentId, 'disputeId') : randomUUID());
+    return this.run({ type: 'OpenDispute', data: { ...body, paymentId, disputeId }, now: new Date() }, ctx);
+  }
+
+  @Post(':id/disputes/:disputeId/close')
+  @CommandRoute('Close a dispute as won or lost (by our dispute id or the provider\'s)', schemas.closeDisputeBody, 200)
+  closeDispute(
+    @Param('id', PaymentIdPipe) paymentId: string,
+    @Param('disputeId', DisputeIdPipe) disputeId: string,
+    @Body(new ZodBody(schemas.closeDisputeBody)) body: z.output<typeof schemas.closeDisputeBody>,
+    @CommandCtx() ctx: CommandContext,
+  ) {
+    return this.run({ type: 'CloseDispute', data: { paymentId, disputeId, outcome: body.outcome }, now: new Date() }, ctx);
   }
 
   private async run(command: PaymentCommand, ctx: CommandContext): Promise<PaymentView | undefined> {

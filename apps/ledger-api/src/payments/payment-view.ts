@@ -1,5 +1,5 @@
 import {
-  evolve, initialState, paymentStatus, toPaymentEvent, type CardReference, type PaymentState,
+  evolve, initialState, paymentStatus, toPaymentEvent, type CardReference, type DisputeOutcome, type PaymentState,
   type PaymentStatus, type Provider,
 } from '@ledger/payments-domain';
 
@@ -18,10 +18,19 @@ export interface PaymentView {
   errorCode?: string;
   fraudFlagged: boolean;
   disputed: boolean;
+  /** Every dispute and where it stands; absent when there has been none. */
+  disputes?: DisputeView[];
   processingTimeMs?: number;
   createdAt: string;
   updatedAt: string;
   revision: number;
+}
+
+export interface DisputeView {
+  disputeId: string;
+  providerDisputeId?: string;
+  amount: number;
+  status: 'open' | DisputeOutcome;
 }
 
 export interface StoredPaymentEvent {
@@ -65,6 +74,7 @@ export function foldPaymentView(events: readonly StoredPaymentEvent[]): PaymentV
     refundedAmount: state.refunded,
     fraudFlagged: state.fraudFlags > 0,
     disputed: state.disputed,
+    disputes: disputesOf(state),
   };
   return Object.fromEntries(Object.entries(result).filter(([, v]) => v !== undefined)) as unknown as PaymentView;
 }
@@ -73,4 +83,14 @@ function occurredAt(event: StoredPaymentEvent): string | undefined {
   const at = event.metadata?.occurredAt;
   if (typeof at === 'string') return at;
   return event.recordedAt?.toISOString();
+}
+
+function disputesOf(state: PaymentState): DisputeView[] | undefined {
+  const entries = Object.entries(state.disputes);
+  if (entries.length === 0) return undefined;
+  return entries.map(([disputeId, d]) => {
+    const view: DisputeView = { disputeId, amount: d.amount, status: d.open ? 'open' : (d.outcome ?? 'lost') };
+    if (d.providerDisputeId) view.providerDisputeId = d.providerDisputeId;
+    return view;
+  });
 }

@@ -59,7 +59,20 @@ export const fraudFlagBody = z.strictObject({
   score: z.number().min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').optional(),
 });
 
-export const disputeBody = z.strictObject({ reason: text(500), amount: amount.optional() });
+const providerId = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, _ or -');
+
+export const disputeBody = z.strictObject({
+  reason: text(500),
+  amount: amount.optional(),
+  /** The provider's id of this dispute, so the provider's later report of it is not counted again. */
+  providerDisputeId: providerId.optional(),
+});
+
+export const closeDisputeBody = z.strictObject({
+  outcome: z.enum(['won', 'lost'], { error: 'must be won or lost' }),
+});
+
+export const DISPUTE_ID = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** Parses or throws 400 validation_failed naming every bad field (never its value). */
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {

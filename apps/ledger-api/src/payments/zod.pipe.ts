@@ -1,6 +1,7 @@
 import { Injectable, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
-import { parseBody, parsePaymentId } from './schemas';
+import { validationFailed } from '../http/api-error';
+import { DISPUTE_ID, parseBody, parsePaymentId } from './schemas';
 
 /** A body validated by its zod schema, or 400 validation_failed naming every bad field (never its value). */
 export class ZodBody<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
@@ -15,5 +16,13 @@ export class ZodBody<S extends z.ZodType> implements PipeTransform<unknown, z.ou
 export class PaymentIdPipe implements PipeTransform<string, string> {
   transform(value: string): string {
     return parsePaymentId(value);
+  }
+}
+
+@Injectable()
+export class DisputeIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (DISPUTE_ID.test(value)) return value;
+    throw validationFailed([{ path: 'disputeId', message: 'must be 1-255 characters of A-Z, a-z, 0-9, _ or -' }]);
   }
 }

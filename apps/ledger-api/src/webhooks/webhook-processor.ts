@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { WrongExpectedVersionError } from '@ledger/event-store';
 import { deterministicUuid, PaymentCommandRunner, type CommandContext } from '@ledger/payments-app';
-import {
-  PAYMENT_COMMAND_TYPES, isDomainError, type PaymentCommand, type PaymentCommandType, type Provider,
-} from '@ledger/payments-domain';
-import { planCommands, webhookActor, type PaymentSnapshot, type ProviderDelivery } from '@ledger/provider-webhooks';
+import { isDomainError, type PaymentCommand, type Provider } from '@ledger/payments-domain';
+import { planCommands, providerClock, webhookActor, type ProviderDelivery } from '@ledger/provider-webhooks';
 import type { DeliveryOutcome } from './webhook-store';
 import { WebhookStore } from './webhook-store';
 
@@ -42,26 +40,29 @@ export class WebhookProcessor {
       (await this.webhooks.findPayment(provider, intent.references)) ??
       // Unknown everywhere: the same reference always names the same new payment, also under concurrency.
       deterministicUuid('payment', provider, intent.references[0]);
-    const contextOf = (type: PaymentCommandType) => commandContext(type, provider, deliveryId, request);
+    const receivedAt = new Date();
+    const skewed = providerClock(intent, receivedAt).skewed;
+    // A provider clock we did not believe is kept beside the event, for whoever audits it.
+    const flags = skewed ? { providerTimeAhead: skewed.toISOString() } : undefined;
+    const contextOf = (command: PaymentCommand) => ({ ...commandContext(command, provider, deliveryId, request), flags });
 
     for (let round = 1; ; round++) {
       const loaded = await this.payments.load(paymentId);
-      const snapshot: PaymentSnapshot = { state: loaded.state, refundIds: refundIdsOf(loaded.history) };
       let planned: PaymentCommand[];
       try {
-        planned = planCommands(intent, snapshot, { paymentId, provider, now: new Date() });
+        planned = planCommands(intent, { state: loaded.state }, { paymentId, provider, now: receivedAt });
       } catch (error) {
         if (isDomainError(error) && error.code === 'payment_not_found') return { outcome: 'unmatched', paymentId };
         throw error;
       }
-      const applied = (type: PaymentCommandType) => this.payments.wasApplied(loaded, type, contextOf(type));
-      const todo = planned.filter((command) => !applied(command.type));
+      const todo = planned.filter((command) => !this.payments.wasApplied(loaded, command.type, contextOf(command)));
       if (todo.length === 0) {
         await this.webhooks.rememberPayment(provider, intent.references, paymentId);
-        return { outcome: PAYMENT_COMMAND_TYPES.some(applied) ? 'duplicate' : 'noop', paymentId };
+        const seen = loaded.history.some((e) => (e.metadata as { deliveryId?: unknown }).deliveryId === deliveryId);
+        return { outcome: seen ? 'duplicate' : 'noop', paymentId };
       }
       try {
-        for (const command of todo) await this.payments.run(command, contextOf(command.type));
+        for (const command of todo) await this.payments.run(command, contextOf(command));
         await this.webhooks.rememberPayment(provider, intent.references, paymentId);
         return { outcome: 'handled', paymentId };
       } catch (error) {
@@ -74,26 +75,21 @@ export class WebhookProcessor {
   }
 }
 
-function commandContext(type: PaymentCommandType, provider: Provider, deliveryId: string, request: WebhookRequest): CommandContext {
+function commandContext(command: PaymentCommand, provider: Provider, deliveryId: string, request: WebhookRequest): CommandContext {
   return {
     actor: webhookActor(provider),
     correlationId: request.correlationId,
     // The delivery caused these events.
     causationId: deliveryId,
     sourceIp: request.sourceIp,
-    idempotency: { namespace: webhookActor(provider), key: `${deliveryId}#${type}` },
+    idempotency: { namespace: webhookActor(provider), key: `${deliveryId}#${command.type}${subjectOf(command)}` },
     deliveryId,
   };
 }
 
-function refundIdsOf(history: readonly { type: string; data: unknown }[]): Set<string> {
-  const ids = new Set<string>();
-  for (const event of history) {
-    if (event.type !== 'PaymentRefunded') continue;
-    const { refundId, providerRefundId } = event.data as { refundId: string; providerRefundId?: string };
-    ids.add(refundId);
-    // A refund recorded through the API with the provider's id is the provider's refund.
-    if (providerRefundId) ids.add(providerRefundId);
-  }
-  return ids;
+/** One delivery may name several refunds (Stripe's list in charge.refunded): each keeps its own event ids. */
+function subjectOf(command: PaymentCommand): string {
+  if (command.type === 'RefundPayment' || command.type === 'ReverseRefund') return `:${command.data.providerRefundId ?? command.data.refundId}`;
+  if (command.type === 'OpenDispute' || command.type === 'CloseDispute') return `:${command.data.disputeId}`;
+  return '';
 }

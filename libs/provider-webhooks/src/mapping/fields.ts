@@ -58,3 +58,13 @@ export function paymentIdFromMetadata(metadata: unknown): string | undefined {
 export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
+
+/** A provider timestamp: Stripe's unix seconds, or Paystack's ISO 8601 strings. Anything else is no time. */
+export function providerTime(value: unknown): Date | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return new Date(value * 1000);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value)) {
+    const at = new Date(value);
+    return Number.isNaN(at.getTime()) ? undefined : at;
+  }
+  return undefined;
+}

@@ -1,4 +1,4 @@
-import type { CardReference, Provider } from '@ledger/payments-domain';
+import type { CardReference, DisputeOutcome, Provider } from '@ledger/payments-domain';
 
 /** What a provider object tells us about the payment itself: enough to create it on first sight. */
 export interface PaymentFacts {
@@ -8,6 +8,18 @@ export interface PaymentFacts {
   readonly customerId?: string;
   readonly description?: string;
   readonly card?: CardReference;
+  /** When the provider created the payment object (its own clock). */
+  readonly createdAt?: Date;
+}
+
+/** One refund as the provider reports it. `failed`: failed or canceled, so it must not count (any more). */
+export interface ProviderRefund {
+  readonly refundId: string;
+  readonly amount: number;
+  readonly failed: boolean;
+  readonly reason?: string;
+  /** When the provider created the refund. */
+  readonly at?: Date;
 }
 
 export type WebhookAction =
@@ -15,11 +27,13 @@ export type WebhookAction =
   | { readonly type: 'processing' }
   | { readonly type: 'succeed' }
   | { readonly type: 'fail'; readonly errorCode: string; readonly errorMessage?: string }
-  /** One refund of its own amount (Stripe refund.created, Paystack refund.processed). */
-  | { readonly type: 'refund'; readonly refundId: string; readonly amount: number; readonly reason?: string }
-  /** Stripe's cumulative amount_refunded: only the part we have not recorded yet is appended. */
-  | { readonly type: 'refundTotal'; readonly refundId: string; readonly totalRefunded: number }
-  | { readonly type: 'dispute'; readonly reason: string; readonly amount?: number }
+  /**
+   * Refunds the provider names (Stripe refund.* and the list in charge.refunded, Paystack refund.processed) and,
+   * from Stripe's charge.refunded, its cumulative amount_refunded: each counted once (payments-domain/refund-ledger).
+   */
+  | { readonly type: 'refunds'; readonly refunds: readonly ProviderRefund[]; readonly reportedTotal?: number }
+  /** A dispute seen (opened, updated, reminded) or, with an outcome, ended. */
+  | { readonly type: 'dispute'; readonly disputeId: string; readonly reason: string; readonly amount?: number; readonly outcome?: DisputeOutcome }
   | { readonly type: 'flagFraud'; readonly reason: string };
 
 export type WebhookIntent =
@@ -33,6 +47,8 @@ export type WebhookIntent =
       readonly paymentIdHint?: string;
       readonly facts?: PaymentFacts;
       readonly action: WebhookAction;
+      /** When it happened by the provider's clock (Stripe's event `created`), when the payload says. */
+      readonly occurredAt?: Date;
     };
 
 export interface ProviderDelivery {

@@ -14,8 +14,10 @@ describe('Paystack mapping', () => {
         providerPaymentId: 'qTPrJoy9Bx',
         customerId: 'CUS_qo38as2hpsgk2r0',
         card: { token: 'AUTH_f5rnfq9p', brand: 'mastercard DEBIT', last4: '8877' },
+        createdAt: new Date('2016-09-30T21:09:56.000Z'),
       },
       action: { type: 'succeed' },
+      occurredAt: new Date('2016-09-30T21:10:19.000Z'),
     });
   });
 
@@ -30,7 +32,7 @@ describe('Paystack mapping', () => {
     expect(mapPaystackEvent(fx.chargeSuccess('ref1', { amount: '10000' }))).toMatchObject({ facts: { amount: 10000 } });
     expect(mapPaystackEvent(fx.refundProcessed('ref1', 'rf_1', '2500'))).toMatchObject({
       references: ['ref1'],
-      action: { type: 'refund', refundId: 'rf_1', amount: 2500 },
+      action: { type: 'refunds', refunds: [{ refundId: 'rf_1', amount: 2500, failed: false }] },
     });
   });
 
@@ -49,5 +51,25 @@ describe('Paystack mapping', () => {
   it('ignores other events and refuses a charge without a reference', () => {
     expect(mapPaystackEvent({ event: 'transfer.success', data: {} })).toEqual({ kind: 'ignored', eventType: 'transfer.success' });
     expect(() => mapPaystackEvent({ event: 'charge.success', data: { amount: 1 } })).toThrow(WebhookPayloadError);
+  });
+});
+
+describe('Paystack dispute lifecycle', () => {
+  const withData = (event: Record<string, unknown>, extra: Record<string, unknown>) => ({
+    ...event,
+    data: { ...(event.data as Record<string, unknown>), ...extra },
+  });
+
+  it.each([
+    ['charge.dispute.create', undefined, undefined],
+    ['charge.dispute.remind', undefined, undefined],
+    ['charge.dispute.resolve', 'merchant-accepted', 'lost'],
+    ['charge.dispute.resolve', 'declined', 'won'],
+  ])('maps %s (resolution %s) to the outcome %s, keyed by the dispute id', (type, resolution, outcome) => {
+    const event = withData({ ...fx.disputeCreated('ref1', 4000), event: type }, { id: 358950, resolution });
+    const intent = mapPaystackEvent(event);
+    const action = intent.kind === 'payment' ? intent.action : undefined;
+    expect(action).toMatchObject({ type: 'dispute', disputeId: '358950', amount: 4000 });
+    expect(action && 'outcome' in action ? action.outcome : undefined).toBe(outcome);
   });
 });

@@ -1,11 +1,20 @@
-import type { CardReference } from '@ledger/payments-domain';
+import type { CardReference, DisputeOutcome } from '@ledger/payments-domain';
 import {
-  compact, currencyCode, idOf, isObject, minorAmount, objectAt, optionalString, paymentIdFromMetadata, requiredString,
-  type Json,
+  compact, currencyCode, idOf, isObject, minorAmount, objectAt, optionalString, paymentIdFromMetadata, providerTime,
+  requiredString, type Json,
 } from './fields';
 import type { PaymentFacts, WebhookIntent } from './intent';
 
-export const PAYSTACK_EVENT_TYPES = ['charge.success', 'refund.processed', 'charge.dispute.create'] as const;
+export const PAYSTACK_EVENT_TYPES = [
+  'charge.success',
+  'refund.processed',
+  'charge.dispute.create',
+  'charge.dispute.remind',
+  'charge.dispute.resolve',
+] as const;
+
+/** How a resolved dispute ended: the merchant accepted the chargeback (the money goes back), or it was declined. */
+const RESOLUTIONS: Readonly<Record<string, DisputeOutcome>> = { 'merchant-accepted': 'lost', declined: 'won' };
 
 const HANDLED: ReadonlySet<string> = new Set(PAYSTACK_EVENT_TYPES);
 
@@ -24,6 +33,7 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
       paymentIdHint: paymentIdFromMetadata(parsedMetadata(data.metadata)),
       facts: transactionFacts(data, reference, 'data'),
       action: { type: 'succeed' },
+      occurredAt: providerTime(data.paid_at ?? data.paidAt),
     };
   }
   if (eventType === 'refund.processed') {
@@ -36,7 +46,7 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
       kind: 'payment',
       eventType,
       references: [reference],
-      action: { type: 'refund', refundId, amount },
+      action: { type: 'refunds', refunds: [{ refundId, amount, failed: false }] },
     };
   }
   const transaction = objectAt(data, 'transaction', 'data');
@@ -50,9 +60,12 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
     facts: transactionFacts(transaction, reference, 'data.transaction'),
     action: compact({
       type: 'dispute' as const,
+      disputeId: idOf(data.id) ?? `${reference}@dispute`,
       reason: optionalString(data.category) ?? optionalString(data.reason) ?? 'chargeback',
       amount: disputed && disputed > 0 ? disputed : undefined,
+      outcome: eventType === 'charge.dispute.resolve' ? RESOLUTIONS[optionalString(data.resolution) ?? ''] : undefined,
     }),
+    occurredAt: providerTime(eventType === 'charge.dispute.resolve' ? (data.resolvedAt ?? data.resolved_at) : (data.createdAt ?? data.created_at)),
   };
 }
 
@@ -74,6 +87,7 @@ function transactionFacts(transaction: Json, reference: string, path: string): P
     providerPaymentId: reference,
     customerId: optionalString(customer.customer_code, 128),
     card: authorizationCard(transaction.authorization),
+    createdAt: providerTime(transaction.created_at ?? transaction.createdAt),
   });
 }
 

@@ -13,8 +13,12 @@ describe('Stripe mapping', () => {
       eventType: 'payment_intent.succeeded',
       references: [ids.paymentIntent],
       paymentIdHint: 'pay_1042',
-      facts: { amount: 2000, currency: 'USD', providerPaymentId: ids.paymentIntent, customerId: 'cus_NffrFeUfNV2Hib', description: 'Order #1042' },
+      facts: {
+        amount: 2000, currency: 'USD', providerPaymentId: ids.paymentIntent, customerId: 'cus_NffrFeUfNV2Hib', description: 'Order #1042',
+        createdAt: new Date(1_700_000_000_000),
+      },
       action: { type: 'succeed' },
+      occurredAt: new Date(1_700_000_000_000),
     });
   });
 
@@ -40,25 +44,58 @@ describe('Stripe mapping', () => {
     });
   });
 
-  it('maps charge.refunded to the cumulative total and the newest refund id', () => {
+  it('maps charge.refunded to every listed refund and the cumulative total', () => {
     const refunded = fx.refundedCharge(ids, [{ id: 're_1', amount: 500 }, { id: 're_2', amount: 300 }]);
     const intent = mapStripeEvent(event('charge.refunded', refunded));
-    expect(intent.kind === 'payment' && intent.action).toEqual({ type: 'refundTotal', refundId: 're_2', totalRefunded: 800 });
+    expect(intent.kind === 'payment' && intent.action).toEqual({
+      type: 'refunds',
+      refunds: [
+        { refundId: 're_2', amount: 300, failed: false, reason: 'requested_by_customer', at: new Date(1_700_000_100_000) },
+        { refundId: 're_1', amount: 500, failed: false, reason: 'requested_by_customer', at: new Date(1_700_000_100_000) },
+      ],
+      reportedTotal: 800,
+    });
   });
 
-  it('names the refund by charge and total when the refunds list is not expanded', () => {
+  it('keeps only the cumulative total when the refunds list is not expanded (current API versions)', () => {
     const refunded = fx.charge(ids, { amount_refunded: 700, refunds: undefined });
     const intent = mapStripeEvent(event('charge.refunded', refunded));
-    expect(intent.kind === 'payment' && intent.action).toMatchObject({ refundId: `${ids.charge}@700` });
+    expect(intent.kind === 'payment' && intent.action).toEqual({ type: 'refunds', refunds: [], reportedTotal: 700 });
+  });
+
+  it.each(['refund.updated', 'charge.refund.updated'])('maps a failed or canceled refund in %s to a reversal', (type) => {
+    for (const status of ['failed', 'canceled']) {
+      const intent = mapStripeEvent(event(type, { ...fx.refundObject(ids, 're_5', 100), status }));
+      expect(intent).toMatchObject({ action: { type: 'refunds', refunds: [{ refundId: 're_5', amount: 100, failed: true }] } });
+    }
+  });
+
+  it.each([
+    ['charge.dispute.closed', 'won', 'won'],
+    ['charge.dispute.closed', 'lost', 'lost'],
+    ['charge.dispute.closed', 'warning_closed', 'warning_closed'],
+    ['charge.dispute.funds_reinstated', 'won', 'won'],
+    ['charge.dispute.updated', 'under_review', undefined],
+    ['charge.dispute.funds_withdrawn', 'needs_response', undefined],
+  ])('maps %s with status %s to the outcome %s', (type, status, outcome) => {
+    const intent = mapStripeEvent(event(type, { ...fx.dispute(ids, 1500), status }));
+    const action = intent.kind === 'payment' ? intent.action : undefined;
+    expect(action).toMatchObject({ type: 'dispute', disputeId: 'dp_1MtJUT2eZvKYlo2CNaw2HvEv', amount: 1500 });
+    expect(action && 'outcome' in action ? action.outcome : undefined).toBe(outcome);
+  });
+
+  it('dates the intent by the event and the payment by its object', () => {
+    const intent = mapStripeEvent({ ...event('payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')), created: 1_700_000_050 });
+    expect(intent).toMatchObject({ occurredAt: new Date(1_700_000_050_000), facts: { createdAt: new Date(1_700_000_000_000) } });
   });
 
   it('maps refund.created, disputes and early fraud warnings through their charge', () => {
     expect(mapStripeEvent(event('refund.created', fx.refundObject(ids, 're_9', 250)))).toMatchObject({
       references: [ids.paymentIntent, ids.charge],
-      action: { type: 'refund', refundId: 're_9', amount: 250, reason: 'requested_by_customer' },
+      action: { type: 'refunds', refunds: [{ refundId: 're_9', amount: 250, failed: false, reason: 'requested_by_customer' }] },
     });
     expect(mapStripeEvent(event('charge.dispute.created', fx.dispute(ids, 1500)))).toMatchObject({
-      action: { type: 'dispute', reason: 'fraudulent', amount: 1500 },
+      action: { type: 'dispute', disputeId: 'dp_1MtJUT2eZvKYlo2CNaw2HvEv', reason: 'fraudulent', amount: 1500 },
     });
     const efw = mapStripeEvent(event('radar.early_fraud_warning.created', fx.earlyFraudWarning(ids)));
     expect(efw).toMatchObject({ action: { type: 'flagFraud', reason: 'early_fraud_warning:made_with_stolen_card' } });

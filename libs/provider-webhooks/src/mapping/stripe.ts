@@ -1,10 +1,10 @@
-import type { CardReference } from '@ledger/payments-domain';
+import type { CardReference, DisputeOutcome } from '@ledger/payments-domain';
 import { WebhookPayloadError } from '../errors';
 import {
-  compact, currencyCode, idOf, isObject, minorAmount, objectAt, optionalString, paymentIdFromMetadata, requiredString,
-  type Json,
+  compact, currencyCode, idOf, isObject, minorAmount, objectAt, optionalString, paymentIdFromMetadata, providerTime,
+  requiredString, type Json,
 } from './fields';
-import type { PaymentFacts, WebhookAction, WebhookIntent } from './intent';
+import type { PaymentFacts, ProviderRefund, WebhookAction, WebhookIntent } from './intent';
 
 export const STRIPE_EVENT_TYPES = [
   'payment_intent.created',
@@ -15,9 +15,18 @@ export const STRIPE_EVENT_TYPES = [
   'charge.failed',
   'charge.refunded',
   'refund.created',
+  'refund.updated',
+  'charge.refund.updated',
   'charge.dispute.created',
+  'charge.dispute.updated',
+  'charge.dispute.closed',
+  'charge.dispute.funds_withdrawn',
+  'charge.dispute.funds_reinstated',
   'radar.early_fraud_warning.created',
 ] as const;
+
+const FAILED_REFUND = new Set(['failed', 'canceled']);
+const CLOSED_DISPUTE: Readonly<Record<string, DisputeOutcome>> = { won: 'won', lost: 'lost', warning_closed: 'warning_closed' };
 
 const HANDLED: ReadonlySet<string> = new Set(STRIPE_EVENT_TYPES);
 
@@ -28,38 +37,45 @@ export function mapStripeEvent(event: Json): WebhookIntent {
   const object = objectAt(objectAt(event, 'data', 'event'), 'object', 'event.data');
   const path = 'data.object';
   const [kind] = eventType.split('.');
-  const base = { kind: 'payment' as const, eventType, paymentIdHint: paymentIdFromMetadata(object.metadata) };
+  const base = compact({
+    kind: 'payment' as const,
+    eventType,
+    paymentIdHint: paymentIdFromMetadata(object.metadata),
+    occurredAt: providerTime(event.created),
+  });
 
   if (kind === 'payment_intent') {
     const id = requiredString(object, 'id', path);
     return { ...base, references: [id], facts: paymentIntentFacts(object, id), action: paymentIntentAction(eventType, object) };
   }
-  if (eventType.startsWith('charge.') && eventType !== 'charge.dispute.created') {
+  if (eventType.startsWith('charge.') && !eventType.startsWith('charge.dispute.') && eventType !== 'charge.refund.updated') {
     const chargeId = requiredString(object, 'id', path);
     const intentId = idOf(object.payment_intent);
     return {
       ...base,
       references: intentId ? [intentId, chargeId] : [chargeId],
       facts: chargeFacts(object, intentId ?? chargeId),
-      action: chargeAction(eventType, object, chargeId),
+      action: chargeAction(eventType, object),
     };
   }
   // Refunds, disputes and fraud warnings point at a charge and carry no payment amount of their own.
   const references = [idOf(object.payment_intent), idOf(object.charge)].filter((r): r is string => r !== undefined);
   if (references.length === 0) throw new WebhookPayloadError(`${path}.charge`, 'must name the charge');
   const linked = { ...base, references };
-  if (eventType === 'refund.created') {
-    const action: WebhookAction = {
-      type: 'refund',
-      refundId: requiredString(object, 'id', path),
-      amount: minorAmount(object.amount, `${path}.amount`),
-      reason: optionalString(object.reason),
-    };
-    return { ...linked, action: compact(action) };
+  if (kind === 'refund' || eventType === 'charge.refund.updated') {
+    return { ...linked, action: { type: 'refunds', refunds: [refundOf(object, path)] } };
   }
-  if (eventType === 'charge.dispute.created') {
-    const amount = minorAmount(object.amount, `${path}.amount`);
-    return { ...linked, action: { type: 'dispute', reason: optionalString(object.reason) ?? 'dispute', amount } };
+  if (eventType.startsWith('charge.dispute.')) {
+    const outcome = eventType === 'charge.dispute.funds_reinstated' ? 'won' : CLOSED_DISPUTE[optionalString(object.status) ?? ''];
+    const action = compact({
+      type: 'dispute' as const,
+      disputeId: requiredString(object, 'id', path),
+      reason: optionalString(object.reason) ?? 'dispute',
+      amount: minorAmount(object.amount, `${path}.amount`),
+      // Only `closed` (and funds reinstated, which follows a win) ends a dispute; other updates keep it open.
+      outcome: eventType === 'charge.dispute.closed' || eventType === 'charge.dispute.funds_reinstated' ? outcome : undefined,
+    });
+    return { ...linked, action };
   }
   const fraudType = optionalString(object.fraud_type) ?? 'unspecified';
   return { ...linked, action: { type: 'flagFraud', reason: `early_fraud_warning:${fraudType}` } };
@@ -81,18 +97,28 @@ function paymentIntentAction(eventType: string, intent: Json): WebhookAction {
   }
 }
 
-function chargeAction(eventType: string, charge: Json, chargeId: string): WebhookAction {
+function chargeAction(eventType: string, charge: Json): WebhookAction {
   if (eventType === 'charge.succeeded') return { type: 'succeed' };
   if (eventType === 'charge.failed') {
     const outcome = isObject(charge.outcome) ? charge.outcome : {};
     const errorCode = optionalString(charge.failure_code, 128) ?? optionalString(outcome.reason, 128) ?? 'charge_failed';
     return compact({ type: 'fail', errorCode, errorMessage: optionalString(charge.failure_message, 1000) });
   }
-  const totalRefunded = minorAmount(charge.amount_refunded, 'data.object.amount_refunded');
-  // Newer API versions leave `refunds` out unless expanded; then the total itself names the refund.
-  const refunds = isObject(charge.refunds) && Array.isArray(charge.refunds.data) ? charge.refunds.data : [];
-  const refundId = idOf(refunds[0]) ?? `${chargeId}@${totalRefunded}`;
-  return { type: 'refundTotal', refundId, totalRefunded };
+  const reportedTotal = minorAmount(charge.amount_refunded, 'data.object.amount_refunded');
+  // Newer API versions leave `refunds` out unless expanded: then only the cumulative total is known.
+  const listed = isObject(charge.refunds) && Array.isArray(charge.refunds.data) ? charge.refunds.data : [];
+  const refunds = listed.filter(isObject).map((refund, i) => refundOf(refund, `data.object.refunds.data[${i}]`));
+  return { type: 'refunds', refunds, reportedTotal };
+}
+
+function refundOf(refund: Json, path: string): ProviderRefund {
+  return compact({
+    refundId: requiredString(refund, 'id', path),
+    amount: minorAmount(refund.amount, `${path}.amount`),
+    failed: FAILED_REFUND.has(optionalString(refund.status) ?? ''),
+    reason: optionalString(refund.reason),
+    at: providerTime(refund.created),
+  });
 }
 
 function paymentIntentFacts(intent: Json, id: string): PaymentFacts {
@@ -102,6 +128,7 @@ function paymentIntentFacts(intent: Json, id: string): PaymentFacts {
     providerPaymentId: id,
     customerId: idOf(intent.customer),
     description: optionalString(intent.description, 1000),
+    createdAt: providerTime(intent.created),
   });
 }
 
@@ -113,6 +140,7 @@ function chargeFacts(charge: Json, providerPaymentId: string): PaymentFacts {
     customerId: idOf(charge.customer),
     description: optionalString(charge.description, 1000),
     card: chargeCard(charge),
+    createdAt: providerTime(charge.created),
   });
 }
 

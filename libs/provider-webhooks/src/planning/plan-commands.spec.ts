@@ -16,8 +16,7 @@ const intent = (action: WebhookAction, withFacts = true) => ({
 
 /** Runs the plan through the real decider, as the command handlers will. */
 function run(history: PaymentEvent[], action: WebhookAction, withFacts = true) {
-  const refundIds = new Set(history.flatMap((e) => (e.type === 'PaymentRefunded' ? [e.data.refundId] : [])));
-  const commands = planCommands(intent(action, withFacts), { state: foldPayment(history), refundIds }, ctx);
+  const commands = planCommands(intent(action, withFacts), { state: foldPayment(history) }, ctx);
   const events = commands.reduce<PaymentEvent[]>((all, c) => [...all, ...decide(c, foldPayment(all))], history);
   return { commands: commands.map((c: PaymentCommand) => c.type), events, state: events.reduce(evolve, initialState()) };
 }
@@ -65,35 +64,57 @@ describe('Webhook plan', () => {
   });
 
   describe('refunds', () => {
-    it('appends only the difference between Stripe’s cumulative total and ours', () => {
-      const first = run(succeededHistory(), { type: 'refundTotal', refundId: 're_1', totalRefunded: 500 });
-      expect(first.events.at(-1)?.data).toMatchObject({ amount: 500, refundId: 're_1', totalRefunded: 500 });
-      const second = run(first.events, { type: 'refundTotal', refundId: 're_2', totalRefunded: 800 });
-      expect(second.events.at(-1)?.data).toMatchObject({ amount: 300, refundId: 're_2', totalRefunded: 800 });
-      expect(run(second.events, { type: 'refundTotal', refundId: 're_1', totalRefunded: 500 }).commands).toEqual([]);
+    const refund = (refundId: string, amount: number, failed = false) => ({ refundId, amount, failed });
+
+    it('counts a cumulative total once, and attributes it to the refund named later', () => {
+      const first = run(succeededHistory(), { type: 'refunds', refunds: [], reportedTotal: 500 });
+      expect(first.state.refunded).toBe(500);
+      const named = run(first.events, { type: 'refunds', refunds: [refund('re_1', 500)] });
+      expect(named.state.refunded).toBe(500);
+      expect(named.events.at(-1)?.data).toMatchObject({ refundId: 're_1', providerRefundId: 're_1', amount: 500, counted: 0 });
+      const second = run(named.events, { type: 'refunds', refunds: [refund('re_1', 500), refund('re_2', 300)], reportedTotal: 800 });
+      expect(second.state.refunded).toBe(800);
+      expect(run(second.events, { type: 'refunds', refunds: [refund('re_2', 300)], reportedTotal: 500 }).commands).toEqual([
+        'ReportRefundTotal',
+      ]);
     });
 
     it('never appends the same provider refund twice', () => {
-      const once = run(succeededHistory(), { type: 'refund', refundId: 're_1', amount: 500 });
-      expect(run(once.events, { type: 'refund', refundId: 're_1', amount: 500 }).commands).toEqual([]);
-      expect(run(once.events, { type: 'refundTotal', refundId: 're_1', totalRefunded: 500 }).commands).toEqual([]);
+      const once = run(succeededHistory(), { type: 'refunds', refunds: [refund('re_1', 500)] });
+      expect(run(once.events, { type: 'refunds', refunds: [refund('re_1', 500)] }).commands).toEqual([]);
+    });
+
+    it('reverses a refund the provider reports as failed, once', () => {
+      const once = run(succeededHistory(), { type: 'refunds', refunds: [refund('re_1', 500)] });
+      const failed = run(once.events, { type: 'refunds', refunds: [refund('re_1', 500, true)] });
+      expect(failed.state.refunded).toBe(0);
+      expect(run(failed.events, { type: 'refunds', refunds: [refund('re_1', 500, true)] }).commands).toEqual([]);
+      expect(run(failed.events, { type: 'refunds', refunds: [refund('re_1', 500)] }).commands).toEqual([]);
     });
 
     it('brings an unknown payment to success before refunding it', () => {
-      expect(run([], { type: 'refundTotal', refundId: 're_1', totalRefunded: 500 }).commands).toEqual([
+      expect(run([], { type: 'refunds', refunds: [refund('re_1', 500)], reportedTotal: 500 }).commands).toEqual([
         'CreatePayment',
         'StartProcessing',
         'MarkPaymentSucceeded',
         'RefundPayment',
+        'ReportRefundTotal',
       ]);
     });
   });
 
   describe('disputes and fraud', () => {
     it('opens a dispute once', () => {
-      const disputed = run(succeededHistory(), { type: 'dispute', reason: 'fraudulent', amount: 2000 });
+      const disputed = run(succeededHistory(), { type: 'dispute', disputeId: 'du_1', reason: 'fraudulent', amount: 2000 });
       expect(disputed.state.disputed).toBe(true);
-      expect(run(disputed.events, { type: 'dispute', reason: 'fraudulent' }).commands).toEqual([]);
+      expect(run(disputed.events, { type: 'dispute', disputeId: 'du_1', reason: 'fraudulent' }).commands).toEqual([]);
+    });
+
+    it('closes a dispute, opening it first when its creation was never seen', () => {
+      const lost = run(succeededHistory(), { type: 'dispute', disputeId: 'du_2', reason: 'fraudulent', amount: 2000, outcome: 'lost' });
+      expect(lost.commands).toEqual(['OpenDispute', 'CloseDispute']);
+      expect(lost.state.disputes.du_2).toMatchObject({ open: false, outcome: 'lost' });
+      expect(run(lost.events, { type: 'dispute', disputeId: 'du_2', reason: 'fraudulent', outcome: 'lost' }).commands).toEqual([]);
     });
 
     it('flags fraud at any state', () => {

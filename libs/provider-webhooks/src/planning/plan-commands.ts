@@ -1,17 +1,17 @@
 import {
   PaymentNotFoundError, type PaymentCommand, type PaymentLifecycle, type PaymentState, type Provider,
 } from '@ledger/payments-domain';
-import type { PaymentFacts, WebhookAction, WebhookIntent } from '../mapping/intent';
+import type { PaymentFacts, ProviderRefund, WebhookAction, WebhookIntent } from '../mapping/intent';
+import { providerClock, type ProviderClock } from './provider-clock';
 
 export interface PaymentSnapshot {
   readonly state: PaymentState;
-  /** refundId of every PaymentRefunded in the stream: the same provider refund is never appended twice. */
-  readonly refundIds: ReadonlySet<string>;
 }
 
 export interface PlanContext {
   readonly paymentId: string;
   readonly provider: Provider;
+  /** When the ledger received the delivery. */
   readonly now: Date;
 }
 
@@ -25,14 +25,16 @@ const LADDER: readonly PaymentLifecycle[] = ['none', 'pending', 'processing', 's
  * through the states it skipped (a success before its create becomes
  * create → processing → success). What the state machine forbids (a success
  * after a failure) is still planned, so decide refuses it with its own code.
+ * Each command carries the provider's time of what it records (see provider-clock.ts).
  */
 export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, ctx: PlanContext): PaymentCommand[] {
-  const { state, refundIds } = snapshot;
-  const { paymentId, now } = ctx;
+  const { state } = snapshot;
+  const { paymentId } = ctx;
+  const clock = providerClock(intent, ctx.now);
+  const at = clock.event;
   const action: WebhookAction = intent.action;
-  const reach = (target: PaymentLifecycle) => walkTo(target, state, intent.facts, ctx);
-  const after = (target: PaymentLifecycle, command: PaymentCommand | undefined) =>
-    command ? [...reach(target), command] : [];
+  const reach = (target: PaymentLifecycle) => walkTo(target, state, intent.facts, ctx, clock);
+  const after = (target: PaymentLifecycle, commands: PaymentCommand[]) => (commands.length > 0 ? [...reach(target), ...commands] : []);
 
   switch (action.type) {
     case 'create':
@@ -40,46 +42,67 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, c
     case 'processing':
       return reach('processing');
     case 'succeed':
-      if (state.status === 'failed') return [succeeded(paymentId, intent.facts, now)];
+      if (state.status === 'failed') return [succeeded(paymentId, intent.facts, at)];
       return reach('succeeded');
     case 'fail':
       if (state.status === 'succeeded' || state.status === 'failed') return [];
-      return after('processing', { type: 'MarkPaymentFailed', data: withData(paymentId, action, ['errorCode', 'errorMessage']), now });
-    case 'refund':
-      if (refundIds.has(action.refundId)) return [];
-      return after('succeeded', refund(paymentId, action.refundId, action.amount, action.reason, now));
-    case 'refundTotal': {
-      // Before the walk to success our refunded total is 0, so the whole cumulative amount is new.
-      const missing = action.totalRefunded - (state.status === 'succeeded' ? state.refunded : 0);
-      if (missing <= 0) return [];
-      const refundId = refundIds.has(action.refundId) ? `${action.refundId}@${action.totalRefunded}` : action.refundId;
-      return after('succeeded', refund(paymentId, refundId, missing, undefined, now));
+      return after('processing', [{ type: 'MarkPaymentFailed', data: withData(paymentId, action, ['errorCode', 'errorMessage']), now: at }]);
+    case 'refunds': {
+      const commands = action.refunds.flatMap((refund) => refundCommand(paymentId, refund, state, clock));
+      if (action.reportedTotal !== undefined) {
+        commands.push({ type: 'ReportRefundTotal', data: { paymentId, reportedTotal: action.reportedTotal }, now: at });
+      }
+      return after('succeeded', commands);
     }
-    case 'dispute':
-      if (state.disputed) return [];
-      return after('succeeded', { type: 'OpenDispute', data: withData(paymentId, action, ['reason', 'amount']), now });
+    case 'dispute': {
+      const { disputeId, reason, amount, outcome } = action;
+      const known = Object.entries(state.disputes).find(([id, d]) => id === disputeId || d.providerDisputeId === disputeId)?.[1];
+      const commands: PaymentCommand[] = [];
+      if (!known) {
+        commands.push({ type: 'OpenDispute', data: defined({ paymentId, disputeId, providerDisputeId: disputeId, reason, amount }), now: at });
+      }
+      if (outcome && (!known || known.open)) commands.push({ type: 'CloseDispute', data: { paymentId, disputeId, outcome }, now: at });
+      return after('succeeded', commands);
+    }
     case 'flagFraud':
-      return after('pending', { type: 'FlagFraud', data: { paymentId, reason: action.reason }, now });
+      return after('pending', [{ type: 'FlagFraud', data: { paymentId, reason: action.reason }, now: at }]);
   }
 }
 
+/** A refund the ledger already knows (counted, or known to have failed) plans nothing: it is never counted twice. */
+function refundCommand(paymentId: string, refund: ProviderRefund, state: PaymentState, clock: ProviderClock): PaymentCommand[] {
+  const { refundId, amount, reason } = refund;
+  const known = state.refunds.entries[refundId];
+  if (refund.failed) {
+    if (known?.reversed) return [];
+    return [{ type: 'ReverseRefund', data: { paymentId, refundId, providerRefundId: refundId, amount }, now: clock.event }];
+  }
+  if (known) return [];
+  const data = defined({ paymentId, refundId, providerRefundId: refundId, amount, reason });
+  return [{ type: 'RefundPayment', data, now: clock.at(refund.at) }];
+}
+
 /** Steps from the current status up to target; none when already there, past it, or failed. */
-function walkTo(target: PaymentLifecycle, state: PaymentState, facts: PaymentFacts | undefined, ctx: PlanContext): PaymentCommand[] {
+function walkTo(
+  target: PaymentLifecycle, state: PaymentState, facts: PaymentFacts | undefined, ctx: PlanContext, clock: ProviderClock,
+): PaymentCommand[] {
   const from = LADDER.indexOf(state.status);
   const to = LADDER.indexOf(target);
   if (from < 0 || from >= to) return [];
-  const { paymentId, provider, now } = ctx;
+  const { paymentId, provider } = ctx;
+  // First sight: the payment was created (and started) when the provider created its object.
+  const created = clock.at(facts?.createdAt);
   const commands: PaymentCommand[] = [];
   for (let step = from + 1; step <= to; step++) {
     const status = LADDER[step];
     if (status === 'pending') {
       if (!facts) throw new PaymentNotFoundError(paymentId);
       const { amount, currency, customerId, description, card } = facts;
-      commands.push({ type: 'CreatePayment', data: defined({ paymentId, provider, amount, currency, customerId, description, card }), now });
+      commands.push({ type: 'CreatePayment', data: defined({ paymentId, provider, amount, currency, customerId, description, card }), now: created });
     } else if (status === 'processing') {
-      commands.push({ type: 'StartProcessing', data: { paymentId }, now });
+      commands.push({ type: 'StartProcessing', data: { paymentId }, now: target === 'processing' ? clock.event : created });
     } else {
-      commands.push(succeeded(paymentId, facts, now));
+      commands.push(succeeded(paymentId, facts, clock.event));
     }
   }
   return commands;
@@ -87,10 +110,6 @@ function walkTo(target: PaymentLifecycle, state: PaymentState, facts: PaymentFac
 
 function succeeded(paymentId: string, facts: PaymentFacts | undefined, now: Date): PaymentCommand {
   return { type: 'MarkPaymentSucceeded', data: defined({ paymentId, providerPaymentId: facts?.providerPaymentId }), now };
-}
-
-function refund(paymentId: string, refundId: string, amount: number, reason: string | undefined, now: Date): PaymentCommand {
-  return { type: 'RefundPayment', data: defined({ paymentId, refundId, amount, reason }), now };
 }
 
 function withData<A extends object, K extends keyof A>(paymentId: string, action: A, keys: K[]): { paymentId: string } & Pick<A, K> {
