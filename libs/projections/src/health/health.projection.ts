@@ -1,0 +1,30 @@
+import type { CounterProjection } from '../ledger/payment-change';
+
+type HealthCounter = 'succeeded' | 'failed' | 'processing_time_sum_ms' | 'processing_count' | 'fraud_flags';
+
+/** Per UTC minute and provider, by the time each event carries: what the health criteria read. */
+export const healthProjection: CounterProjection<HealthCounter> = {
+  table: {
+    table: 'health_windows',
+    keys: [{ name: 'minute_start', type: 'timestamptz' }, { name: 'provider', type: 'text' }],
+    counters: ['succeeded', 'failed', 'processing_time_sum_ms', 'processing_count', 'fraud_flags'],
+    counterTypes: { processing_time_sum_ms: 'numeric' },
+  },
+  project({ event, after }, add) {
+    const timing = { processing_time_sum_ms: after.processingTimeMs as number, processing_count: 1 };
+    switch (event.type) {
+      case 'PaymentSucceeded':
+        return add([minuteStart(after.succeededAt as Date), after.provider], { succeeded: 1, ...timing });
+      case 'PaymentFailed':
+        return add([minuteStart(after.failedAt as Date), after.provider], { failed: 1, ...timing });
+      case 'PaymentFraudFlagged':
+        return add([minuteStart(after.updatedAt), after.provider], { fraud_flags: 1 });
+    }
+  },
+};
+
+export function minuteStart(at: Date): string {
+  const d = new Date(at.getTime());
+  d.setUTCSeconds(0, 0);
+  return d.toISOString();
+}
