@@ -11,7 +11,8 @@ describe('withTransaction', () => {
   beforeEach(() => db.pool.query('TRUNCATE tx_probe'));
 
   const rows = async () => (await db.pool.query<{ n: number }>('SELECT n FROM tx_probe ORDER BY n')).rows.map((r) => r.n);
-  const allReleased = () => expect({ idle: db.pool.idleCount, waiting: db.pool.waitingCount }).toEqual({ idle: db.pool.totalCount, waiting: 0 });
+  const allReleased = () =>
+    expect({ idle: db.pool.idleCount, waiting: db.pool.waitingCount }).toEqual({ idle: db.pool.totalCount, waiting: 0 });
 
   it('commits when the function resolves, returns its value and releases the client', async () => {
     const result = await withTransaction(db.pool, async (tx) => {

@@ -1,14 +1,14 @@
 import { given } from '../ledger/testing/given';
-import { created, failed, fraudFlagged, processing, refunded, succeeded } from '../ledger/testing/events';
+import { created, failed, fraudFlagged, ofPayment, processing, refunded, succeeded } from '../ledger/testing/events';
 import { healthProjection, minuteStart } from './health.projection';
 
 describe('Health read model (health_windows)', () => {
   it('counts decisions and their processing time in the UTC minute each was made, per provider', () => {
     given(
       created(), processing(), succeeded({ processingTimeMs: 300, succeededAt: '2025-11-21T10:00:59.999Z' }),
-      created({ paymentId: 'pay_2' }), processing({ paymentId: 'pay_2' }), failed({ paymentId: 'pay_2', failedAt: '2025-11-21T10:01:00.000Z' }),
-      created({ paymentId: 'pay_3', provider: 'paystack', currency: 'NGN' }), processing({ paymentId: 'pay_3' }),
-      succeeded({ paymentId: 'pay_3', currency: 'NGN', processingTimeMs: 20, succeededAt: '2025-11-21T10:00:30.000Z' }),
+      ...ofPayment('pay_2', created(), processing(), failed({ failedAt: '2025-11-21T10:01:00.000Z' })),
+      ...ofPayment('pay_3', created({ provider: 'paystack', currency: 'NGN' }), processing(),
+        succeeded({ currency: 'NGN', processingTimeMs: 20, succeededAt: '2025-11-21T10:00:30.000Z' })),
     ).thenRows(healthProjection, [
       { minute_start: '2025-11-21T10:00:00.000Z', provider: 'stripe', succeeded: 1, processing_time_sum_ms: 300, processing_count: 1 },
       { minute_start: '2025-11-21T10:01:00.000Z', provider: 'stripe', failed: 1, processing_time_sum_ms: 59_000, processing_count: 1 },

@@ -11,12 +11,14 @@ export const healthProjection: CounterProjection<HealthCounter> = {
     counterTypes: { processing_time_sum_ms: 'numeric' },
   },
   project({ event, after }, add) {
-    const timing = { processing_time_sum_ms: after.processingTimeMs as number, processing_count: 1 };
+    const ms = after.processingTimeMs as number;
     switch (event.type) {
       case 'PaymentSucceeded':
-        return add([minuteStart(after.succeededAt as Date), after.provider], { succeeded: 1, ...timing });
+        return add([minuteStart(after.succeededAt as Date), after.provider], {
+          succeeded: 1, processing_time_sum_ms: ms, processing_count: 1,
+        });
       case 'PaymentFailed':
-        return add([minuteStart(after.failedAt as Date), after.provider], { failed: 1, ...timing });
+        return add([minuteStart(after.failedAt as Date), after.provider], { failed: 1, processing_time_sum_ms: ms, processing_count: 1 });
       case 'PaymentFraudFlagged':
         return add([minuteStart(after.updatedAt), after.provider], { fraud_flags: 1 });
     }

@@ -1,4 +1,4 @@
-import type { CounterProjection, PaymentChange } from '../ledger/payment-change';
+import type { CounterProjection } from '../ledger/payment-change';
 
 export const METRIC_COUNTERS = [
   'payments_created', 'payments_succeeded', 'payments_failed', 'payments_refunded', 'payments_disputed',
@@ -20,10 +20,14 @@ export const metricsProjection: CounterProjection<MetricCounter> = {
     switch (event.type) {
       case 'PaymentCreated':
         return add(key, { payments_created: 1, volume_created: after.amount });
-      case 'PaymentSucceeded':
-        return add(key, { payments_succeeded: 1, volume_succeeded: event.data.amount, ...decision(after) });
+      case 'PaymentSucceeded': {
+        const ms = after.processingTimeMs as number;
+        return add(key, {
+          payments_succeeded: 1, volume_succeeded: event.data.amount, processing_time_sum_ms: ms, processing_time_count: 1,
+        });
+      }
       case 'PaymentFailed':
-        return add(key, { payments_failed: 1, ...decision(after) });
+        return add(key, { payments_failed: 1, processing_time_sum_ms: after.processingTimeMs as number, processing_time_count: 1 });
       case 'PaymentRefunded':
         // A payment counts as refunded once, at its first refund; every refund adds to the volume.
         if (before?.refundedAmount === 0) add(key, { payments_refunded: 1 });
@@ -36,7 +40,3 @@ export const metricsProjection: CounterProjection<MetricCounter> = {
     }
   },
 };
-
-function decision(after: PaymentChange['after']) {
-  return { processing_time_sum_ms: after.processingTimeMs as number, processing_time_count: 1 };
-}

@@ -1,6 +1,6 @@
 import type { PaymentEvent } from '@ledger/payments-domain';
 import { given } from '../ledger/testing/given';
-import { created, disputed, failed, fraudFlagged, processing, refunded, succeeded } from '../ledger/testing/events';
+import { created, disputed, failed, fraudFlagged, ofPayment, processing, refunded, succeeded } from '../ledger/testing/events';
 
 describe('Payments read model (payments)', () => {
   const at = (time: string) => new Date(`2025-11-21T${time}Z`);
@@ -40,14 +40,17 @@ describe('Payments read model (payments)', () => {
 
   describe('when it is refunded', () => {
     it('is partially refunded until the refunds reach the amount, then refunded', () => {
-      given(created(), processing(), succeeded(), refunded(4_000, 4_000)).thenPayments({ status: 'partially_refunded', refundedAmount: 4_000 });
+      given(created(), processing(), succeeded(), refunded(4_000, 4_000)).thenPayments({
+        status: 'partially_refunded', refundedAmount: 4_000,
+      });
       given(created(), processing(), succeeded(), refunded(4_000, 4_000), refunded(6_000, 10_000)).thenPayments({
         status: 'refunded', refundedAmount: 10_000, updatedAt: at('11:00:00.000'), revision: 4n,
       });
     });
 
     it('stops on a refund in another currency', () => {
-      given(created(), processing(), succeeded(), refunded(100, 100, { currency: 'EUR' })).thenThrows(/currency EUR differs from the payment's USD/);
+      given(created(), processing(), succeeded(), refunded(100, 100, { currency: 'EUR' }))
+        .thenThrows(/currency EUR differs from the payment's USD/);
     });
   });
 
@@ -58,7 +61,7 @@ describe('Payments read model (payments)', () => {
   });
 
   it('keeps each payment in a row of its own', () => {
-    given(created(), created({ paymentId: 'pay_2', provider: 'paystack', currency: 'NGN' }), processing({ paymentId: 'pay_2' })).thenPayments(
+    given(created(), ...ofPayment('pay_2', created({ provider: 'paystack', currency: 'NGN' }), processing())).thenPayments(
       { paymentId: 'pay_1', status: 'pending' },
       { paymentId: 'pay_2', provider: 'paystack', currency: 'NGN', status: 'processing' },
     );
@@ -74,7 +77,8 @@ describe('Payments read model (payments)', () => {
     });
 
     it('on an event type it does not know', () => {
-      given(created(), { type: 'PaymentTeleported', data: { paymentId: 'pay_1' } } as unknown as PaymentEvent).thenThrows(/unknown event type PaymentTeleported/);
+      const teleported = { type: 'PaymentTeleported', data: { paymentId: 'pay_1' } } as unknown as PaymentEvent;
+      given(created(), teleported).thenThrows(/unknown event type PaymentTeleported/);
     });
   });
 });

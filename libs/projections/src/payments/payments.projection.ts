@@ -29,7 +29,8 @@ export function evolvePaymentRow(row: Readonly<PaymentRow> | undefined, event: P
     case 'PaymentFailed': {
       const at = new Date(event.data.failedAt);
       const { errorCode, errorMessage = null } = event.data;
-      return { ...row, revision, status: 'failed', errorCode, errorMessage, processingTimeMs: processingTime(row, event.data, at), failedAt: at, updatedAt: at };
+      const processingTimeMs = processingTime(row, event.data, at);
+      return { ...row, revision, status: 'failed', errorCode, errorMessage, processingTimeMs, failedAt: at, updatedAt: at };
     }
     case 'PaymentRefunded': {
       requireCurrency(row, event.data.currency);

@@ -1,5 +1,5 @@
 import { given } from '../ledger/testing/given';
-import { created, disputed, failed, fraudFlagged, processing, refunded, succeeded } from '../ledger/testing/events';
+import { created, disputed, failed, fraudFlagged, ofPayment, processing, refunded, succeeded } from '../ledger/testing/events';
 import { statusCountsProjection } from './status-counts.projection';
 
 describe('Status counts read model (status_counts)', () => {
@@ -18,8 +18,9 @@ describe('Status counts read model (status_counts)', () => {
   });
 
   it('moves a refunded payment to partially refunded, then to refunded', () => {
-    given(created(), processing(), failed(), created({ paymentId: 'pay_2' }), processing({ paymentId: 'pay_2' }), succeeded({ paymentId: 'pay_2' }),
-      refunded(1, 1, { paymentId: 'pay_2' }), refunded(2, 3, { paymentId: 'pay_2' }), refunded(9_997, 10_000, { paymentId: 'pay_2' }),
+    given(
+      created(), processing(), failed(),
+      ...ofPayment('pay_2', created(), processing(), succeeded(), refunded(1, 1), refunded(2, 3), refunded(9_997, 10_000)),
     ).thenRows(statusCountsProjection, [
       { ...stripeUSD, status: 'pending', payments: 0 },
       { ...stripeUSD, status: 'processing', payments: 0 },

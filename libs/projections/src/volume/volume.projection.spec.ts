@@ -1,5 +1,5 @@
 import { given } from '../ledger/testing/given';
-import { created, failed, processing, refunded, succeeded } from '../ledger/testing/events';
+import { created, failed, ofPayment, processing, refunded, succeeded } from '../ledger/testing/events';
 import { bucketStart, volumeProjection } from './volume.projection';
 
 describe('Volume read model (volume_buckets)', () => {
@@ -16,8 +16,8 @@ describe('Volume read model (volume_buckets)', () => {
     it('adds payments of one hour and currency together and keeps currencies apart', () => {
       given(
         created(), processing(), succeeded({ amount: 10_000 }),
-        created({ paymentId: 'pay_2', amount: 500 }), processing({ paymentId: 'pay_2' }), succeeded({ paymentId: 'pay_2', amount: 500 }),
-        created({ paymentId: 'pay_3', currency: 'EUR' }), processing({ paymentId: 'pay_3' }), succeeded({ paymentId: 'pay_3', currency: 'EUR', amount: 7 }),
+        ...ofPayment('pay_2', created({ amount: 500 }), processing(), succeeded({ amount: 500 })),
+        ...ofPayment('pay_3', created({ currency: 'EUR', amount: 7 }), processing(), succeeded({ currency: 'EUR', amount: 7 })),
       ).thenRows(volumeProjection, [
         { granularity: 'hour', bucket_start: '2025-11-21T10:00:00.000Z', ...stripeUSD, payments: 2, volume: 10_500 },
         { granularity: 'day', bucket_start: '2025-11-21T00:00:00.000Z', ...stripeUSD, payments: 2, volume: 10_500 },
@@ -28,7 +28,7 @@ describe('Volume read model (volume_buckets)', () => {
   });
 
   it('counts nothing for created, failed or refunded payments (refunds do not shrink succeeded volume)', () => {
-    given(created(), processing(), failed(), created({ paymentId: 'pay_2' })).thenRows(volumeProjection, []);
+    given(created(), processing(), failed(), ...ofPayment('pay_2', created())).thenRows(volumeProjection, []);
     given(created(), processing(), succeeded(), refunded(10_000, 10_000)).thenRows(volumeProjection, [
       { granularity: 'hour', bucket_start: '2025-11-21T10:00:00.000Z', ...stripeUSD, payments: 1, volume: 10_000 },
       { granularity: 'day', bucket_start: '2025-11-21T00:00:00.000Z', ...stripeUSD, payments: 1, volume: 10_000 },

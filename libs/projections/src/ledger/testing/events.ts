@@ -1,9 +1,14 @@
-import type { PaymentEventData, PaymentEventOf } from '@ledger/payments-domain';
+import type { PaymentEvent, PaymentEventData, PaymentEventOf } from '@ledger/payments-domain';
 
 /** Events of payment `pay_1` (stripe, 10,000 USD minor units) unless told otherwise; times on 2025-11-21 UTC. */
 export const PAYMENT = 'pay_1';
 
 const on = (time: string) => `2025-11-21T${time}Z`;
+
+/** The same events, of another payment. */
+export function ofPayment(paymentId: string, ...events: PaymentEvent[]): PaymentEvent[] {
+  return events.map((event) => ({ ...event, data: { ...event.data, paymentId } }) as PaymentEvent);
+}
 
 export const created = (data: Partial<PaymentEventData<'PaymentCreated'>> = {}): PaymentEventOf<'PaymentCreated'> => ({
   type: 'PaymentCreated',
@@ -29,7 +34,9 @@ export const refunded = (
   amount: number, totalRefunded: number, data: Partial<PaymentEventData<'PaymentRefunded'>> = {},
 ): PaymentEventOf<'PaymentRefunded'> => ({
   type: 'PaymentRefunded',
-  data: { paymentId: PAYMENT, refundId: `re_${totalRefunded}`, amount, currency: 'USD', totalRefunded, refundedAt: on('11:00:00.000'), ...data },
+  data: {
+    paymentId: PAYMENT, refundId: `re_${totalRefunded}`, amount, currency: 'USD', totalRefunded, refundedAt: on('11:00:00.000'), ...data,
+  },
 });
 
 export const fraudFlagged = (data: Partial<PaymentEventData<'PaymentFraudFlagged'>> = {}): PaymentEventOf<'PaymentFraudFlagged'> => ({
