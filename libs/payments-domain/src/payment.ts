@@ -34,7 +34,12 @@ export function initialState(): PaymentState {
 export function paymentStatus(state: PaymentState): PaymentStatus | undefined {
   if (state.status === 'none') return undefined;
   if (state.status !== 'succeeded' || state.refunded === 0) return state.status;
-  return state.refunded >= state.captured ? 'refunded' : 'partially_refunded';
+  return refundedStatus(state.captured, state.refunded);
+}
+
+/** The status of a succeeded payment with some refund: refunded once the refunds reach what was captured. */
+export function refundedStatus(captured: number, refunded: number): 'refunded' | 'partially_refunded' {
+  return refunded >= captured ? 'refunded' : 'partially_refunded';
 }
 
 export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
