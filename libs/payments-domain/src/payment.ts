@@ -36,12 +36,12 @@ export function initialState(): PaymentState {
 /** The contract's status, or undefined when the payment does not exist. */
 export function paymentStatus(state: PaymentState): PaymentStatus | undefined {
   if (state.status === 'none') return undefined;
-  return refundStatus(state.status, state.captured, state.refunded);
+  if (state.status !== 'succeeded' || state.refunded === 0) return state.status;
+  return refundedStatus(state.captured, state.refunded);
 }
 
-/** One rule for refunded / partially refunded, for the domain and every read model. */
-export function refundStatus(lifecycle: Exclude<PaymentLifecycle, 'none'>, captured: number, refunded: number): PaymentStatus {
-  if (lifecycle !== 'succeeded' || refunded === 0) return lifecycle;
+/** The status of a succeeded payment with some refund: refunded once the refunds reach what was captured. */
+export function refundedStatus(captured: number, refunded: number): 'refunded' | 'partially_refunded' {
   return refunded >= captured ? 'refunded' : 'partially_refunded';
 }
 

@@ -4,6 +4,7 @@ export * from './embedded/embedded-postgres';
 export * from './embedded/redis-server';
 export * from './embedded/ports';
 export * from './database/database';
+export * from './database/transaction';
 export * from './infrastructure';
 export * from './nest/platform.module';
 export * from './nest/tokens';

@@ -13,4 +13,3 @@ export * from './dashboard/shapes';
 export * from './dashboard/dashboard-queries';
 export * from './dashboard/dashboard-queries.module';
 export * from './volume/volume.query';
-export * from './entities';

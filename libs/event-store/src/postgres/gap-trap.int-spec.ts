@@ -1,3 +1,4 @@
+import { withTransaction } from '@ledger/platform';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { PostgresEventStore } from './postgres-event-store';
 
@@ -11,19 +12,14 @@ describe('PostgresEventStore', () => {
   describe('when appends commit out of sequence order', () => {
     it('holds back later positions until the earlier transaction commits, then delivers both in order', async () => {
       const store = new PostgresEventStore(db.pool);
-      const slow = await db.pool.connect();
-      try {
-        await slow.query('BEGIN');
+      await withTransaction(db.pool, async (slow) => {
         // Takes a lower sequence number than the fast append below, but commits after it.
         await slow.query(`SELECT * FROM event_store.append_events('payment-slow', 'no_stream', $1::jsonb)`, [
           JSON.stringify([{ id: '00000000-0000-4000-8000-000000000001', type: 'Slow', data: {} }]),
         ]);
         await store.appendToStream('payment-fast', [{ type: 'Fast', data: {} }], 'no_stream');
         expect(await store.readAll()).toEqual([]);
-        await slow.query('COMMIT');
-      } finally {
-        slow.release();
-      }
+      });
       const all = await store.readAll();
       expect(all.map((e) => e.type)).toEqual(['Slow', 'Fast']);
     });

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { withTransaction } from '@ledger/platform';
 import type { AlertPayload, AlertStatus } from '../alerts/alert';
 
 export interface StoredAlert extends AlertPayload {
@@ -12,10 +13,8 @@ export interface StoredAlert extends AlertPayload {
  * Inserts the alert once (true when this call inserted it). A recovery is
  * stored resolved and resolves the provider's open alerts of the same rule.
  */
-export async function recordAlert(pool: Pool, alert: AlertPayload): Promise<boolean> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+export function recordAlert(pool: Pool, alert: AlertPayload): Promise<boolean> {
+  return withTransaction(pool, async (client) => {
     const recovered = alert.kind === 'recovered';
     const { rowCount } = await client.query(
       `INSERT INTO monitoring.alerts (id, rule, kind, severity, provider, status, title, payload, raised_at, resolved_at)
@@ -29,14 +28,8 @@ export async function recordAlert(pool: Pool, alert: AlertPayload): Promise<bool
         [alert.rule, alert.provider, alert.raisedAt],
       );
     }
-    await client.query('COMMIT');
     return rowCount === 1;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 export async function webhookDelivered(pool: Pool, id: string): Promise<boolean> {

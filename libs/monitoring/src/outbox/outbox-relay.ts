@@ -1,4 +1,5 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@ledger/platform';
 import type { Logger } from 'pino';
 import { ALERT_JOB_NAME, type AlertPayload } from '../alerts/alert';
 import { alertJobOptions, type AlertQueue } from '../queue/alert-queue';
@@ -32,29 +33,29 @@ export class OutboxRelay {
 
   /** One pass; returns how many rows were relayed (0 when Redis is unavailable). */
   async relayOnce(): Promise<number> {
-    const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ id: string; job_id: string; payload: AlertPayload }>(
-        `SELECT id, job_id, payload FROM monitoring.alert_outbox WHERE relayed_at IS NULL
-         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.batchSize ?? 100],
-      );
-      if (rows.length > 0) {
-        const opts = alertJobOptions(this.options.jobOptions);
-        await this.withTimeout(this.queue.addBulk(rows.map((r) => ({ name: ALERT_JOB_NAME, data: r.payload, opts: { ...opts, jobId: r.job_id } }))));
-        await client.query(`UPDATE monitoring.alert_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      }
-      await client.query('COMMIT');
+      const relayed = await withTransaction(this.pool, (client) => this.relay(client));
       this.recovered();
-      return rows.length;
+      return relayed;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       this.failed(error);
       return 0;
-    } finally {
-      client.release();
     }
+  }
+
+  /** Rows locked FOR UPDATE SKIP LOCKED, queued, then marked relayed: all in the caller's transaction. */
+  private async relay(client: PoolClient): Promise<number> {
+    const { rows } = await client.query<{ id: string; job_id: string; payload: AlertPayload }>(
+      `SELECT id, job_id, payload FROM monitoring.alert_outbox WHERE relayed_at IS NULL
+       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [this.options.batchSize ?? 100],
+    );
+    if (rows.length > 0) {
+      const opts = alertJobOptions(this.options.jobOptions);
+      await this.withTimeout(this.queue.addBulk(rows.map((r) => ({ name: ALERT_JOB_NAME, data: r.payload, opts: { ...opts, jobId: r.job_id } }))));
+      await client.query(`UPDATE monitoring.alert_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+    }
+    return rows.length;
   }
 
   start(): void {

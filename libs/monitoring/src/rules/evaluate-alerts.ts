@@ -8,14 +8,14 @@ import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from './al
 import { evaluateConditions, healthOf, windowStartOf, type MinuteActivity } from './conditions';
 import { conditionTransition, healthTransition, type Transition } from './transitions';
 
-/** What the ProjectionRunner passes to its onBatch hook; `now` and `schema` only for tests. */
+/** `live: false` marks a batch as history (nothing pages); `now` and `schema` only for tests. */
 export interface BatchContext {
   readonly live: boolean;
   readonly now?: Date;
   readonly schema?: string;
 }
 
-export type AlertHook = (tx: PoolClient, events: readonly RecordedEvent[], ctx: BatchContext) => Promise<void>;
+export type AlertHook = (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<void>;
 
 function occurredAt(event: RecordedEvent): number {
   const at = Date.parse(String((event.metadata as { occurredAt?: unknown }).occurredAt ?? ''));
@@ -28,10 +28,13 @@ export function isLiveBatch(events: readonly RecordedEvent[], now: Date, horizon
   return now.getTime() - Math.max(...events.map(occurredAt)) <= horizonMs;
 }
 
-/** The projector's onBatch hook: evaluates every rule after the batch's read-model writes, in its transaction. */
+/**
+ * The projector's onBatch hook: evaluates every rule after the batch's read-model writes, in its transaction.
+ * Only the live runner calls it (rebuilds never do); the replay horizon keeps a catch-up's old events silent.
+ */
 export function createAlertHook(settings: AlertSettings): AlertHook {
-  return async (tx, events, ctx) => {
-    await evaluateAlerts(tx, events, ctx, settings);
+  return async (tx, events) => {
+    await evaluateAlerts(tx, events, { live: true }, settings);
   };
 }
 

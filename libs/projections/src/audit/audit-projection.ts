@@ -1,9 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@ledger/event-store';
-import type { Projection, ProjectionTarget } from '../runner/projection';
-import { ProjectionError } from '../runner/projection';
+import { ProjectionError, describeEvent, type Projection, type ProjectionTarget } from '../runner/projection';
 import { tableName } from '../sql/upsert';
-import { describe } from '../ledger/ledger-batch';
 import { GENESIS_HASH, rowHash, type AuditRowContent } from './audit-hash';
 
 /**
@@ -45,7 +43,7 @@ export const auditTrailProjection: Projection = {
 function toContent(e: RecordedEvent): AuditRowContent {
   const meta = (e.metadata ?? {}) as Record<string, unknown>;
   const occurredAt = typeof meta.occurredAt === 'string' ? new Date(meta.occurredAt) : null;
-  if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new ProjectionError('metadata.occurredAt is not a time', describe(e));
+  if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new ProjectionError('metadata.occurredAt is not a time', describeEvent(e));
   return {
     commitPosition: e.position.commit,
     preparePosition: e.position.prepare,

@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@ledger/event-store';
+import { paymentIdFromStream } from '@ledger/payments-domain';
 import { loadPayments } from '../payments/payment-row';
 import type { Projection, ProjectionTarget } from '../runner/projection';
 import { LedgerBatch } from './ledger-batch';
@@ -7,13 +8,14 @@ import { LedgerBatch } from './ledger-batch';
 /**
  * Every dashboard read model in one projection, one checkpoint: they change
  * together, so one transaction per batch keeps them mutually consistent and
- * the payment state is loaded once per batch for all of them.
+ * the payment rows are loaded once per batch for all of them. Each read
+ * model's rules live in its own folder (`<read model>/*.projection.ts`).
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
   tables: ['payments', 'payment_metrics', 'status_counts', 'volume_buckets', 'error_counts', 'health_windows'],
   async apply(tx: PoolClient, events: readonly RecordedEvent[], { schema }: ProjectionTarget): Promise<void> {
-    const ids = [...new Set(events.map((e) => e.streamId.slice('payment-'.length)))];
+    const ids = [...new Set(events.map((e) => paymentIdFromStream(e.streamId) as string))];
     const batch = new LedgerBatch(await loadPayments(tx, schema, ids));
     for (const event of events) batch.apply(event);
     await batch.write(tx, schema);

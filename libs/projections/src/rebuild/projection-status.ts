@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { START, comparePositions, formatPosition, type EventStore, type Position } from '@ledger/event-store';
 import { readCheckpoint } from '../runner/checkpoints';
 import { PROJECTIONS } from '../projections';
@@ -20,7 +21,7 @@ export interface ProjectionStatus {
   readonly lag: Lag;
 }
 
-export async function measureLag(store: EventStore, checkpoint: Position, now: Date, cap = 1000, streamPrefix = 'payment-'): Promise<Lag> {
+export async function measureLag(store: EventStore, checkpoint: Position, now: Date, cap = 1000, streamPrefix = PAYMENT_STREAM_PREFIX): Promise<Lag> {
   const after = comparePositions(checkpoint, START) === 0 ? undefined : checkpoint;
   const [pending, [head]] = await Promise.all([
     store.readAll({ after, maxCount: cap, streamPrefix }),

@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import { withTransaction } from '@ledger/platform';
+import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { START, type EventStore, type Position } from '@ledger/event-store';
 import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
 import { projectionByName } from '../projections';
@@ -28,7 +30,7 @@ export interface RebuildOptions {
  */
 export async function rebuildProjection(name: string, options: RebuildOptions): Promise<RebuildProgress> {
   const projection = projectionByName(name);
-  const { pool, store, chunkSize = 5000, streamPrefix = 'payment-' } = options;
+  const { pool, store, chunkSize = 5000, streamPrefix = PAYMENT_STREAM_PREFIX } = options;
   const schema = `read_models_rebuild_${name}_${Date.now().toString(36)}`;
   await createShadowTables(pool, projection, schema);
   const started = Date.now();
@@ -69,10 +71,8 @@ export async function rebuildProjection(name: string, options: RebuildOptions): 
   }
 }
 
-async function createShadowTables(pool: Pool, projection: Projection, schema: string): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+function createShadowTables(pool: Pool, projection: Projection, schema: string): Promise<void> {
+  return withTransaction(pool, async (client) => {
     await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
     for (const table of projection.tables) {
       const live = `${READ_MODELS_SCHEMA}.${quoteIdent(table)}`;
@@ -82,13 +82,7 @@ async function createShadowTables(pool: Pool, projection: Projection, schema: st
       const text = rows[0]?.text;
       if (text) await client.query(`COMMENT ON TABLE ${quoteIdent(schema)}.${quoteIdent(table)} IS '${text.replace(/'/g, "''")}'`);
     }
-    await client.query('COMMIT');
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

@@ -1,22 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@ledger/platform';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { readCheckpoint, setCheckpoint } from '../runner/checkpoints';
 import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
 
 export const FINANCE_ROLE = 'ledger_finance';
 
-export async function applyChunk(pool: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[]): Promise<void> {
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
-    await projection.apply(tx, events, { schema });
-    await tx.query('COMMIT');
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
+export function applyChunk(pool: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[]): Promise<void> {
+  return withTransaction(pool, (tx) => projection.apply(tx, events, { schema }));
 }
 
 export interface SwapInput {
@@ -37,12 +28,9 @@ export interface SwapInput {
  * old ones, re-grant finance, and set the checkpoint to what the new tables hold.
  * A projector whose compare-and-set then fails re-reads the checkpoint.
  */
-export async function swapIn(input: SwapInput): Promise<{ position: Position; extra: number }> {
+export function swapIn(input: SwapInput): Promise<{ position: Position; extra: number }> {
   const { pool, projection, schema } = input;
-  const tx = await pool.connect();
-  try {
-    await tx.query('BEGIN');
-    await tx.query(`SET LOCAL lock_timeout = '30s'`);
+  return withTransaction(pool, async (tx) => {
     const live = await readCheckpoint(tx, projection.name, true);
     const caughtUp = await catchUpTo(tx, input, live.position);
     const retired = `${schema}_old`;
@@ -55,14 +43,8 @@ export async function swapIn(input: SwapInput): Promise<{ position: Position; ex
     await setCheckpoint(tx, projection.name, caughtUp.position, input.eventsDone + caughtUp.extra);
     await tx.query(`DROP SCHEMA ${quoteIdent(retired)} CASCADE`);
     await tx.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
-    await tx.query('COMMIT');
     return caughtUp;
-  } catch (error) {
-    await tx.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    tx.release();
-  }
+  }, { settings: { lock_timeout: '30s' } });
 }
 
 /** Applies to the shadow tables, within the swap transaction, the events (position, target]. */

@@ -1,16 +1,17 @@
 import type { Pool, PoolClient } from 'pg';
+import { withTransaction } from '@ledger/platform';
+import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { START, comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { AdvisoryLock } from './advisory-lock';
 import { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from './checkpoints';
 import { READ_MODELS_SCHEMA, type Projection } from './projection';
 
-export interface BatchContext {
-  /** True for the live runner, also while it catches up after a restart (the alert hook's horizon keeps old events silent); rebuilds never call onBatch. */
-  readonly live: boolean;
-}
-
-/** Runs inside the batch's transaction, after the projection's writes (the alerts pipeline hooks in here). */
-export type OnBatch = (tx: PoolClient, events: readonly RecordedEvent[], context: BatchContext) => Promise<void>;
+/**
+ * Runs inside the batch's transaction, after the projection's writes (the alerts pipeline hooks in here).
+ * Only the runner calls it, also while it catches up after a restart: whether a batch is recent enough to
+ * page anyone is the hook's own replay horizon. Rebuilds never call it.
+ */
+export type OnBatch = (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<void>;
 
 export interface ProjectionRunnerOptions {
   readonly pool: Pool;
@@ -79,12 +80,9 @@ export class ProjectionRunner {
 
   /** Follows the store from the stored checkpoint; re-reads it whenever the compare-and-set loses. */
   private async follow(exclusive: boolean): Promise<void> {
-    const { pool, store, batchSize = 500, streamPrefix = 'payment-' } = this.options;
+    const { pool, store, batchSize = 500, streamPrefix = PAYMENT_STREAM_PREFIX } = this.options;
     while (!this.stopping) {
       let expected = (await readCheckpoint(pool, this.name)).position;
-      // The live runner's batches are news; whether they are recent enough to page anyone is the alert
-      // hook's replay horizon. Only a rebuild (which never calls onBatch) is history by definition.
-      const live = true;
       let lockCheckedAt = Date.now();
       const subscription = store.subscribeToAll({
         after: comparePositions(expected, START) === 0 ? undefined : expected,
@@ -99,7 +97,7 @@ export class ProjectionRunner {
         for await (const message of subscription) {
           if (message.kind === 'caughtUp') continue;
           const next = message.events[message.events.length - 1].position;
-          if (!(await this.applyBatch(message.events, expected, next, live))) {
+          if (!(await this.applyBatch(message.events, expected, next))) {
             this.options.log?.('checkpoint moved under us; re-reading it', { projection: this.name });
             lost = true;
             break;
@@ -119,25 +117,15 @@ export class ProjectionRunner {
     }
   }
 
-  private async applyBatch(events: readonly RecordedEvent[], expected: Position, next: Position, live: boolean): Promise<boolean> {
-    const tx = await this.options.pool.connect();
-    try {
-      await tx.query('BEGIN');
-      // Checkpoint first: a loser stops before touching any table, and a rebuild swap holding this row waits us out cleanly.
-      if (!(await advanceCheckpoint(tx, this.name, expected, next, events.length))) {
-        await tx.query('ROLLBACK');
-        return false;
-      }
+  private applyBatch(events: readonly RecordedEvent[], expected: Position, next: Position): Promise<boolean> {
+    return withTransaction(this.options.pool, async (tx) => {
+      // Checkpoint first: a loser stops before touching any table (its empty transaction commits nothing),
+      // and a rebuild swap holding this row waits us out cleanly.
+      if (!(await advanceCheckpoint(tx, this.name, expected, next, events.length))) return false;
       await this.options.projection.apply(tx, events, { schema: READ_MODELS_SCHEMA });
-      await this.options.onBatch?.(tx, events, { live });
-      await tx.query('COMMIT');
+      await this.options.onBatch?.(tx, events);
       return true;
-    } catch (error) {
-      await tx.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      tx.release();
-    }
+    });
   }
 
   private standby(ms: number): Promise<void> {

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { RecordedEvent } from '@ledger/event-store';
+import { formatPosition, type RecordedEvent } from '@ledger/event-store';
 
 export const READ_MODELS_SCHEMA = 'read_models';
 
@@ -29,6 +29,11 @@ export class ProjectionError extends Error {
     super(event ? `${message} (event ${event.eventId} ${event.type} at ${event.position} in ${event.streamId}@${event.revision})` : message);
     this.name = 'ProjectionError';
   }
+}
+
+/** How a ProjectionError names the event it stopped on. */
+export function describeEvent(e: RecordedEvent): NonNullable<ProjectionError['event']> {
+  return { eventId: e.eventId, streamId: e.streamId, type: e.type, revision: e.revision, position: formatPosition(e.position) };
 }
 
 export function quoteIdent(name: string): string {

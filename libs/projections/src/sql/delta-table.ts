@@ -51,6 +51,16 @@ export class DeltaTable<C extends string> {
     return this.rows.size;
   }
 
+  /** The rows accumulated so far, each by column name (what specs compare). */
+  entries(): Record<string, CellValue>[] {
+    return [...this.rows.values()].map(({ key, values }) => {
+      const row: Record<string, CellValue> = {};
+      this.spec.keys.forEach((column, i) => (row[column.name] = key[i]));
+      this.spec.counters.forEach((counter, i) => (row[counter] = values[i]));
+      return row;
+    });
+  }
+
   async write(tx: PoolClient, schema: string): Promise<void> {
     const { counters, counterTypes = {} } = this.spec;
     const counterSpecs = counters.map((name) => ({ name, type: (counterTypes as Record<string, string>)[name] ?? 'bigint' }));

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { filterParams, type DashboardFilter, type VolumeBucket } from '../dashboard/shapes';
-import type { Granularity } from './volume.deltas';
+import type { Granularity } from './volume.projection';
 
 export interface VolumeQuery extends DashboardFilter {
   readonly granularity: Granularity;

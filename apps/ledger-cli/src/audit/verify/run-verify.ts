@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
+import { PAYMENT_STREAM_PREFIX, paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
+import { withTransaction } from '@ledger/platform';
 import { auditTrailProjection, ledgerProjection, readCheckpoint } from '@ledger/projections';
 import { readEvents } from '../replay/read-events';
 import { AuditTrailCheck } from './audit-trail-check';
@@ -27,11 +28,9 @@ export interface VerifyResult {
  * events up to each checkpoint are folded in memory and compared table by table.
  * A running projector does not disturb it: the snapshot and the checkpoints agree.
  */
-export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
+export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   const { pool, store, report } = options;
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  return withTransaction(pool, async (client) => {
     const ledger = await readCheckpoint(client, ledgerProjection.name);
     const audit = await readCheckpoint(client, auditTrailProjection.name);
     options.onStart?.({
@@ -44,7 +43,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     const fold = new Fold(report);
     const last = comparePositions(ledger.position, audit.position) >= 0 ? ledger.position : audit.position;
     let done = 0;
-    for await (const page of readEvents(store, { to: last, streamPrefix: 'payment-', pageSize: 5000 })) {
+    for await (const page of readEvents(store, { to: last, streamPrefix: PAYMENT_STREAM_PREFIX, pageSize: 5000 })) {
       for (const event of page) {
         if (within(event, ledger.position)) fold.apply(event);
         if (within(event, audit.position)) await trail.check(event);
@@ -57,14 +56,8 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     const counters = expectedCounters(fold.payments.values(), fold.fraudMinutes);
     await comparePayments(client, fold.payments, report);
     for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.get(spec.table) as Counters, report);
-    await client.query('COMMIT');
     return { events: done, payments, auditRows: trail.rows };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  }, { isolation: 'REPEATABLE READ', readOnly: true });
 }
 
 const within = (event: RecordedEvent, checkpoint: Position) => comparePositions(event.position, checkpoint) <= 0;

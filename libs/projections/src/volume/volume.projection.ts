@@ -1,9 +1,12 @@
-import { DeltaTable } from '../sql/delta-table';
+import type { CounterProjection } from '../ledger/payment-change';
 
 export type Granularity = 'hour' | 'day';
 
-export const volumeDeltas = () =>
-  new DeltaTable<'payments' | 'volume'>({
+const GRANULARITIES: readonly Granularity[] = ['hour', 'day'];
+
+/** Succeeded payments and their amounts per UTC hour and day they succeeded in. */
+export const volumeProjection: CounterProjection<'payments' | 'volume'> = {
+  table: {
     table: 'volume_buckets',
     keys: [
       { name: 'granularity', type: 'text' }, { name: 'bucket_start', type: 'timestamptz' },
@@ -11,7 +14,13 @@ export const volumeDeltas = () =>
     ],
     counters: ['payments', 'volume'],
     counterTypes: { volume: 'numeric' },
-  });
+  },
+  project({ event, after }, add) {
+    if (event.type !== 'PaymentSucceeded') return;
+    const at = after.succeededAt as Date;
+    for (const g of GRANULARITIES) add([g, bucketStart(at, g), after.provider, after.currency], { payments: 1, volume: event.data.amount });
+  },
+};
 
 /** Start of the UTC hour or day containing `at`, as ISO. */
 export function bucketStart(at: Date, granularity: Granularity): string {

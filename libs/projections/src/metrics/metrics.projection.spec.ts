@@ -1,0 +1,48 @@
+import { given } from '../ledger/testing/given';
+import { created, disputed, failed, fraudFlagged, ofPayment, processing, refunded, succeeded } from '../ledger/testing/events';
+import { metricsProjection } from './metrics.projection';
+
+describe('Metrics read model (payment_metrics)', () => {
+  const stripeUSD = { provider: 'stripe', currency: 'USD' };
+
+  it('counts a created payment and its amount', () => {
+    given(created()).thenRows(metricsProjection, [{ ...stripeUSD, payments_created: 1, volume_created: 10_000 }]);
+  });
+
+  it('counts a success, its captured amount and its processing time', () => {
+    given(created(), processing(), succeeded({ processingTimeMs: 1234 })).thenRows(metricsProjection, [
+      { ...stripeUSD, payments_created: 1, volume_created: 10_000, payments_succeeded: 1, volume_succeeded: 10_000,
+        processing_time_sum_ms: 1234, processing_time_count: 1 },
+    ]);
+  });
+
+  it('counts a failure and the time to it', () => {
+    given(created(), processing(), failed()).thenRows(metricsProjection, [
+      { ...stripeUSD, payments_created: 1, volume_created: 10_000, payments_failed: 1,
+        processing_time_sum_ms: 1000, processing_time_count: 1 },
+    ]);
+  });
+
+  it('counts a refunded payment once, however many refunds, and every refunded amount', () => {
+    const history = [created(), processing(), succeeded({ processingTimeMs: 5 }), refunded(3_000, 3_000), refunded(2_000, 5_000)];
+    given(...history).thenRows(metricsProjection, [
+      { ...stripeUSD, payments_created: 1, volume_created: 10_000, payments_succeeded: 1, volume_succeeded: 10_000,
+        processing_time_sum_ms: 5, processing_time_count: 1, payments_refunded: 1, volume_refunded: 5_000 },
+    ]);
+  });
+
+  it('counts every fraud flag but a disputed payment once', () => {
+    given(created(), fraudFlagged(), fraudFlagged(), disputed(), disputed()).thenRows(metricsProjection, [
+      { ...stripeUSD, payments_created: 1, volume_created: 10_000, fraud_flags: 2, payments_disputed: 1 },
+    ]);
+  });
+
+  it('keeps one row per provider and currency, so each payment counts in exactly one', () => {
+    const paystackNGN = { provider: 'paystack' as const, currency: 'NGN' };
+    given(created(), ...ofPayment('pay_2', created({ amount: 5 })), ...ofPayment('pay_3', created({ ...paystackNGN, amount: 700 })))
+      .thenRows(metricsProjection, [
+        { ...stripeUSD, payments_created: 2, volume_created: 10_005 },
+        { provider: 'paystack', currency: 'NGN', payments_created: 1, volume_created: 700 },
+      ]);
+  });
+});

@@ -1,0 +1,42 @@
+import type { CounterProjection } from '../ledger/payment-change';
+
+export const METRIC_COUNTERS = [
+  'payments_created', 'payments_succeeded', 'payments_failed', 'payments_refunded', 'payments_disputed',
+  'volume_created', 'volume_succeeded', 'volume_refunded', 'processing_time_sum_ms', 'processing_time_count', 'fraud_flags',
+] as const;
+
+export type MetricCounter = (typeof METRIC_COUNTERS)[number];
+
+/** Lifetime counters keyed by (provider, currency): every payment lands in exactly one row. */
+export const metricsProjection: CounterProjection<MetricCounter> = {
+  table: {
+    table: 'payment_metrics',
+    keys: [{ name: 'provider', type: 'text' }, { name: 'currency', type: 'text' }],
+    counters: METRIC_COUNTERS,
+    counterTypes: { volume_created: 'numeric', volume_succeeded: 'numeric', volume_refunded: 'numeric', processing_time_sum_ms: 'numeric' },
+  },
+  project({ event, before, after }, add) {
+    const key = [after.provider, after.currency];
+    switch (event.type) {
+      case 'PaymentCreated':
+        return add(key, { payments_created: 1, volume_created: after.amount });
+      case 'PaymentSucceeded': {
+        const ms = after.processingTimeMs as number;
+        return add(key, {
+          payments_succeeded: 1, volume_succeeded: event.data.amount, processing_time_sum_ms: ms, processing_time_count: 1,
+        });
+      }
+      case 'PaymentFailed':
+        return add(key, { payments_failed: 1, processing_time_sum_ms: after.processingTimeMs as number, processing_time_count: 1 });
+      case 'PaymentRefunded':
+        // A payment counts as refunded once, at its first refund; every refund adds to the volume.
+        if (before?.refundedAmount === 0) add(key, { payments_refunded: 1 });
+        return add(key, { volume_refunded: event.data.amount });
+      case 'PaymentFraudFlagged':
+        return add(key, { fraud_flags: 1 });
+      case 'PaymentDisputed':
+        if (!before?.disputed) add(key, { payments_disputed: 1 });
+        return;
+    }
+  },
+};

@@ -1,0 +1,84 @@
+import { refundedStatus, type PaymentEvent, type PaymentEventData } from '@ledger/payments-domain';
+import { ProjectionError } from '../runner/projection';
+import type { PaymentRow } from './payment-row';
+
+/**
+ * The payments read model's rules: the row after `event`, a new object (the
+ * row before stays as it was, for the counter read models to compare).
+ * Throws ProjectionError on an event the row cannot take; the ledger batch
+ * names the event.
+ */
+export function evolvePaymentRow(row: Readonly<PaymentRow> | undefined, event: PaymentEvent, revision: bigint): PaymentRow {
+  if (event.type === 'PaymentCreated') {
+    if (row) throw new ProjectionError('payment created twice');
+    return newPaymentRow(event.data, revision);
+  }
+  if (!row) throw new ProjectionError('event for a payment that was never created');
+  switch (event.type) {
+    case 'PaymentProcessing': {
+      const at = new Date(event.data.startedAt);
+      return { ...row, revision, status: 'processing', processingAt: at, updatedAt: at };
+    }
+    case 'PaymentSucceeded': {
+      requireCurrency(row, event.data.currency);
+      const at = new Date(event.data.succeededAt);
+      const processingTimeMs = processingTime(row, event.data, at);
+      const providerPaymentId = event.data.providerPaymentId ?? null;
+      return { ...row, revision, status: 'succeeded', providerPaymentId, processingTimeMs, succeededAt: at, updatedAt: at };
+    }
+    case 'PaymentFailed': {
+      const at = new Date(event.data.failedAt);
+      const { errorCode, errorMessage = null } = event.data;
+      const processingTimeMs = processingTime(row, event.data, at);
+      return { ...row, revision, status: 'failed', errorCode, errorMessage, processingTimeMs, failedAt: at, updatedAt: at };
+    }
+    case 'PaymentRefunded': {
+      requireCurrency(row, event.data.currency);
+      const refundedAmount = row.refundedAmount + event.data.amount;
+      // The row's amount is what success captured (decide captures the created amount).
+      const status = refundedStatus(row.amount, refundedAmount);
+      return { ...row, revision, status, refundedAmount, updatedAt: new Date(event.data.refundedAt) };
+    }
+    case 'PaymentFraudFlagged':
+      return { ...row, revision, fraudFlagCount: row.fraudFlagCount + 1, updatedAt: new Date(event.data.flaggedAt) };
+    case 'PaymentDisputed':
+      return { ...row, revision, disputed: true, updatedAt: new Date(event.data.disputedAt) };
+    default:
+      throw new ProjectionError(`unknown event type ${(event as { type: string }).type}`);
+  }
+}
+
+export function newPaymentRow(data: PaymentEventData<'PaymentCreated'>, revision: bigint): PaymentRow {
+  const createdAt = new Date(data.createdAt);
+  return {
+    paymentId: data.paymentId,
+    provider: data.provider,
+    status: 'pending',
+    amount: data.amount,
+    currency: data.currency,
+    refundedAmount: 0,
+    customerId: data.customerId ?? null,
+    description: data.description ?? null,
+    providerPaymentId: null,
+    errorCode: null,
+    errorMessage: null,
+    fraudFlagCount: 0,
+    disputed: false,
+    processingTimeMs: null,
+    createdAt,
+    processingAt: null,
+    succeededAt: null,
+    failedAt: null,
+    updatedAt: createdAt,
+    revision,
+  };
+}
+
+/** As given, else from processing (else creation) to the decision. */
+function processingTime(row: Readonly<PaymentRow>, data: PaymentEventData<'PaymentSucceeded' | 'PaymentFailed'>, at: Date): number {
+  return data.processingTimeMs ?? at.getTime() - (row.processingAt ?? row.createdAt).getTime();
+}
+
+function requireCurrency(row: Readonly<PaymentRow>, currency: string): void {
+  if (currency !== row.currency) throw new ProjectionError(`currency ${currency} differs from the payment's ${row.currency}`);
+}
