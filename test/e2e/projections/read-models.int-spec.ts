@@ -6,7 +6,7 @@ import {
   expectedBreakdown, expectedErrors, expectedFailed, expectedMetrics, expectedVolume, model, type Filter,
 } from './support/expected';
 import { readAllEvents, snapshotReadModels, waitForProjections } from './support/harness';
-import { appendWorkload } from './support/workload';
+import { appendWorkload, type Truth } from './support/workload';
 
 const THRESHOLDS = { USD: 100_000, JPY: 50_000, KWD: 200_000 };
 const FILTERS: Filter[] = [
@@ -18,6 +18,7 @@ describe('Read models', () => {
   let store: PostgresEventStore;
   let queries: DashboardQueries;
   let events: RecordedEvent[];
+  const truth = new Map<string, Truth>();
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -25,7 +26,7 @@ describe('Read models', () => {
     queries = new DashboardQueries(db.pool, { store, suspiciousAmounts: THRESHOLDS, clock: () => new Date('2025-11-21T12:00:00Z') });
     const projector = startProjector({ pool: db.pool, store, batchSize: 137 });
     // The projector runs while the workload is appended, with appends committing out of order.
-    const appended = await appendWorkload(store, { payments: 1500, seed: 4242, concurrency: 12 });
+    const appended = await appendWorkload(store, { payments: 1500, seed: 4242, concurrency: 12, truth });
     await waitForProjections(db.pool, store);
     await projector.stop();
     events = await readAllEvents(store);
@@ -36,17 +37,20 @@ describe('Read models', () => {
 
   describe('after a randomised workload over both providers and five currencies', () => {
     it.each(FILTERS)('metrics equal the independent computation for %j', async (filter) => {
-      expect(await queries.metrics(filter)).toEqual(expectedMetrics(events, filter, THRESHOLDS));
+      expect(await queries.metrics(filter)).toEqual(expectedMetrics(events, filter, THRESHOLDS, truth));
     });
 
     it('covers every lifecycle path', () => {
-      const statuses = new Set([...model(events).payments.values()].map((p) => p.status));
+      const statuses = new Set([...model(events, truth).payments.values()].map((p) => p.status));
       expect([...statuses].sort()).toEqual(['failed', 'partially_refunded', 'pending', 'processing', 'refunded', 'succeeded']);
-      expect(new Set(events.map((e) => e.type)).size).toBe(7);
+      expect([...new Set(events.map((e) => e.type))].sort()).toEqual([
+        'PaymentCreated', 'PaymentDisputeClosed', 'PaymentDisputed', 'PaymentFailed', 'PaymentFraudFlagged', 'PaymentProcessing',
+        'PaymentRefundReported', 'PaymentRefundReversed', 'PaymentRefunded', 'PaymentSucceeded',
+      ]);
     });
 
     it.each(FILTERS)('breakdown, errors and failed payments equal the computation for %j', async (filter) => {
-      expect(await queries.breakdown(filter)).toEqual(expectedBreakdown(events, filter));
+      expect(await queries.breakdown(filter)).toEqual(expectedBreakdown(events, filter, truth));
       expect(await queries.errors(filter)).toEqual(expectedErrors(events, filter));
       expect(await queries.failedPayments(25, filter)).toEqual(expectedFailed(events, 25, filter));
     });
@@ -64,14 +68,23 @@ describe('Read models', () => {
       expect(await queries.volumeOverTime({ granularity: 'hour', from, to })).toEqual(inRange);
     });
 
+    it('counts, from the events alone, what the workload really refunded and lost in disputes', () => {
+      const fromEvents = model(events).payments;
+      for (const [id, real] of truth) {
+        const p = fromEvents.get(id);
+        if (p) expect([id, p.refunded, p.disputedOpen, p.disputeLosses]).toEqual([id, real.refunded, real.disputedOpen, real.disputeLosses]);
+      }
+    });
+
     it('keeps every payment row equal to the fold of its events', async () => {
       const { rows } = await db.pool.query('SELECT * FROM read_models.payments');
-      const expected = model(events).payments;
+      const expected = model(events, truth).payments;
       expect(rows).toHaveLength(expected.size);
       for (const r of rows) {
         const p = expected.get(r.payment_id)!;
         expect([r.status, Number(r.amount), r.currency, Number(r.refunded_amount), r.disputed, r.fraud_flag_count, Number(r.revision)])
           .toEqual([p.status, p.amount, p.currency, p.refunded, p.disputed, p.fraudFlags, p.revision]);
+        expect([Number(r.disputed_amount), Number(r.dispute_losses)]).toEqual([p.disputedOpen, p.disputeLosses]);
         expect(r.processing_time_ms === null ? null : Number(r.processing_time_ms)).toEqual(p.decidedMs);
       }
     });

@@ -12,6 +12,11 @@ export interface VolumeRow {
   total: string;
   succeeded: string;
   refunded: string;
+  /** Amounts under an open dispute now. */
+  disputed: string;
+  /** Amounts of disputes lost. */
+  disputeLosses: string;
+  /** succeeded − refunded − disputeLosses. */
   net: string;
 }
 

@@ -3,6 +3,7 @@ import type { CounterProjection } from '../ledger/payment-change';
 export const METRIC_COUNTERS = [
   'payments_created', 'payments_succeeded', 'payments_failed', 'payments_refunded', 'payments_disputed',
   'volume_created', 'volume_succeeded', 'volume_refunded', 'processing_time_sum_ms', 'processing_time_count', 'fraud_flags',
+  'volume_disputed', 'volume_dispute_losses',
 ] as const;
 
 export type MetricCounter = (typeof METRIC_COUNTERS)[number];
@@ -13,7 +14,10 @@ export const metricsProjection: CounterProjection<MetricCounter> = {
     table: 'payment_metrics',
     keys: [{ name: 'provider', type: 'text' }, { name: 'currency', type: 'text' }],
     counters: METRIC_COUNTERS,
-    counterTypes: { volume_created: 'numeric', volume_succeeded: 'numeric', volume_refunded: 'numeric', processing_time_sum_ms: 'numeric' },
+    counterTypes: {
+      volume_created: 'numeric', volume_succeeded: 'numeric', volume_refunded: 'numeric', processing_time_sum_ms: 'numeric',
+      volume_disputed: 'numeric', volume_dispute_losses: 'numeric',
+    },
   },
   project({ event, before, after }, add) {
     const key = [after.provider, after.currency];
@@ -29,14 +33,24 @@ export const metricsProjection: CounterProjection<MetricCounter> = {
       case 'PaymentFailed':
         return add(key, { payments_failed: 1, processing_time_sum_ms: after.processingTimeMs as number, processing_time_count: 1 });
       case 'PaymentRefunded':
-        // A payment counts as refunded once, at its first refund; every refund adds to the volume.
-        if (before?.refundedAmount === 0) add(key, { payments_refunded: 1 });
-        return add(key, { volume_refunded: event.data.amount });
+      case 'PaymentRefundReported':
+      case 'PaymentRefundReversed': {
+        // Each refund counts once, whichever channel reported it: the volume follows the refunded total.
+        const refunded = after.refundedAmount - (before?.refundedAmount ?? 0);
+        // A payment counts as refunded while it has any refund (a full reversal takes it out again).
+        const payments = Number(after.refundedAmount > 0) - Number((before?.refundedAmount ?? 0) > 0);
+        return add(key, { volume_refunded: refunded, payments_refunded: payments });
+      }
       case 'PaymentFraudFlagged':
         return add(key, { fraud_flags: 1 });
       case 'PaymentDisputed':
         if (!before?.disputed) add(key, { payments_disputed: 1 });
-        return;
+        return add(key, { volume_disputed: event.data.amount });
+      case 'PaymentDisputeClosed':
+        return add(key, {
+          volume_disputed: -event.data.amount,
+          volume_dispute_losses: event.data.outcome === 'lost' ? event.data.amount : 0,
+        });
     }
   },
 };

@@ -11,6 +11,8 @@ interface CurrencyRow {
   volume_created: string;
   volume_succeeded: string;
   volume_refunded: string;
+  volume_disputed: string;
+  volume_dispute_losses: string;
   net: string;
   time_sum: string;
   time_count: string;
@@ -30,7 +32,8 @@ export async function queryMetrics(pool: Pool, filter: DashboardFilter, threshol
       `SELECT currency, sum(payments_created) AS created, sum(payments_succeeded) AS succeeded, sum(payments_failed) AS failed,
               sum(payments_refunded) AS refunded, sum(payments_disputed) AS disputed, sum(volume_created) AS volume_created,
               sum(volume_succeeded) AS volume_succeeded, sum(volume_refunded) AS volume_refunded,
-              sum(volume_succeeded) - sum(volume_refunded) AS net, sum(processing_time_sum_ms) AS time_sum,
+              sum(volume_disputed) AS volume_disputed, sum(volume_dispute_losses) AS volume_dispute_losses,
+              sum(volume_succeeded) - sum(volume_refunded) - sum(volume_dispute_losses) AS net, sum(processing_time_sum_ms) AS time_sum,
               sum(processing_time_count) AS time_count, sum(fraud_flags) AS fraud
          FROM read_models.payment_metrics WHERE ${FILTER_SQL} GROUP BY currency ORDER BY currency`,
       params,
@@ -55,7 +58,8 @@ export async function queryMetrics(pool: Pool, filter: DashboardFilter, threshol
       succeeded, failed, refunded, disputed: sum((r) => r.disputed),
     },
     volumes: perCurrency.rows.map((r) => ({
-      currency: r.currency, total: r.volume_created, succeeded: r.volume_succeeded, refunded: r.volume_refunded, net: r.net,
+      currency: r.currency, total: r.volume_created, succeeded: r.volume_succeeded, refunded: r.volume_refunded,
+      disputed: r.volume_disputed, disputeLosses: r.volume_dispute_losses, net: r.net,
     })),
     rates: { success: percent(succeeded, succeeded + failed), failure: percent(failed, succeeded + failed), refund: percent(refunded, succeeded) },
     averageProcessingTimeMs: timeCount === 0 ? null : round2(sum((r) => r.time_sum) / timeCount),

@@ -17,6 +17,10 @@ export interface PaymentRow {
   errorMessage: string | null;
   fraudFlagCount: number;
   disputed: boolean;
+  /** Amount under an open dispute now. */
+  disputedAmount: number;
+  /** Amounts of disputes lost. */
+  disputeLosses: number;
   processingTimeMs: number | null;
   createdAt: Date;
   processingAt: Date | null;
@@ -31,6 +35,7 @@ const COLUMNS: ColumnSpec[] = [
   ['provider', 'text'], ['status', 'text'], ['amount', 'bigint'], ['currency', 'text'], ['refunded_amount', 'bigint'],
   ['customer_id', 'text'], ['description', 'text'], ['provider_payment_id', 'text'], ['error_code', 'text'],
   ['error_message', 'text'], ['fraud_flagged', 'boolean'], ['fraud_flag_count', 'integer'], ['disputed', 'boolean'],
+  ['disputed_amount', 'bigint'], ['dispute_losses', 'bigint'],
   ['processing_time_ms', 'bigint'], ['created_at', 'timestamptz'], ['processing_at', 'timestamptz'],
   ['succeeded_at', 'timestamptz'], ['failed_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['revision', 'bigint'],
 ].map(([name, type]) => ({ name, type }));
@@ -49,6 +54,8 @@ interface StoredRow {
   error_message: string | null;
   fraud_flag_count: number;
   disputed: boolean;
+  disputed_amount: string;
+  dispute_losses: string;
   processing_time_ms: string | null;
   created_at: Date;
   processing_at: Date | null;
@@ -67,7 +74,7 @@ export async function savePayments(tx: PoolClient, schema: string, rows: Iterabl
   const cells = [...rows].map((p) => [
     p.paymentId, p.provider, p.status, p.amount, p.currency, p.refundedAmount, p.customerId, p.description,
     p.providerPaymentId, p.errorCode, p.errorMessage, p.fraudFlagCount > 0, p.fraudFlagCount, p.disputed,
-    p.processingTimeMs, iso(p.createdAt), iso(p.processingAt), iso(p.succeededAt), iso(p.failedAt), iso(p.updatedAt), p.revision,
+    p.disputedAmount, p.disputeLosses, p.processingTimeMs, iso(p.createdAt), iso(p.processingAt), iso(p.succeededAt), iso(p.failedAt), iso(p.updatedAt), p.revision,
   ]);
   await upsertReplacing(tx, tableName(schema, 'payments'), KEY, COLUMNS, cells);
 }
@@ -87,6 +94,8 @@ function fromStored(r: StoredRow): PaymentRow {
     errorMessage: r.error_message,
     fraudFlagCount: r.fraud_flag_count,
     disputed: r.disputed,
+    disputedAmount: Number(r.disputed_amount),
+    disputeLosses: Number(r.dispute_losses),
     processingTimeMs: r.processing_time_ms === null ? null : Number(r.processing_time_ms),
     createdAt: r.created_at,
     processingAt: r.processing_at,

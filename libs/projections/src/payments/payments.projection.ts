@@ -32,17 +32,26 @@ export function evolvePaymentRow(row: Readonly<PaymentRow> | undefined, event: P
       const processingTimeMs = processingTime(row, event.data, at);
       return { ...row, revision, status: 'failed', errorCode, errorMessage, processingTimeMs, failedAt: at, updatedAt: at };
     }
-    case 'PaymentRefunded': {
-      requireCurrency(row, event.data.currency);
-      const refundedAmount = row.refundedAmount + event.data.amount;
-      // The row's amount is what success captured (decide captures the created amount).
-      const status = refundedStatus(row.amount, refundedAmount);
-      return { ...row, revision, status, refundedAmount, updatedAt: new Date(event.data.refundedAt) };
-    }
+    case 'PaymentRefunded':
+      return withRefundedTotal(row, revision, event.data.currency, event.data.totalRefunded, event.data.refundedAt);
+    case 'PaymentRefundReported':
+      return withRefundedTotal(row, revision, event.data.currency, event.data.totalRefunded, event.data.reportedAt);
+    case 'PaymentRefundReversed':
+      return withRefundedTotal(row, revision, event.data.currency, event.data.totalRefunded, event.data.reversedAt);
+    case 'PaymentRefundMismatch':
+      // Nothing moves: a person decides (the alert and the audit report name it).
+      return { ...row, revision };
     case 'PaymentFraudFlagged':
       return { ...row, revision, fraudFlagCount: row.fraudFlagCount + 1, updatedAt: new Date(event.data.flaggedAt) };
-    case 'PaymentDisputed':
-      return { ...row, revision, disputed: true, updatedAt: new Date(event.data.disputedAt) };
+    case 'PaymentDisputed': {
+      const disputedAmount = row.disputedAmount + event.data.amount;
+      return { ...row, revision, disputed: true, disputedAmount, updatedAt: new Date(event.data.disputedAt) };
+    }
+    case 'PaymentDisputeClosed': {
+      const { amount, outcome, closedAt } = event.data;
+      const disputeLosses = row.disputeLosses + (outcome === 'lost' ? amount : 0);
+      return { ...row, revision, disputedAmount: row.disputedAmount - amount, disputeLosses, updatedAt: new Date(closedAt) };
+    }
     default:
       throw new ProjectionError(`unknown event type ${(event as { type: string }).type}`);
   }
@@ -64,6 +73,8 @@ export function newPaymentRow(data: PaymentEventData<'PaymentCreated'>, revision
     errorMessage: null,
     fraudFlagCount: 0,
     disputed: false,
+    disputedAmount: 0,
+    disputeLosses: 0,
     processingTimeMs: null,
     createdAt,
     processingAt: null,
@@ -77,6 +88,15 @@ export function newPaymentRow(data: PaymentEventData<'PaymentCreated'>, revision
 /** As given, else from processing (else creation) to the decision. */
 function processingTime(row: Readonly<PaymentRow>, data: PaymentEventData<'PaymentSucceeded' | 'PaymentFailed'>, at: Date): number {
   return data.processingTimeMs ?? at.getTime() - (row.processingAt ?? row.createdAt).getTime();
+}
+
+/** Every refund event carries the refunded total after it (see payments-domain/refund-ledger.ts). */
+function withRefundedTotal(row: Readonly<PaymentRow>, revision: bigint, currency: string, total: number, at: string): PaymentRow {
+  requireCurrency(row, currency);
+  if (total < 0 || total > row.amount) throw new ProjectionError(`refunded total ${total} outside 0..${row.amount}`);
+  // The row's amount is what success captured (decide captures the created amount).
+  const status = total === 0 ? 'succeeded' : refundedStatus(row.amount, total);
+  return { ...row, revision, status, refundedAmount: total, updatedAt: new Date(at) };
 }
 
 function requireCurrency(row: Readonly<PaymentRow>, currency: string): void {

@@ -1,4 +1,5 @@
 import type { RecordedEvent } from '@ledger/event-store';
+import type { Truth } from './workload';
 
 /** The read models recomputed from the raw events with plain loops, independently of the projection code. */
 export interface ModelPayment {
@@ -8,7 +9,8 @@ export interface ModelPayment {
   amount: number;
   status: string;
   refunded: number;
-  refundCount: number;
+  disputedOpen: number;
+  disputeLosses: number;
   succeeded: boolean;
   failed: boolean;
   disputed: boolean;
@@ -29,7 +31,14 @@ export interface Filter {
 
 type D = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-export function model(events: readonly RecordedEvent[]): { payments: Map<string, ModelPayment>; fraudFlags: { provider: string; currency: string; at: number }[] } {
+/**
+ * With `truth` (what the workload really did), refunds and disputes come from it and not from the events:
+ * the check then covers the domain's reconciliation of every channel as well as the projections.
+ */
+export function model(
+  events: readonly RecordedEvent[],
+  truth?: ReadonlyMap<string, Truth>,
+): { payments: Map<string, ModelPayment>; fraudFlags: { provider: string; currency: string; at: number }[] } {
   const payments = new Map<string, ModelPayment>();
   const fraudFlags: { provider: string; currency: string; at: number }[] = [];
   for (const e of events) {
@@ -37,7 +46,7 @@ export function model(events: readonly RecordedEvent[]): { payments: Map<string,
     const id = e.streamId.replace(/^payment-/, '');
     if (e.type === 'PaymentCreated') {
       payments.set(id, {
-        paymentId: id, provider: d.provider, currency: d.currency, amount: d.amount, status: 'pending', refunded: 0, refundCount: 0,
+        paymentId: id, provider: d.provider, currency: d.currency, amount: d.amount, status: 'pending', refunded: 0, disputedOpen: 0, disputeLosses: 0,
         succeeded: false, failed: false, disputed: false, fraudFlags: 0, errorCode: null, created: Date.parse(d.createdAt),
         processing: null, decidedMs: null, succeededAt: null, failedAt: null, revision: 0,
       });
@@ -61,18 +70,29 @@ export function model(events: readonly RecordedEvent[]): { payments: Map<string,
         p.failedAt = at;
         p.errorCode = d.errorCode;
       }
-    } else if (e.type === 'PaymentRefunded') {
-      p.refunded += d.amount;
-      p.refundCount += 1;
-      p.status = p.refunded === p.amount ? 'refunded' : 'partially_refunded';
+    } else if (e.type === 'PaymentRefunded' || e.type === 'PaymentRefundReported' || e.type === 'PaymentRefundReversed') {
+      // What each event says it moved; ignored where the workload's truth is given.
+      const moved = e.type === 'PaymentRefunded' ? (d.counted ?? d.amount) : d.counted;
+      p.refunded += e.type === 'PaymentRefundReversed' ? -moved : moved;
+    } else if (e.type === 'PaymentRefundMismatch') {
+      // Moves nothing.
+    } else if (e.type === 'PaymentDisputeClosed') {
+      p.disputedOpen -= d.amount;
+      if (d.outcome === 'lost') p.disputeLosses += d.amount;
     } else if (e.type === 'PaymentFraudFlagged') {
       p.fraudFlags += 1;
       fraudFlags.push({ provider: p.provider, currency: p.currency, at: Date.parse(d.flaggedAt) });
     } else if (e.type === 'PaymentDisputed') {
       p.disputed = true;
+      p.disputedOpen += d.amount;
     } else {
       throw new Error(`model: unexpected ${e.type}`);
     }
+  }
+  for (const p of payments.values()) {
+    const real = truth?.get(p.paymentId);
+    if (real) Object.assign(p, { refunded: real.refunded, disputedOpen: real.disputedOpen, disputeLosses: real.disputeLosses });
+    if (p.succeeded && p.refunded > 0) p.status = p.refunded === p.amount ? 'refunded' : 'partially_refunded';
   }
   return { payments, fraudFlags };
 }
@@ -83,20 +103,24 @@ export function matches(p: { provider: string; currency: string }, f: Filter): b
 
 const pct = (n: number, d: number) => (d === 0 ? 0 : Math.round((n * 10000) / d) / 100);
 
-export function expectedMetrics(events: readonly RecordedEvent[], f: Filter, thresholds: Record<string, number>) {
-  const { payments, fraudFlags } = model(events);
+export function expectedMetrics(events: readonly RecordedEvent[], f: Filter, thresholds: Record<string, number>, truth?: ReadonlyMap<string, Truth>) {
+  const { payments, fraudFlags } = model(events, truth);
   const list = [...payments.values()].filter((p) => matches(p, f));
   const count = (pred: (p: ModelPayment) => boolean) => list.filter(pred).length;
   const succeeded = count((p) => p.succeeded);
   const failed = count((p) => p.failed);
-  const refunded = count((p) => p.refundCount > 0);
+  const refunded = count((p) => p.refunded > 0);
   const currencies = [...new Set(list.map((p) => p.currency))].sort();
   const volumes = currencies.map((currency) => {
     const of = list.filter((p) => p.currency === currency);
     const sum = (pick: (p: ModelPayment) => number) => of.reduce((acc, p) => acc + BigInt(pick(p)), 0n);
     const s = sum((p) => (p.succeeded ? p.amount : 0));
     const r = sum((p) => p.refunded);
-    return { currency, total: sum((p) => p.amount).toString(), succeeded: s.toString(), refunded: r.toString(), net: (s - r).toString() };
+    const losses = sum((p) => p.disputeLosses);
+    return {
+      currency, total: sum((p) => p.amount).toString(), succeeded: s.toString(), refunded: r.toString(),
+      disputed: sum((p) => p.disputedOpen).toString(), disputeLosses: losses.toString(), net: (s - r - losses).toString(),
+    };
   });
   const decided = list.filter((p) => p.decidedMs !== null);
   const avg = decided.length === 0 ? null : Math.round((decided.reduce((a, p) => a + p.decidedMs!, 0) / decided.length) * 100) / 100;
@@ -116,9 +140,9 @@ export function expectedMetrics(events: readonly RecordedEvent[], f: Filter, thr
   };
 }
 
-export function expectedBreakdown(events: readonly RecordedEvent[], f: Filter) {
+export function expectedBreakdown(events: readonly RecordedEvent[], f: Filter, truth?: ReadonlyMap<string, Truth>) {
   const out: Record<string, number> = { pending: 0, processing: 0, succeeded: 0, failed: 0, partially_refunded: 0, refunded: 0 };
-  for (const p of model(events).payments.values()) if (matches(p, f)) out[p.status] += 1;
+  for (const p of model(events, truth).payments.values()) if (matches(p, f)) out[p.status] += 1;
   return out;
 }
 

@@ -19,7 +19,7 @@ export function rng(seed: number): () => number {
 }
 
 /** Every lifecycle path as a list of commands; decide() turns each into events, so every sequence is valid. */
-function plan(random: () => number, id: string, provider: Provider, currency: string, amount: number): Step[] {
+function plan(random: () => number, id: string, provider: Provider, currency: string, amount: number, truth: Truth): Step[] {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
   const ms = () => (random() < 0.5 ? Math.floor(random() * 9000) : undefined);
   const steps: Step[] = [(pid, now) => ({ type: 'CreatePayment', now, data: { paymentId: pid, provider, amount, currency, customerId: random() < 0.7 ? `cus_${Math.floor(random() * 50)}` : undefined } })];
@@ -34,17 +34,70 @@ function plan(random: () => number, id: string, provider: Provider, currency: st
     if (random() < 0.2) steps.push(fraud);
     return steps;
   }
-  steps.push((pid, now) => ({ type: 'MarkPaymentSucceeded', now, data: { paymentId: pid, providerPaymentId: `pp_${pid}`, processingTimeMs: ms() } }));
-  let left = amount;
-  const refunds = random() < 0.4 ? 1 + Math.floor(random() * 3) : 0;
-  for (let i = 0; i < refunds && left > 0; i++) {
-    const part = i === refunds - 1 && random() < 0.5 ? left : 1 + Math.floor(random() * left);
-    left -= part;
-    steps.push((pid, now) => ({ type: 'RefundPayment', now, data: { paymentId: pid, refundId: `re_${i}`, amount: part } }));
+  // Provider time of the success: refund and dispute reports are dated from it, whenever they are delivered.
+  let t0 = 0;
+  steps.push((pid, now) => {
+    t0 = now.getTime();
+    return { type: 'MarkPaymentSucceeded', now, data: { paymentId: pid, providerPaymentId: `pp_${pid}`, processingTimeMs: ms() } };
+  });
+  steps.push(...refundReports(random, amount, truth, () => t0));
+  if (random() < 0.15) {
+    steps.push((pid, now) => ({ type: 'OpenDispute', now, data: { paymentId: pid, disputeId: `dp_${pid}`, reason: 'fraudulent' } }));
+    truth.disputedOpen = amount;
+    if (random() < 0.7) {
+      const outcome = pick(['won', 'lost', 'warning_closed'] as const);
+      truth.disputedOpen = 0;
+      truth.disputeLosses = outcome === 'lost' ? amount : 0;
+      steps.push((pid, now) => ({ type: 'CloseDispute', now, data: { paymentId: pid, disputeId: `dp_${pid}`, outcome } }));
+    }
   }
-  if (random() < 0.15) steps.push((pid, now) => ({ type: 'OpenDispute', now, data: { paymentId: pid, disputeId: `dp_${pid}`, reason: 'fraudulent' } }));
   if (random() < 0.1) steps.push(fraud);
   return steps;
+}
+
+/** What really happened to a payment's money, known to the workload and to nothing it checks. */
+export interface Truth {
+  refunded: number;
+  disputedOpen: number;
+  disputeLosses: number;
+}
+
+/**
+ * 0–3 real refunds (some fail later), each reported the ways the channels do: through the API with the
+ * provider's id (sometimes), by the provider alone, by a cumulative total as of its creation, and a
+ * failure; delivered shuffled, some twice.
+ */
+function refundReports(random: () => number, amount: number, truth: Truth, t0: () => number): Step[] {
+  const count = random() < 0.45 ? 1 + Math.floor(random() * 3) : 0;
+  const refunds: { id: string; amount: number; at: number; failedAt?: number; viaApi: boolean }[] = [];
+  let left = amount;
+  for (let i = 0; i < count && left > 0; i++) {
+    const part = i === count - 1 && random() < 0.5 ? left : 1 + Math.floor(random() * left);
+    left -= part;
+    const at = (i + 1) * 60_000 + Math.floor(random() * 30_000);
+    const failedAt = random() < 0.2 ? at + 5_000 + Math.floor(random() * 120_000) : undefined;
+    refunds.push({ id: `re_${i}`, amount: part, at, failedAt, viaApi: random() < 0.4 });
+  }
+  truth.refunded = refunds.filter((r) => r.failedAt === undefined).reduce((sum, r) => sum + r.amount, 0);
+  const alive = (t: number) => refunds.filter((r) => r.at <= t && (r.failedAt === undefined || r.failedAt > t)).reduce((sum, r) => sum + r.amount, 0);
+  const reports: Step[] = [];
+  for (const r of refunds) {
+    const at = () => new Date(t0() + r.at);
+    const data = (pid: string) => ({ paymentId: pid, providerRefundId: r.id, amount: r.amount });
+    if (r.viaApi) reports.push((pid) => ({ type: 'RefundPayment', now: at(), data: { ...data(pid), refundId: `api_${r.id}` } }));
+    reports.push((pid) => ({ type: 'RefundPayment', now: at(), data: { ...data(pid), refundId: r.id } }));
+    reports.push((pid) => ({ type: 'ReportRefundTotal', now: at(), data: { paymentId: pid, reportedTotal: alive(r.at) } }));
+    const failedAt = r.failedAt;
+    if (failedAt !== undefined) {
+      reports.push((pid) => ({ type: 'ReverseRefund', now: new Date(t0() + failedAt), data: { ...data(pid), refundId: r.id } }));
+    }
+  }
+  for (let i = reports.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [reports[i], reports[j]] = [reports[j], reports[i]];
+  }
+  if (reports.length > 0 && random() < 0.5) reports.push(reports[Math.floor(random() * reports.length)]);
+  return reports;
 }
 
 export interface WorkloadOptions {
@@ -53,6 +106,8 @@ export interface WorkloadOptions {
   readonly start?: Date;
   /** Appends in flight at once (different streams), so commits land out of sequence order. */
   readonly concurrency?: number;
+  /** Filled with what really happened to each payment's money, by payment id. */
+  readonly truth?: Map<string, Truth>;
 }
 
 /** Appends a random but valid workload, interleaving payments, each event its own append. */
@@ -64,7 +119,9 @@ export async function appendWorkload(store: EventStore, options: WorkloadOptions
     const currency = CURRENCIES[Math.floor(random() * CURRENCIES.length)];
     const amount = random() < 0.1 ? 100_000 + Math.floor(random() * 1_000_000) : 1 + Math.floor(random() * 99_999);
     const provider: Provider = random() < 0.5 ? 'stripe' : 'paystack';
-    return { id, steps: plan(random, id, provider, currency, amount), done: 0, history: [] as PaymentEvent[], clock: start + Math.floor(random() * 3 * 86_400_000) };
+    const truth: Truth = { refunded: 0, disputedOpen: 0, disputeLosses: 0 };
+    options.truth?.set(id, truth);
+    return { id, steps: plan(random, id, provider, currency, amount, truth), done: 0, history: [] as PaymentEvent[], clock: start + Math.floor(random() * 3 * 86_400_000) };
   });
   let appended = 0;
   const active = new Set(payments);
@@ -77,7 +134,14 @@ export async function appendWorkload(store: EventStore, options: WorkloadOptions
       p.clock += Math.floor(random() * 120_000);
       const command = p.steps[p.done](p.id, new Date(p.clock), 0) as PaymentCommand;
       const events = decide(command, foldPayment(p.history));
-      const metadata = { correlationId: randomUUID(), actor: random() < 0.5 ? 'key_1' : 'webhook:stripe', sourceIp: '10.0.0.1', schemaVersion: 1, occurredAt: new Date(p.clock).toISOString() };
+      if (events.length === 0) {
+        // A report of what the ledger already holds: nothing to append.
+        p.done += 1;
+        p.busy = false;
+        if (p.done === p.steps.length) active.delete(p);
+        continue;
+      }
+      const metadata = { correlationId: randomUUID(), actor: random() < 0.5 ? 'key_1' : 'webhook:stripe', sourceIp: '10.0.0.1', schemaVersion: 1, occurredAt: command.now.toISOString() };
       await store.appendToStream(paymentStreamId(p.id), events.map((e) => ({ type: e.type, data: e.data, metadata })), p.done === 0 ? 'no_stream' : BigInt(p.history.length - 1));
       p.history.push(...events);
       appended += events.length;
