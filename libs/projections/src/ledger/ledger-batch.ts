@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { paymentIdFromStream, toPaymentEvent, type PaymentEvent, type PaymentEventData, type PaymentStatus } from '@ledger/payments-domain';
+import { paymentIdFromStream, toPaymentEvent, type PaymentEventData, type PaymentStatus } from '@ledger/payments-domain';
 import { formatPosition, type RecordedEvent } from '@ledger/event-store';
 import { errorDeltas } from '../errors/errors.deltas';
 import { healthDeltas, minuteStart } from '../health/health.deltas';
