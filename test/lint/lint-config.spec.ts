@@ -26,6 +26,7 @@ const planted: Record<string, string> = {
   [`${fixtureApp}/src/deep-lib-path.ts`]: `import type { EventStore } from '@ledger/event-store/src/event-store';\n\nexport type Store = EventStore;\n`,
   [`${fixtureLib}/src/floating.ts`]: `async function save(): Promise<void> {}\n\nexport function handle(): void {\n  save();\n}\n`,
   [`${fixtureLib}/src/misused.ts`]: `export function schedule(work: () => Promise<void>): void {\n  setTimeout(work, 10);\n}\n`,
+  [`${fixtureLib}/src/throws-string.ts`]: `export function fail(): never {\n  throw 'declined';\n}\n`,
   [`${fixtureLib}/src/unused.ts`]: `import { shared } from './index';\n\nexport const value = 2;\n`,
   [`${fixtureLib}/src/stale-disable.ts`]: `export const value = 3; // eslint-disable-line no-console\n`,
   [`${fixtureApp}/src/clean.ts`]: [
@@ -109,6 +110,10 @@ describe('The lint configuration', () => {
 
     it('refuses an unused import', () => {
       expect(rulesIn(`${fixtureLib}/src/unused.ts`)).toEqual(['@typescript-eslint/no-unused-vars']);
+    });
+
+    it('refuses throwing something that is not an Error', () => {
+      expect(rulesIn(`${fixtureLib}/src/throws-string.ts`)).toEqual(['@typescript-eslint/only-throw-error']);
     });
 
     it('refuses an eslint-disable comment that disables nothing', () => {
