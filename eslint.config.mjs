@@ -23,6 +23,7 @@ const files = [{ category: 'spec', pattern: '**/*.{spec,int-spec,e2e-spec}.ts' }
  * Imports between different elements are refused unless a policy allows them; imports inside one element
  * are not checked. So an app importing another app, a lib importing an app, or the domain importing
  * any other element of ours fails, and a new app or lib is covered by the patterns above without edits.
+ * checkUnknownLocals: a file of ours outside every element (package.json, a root config) is refused too.
  */
 const policies = [
   { from: { element: { type: 'lib' } }, allow: { to: { element: { type: ['domain', 'lib', 'migrations'] } } } },
@@ -56,7 +57,7 @@ export default defineConfig(
       '@typescript-eslint/only-throw-error': 'error',
       '@typescript-eslint/no-unnecessary-type-assertion': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
-      'boundaries/dependencies': ['error', { default: 'disallow', policies }],
+      'boundaries/dependencies': ['error', { default: 'disallow', checkUnknownLocals: true, policies }],
       // Lib code is imported by its alias (@ledger/<name>), never by a path into another lib's folders.
       'no-restricted-imports': [
         'error',
