@@ -23,11 +23,13 @@ const files = [{ category: 'spec', pattern: '**/*.{spec,int-spec,e2e-spec}.ts' }
  * Imports between different elements are refused unless a policy allows them; imports inside one element
  * are not checked. So an app importing another app, a lib importing an app, or the domain importing
  * any other element of ours fails, and a new app or lib is covered by the patterns above without edits.
+ * Apps and libs reach another lib only through its index (what its @ledger/<name> alias resolves to).
  * checkUnknownLocals: a file of ours outside every element (package.json, a root config) is refused too.
  */
+const libEntry = { type: ['domain', 'lib'], fileInternalPath: 'src/index.ts' };
 const policies = [
-  { from: { element: { type: 'lib' } }, allow: { to: { element: { type: ['domain', 'lib', 'migrations'] } } } },
-  { from: { element: { type: 'app' } }, allow: { to: { element: { type: ['domain', 'lib'] } } } },
+  { from: { element: { type: 'lib' } }, allow: { to: { element: [libEntry, { type: 'migrations' }] } } },
+  { from: { element: { type: 'app' } }, allow: { to: { element: libEntry } } },
   { from: { element: { type: 'migrations' } }, allow: { to: { element: { type: 'migrations' } } } },
   // Tests reach in anywhere; specs beside the code may use the shared test support (@ledger/testing).
   { from: { element: { type: 'test' } }, allow: { to: { element: { type: ['domain', 'lib', 'app', 'migrations'] } } } },

@@ -24,6 +24,7 @@ const planted: Record<string, string> = {
   [`${inDomain}/imports-event-store.ts`]: `import type { EventStore } from '@ledger/event-store';\n\nexport type Store = EventStore;\n`,
   [`${inDomain}/imports-outside.ts`]: `import { shared } from '../../${tag}_lib/src/index';\n\nexport const outside = shared;\n`,
   [`${inDomain}/imports-root-file.ts`]: `import pkg from '../../../package.json';\n\nexport const version = pkg.version;\n`,
+  [`${fixtureApp}/src/relative-lib-path.ts`]: `import { value } from '../../../${fixtureLib}/src/unused';\n\nexport const fromLib = value;\n`,
   [`${fixtureApp}/src/deep-lib-path.ts`]: `import type { EventStore } from '@ledger/event-store/src/event-store';\n\nexport type Store = EventStore;\n`,
   [`${fixtureLib}/src/floating.ts`]: `async function save(): Promise<void> {}\n\nexport function handle(): void {\n  save();\n}\n`,
   [`${fixtureLib}/src/misused.ts`]: `export function schedule(work: () => Promise<void>): void {\n  setTimeout(work, 10);\n}\n`,
@@ -97,6 +98,10 @@ describe('The lint configuration', () => {
 
     it('refuses the payments domain reaching a file of ours outside every lib and app', () => {
       expect(rulesIn(`${inDomain}/imports-root-file.ts`)).toEqual(['boundaries/dependencies']);
+    });
+
+    it('refuses an app reaching into a lib by relative path', () => {
+      expect(rulesIn(`${fixtureApp}/src/relative-lib-path.ts`)).toEqual(['boundaries/dependencies']);
     });
 
     it('refuses a path into a lib past its alias', () => {
