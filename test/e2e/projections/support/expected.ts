@@ -27,7 +27,7 @@ export interface Filter {
   currency?: string;
 }
 
-type D = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type D = Record<string, any>;
 
 export function model(events: readonly RecordedEvent[]): { payments: Map<string, ModelPayment>; fraudFlags: { provider: string; currency: string; at: number }[] } {
   const payments = new Map<string, ModelPayment>();
