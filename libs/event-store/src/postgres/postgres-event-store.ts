@@ -22,7 +22,9 @@ import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './ro
  * fully concurrent (group commit keeps the store near raw INSERT speed).
  * Per-stream order: `append_events` takes a transaction-scoped advisory lock on
  * the stream before its first write, i.e. before the transaction gets its id,
- * so a later append to the same stream always has a larger transaction id.
+ * so a later append to the same stream always has a larger transaction id. The
+ * function checks this itself: called once its transaction holds an id, it
+ * refuses (NOT_FIRST_WRITE_SQLSTATE), so each append runs as its own statement.
  */
 export class PostgresEventStore implements EventStore {
   constructor(
