@@ -11,7 +11,8 @@ export interface Transition {
 /** What any rule (windowed or timed) reports at one moment of its clock. */
 export interface RuleReading {
   readonly rule: AlertRule;
-  readonly provider: string;
+  /** The provider, or null for a rule about the system itself (state rows key it as '-'). */
+  readonly provider: string | null;
   readonly severity: AlertSeverity;
   readonly firing: boolean;
   readonly value: number;
@@ -28,7 +29,7 @@ export interface Timing {
 }
 
 /** Each raise has its own id: the rule, the subject and the moment it was raised (never a floored window). */
-const raiseKey = (rule: string, provider: string, now: Date, what = 'raised') => alertKey(rule, provider, what, now.toISOString());
+const raiseKey = (rule: string, provider: string | null, now: Date, what = 'raised') => alertKey(rule, provider, what, now.toISOString());
 
 /**
  * Hysteresis: a condition that starts firing raises (a new id every time);
@@ -52,11 +53,12 @@ export function conditionTransition(c: RuleReading, open: AlertStateRow | undefi
       ...base, key: raiseKey(c.rule, c.provider, now), kind: 'raised', severity: c.severity,
       title: open ? `${c.title}, still firing` : c.title, windowStart,
     });
-    return { alert, state: { rule: c.rule, provider: c.provider, state: 'open', windowStart: c.windowStart, alertId: alert.id, lastRaisedAt: now, clearSince: null } };
+    return { alert, state: { rule: c.rule, provider: c.provider ?? '-', state: 'open', windowStart: c.windowStart, alertId: alert.id, lastRaisedAt: now, clearSince: null } };
   }
   if (!open) return {};
-  if (!open.clearSince) return { state: { ...open, clearSince: now } };
-  if (now.getTime() - open.clearSince.getTime() < timing.recoverAfterMs) return {};
+  // recoverAfterMs 0: the rule's own reading is unambiguous (a horizon that moved), so recovery is immediate.
+  if (!open.clearSince && timing.recoverAfterMs > 0) return { state: { ...open, clearSince: now } };
+  if (open.clearSince && now.getTime() - open.clearSince.getTime() < timing.recoverAfterMs) return {};
   const alert = newAlert({
     ...base, key: alertKey(c.rule, c.provider, open.alertId, 'recovered'), kind: 'recovered', severity: 'info',
     title: `Recovered: ${c.title}`, windowStart: open.windowStart.toISOString(), resolves: open.alertId,
