@@ -12,11 +12,17 @@ export interface OutboxRelayOptions {
   readonly logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
+/** One relay pass at a time across every worker. */
+const RELAY_LOCK = 'monitoring:outbox-relay';
+
 /**
- * Moves outbox rows into BullMQ. Rows are locked FOR UPDATE SKIP LOCKED, added
- * with jobId = job_id, then marked relayed in the same transaction. A crash
- * after the add and before the commit leaves them unrelayed: the next pass adds
- * them again and BullMQ ignores an existing job id, so nothing is lost or doubled.
+ * Moves outbox rows into BullMQ: read, added with jobId = job_id, then marked
+ * relayed. Passes are serialised by a session-level advisory lock, never by row
+ * locks in an open transaction: a row lock gives the transaction an id, and
+ * holding one while Redis hangs would hold every projector's read horizon.
+ * A crash after the add and before the mark leaves rows unrelayed: the next
+ * pass adds them again and BullMQ ignores an existing job id, so nothing is
+ * lost or doubled.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -30,14 +36,17 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {}
 
-  /** One pass; returns how many rows were relayed (0 when Redis is unavailable). */
+  /** One pass; returns how many rows were relayed (0 when Redis is unavailable or another relay holds the pass). */
   async relayOnce(): Promise<number> {
     const client = await this.pool.connect();
+    let locked = false;
+    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      const { rows: [lock] } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [RELAY_LOCK]);
+      if (!lock.ok) return 0;
+      locked = true;
       const { rows } = await client.query<{ id: string; job_id: string; payload: AlertPayload }>(
-        `SELECT id, job_id, payload FROM monitoring.alert_outbox WHERE relayed_at IS NULL
-         ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        `SELECT id, job_id, payload FROM monitoring.alert_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1`,
         [this.options.batchSize ?? 100],
       );
       if (rows.length > 0) {
@@ -45,15 +54,15 @@ export class OutboxRelay {
         await this.withTimeout(this.queue.addBulk(rows.map((r) => ({ name: ALERT_JOB_NAME, data: r.payload, opts: { ...opts, jobId: r.job_id } }))));
         await client.query(`UPDATE monitoring.alert_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       }
-      await client.query('COMMIT');
       this.recovered();
       return rows.length;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
       this.failed(error);
       return 0;
     } finally {
-      client.release();
+      if (locked) await client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [RELAY_LOCK]).catch((e: Error) => (broken = e));
+      // A session that could not unlock still holds the lock: destroy it rather than return it to the pool.
+      client.release(broken);
     }
   }
 
