@@ -17,33 +17,53 @@ export interface HorizonHolder {
  */
 export interface Horizon {
   readonly xmin: string;
-  /** How long the horizon has been held where it is: the age of its holder's transaction, 0 when none. */
+  /**
+   * How long the horizon has been held where it is: the holder's transaction age, or, when the
+   * holder cannot be seen, how long the oldest committed event above it has waited; 0 when none.
+   */
   readonly ageSeconds: number;
   readonly holder: HorizonHolder | null;
+  /** Committed payment events above the horizon, invisible to subscribers (counted up to 1000). */
+  readonly eventsWaiting: number;
+  /** How long the oldest of them has waited, 0 when none. */
+  readonly oldestWaitingSeconds: number;
 }
 
 type Db = Pick<Pool | PoolClient, 'query'>;
 
+const seconds = (v: string | null) => (v === null ? 0 : Math.max(0, Math.round(Number(v) * 100) / 100));
+
 /**
- * pg_stat_activity shows other roles' sessions' xids only to members of
- * pg_read_all_stats (or superusers); without it the holder reads as unknown
- * (null) while the horizon itself is still measured.
+ * The holder is the session whose transaction id *is* the horizon. pg_stat_activity
+ * shows other roles' ids only to members of pg_read_all_stats (or superusers);
+ * without it the holder reads as null, and the waiting events still measure the stall.
  */
-export async function readHorizon(db: Db): Promise<Horizon> {
-  const { rows: [row] } = await db.query<{ xmin: string; pid: number | null; application: string | null; database: string | null; state: string | null; age: string | null }>(
-    `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, h.pid, h.application_name AS application, h.datname AS database, h.state,
-            extract(epoch FROM clock_timestamp() - h.xact_start)::text AS age
-       FROM (SELECT 1) AS one
+export async function readHorizon(db: Db, streamPrefix = 'payment-'): Promise<Horizon> {
+  const { rows: [row] } = await db.query<{
+    xmin: string; pid: number | null; application: string | null; database: string | null; state: string | null;
+    age: string | null; waiting: number; oldest: string | null;
+  }>(
+    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+     SELECT h.xmin::text AS xmin, a.pid, a.application_name AS application, a.datname AS database, a.state,
+            extract(epoch FROM clock_timestamp() - a.xact_start)::text AS age, w.waiting, w.oldest
+       FROM h
        LEFT JOIN LATERAL (
          SELECT pid, application_name, datname, state, xact_start FROM pg_stat_activity
-          WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
-          ORDER BY age(backend_xid) DESC LIMIT 1) AS h ON true`,
+          WHERE backend_xid::text::bigint = (h.xmin::text::numeric % 4294967296)::bigint LIMIT 1) AS a ON true
+       CROSS JOIN LATERAL (
+         SELECT count(*)::int AS waiting, extract(epoch FROM clock_timestamp() - min(recorded_at))::text AS oldest FROM (
+           SELECT recorded_at FROM event_store.events
+            WHERE transaction_id >= h.xmin AND starts_with(stream_id, $1) LIMIT 1000) AS above) AS w`,
+    [streamPrefix],
   );
-  const ageSeconds = row.age === null ? 0 : Math.max(0, Math.round(Number(row.age) * 100) / 100);
+  const holderAge = seconds(row.age);
+  const oldestWaitingSeconds = seconds(row.oldest);
   return {
     xmin: row.xmin,
-    ageSeconds,
-    holder: row.pid === null ? null : { pid: row.pid, application: row.application ?? '', database: row.database, state: row.state, ageSeconds },
+    ageSeconds: row.pid === null ? oldestWaitingSeconds : holderAge,
+    holder: row.pid === null ? null : { pid: row.pid, application: row.application ?? '', database: row.database, state: row.state, ageSeconds: holderAge },
+    eventsWaiting: row.waiting,
+    oldestWaitingSeconds,
   };
 }
 
