@@ -72,7 +72,7 @@ export class OutboxRelay {
       if (this.stopped) return;
       this.running = this.drain();
       await this.running;
-      if (!this.stopped) this.timer = setTimeout(loop, this.options.intervalMs ?? 500);
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.options.intervalMs ?? 500);
     };
     void loop();
   }

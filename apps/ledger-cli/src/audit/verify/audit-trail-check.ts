@@ -114,7 +114,7 @@ function contentOfRow(r: TrailRow): TrailContent {
 
 /** What the row must say, taken from the event (the trail stores times to the millisecond). */
 function contentOfEvent(e: RecordedEvent): TrailContent {
-  const meta = (e.metadata ?? {}) as Record<string, unknown>;
+  const meta = (e.metadata ?? {});
   const occurred = typeof meta.occurredAt === 'string' ? new Date(meta.occurredAt) : null;
   return {
     commitPosition: e.position.commit, preparePosition: e.position.prepare, streamId: e.streamId, revision: e.revision,
