@@ -5,6 +5,12 @@ import { Monitoring1764000300000 } from './1764000300000-monitoring';
 import { ProviderWebhooks1764000400000 } from './1764000400000-provider-webhooks';
 import { IdempotencyPerKey1764000600000 } from './1764000600000-idempotency-per-key';
 import { DisputeOutcomes1764000700000 } from './1764000700000-dispute-outcomes';
+import { AppendFirstWrite1764001300000 } from './1764001300000-append-first-write';
+import { AlertRecovery1764001310000 } from './1764001310000-alert-recovery';
+import { HorizonGuards1764001320000 } from './1764001320000-horizon-guards';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
-export const migrations = [EventStore1764000000000, Api1764000100000, ReadModels1764000200000, Monitoring1764000300000, ProviderWebhooks1764000400000, IdempotencyPerKey1764000600000, DisputeOutcomes1764000700000];
+export const migrations = [
+  EventStore1764000000000, Api1764000100000, ReadModels1764000200000, Monitoring1764000300000, ProviderWebhooks1764000400000,
+  IdempotencyPerKey1764000600000, DisputeOutcomes1764000700000, AppendFirstWrite1764001300000, AlertRecovery1764001310000, HorizonGuards1764001320000,
+];

@@ -6,6 +6,7 @@ import { ALERT_QUEUE, AlertDelivery, WebhookSink } from '@ledger/monitoring';
 import { LEDGER_CONFIG, PG_POOL, PlatformModule, type LedgerConfig, type PlatformOptions } from '@ledger/platform';
 import { AlertProcessor } from './alert.processor';
 import { RelayService } from './relay.service';
+import { TickerService } from './ticker.service';
 import { ALERT_DELIVERY, ALERT_LOGGER } from './tokens';
 
 function webhookSink(config: LedgerConfig): WebhookSink | undefined {
@@ -36,6 +37,7 @@ export class AlertWorkerModule {
         },
         AlertProcessor,
         RelayService,
+        TickerService,
       ],
     };
   }

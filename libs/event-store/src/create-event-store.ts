@@ -19,7 +19,7 @@ export function createEventStore(config: EventStoreSelection, pool: Pool): Event
     try {
       return EventStoreDbEventStore.fromConnectionString(connectionString);
     } catch (error) {
-      throw new Error(`EVENTSTORE_CONNECTION_STRING: ${firstLine(error)}`);
+      throw new Error(`EVENTSTORE_CONNECTION_STRING: ${firstLine(error)}`, { cause: error });
     }
   }
   return new PostgresEventStore(pool);

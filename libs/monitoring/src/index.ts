@@ -10,3 +10,6 @@ export * from './delivery/webhook-sink';
 export * from './delivery/alerts-table';
 export * from './delivery/alert-delivery';
 export * from './rate-limit/rate-limit-alerts';
+export * from './rules/transitions';
+export * from './timed/evaluate-timed';
+export * from './timed/alert-ticker';

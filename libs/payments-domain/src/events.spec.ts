@@ -1,5 +1,4 @@
 import {
-  CURRENT_SCHEMA_VERSION,
   PAYMENT_EVENT_TYPES,
   PAYMENT_STREAM_PREFIX,
   PROVIDERS,
@@ -8,7 +7,6 @@ import {
   paymentIdFromStream,
   paymentStreamId,
 } from './events';
-import { events } from './testing/fixtures';
 
 describe('Payment events', () => {
   it('names the stored event types, the first seven in their original order', () => {

@@ -7,12 +7,16 @@ beforeAll(async () => {
 });
 afterAll(() => p.stop());
 
+// The rules' clock is event time: the story runs from 10 minutes ago, so its recovery can be declared (ALERT_RECOVER_AFTER = 2m) without waiting.
+const t0 = Date.now() - 10 * 60_000;
+const at = (ms: number) => new Date(t0 + ms);
+
 const rulesKinds = () => countBy(p.webhook.received, (r) => `${r.alert.rule}:${r.alert.kind}`);
 
 describe('failure rate', () => {
   it('raises exactly one critical alert, signed, when a burst of failures passes 5 % over 15 minutes', async () => {
-    await appendPayments(p.store, 40, { outcome: 'succeeded' });
-    await appendPayments(p.store, 6, { outcome: 'failed' });
+    await appendPayments(p.store, 40, { outcome: 'succeeded', at: at(0) });
+    await appendPayments(p.store, 6, { outcome: 'failed', at: at(0) });
     await settled(p, 2);
     const critical = p.webhook.received.filter((r) => r.alert.severity === 'critical');
     expect(critical).toHaveLength(1);
@@ -27,14 +31,17 @@ describe('failure rate', () => {
 
   it('does not alert again while the rate stays above the threshold', async () => {
     const before = p.webhook.received.length;
-    await appendPayments(p.store, 3, { outcome: 'failed' });
+    await appendPayments(p.store, 3, { outcome: 'failed', at: at(20_000) });
     await new Promise((r) => setTimeout(r, 800));
     expect(p.webhook.received.length).toBe(before);
     expect((await p.outbox()).length).toBe(before);
   });
 
-  it('raises one recovery alert when the rate falls back, and resolves the open alert', async () => {
-    await appendPayments(p.store, 200, { outcome: 'succeeded' });
+  it('raises one recovery alert once the rate has stayed below it for ALERT_RECOVER_AFTER, and resolves the open alert', async () => {
+    await appendPayments(p.store, 200, { outcome: 'succeeded', at: at(60_000) });
+    await new Promise((r) => setTimeout(r, 800));
+    expect(rulesKinds()['failure_rate:recovered']).toBeUndefined();
+    await appendPayments(p.store, 1, { outcome: 'succeeded', at: at(60_000 + 2 * 60_000) });
     await settled(p, 5);
     expect(rulesKinds()).toMatchObject({ 'failure_rate:raised': 1, 'failure_rate:recovered': 1 });
     const recovery = p.webhook.received.find((r) => r.alert.rule === 'failure_rate' && r.alert.kind === 'recovered')!;

@@ -26,7 +26,7 @@ describe('ledger projections', () => {
     const run = await ledger(['projections', 'status'], env);
     expect(run.code).toBe(0);
     const rows = run.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
-    expect(rows[0]).toEqual(['projection', 'position', 'events applied', 'behind', 'seconds behind', 'updated at']);
+    expect(rows[0]).toEqual(['projection', 'position', 'events applied', 'behind', 'seconds behind', 'updated at', 'horizon age', 'horizon held by']);
     expect(rows.slice(1).map((r) => r.slice(0, 4)).sort()).toEqual([
       ['audit_trail', head, String(events.length), '1'],
       ['ledger', head, String(events.length), '1'],

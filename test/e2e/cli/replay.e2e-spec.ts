@@ -55,6 +55,13 @@ describe('ledger audit replay', () => {
     expect(parse(run.stdout)).toEqual(events.slice(10, 43).map(contractShape));
   });
 
+  it('starts at the beginning of a transaction given "<commit>/0"', async () => {
+    const from = `${events[10].position.commit}/0`;
+    const run = await ledger(['audit', 'replay', '--from-position', from, '--to-position', formatPosition(events[42].position)], env);
+    expect(run.code).toBe(0);
+    expect(parse(run.stdout)).toEqual(events.slice(10, 43).map(contractShape));
+  });
+
   it('prints a readable table with one row per event', async () => {
     const run = await ledger(['audit', 'replay', '--format', 'table', '--to-position', formatPosition(events[4].position)], env);
     expect(run.code).toBe(0);

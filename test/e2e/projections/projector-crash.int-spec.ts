@@ -17,7 +17,7 @@ function startProjectorProcess(url: string, batchSize: number): { child: ChildPr
   });
   let log = '';
   const active = new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (log.includes('projection active')) resolve();
     });

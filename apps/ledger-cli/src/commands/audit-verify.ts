@@ -14,12 +14,13 @@ export function registerVerifyCommand(audit: Command, io: CliIo): void {
     .command('verify')
     .description('recompute every read model from the events and compare, to the minor unit; check the audit hash chain')
     .action(() =>
-      withAuditContext(io, async ({ pool, store }) => {
+      withAuditContext(io, async ({ config, pool, store }) => {
         let differences = 0;
         let progress: Progress | undefined;
         const result = await runVerify({
           pool,
-          store,
+          // EventStoreDB's events live outside PostgreSQL: a plain $all read is the only independent path there.
+          events: config.EVENT_STORE === 'postgres' ? { from: 'table' } : { from: 'store', store },
           report: (d) => {
             differences += 1;
             io.stdout(formatDifference(d));

@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
+import type { HorizonHolder } from '@ledger/event-store';
 import { PROJECTIONS, projectionStatus, rebuildProjection } from '@ledger/projections';
 import { withAuditContext } from '../audit/context';
 import { createProgress } from '../audit/progress';
 import { CliError, type CliIo } from '../io';
+
+/** Who holds the PostgreSQL read horizon: enough for an operator to find and end the session. */
+const heldBy = (h: HorizonHolder | null) =>
+  h ? `pid ${h.pid} (${h.application || 'no application_name'}, database ${h.database ?? '?'}, ${h.state ?? '?'}, ${h.ageSeconds}s)` : '-';
 
 /** `ledger projections status` / `ledger projections rebuild <name>`. */
 export function registerProjectionCommands(program: Command, io: CliIo): void {
@@ -13,10 +18,12 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .action(() =>
       withAuditContext(io, async ({ pool, store }) => {
         const statuses = await projectionStatus(pool, store);
-        io.stdout(`${['projection', 'position', 'events applied', 'behind', 'seconds behind', 'updated at'].join('\t')}\n`);
+        const header = ['projection', 'position', 'events applied', 'behind', 'seconds behind', 'updated at', 'horizon age', 'horizon held by'];
+        io.stdout(`${header.join('\t')}\n`);
         for (const s of statuses) {
           const behind = `${s.lag.positionsBehind}${s.lag.capped ? '+' : ''}`;
-          io.stdout(`${[s.name, s.position, s.eventsApplied, behind, s.lag.secondsBehind, s.updatedAt].join('\t')}\n`);
+          const age = s.lag.horizonAgeSeconds === null ? '-' : String(s.lag.horizonAgeSeconds);
+          io.stdout(`${[s.name, s.position, s.eventsApplied, behind, s.lag.secondsBehind, s.updatedAt, age, heldBy(s.lag.horizonHolder)].join('\t')}\n`);
         }
       }),
     );

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { AccessDeniedError, UnavailableError, type AllStreamResolvedEvent, type AllStreamSubscription } from '@eventstore/db-client';
+import { AccessDeniedError, UnavailableError, type AllStreamResolvedEvent } from '@eventstore/db-client';
 import type { SubscriptionMessage } from '../event-store';
 import type { Position } from '../position';
 import { EsdbSubscription, backoffDelay } from './esdb-subscription';
@@ -29,7 +29,7 @@ function harness(maxBatchSize: number, after?: Position) {
     open: (from) => {
       const fake = new FakeSubscription();
       opened.push({ after: from, fake });
-      return fake as unknown as AllStreamSubscription;
+      return fake;
     },
   });
   return { subscription, opened, iterator: subscription[Symbol.asyncIterator]() };

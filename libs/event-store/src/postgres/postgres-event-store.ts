@@ -7,6 +7,7 @@ import type {
 import { WrongExpectedVersionError } from '../errors';
 import type { Position } from '../position';
 import { PollingSubscription } from '../subscription-iterator';
+import { committedAfter, committedHead, readHorizon, type Horizon } from './horizon';
 import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './rows';
 
 /**
@@ -22,7 +23,9 @@ import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './ro
  * fully concurrent (group commit keeps the store near raw INSERT speed).
  * Per-stream order: `append_events` takes a transaction-scoped advisory lock on
  * the stream before its first write, i.e. before the transaction gets its id,
- * so a later append to the same stream always has a larger transaction id.
+ * so a later append to the same stream always has a larger transaction id. The
+ * function checks this itself: called once its transaction holds an id, it
+ * refuses (NOT_FIRST_WRITE_SQLSTATE), so each append runs as its own statement.
  */
 export class PostgresEventStore implements EventStore {
   constructor(
@@ -104,6 +107,21 @@ export class PostgresEventStore implements EventStore {
   async headPosition(): Promise<Position | undefined> {
     const [last] = await this.readAll({ direction: 'backwards', maxCount: 1 });
     return last?.position;
+  }
+
+  /** Where subscribers' reads stop and who holds it there (see horizon.ts). */
+  horizon(): Promise<Horizon> {
+    return readHorizon(this.pool);
+  }
+
+  /** The true head: the newest committed event, whether or not the horizon lets subscribers see it yet. */
+  committedHead(streamPrefix = ''): Promise<Position | undefined> {
+    return committedHead(this.pool, streamPrefix);
+  }
+
+  /** Committed events after a position, whatever the horizon (lag is measured against these, not against what is visible). */
+  committedAfter(after: Position | undefined, cap: number, streamPrefix = ''): Promise<{ count: number; oldestRecordedAt: Date | null }> {
+    return committedAfter(this.pool, after, cap, streamPrefix);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,9 @@ import type { RecordedEvent } from '../event-store';
 /** Raised by event_store.append_events; its DETAIL carries the actual revision. */
 export const WRONG_EXPECTED_VERSION_SQLSTATE = 'LE409';
 
+/** Raised by event_store.append_events when its transaction already holds an id (it must be the first write). */
+export const NOT_FIRST_WRITE_SQLSTATE = 'LE428';
+
 export interface EventRow {
   global_position: string;
   transaction_id: string;

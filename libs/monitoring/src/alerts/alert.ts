@@ -11,6 +11,8 @@ export const ALERT_RULES = [
   'suspicious_amount',
   'health_status',
   'rate_limit_violations',
+  'provider_silent',
+  'projection_stalled',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

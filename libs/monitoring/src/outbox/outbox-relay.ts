@@ -1,5 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
-import { withTransaction } from '@ledger/platform';
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { ALERT_JOB_NAME, type AlertPayload } from '../alerts/alert';
 import { alertJobOptions, type AlertQueue } from '../queue/alert-queue';
@@ -13,11 +12,17 @@ export interface OutboxRelayOptions {
   readonly logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
+/** One relay pass at a time across every worker. */
+const RELAY_LOCK = 'monitoring:outbox-relay';
+
 /**
- * Moves outbox rows into BullMQ. Rows are locked FOR UPDATE SKIP LOCKED, added
- * with jobId = job_id, then marked relayed in the same transaction. A crash
- * after the add and before the commit leaves them unrelayed: the next pass adds
- * them again and BullMQ ignores an existing job id, so nothing is lost or doubled.
+ * Moves outbox rows into BullMQ: read, added with jobId = job_id, then marked
+ * relayed. Passes are serialised by a session-level advisory lock, never by row
+ * locks in an open transaction: a row lock gives the transaction an id, and
+ * holding one while Redis hangs would hold every projector's read horizon.
+ * A crash after the add and before the mark leaves rows unrelayed: the next
+ * pass adds them again and BullMQ ignores an existing job id, so nothing is
+ * lost or doubled.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -31,31 +36,34 @@ export class OutboxRelay {
     private readonly options: OutboxRelayOptions = {},
   ) {}
 
-  /** One pass; returns how many rows were relayed (0 when Redis is unavailable). */
+  /** One pass; returns how many rows were relayed (0 when Redis is unavailable or another relay holds the pass). */
   async relayOnce(): Promise<number> {
+    const client = await this.pool.connect();
+    let locked = false;
+    let broken: Error | undefined;
     try {
-      const relayed = await withTransaction(this.pool, (client) => this.relay(client));
+      const { rows: [lock] } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [RELAY_LOCK]);
+      if (!lock.ok) return 0;
+      locked = true;
+      const { rows } = await client.query<{ id: string; job_id: string; payload: AlertPayload }>(
+        `SELECT id, job_id, payload FROM monitoring.alert_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1`,
+        [this.options.batchSize ?? 100],
+      );
+      if (rows.length > 0) {
+        const opts = alertJobOptions(this.options.jobOptions);
+        await this.withTimeout(this.queue.addBulk(rows.map((r) => ({ name: ALERT_JOB_NAME, data: r.payload, opts: { ...opts, jobId: r.job_id } }))));
+        await client.query(`UPDATE monitoring.alert_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      }
       this.recovered();
-      return relayed;
+      return rows.length;
     } catch (error) {
       this.failed(error);
       return 0;
+    } finally {
+      if (locked) await client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [RELAY_LOCK]).catch((e: Error) => (broken = e));
+      // A session that could not unlock still holds the lock: destroy it rather than return it to the pool.
+      client.release(broken);
     }
-  }
-
-  /** Rows locked FOR UPDATE SKIP LOCKED, queued, then marked relayed: all in the caller's transaction. */
-  private async relay(client: PoolClient): Promise<number> {
-    const { rows } = await client.query<{ id: string; job_id: string; payload: AlertPayload }>(
-      `SELECT id, job_id, payload FROM monitoring.alert_outbox WHERE relayed_at IS NULL
-       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-      [this.options.batchSize ?? 100],
-    );
-    if (rows.length > 0) {
-      const opts = alertJobOptions(this.options.jobOptions);
-      await this.withTimeout(this.queue.addBulk(rows.map((r) => ({ name: ALERT_JOB_NAME, data: r.payload, opts: { ...opts, jobId: r.job_id } }))));
-      await client.query(`UPDATE monitoring.alert_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-    }
-    return rows.length;
   }
 
   start(): void {
@@ -64,7 +72,7 @@ export class OutboxRelay {
       if (this.stopped) return;
       this.running = this.drain();
       await this.running;
-      if (!this.stopped) this.timer = setTimeout(loop, this.options.intervalMs ?? 500);
+      if (!this.stopped) this.timer = setTimeout(() => void loop(), this.options.intervalMs ?? 500);
     };
     void loop();
   }

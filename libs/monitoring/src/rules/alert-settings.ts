@@ -21,7 +21,14 @@ export interface AlertSettings {
   /** Refusals of one subject in an hour that count as a severe rate-limit violation. */
   readonly rateLimitViolations: number;
   readonly replayHorizonMs: number;
+  /** Repeats of a condition that keeps firing are suppressed for this long; never a raise after a recovery. */
   readonly cooldownMs: number;
+  /** A condition must stay clear this long before its recovery is declared (flapping stays one alert). */
+  readonly recoverAfterMs: number;
+  /** provider_silent: no webhook from a provider for this long while its payments wait in processing. */
+  readonly providerSilenceMs: number;
+  /** projection_stalled: the visibility horizon has not moved for this long while events wait behind it. */
+  readonly stallAfterMs: number;
 }
 
 export const DEFAULT_THRESHOLDS: ProviderThresholds = {
@@ -79,6 +86,9 @@ export function alertSettingsFromConfig(config: LedgerConfig): AlertSettings {
     suspiciousAmounts: config.SUSPICIOUS_AMOUNTS,
     replayHorizonMs: config.ALERT_REPLAY_HORIZON,
     cooldownMs: config.ALERT_COOLDOWN,
+    recoverAfterMs: config.ALERT_RECOVER_AFTER,
+    providerSilenceMs: config.PROVIDER_SILENCE_AFTER,
+    stallAfterMs: config.PROJECTION_STALL_AFTER,
   };
 }
 

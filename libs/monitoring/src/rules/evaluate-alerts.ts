@@ -29,6 +29,20 @@ export function isLiveBatch(events: readonly RecordedEvent[], now: Date, horizon
 }
 
 /**
+ * The windowed rules' clock is event time: the newest occurredAt of the batch,
+ * never past the wall clock (a client's skewed timestamp cannot age a window).
+ * Windows, cooldowns and ALERT_RECOVER_AFTER are all measured on it, so a
+ * replayed or load-tested workload alerts as it would have live.
+ */
+export function eventClock(events: readonly RecordedEvent[], wall: Date): Date {
+  if (events.length === 0) return wall;
+  return new Date(Math.min(wall.getTime(), Math.max(...events.map(occurredAt))));
+}
+
+/** Rules evaluated on each batch; the timed rules (provider_silent, projection_stalled) keep their own state rows. */
+const BATCH_RULES = ['failure_rate', 'processing_time', 'fraud_flags', 'health_status'];
+
+/**
  * The projector's onBatch hook: evaluates every rule after the batch's read-model writes, in its transaction.
  * Only the live runner calls it (rebuilds never do); the replay horizon keeps a catch-up's old events silent.
  */
@@ -41,20 +55,21 @@ export function createAlertHook(settings: AlertSettings): AlertHook {
 export async function evaluateAlerts(
   tx: PoolClient, events: readonly RecordedEvent[], ctx: BatchContext, settings: AlertSettings,
 ): Promise<AlertPayload[]> {
-  const now = ctx.now ?? new Date();
-  if (!ctx.live || !isLiveBatch(events, now, settings.replayHorizonMs)) return [];
-  const alerts = suspiciousAmounts(events, settings, now);
+  const wall = ctx.now ?? new Date();
+  if (!ctx.live || !isLiveBatch(events, wall, settings.replayHorizonMs)) return [];
+  const now = eventClock(events, wall);
+  const alerts = suspiciousAmounts(events, settings, wall);
   const activity = await loadActivity(tx, ctx.schema ?? 'read_models', now, settings);
-  const states = await loadAlertStates(tx);
+  const states = await loadAlertStates(tx, BATCH_RULES);
   const providers = new Set<string>([...PROVIDERS, ...activity.map((r) => r.provider)]);
   for (const provider of providers) {
     const t = thresholdsFor(settings, provider);
     const conditions = evaluateConditions(provider, activity, t, now);
     const transitions: [string, Transition][] = conditions.map((c) => [
-      c.rule, conditionTransition(c, states.get(stateKey(c.rule, provider)), now, settings.cooldownMs),
+      c.rule, conditionTransition(c, states.get(stateKey(c.rule, provider)), now, settings),
     ]);
     const previous = states.get(stateKey('health_status', provider));
-    transitions.push(['health_status', healthTransition(provider, healthOf(conditions), previous, windowStartOf(now, t.failureWindowMs), now)]);
+    transitions.push(['health_status', healthTransition(provider, healthOf(conditions), previous, windowStartOf(now, t.failureWindowMs), now, settings)]);
     for (const [rule, { alert, state }] of transitions) {
       if (alert) alerts.push(alert);
       if (state === null) await clearAlertState(tx, rule, provider);

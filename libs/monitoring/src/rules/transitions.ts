@@ -1,6 +1,6 @@
-import { alertKey, newAlert, type AlertPayload } from '../alerts/alert';
+import { alertKey, newAlert, type AlertPayload, type AlertRule, type AlertSeverity } from '../alerts/alert';
 import type { AlertStateRow } from './alert-state';
-import type { Condition, HealthStatus } from './conditions';
+import type { HealthStatus } from './conditions';
 
 /** `null` clears the state row, `undefined` leaves it as it is. */
 export interface Transition {
@@ -8,47 +8,86 @@ export interface Transition {
   readonly state?: AlertStateRow | null;
 }
 
+/** What any rule (windowed or timed) reports at one moment of its clock. */
+export interface RuleReading {
+  readonly rule: AlertRule;
+  /** The provider, or null for a rule about the system itself (state rows key it as '-'). */
+  readonly provider: string | null;
+  readonly severity: AlertSeverity;
+  readonly firing: boolean;
+  readonly value: number;
+  readonly threshold: number;
+  readonly windowStart: Date;
+  readonly windowEnd: Date;
+  readonly title: string;
+  readonly details: Readonly<Record<string, string | number | null>>;
+}
+
+export interface Timing {
+  readonly cooldownMs: number;
+  readonly recoverAfterMs: number;
+}
+
+/** Each raise has its own id: the rule, the subject and the moment it was raised (never a floored window). */
+const raiseKey = (rule: string, provider: string | null, now: Date, what = 'raised') => alertKey(rule, provider, what, now.toISOString());
+
 /**
- * Raised once when a condition starts firing, again only once the cooldown has
- * passed while it keeps firing, and one recovery when it stops.
+ * Hysteresis: a condition that starts firing raises (a new id every time);
+ * while it keeps firing, repeats are suppressed for the cooldown; once it stops
+ * it is only "clearing", and its recovery is declared after it has stayed clear
+ * for recoverAfterMs. Firing again while clearing continues the same alert, so
+ * a flapping condition stays one alert; firing after a declared recovery is a
+ * new raise and always pages.
  */
-export function conditionTransition(c: Condition, open: AlertStateRow | undefined, now: Date, cooldownMs: number): Transition {
+export function conditionTransition(c: RuleReading, open: AlertStateRow | undefined, now: Date, timing: Timing): Transition {
   const base = {
     rule: c.rule, provider: c.provider, value: c.value, threshold: c.threshold,
     windowEnd: c.windowEnd.toISOString(), raisedAt: now.toISOString(), details: c.details,
   };
-  if (c.firing && (!open || now.getTime() - open.lastRaisedAt.getTime() >= cooldownMs)) {
+  if (c.firing) {
+    if (open && now.getTime() - open.lastRaisedAt.getTime() < timing.cooldownMs) {
+      return open.clearSince ? { state: { ...open, clearSince: null } } : {};
+    }
     const windowStart = c.windowStart.toISOString();
     const alert = newAlert({
-      ...base, key: alertKey(c.rule, c.provider, windowStart), kind: 'raised', severity: c.severity,
+      ...base, key: raiseKey(c.rule, c.provider, now), kind: 'raised', severity: c.severity,
       title: open ? `${c.title}, still firing` : c.title, windowStart,
     });
-    return { alert, state: { rule: c.rule, provider: c.provider, state: 'open', windowStart: c.windowStart, alertId: alert.id, lastRaisedAt: now } };
+    return { alert, state: { rule: c.rule, provider: c.provider ?? '-', state: 'open', windowStart: c.windowStart, alertId: alert.id, lastRaisedAt: now, clearSince: null } };
   }
-  if (!c.firing && open) {
-    const alert = newAlert({
-      ...base, key: alertKey(c.rule, c.provider, open.windowStart.toISOString(), 'recovered'), kind: 'recovered', severity: 'info',
-      title: `Recovered: ${c.title}`, windowStart: open.windowStart.toISOString(), resolves: open.alertId,
-    });
-    return { alert, state: null };
-  }
-  return {};
+  if (!open) return {};
+  // recoverAfterMs 0: the rule's own reading is unambiguous (a horizon that moved), so recovery is immediate.
+  if (!open.clearSince && timing.recoverAfterMs > 0) return { state: { ...open, clearSince: now } };
+  if (open.clearSince && now.getTime() - open.clearSince.getTime() < timing.recoverAfterMs) return {};
+  const alert = newAlert({
+    ...base, key: alertKey(c.rule, c.provider, open.alertId, 'recovered'), kind: 'recovered', severity: 'info',
+    title: `Recovered: ${c.title}`, windowStart: open.windowStart.toISOString(), resolves: open.alertId,
+  });
+  return { alert, state: null };
 }
 
+/**
+ * Health changes page at once when they get worse or change kind; the way back
+ * to healthy is declared, like any recovery, only after recoverAfterMs of health.
+ */
 export function healthTransition(
-  provider: string, status: HealthStatus, previous: AlertStateRow | undefined, windowStart: Date, now: Date,
+  provider: string, status: HealthStatus, previous: AlertStateRow | undefined, windowStart: Date, now: Date, timing: Timing,
 ): Transition {
   const from = (previous?.state ?? 'healthy') as HealthStatus;
-  if (status === from) return {};
+  if (status === from) return previous?.clearSince ? { state: { ...previous, clearSince: null } } : {};
   const recovered = status === 'healthy';
+  if (recovered && previous) {
+    if (!previous.clearSince) return { state: { ...previous, clearSince: now } };
+    if (now.getTime() - previous.clearSince.getTime() < timing.recoverAfterMs) return {};
+  }
   const start = recovered && previous ? previous.windowStart : windowStart;
   const alert = newAlert({
-    key: alertKey('health_status', provider, start.toISOString(), status),
+    key: recovered && previous ? alertKey('health_status', provider, previous.alertId, 'recovered') : raiseKey('health_status', provider, now, status),
     rule: 'health_status', kind: recovered ? 'recovered' : 'raised', severity: recovered ? 'info' : 'warning',
     provider, title: `${provider}: health ${from} → ${status}`, value: 0, threshold: 0,
     windowStart: start.toISOString(), windowEnd: now.toISOString(), raisedAt: now.toISOString(),
     resolves: recovered ? previous?.alertId : undefined, details: { from, to: status },
   });
   if (recovered) return { alert, state: null };
-  return { alert, state: { rule: 'health_status', provider, state: status, windowStart: start, alertId: alert.id, lastRaisedAt: now } };
+  return { alert, state: { rule: 'health_status', provider, state: status, windowStart: start, alertId: alert.id, lastRaisedAt: now, clearSince: null } };
 }

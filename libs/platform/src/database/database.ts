@@ -2,8 +2,11 @@ import { Pool, type PoolConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import { migrations } from '../../../../migrations';
 
+/** A session of ours left idle inside a transaction holds the event store's read horizon (every projector): end it. */
+export const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
+
 export function createPool(url: string, config: Omit<PoolConfig, 'connectionString'> = {}): Pool {
-  const pool = new Pool({ connectionString: url, max: 20, ...config });
+  const pool = new Pool({ connectionString: url, max: 20, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS, ...config });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   return pool;

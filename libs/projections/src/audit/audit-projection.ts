@@ -41,7 +41,7 @@ export const auditTrailProjection: Projection = {
 };
 
 function toContent(e: RecordedEvent): AuditRowContent {
-  const meta = (e.metadata ?? {}) as Record<string, unknown>;
+  const meta = e.metadata ?? {};
   const occurredAt = typeof meta.occurredAt === 'string' ? new Date(meta.occurredAt) : null;
   if (occurredAt && Number.isNaN(occurredAt.getTime())) throw new ProjectionError('metadata.occurredAt is not a time', describeEvent(e));
   return {

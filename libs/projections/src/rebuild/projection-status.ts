@@ -1,16 +1,23 @@
 import type { Pool } from 'pg';
 import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
-import { START, comparePositions, formatPosition, type EventStore, type Position } from '@ledger/event-store';
+import {
+  PostgresEventStore, START, comparePositions, formatPosition, type EventStore, type HorizonHolder, type Position,
+} from '@ledger/event-store';
 import { readCheckpoint } from '../runner/checkpoints';
 import { PROJECTIONS } from '../projections';
 
 export interface Lag {
-  /** Events in the store after the checkpoint, counted up to `cap`. */
+  /** Committed events after the checkpoint, counted up to `cap`, whether or not the horizon lets the projector see them. */
   readonly positionsBehind: number;
   readonly capped: boolean;
-  /** Age of the oldest event not yet applied; 0 when caught up. */
+  /** Age of the oldest committed event not yet applied; 0 when caught up. */
   readonly secondsBehind: number;
+  /** The true head: the newest committed event. */
   readonly headPosition: string | null;
+  /** PostgreSQL store: how long the read horizon has been held where it is (null on EventStoreDB, which has none). */
+  readonly horizonAgeSeconds: number | null;
+  /** The session holding the horizon, when there is one (PostgreSQL only). */
+  readonly horizonHolder: HorizonHolder | null;
 }
 
 export interface ProjectionStatus {
@@ -21,18 +28,39 @@ export interface ProjectionStatus {
   readonly lag: Lag;
 }
 
+const secondsSince = (now: Date, at: Date | null | undefined) => (at ? Math.max(0, Math.round((now.getTime() - at.getTime()) / 10) / 100) : 0);
+
+/**
+ * Lag against the true head. On PostgreSQL the subscription reads below the
+ * horizon, so measuring through it would report 0 behind exactly when a held
+ * transaction stops every projector: here the committed rows are counted directly.
+ */
 export async function measureLag(store: EventStore, checkpoint: Position, now: Date, cap = 1000, streamPrefix = PAYMENT_STREAM_PREFIX): Promise<Lag> {
   const after = comparePositions(checkpoint, START) === 0 ? undefined : checkpoint;
+  if (store instanceof PostgresEventStore) {
+    const [pending, head, horizon] = await Promise.all([
+      store.committedAfter(after, cap, streamPrefix), store.committedHead(streamPrefix), store.horizon(),
+    ]);
+    return {
+      positionsBehind: pending.count,
+      capped: pending.count >= cap,
+      secondsBehind: secondsSince(now, pending.oldestRecordedAt),
+      headPosition: head ? formatPosition(head) : null,
+      horizonAgeSeconds: horizon.ageSeconds,
+      horizonHolder: horizon.holder,
+    };
+  }
   const [pending, [head]] = await Promise.all([
     store.readAll({ after, maxCount: cap, streamPrefix }),
     store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix }),
   ]);
-  const oldest = pending[0]?.recordedAt;
   return {
     positionsBehind: pending.length,
     capped: pending.length >= cap,
-    secondsBehind: oldest ? Math.max(0, Math.round((now.getTime() - oldest.getTime()) / 10) / 100) : 0,
+    secondsBehind: secondsSince(now, pending[0]?.recordedAt),
     headPosition: head ? formatPosition(head.position) : null,
+    horizonAgeSeconds: null,
+    horizonHolder: null,
   };
 }
 

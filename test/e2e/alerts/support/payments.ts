@@ -6,7 +6,7 @@ const meta = (at: Date) => ({ correlationId: randomUUID(), actor: 'test', schema
 
 export interface PaymentSpec {
   readonly provider?: Provider;
-  readonly outcome?: 'succeeded' | 'failed' | 'pending';
+  readonly outcome?: 'succeeded' | 'failed' | 'processing' | 'pending';
   readonly amount?: number;
   readonly currency?: string;
   readonly fraudFlags?: number;

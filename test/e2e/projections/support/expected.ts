@@ -29,7 +29,7 @@ export interface Filter {
   currency?: string;
 }
 
-type D = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type D = Record<string, any>;
 
 /**
  * With `truth` (what the workload really did), refunds and disputes come from it and not from the events:

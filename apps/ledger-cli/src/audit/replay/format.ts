@@ -1,4 +1,4 @@
-import { formatPosition, toEventView, type RecordedEvent } from '@ledger/event-store';
+import { toEventView, type RecordedEvent } from '@ledger/event-store';
 
 export const ndjson = (events: readonly RecordedEvent[]): string =>
   events.map((e) => `${JSON.stringify(toEventView(e))}\n`).join('');

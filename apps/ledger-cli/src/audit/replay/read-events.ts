@@ -44,9 +44,12 @@ async function* streamPages(store: EventStore, streamId: string, pageSize: numbe
   }
 }
 
+/** Both stores keep a prepare position within a signed 64-bit integer (PostgreSQL bigint, EventStoreDB long). */
+const MAX_PREPARE = 2n ** 63n - 1n;
+
 /** The greatest position below p: readAll's bound is exclusive, --from-position is inclusive. */
 function justBefore(p: Position): Position | undefined {
   if (p.prepare > 0n) return { commit: p.commit, prepare: p.prepare - 1n };
-  if (p.commit > 0n) return { commit: p.commit - 1n, prepare: 2n ** 64n - 1n };
+  if (p.commit > 0n) return { commit: p.commit - 1n, prepare: MAX_PREPARE };
   return undefined;
 }

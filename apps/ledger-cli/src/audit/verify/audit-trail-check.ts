@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { comparePositions, formatPosition, type Position, type RecordedEvent } from '@ledger/event-store';
-import { GENESIS_HASH, canonicalJson, canonicalRow, type AuditRow, type AuditRowContent } from '@ledger/projections';
+import { FIRST_PREV_HASH, canonicalContent, linkHash, sortedJson, type TrailContent, type TrailRow } from './audit-hash';
 import type { ReportDifference } from './compare-tables';
 
 const FIELDS = ['streamId', 'revision', 'eventId', 'eventType', 'actor', 'sourceIp', 'occurredAt', 'recordedAt', 'data', 'metadata'] as const;
@@ -13,9 +12,9 @@ const PAGE = 1000;
  * chain recomputed (prev_hash = previous row_hash; row_hash = H(prev_hash, row)).
  */
 export class AuditTrailCheck {
-  private buffer: AuditRow[] = [];
+  private buffer: TrailRow[] = [];
   private exhausted = false;
-  private previousHash: Buffer = GENESIS_HASH;
+  private previousHash: Buffer = FIRST_PREV_HASH;
   rows = 0;
 
   constructor(private readonly client: PoolClient, private readonly report: ReportDifference) {}
@@ -35,12 +34,12 @@ export class AuditTrailCheck {
         return;
       }
       this.buffer.shift();
-      const canonical = this.link(row as AuditRow);
+      const canonical = this.link(row as TrailRow);
       if (order < 0) {
-        this.difference(at(row as AuditRow), 'row', 'no row (no event at this position)', `a row for event ${(row as AuditRow).event_id}`);
+        this.difference(at(row as TrailRow), 'row', 'no row (no event at this position)', `a row for event ${(row as TrailRow).event_id}`);
         continue;
       }
-      this.sameAsEvent(row as AuditRow, canonical, event);
+      this.sameAsEvent(row as TrailRow, canonical, event);
       return;
     }
   }
@@ -56,14 +55,13 @@ export class AuditTrailCheck {
   }
 
   /** Returns the row's canonical content, hashed here and compared with the event's by the caller. */
-  private link(row: AuditRow): string {
+  private link(row: TrailRow): string {
     this.rows += 1;
     if (!row.prev_hash.equals(this.previousHash)) {
       this.difference(at(row), 'prev_hash (broken link: does not match the previous row_hash)', hex(this.previousHash), hex(row.prev_hash));
     }
-    const canonical = canonicalRow(contentOfRow(row));
-    // rowHash(prev, row) is sha256(prev || canonicalRow(row)); hashing the string once saves a second serialisation.
-    const recomputed = createHash('sha256').update(row.prev_hash).update(canonical, 'utf8').digest();
+    const canonical = canonicalContent(contentOfRow(row));
+    const recomputed = linkHash(row.prev_hash, canonical);
     if (!row.row_hash.equals(recomputed)) {
       this.difference(at(row), 'row_hash (broken link: row content does not match its hash)', hex(recomputed), hex(row.row_hash));
     }
@@ -71,9 +69,9 @@ export class AuditTrailCheck {
     return canonical;
   }
 
-  private sameAsEvent(row: AuditRow, canonical: string, event: RecordedEvent): void {
+  private sameAsEvent(row: TrailRow, canonical: string, event: RecordedEvent): void {
     const wanted = contentOfEvent(event);
-    if (canonical === canonicalRow(wanted)) return;
+    if (canonical === canonicalContent(wanted)) return;
     const stored = contentOfRow(row);
     for (const field of FIELDS) {
       const [e, a] = [show(wanted[field]), show(stored[field])];
@@ -85,9 +83,9 @@ export class AuditTrailCheck {
     this.report({ readModel: 'audit_trail', key: `position=${key}`, field, expected, actual });
   }
 
-  private async peek(): Promise<AuditRow | undefined> {
+  private async peek(): Promise<TrailRow | undefined> {
     if (this.buffer.length === 0 && !this.exhausted) {
-      const { rows } = await this.client.query<AuditRow>(`FETCH ${PAGE} FROM verify_audit`);
+      const { rows } = await this.client.query<TrailRow>(`FETCH ${PAGE} FROM verify_audit`);
       this.buffer = rows;
       this.exhausted = rows.length < PAGE;
     }
@@ -95,18 +93,18 @@ export class AuditTrailCheck {
   }
 }
 
-const positionOf = (r: AuditRow): Position => ({ commit: BigInt(r.commit_position), prepare: BigInt(r.prepare_position) });
-const at = (r: AuditRow) => `${r.commit_position}/${r.prepare_position}`;
+const positionOf = (r: TrailRow): Position => ({ commit: BigInt(r.commit_position), prepare: BigInt(r.prepare_position) });
+const at = (r: TrailRow) => `${r.commit_position}/${r.prepare_position}`;
 const hex = (b: Buffer) => b.toString('hex');
 
 function show(v: unknown): string {
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'bigint') return v.toString();
-  const json = canonicalJson(v);
+  const json = sortedJson(v);
   return json.length > 300 ? `${json.slice(0, 300)}…` : json;
 }
 
-function contentOfRow(r: AuditRow): AuditRowContent {
+function contentOfRow(r: TrailRow): TrailContent {
   return {
     commitPosition: BigInt(r.commit_position), preparePosition: BigInt(r.prepare_position), streamId: r.stream_id,
     revision: BigInt(r.revision), eventId: r.event_id, eventType: r.event_type, actor: r.actor, sourceIp: r.source_ip,
@@ -115,8 +113,8 @@ function contentOfRow(r: AuditRow): AuditRowContent {
 }
 
 /** What the row must say, taken from the event (the trail stores times to the millisecond). */
-function contentOfEvent(e: RecordedEvent): AuditRowContent {
-  const meta = (e.metadata ?? {}) as Record<string, unknown>;
+function contentOfEvent(e: RecordedEvent): TrailContent {
+  const meta = (e.metadata ?? {});
   const occurred = typeof meta.occurredAt === 'string' ? new Date(meta.occurredAt) : null;
   return {
     commitPosition: e.position.commit, preparePosition: e.position.prepare, streamId: e.streamId, revision: e.revision,

@@ -1,17 +1,18 @@
 import type { Pool } from 'pg';
 import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { PAYMENT_STREAM_PREFIX, paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
+import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
 import { withTransaction } from '@ledger/platform';
-import { auditTrailProjection, ledgerProjection, readCheckpoint } from '@ledger/projections';
-import { readEvents } from '../replay/read-events';
 import { AuditTrailCheck } from './audit-trail-check';
+import { AUDIT_TRAIL, LEDGER, storedCheckpoint, type StoredCheckpoint } from './checkpoints';
 import { compareCounters, comparePayments, type ReportDifference } from './compare-tables';
 import { COUNTER_TABLES, Counters, expectedCounters, minuteOf } from './expected-counters';
 import { PaymentFacts } from './payment-facts';
+import { eventsInStore, eventsInTable } from './stored-events';
 
 export interface VerifyOptions {
   readonly pool: Pool;
-  readonly store: EventStore;
+  /** Where the events are read: the PostgreSQL table by verify's own SQL, or (EventStoreDB) `$all` through this store. */
+  readonly events: { readonly from: 'table' } | { readonly from: 'store'; readonly store: EventStore };
   readonly report: ReportDifference;
   readonly onStart?: (info: { ledger: string; auditTrail: string; totalEvents: number }) => void;
   readonly onProgress?: (eventsDone: number) => void;
@@ -25,39 +26,67 @@ export interface VerifyResult {
 
 /**
  * One snapshot (REPEATABLE READ) of every read model and its checkpoint; the
- * events up to each checkpoint are folded in memory and compared table by table.
- * A running projector does not disturb it: the snapshot and the checkpoints agree.
+ * events up to each checkpoint are read by verify's own path, counted against
+ * each checkpoint's events_applied and the audit rows, folded in memory and
+ * compared table by table. Nothing here comes from @ledger/projections: a fault
+ * in the projector's reader must not cancel out in the check.
  */
 export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
-  const { pool, store, report } = options;
+  const { pool, report } = options;
   return withTransaction(pool, async (client) => {
-    const ledger = await readCheckpoint(client, ledgerProjection.name);
-    const audit = await readCheckpoint(client, auditTrailProjection.name);
+    const ledger = await storedCheckpoint(client, LEDGER);
+    const audit = await storedCheckpoint(client, AUDIT_TRAIL);
     options.onStart?.({
       ledger: formatPosition(ledger.position),
       auditTrail: formatPosition(audit.position),
-      totalEvents: Math.max(ledger.eventsApplied, audit.eventsApplied),
+      totalEvents: Number(ledger.eventsApplied > audit.eventsApplied ? ledger.eventsApplied : audit.eventsApplied),
     });
     const trail = new AuditTrailCheck(client, report);
     await trail.open();
     const fold = new Fold(report);
     const last = comparePositions(ledger.position, audit.position) >= 0 ? ledger.position : audit.position;
+    const read = options.events.from === 'table' ? eventsInTable(client) : eventsInStore(options.events.store);
     let done = 0;
-    for await (const page of readEvents(store, { to: last, streamPrefix: PAYMENT_STREAM_PREFIX, pageSize: 5000 })) {
+    let inLedger = 0n;
+    let inAudit = 0n;
+    for await (const page of read(last)) {
       for (const event of page) {
-        if (within(event, ledger.position)) fold.apply(event);
-        if (within(event, audit.position)) await trail.check(event);
+        if (within(event, ledger.position)) {
+          inLedger += 1n;
+          fold.apply(event);
+        }
+        if (within(event, audit.position)) {
+          inAudit += 1n;
+          await trail.check(event);
+        }
       }
       done += page.length;
       options.onProgress?.(done);
     }
     await trail.finish();
+    countedAgainst(ledger, inLedger, report);
+    countedAgainst(audit, inAudit, report);
+    if (BigInt(trail.rows) !== inAudit) {
+      report({ readModel: 'audit_trail', key: 'rows', field: 'count', expected: `${inAudit} (stored events up to its checkpoint)`, actual: String(trail.rows) });
+    }
     const payments = fold.payments.size;
     const counters = expectedCounters(fold.payments.values(), fold.fraudMinutes);
     await comparePayments(client, fold.payments, report);
     for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.get(spec.table) as Counters, report);
     return { events: done, payments, auditRows: trail.rows };
   }, { isolation: 'REPEATABLE READ', readOnly: true });
+}
+
+/** A checkpoint's events_applied must equal the stored events at or below it: a skipped event shows here even if nothing else does. */
+function countedAgainst(checkpoint: StoredCheckpoint, stored: bigint, report: ReportDifference): void {
+  if (checkpoint.eventsApplied === stored) return;
+  report({
+    readModel: 'checkpoints',
+    key: `name=${checkpoint.name}, position=${formatPosition(checkpoint.position)}`,
+    field: 'events_applied',
+    expected: `${stored} (stored events up to the checkpoint)`,
+    actual: String(checkpoint.eventsApplied),
+  });
 }
 
 const within = (event: RecordedEvent, checkpoint: Position) => comparePositions(event.position, checkpoint) <= 0;

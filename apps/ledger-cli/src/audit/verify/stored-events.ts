@@ -1,0 +1,75 @@
+import type { PoolClient } from 'pg';
+import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
+
+/** Only payment streams reach the read models (the projector's subscription filter). */
+export const PAYMENT_STREAMS = 'payment-';
+
+/** The stored events up to `to` (inclusive), in global order, a page at a time. */
+export type StoredEvents = (to: Position) => AsyncGenerator<RecordedEvent[]>;
+
+interface StoredRow {
+  global_position: string;
+  tx_id: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+/**
+ * PostgreSQL: the auditor's own SQL on event_store.events, inside the caller's
+ * snapshot, with no visibility horizon: every row committed at or below the
+ * checkpoint in (transaction_id, global_position) order. An event the
+ * projector's reader skipped (by horizon, filter or fault) is still counted here.
+ */
+export function eventsInTable(client: PoolClient, pageSize = 5000): StoredEvents {
+  return async function* (to) {
+    await client.query(
+      `DECLARE verify_events NO SCROLL CURSOR FOR
+       SELECT e.global_position, e.transaction_id::text AS tx_id, e.stream_id, e.revision, e.event_id, e.event_type, e.data, e.metadata, e.recorded_at
+         FROM event_store.events e
+        WHERE starts_with(e.stream_id, $1) AND (e.transaction_id, e.global_position) <= ($2::text::xid8, $3::bigint)
+        ORDER BY e.transaction_id, e.global_position`,
+      [PAYMENT_STREAMS, to.commit.toString(), to.prepare.toString()],
+    );
+    try {
+      for (;;) {
+        const { rows } = await client.query<StoredRow>(`FETCH ${pageSize} FROM verify_events`);
+        if (rows.length > 0) yield rows.map(toEvent);
+        if (rows.length < pageSize) return;
+      }
+    } finally {
+      await client.query('CLOSE verify_events');
+    }
+  };
+}
+
+/** EventStoreDB: a plain `$all` read through the adapter, page by page. */
+export function eventsInStore(store: EventStore, pageSize = 5000): StoredEvents {
+  return async function* (to) {
+    let after: Position | undefined;
+    for (;;) {
+      const page = await store.readAll({ after, maxCount: pageSize, streamPrefix: PAYMENT_STREAMS });
+      const upTo = page.filter((e) => comparePositions(e.position, to) <= 0);
+      if (upTo.length > 0) yield upTo;
+      if (page.length < pageSize || upTo.length < page.length) return;
+      after = page[page.length - 1].position;
+    }
+  };
+}
+
+function toEvent(r: StoredRow): RecordedEvent {
+  return {
+    eventId: r.event_id,
+    streamId: r.stream_id,
+    type: r.event_type,
+    revision: BigInt(r.revision),
+    position: { commit: BigInt(r.tx_id), prepare: BigInt(r.global_position) },
+    data: r.data,
+    metadata: r.metadata,
+    recordedAt: r.recorded_at,
+  };
+}

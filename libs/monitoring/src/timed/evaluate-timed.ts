@@ -1,0 +1,64 @@
+import type { Pool, PoolClient } from 'pg';
+import type { AlertPayload } from '../alerts/alert';
+import { writeToOutbox } from '../outbox/alert-outbox';
+import type { AlertSettings } from '../rules/alert-settings';
+import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from '../rules/alert-state';
+import { conditionTransition, type RuleReading } from '../rules/transitions';
+import { projectionStall } from './projection-stall';
+import { providerSilence } from './provider-silence';
+
+/** A rule that watches for something that did not happen: it needs a clock, not a batch. */
+export interface TimedRule {
+  readonly read: (tx: PoolClient, now: Date, settings: AlertSettings) => Promise<RuleReading[]>;
+  /** Recovery declared at the first clear reading instead of after ALERT_RECOVER_AFTER. */
+  readonly recoversAtOnce?: boolean;
+}
+
+export const TIMED_RULES: Readonly<Record<string, TimedRule>> = {
+  provider_silent: { read: (tx, now, s) => providerSilence(tx, now, s.providerSilenceMs) },
+  // A stall ends when the horizon moves: nothing to debounce, and the operator wants to know at once.
+  projection_stalled: { read: (tx, now, s) => projectionStall(tx, now, s.stallAfterMs), recoversAtOnce: true },
+};
+
+/** One ticker at a time across every worker: the tick is skipped, not queued, when another holds it. */
+const TICK_LOCK = 'monitoring:timed-rules';
+
+/**
+ * One tick of the timed rules, on the wall clock `now`, in one transaction:
+ * readings → the same hysteresis as the batch rules → outbox. Returns the
+ * alerts written, or undefined when another worker's tick is running.
+ */
+export async function evaluateTimedRules(
+  pool: Pool, settings: AlertSettings, now = new Date(), rules: Readonly<Record<string, TimedRule>> = TIMED_RULES,
+): Promise<AlertPayload[] | undefined> {
+  const tx = await pool.connect();
+  try {
+    await tx.query('BEGIN');
+    const { rows: [lock] } = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok`, [TICK_LOCK]);
+    if (!lock.ok) {
+      await tx.query('ROLLBACK');
+      return undefined;
+    }
+    // Every reading before the first row lock: a lock gives this transaction an id, and the stall rule would see itself.
+    const readings: [RuleReading, TimedRule][] = [];
+    for (const rule of Object.values(rules)) for (const reading of await rule.read(tx, now, settings)) readings.push([reading, rule]);
+    const states = await loadAlertStates(tx, Object.keys(rules));
+    const alerts: AlertPayload[] = [];
+    for (const [reading, rule] of readings) {
+      const subject = reading.provider ?? '-';
+      const timing = rule.recoversAtOnce ? { ...settings, recoverAfterMs: 0 } : settings;
+      const { alert, state } = conditionTransition(reading, states.get(stateKey(reading.rule, subject)), now, timing);
+      if (alert) alerts.push(alert);
+      if (state === null) await clearAlertState(tx, reading.rule, subject);
+      else if (state) await saveAlertState(tx, state);
+    }
+    await writeToOutbox(tx, alerts);
+    await tx.query('COMMIT');
+    return alerts;
+  } catch (error) {
+    await tx.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    tx.release();
+  }
+}
