@@ -68,6 +68,7 @@ const PAYMENT_COLUMNS: ReadonlyArray<readonly [string, (p: PaymentFacts) => stri
   ['description', (p) => p.description], ['provider_payment_id', (p) => p.providerPaymentId], ['error_code', (p) => p.errorCode],
   ['error_message', (p) => p.errorMessage], ['fraud_flagged', (p) => text(p.fraudFlags > 0)],
   ['fraud_flag_count', (p) => text(p.fraudFlags)], ['disputed', (p) => text(p.disputed)],
+  ['disputed_amount', (p) => text(p.disputedOpen)], ['dispute_losses', (p) => text(p.disputeLosses)],
   ['processing_time_ms', (p) => text(p.processingTimeMs)], ['created_at', (p) => iso(p.createdAt)],
   ['processing_at', (p) => iso(p.processingAt)], ['succeeded_at', (p) => iso(p.succeededAt)], ['failed_at', (p) => iso(p.failedAt)],
   ['updated_at', (p) => iso(p.updatedAt)], ['revision', (p) => text(p.revision)],

@@ -13,6 +13,7 @@ export const COUNTER_TABLES: readonly CounterSpec[] = [
     counters: [
       'payments_created', 'payments_succeeded', 'payments_failed', 'payments_refunded', 'payments_disputed', 'volume_created',
       'volume_succeeded', 'volume_refunded', 'processing_time_sum_ms', 'processing_time_count', 'fraud_flags',
+      'volume_disputed', 'volume_dispute_losses',
     ],
   },
   { table: 'status_counts', keys: ['provider', 'currency', 'status'], counters: ['payments'] },
@@ -71,6 +72,8 @@ export function expectedCounters(payments: Iterable<PaymentFacts>, fraudMinutes:
       processing_time_sum_ms: decided !== null ? (p.processingTimeMs ?? 0) : 0,
       processing_time_count: decided !== null ? 1 : 0,
       fraud_flags: p.fraudFlags,
+      volume_disputed: p.disputedOpen,
+      volume_dispute_losses: p.disputeLosses,
     });
     get('status_counts').add([...key, p.status], { payments: 1 });
     if (p.succeededAt !== null) {

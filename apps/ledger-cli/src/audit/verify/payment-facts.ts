@@ -10,6 +10,8 @@ export class PaymentFacts {
   captured = 0;
   refunded = 0;
   disputed = false;
+  disputedOpen = 0;
+  disputeLosses = 0;
   fraudFlags = 0;
   providerPaymentId: string | null = null;
   errorCode: string | null = null;
@@ -62,9 +64,18 @@ export class PaymentFacts {
         this.processingTimeMs = event.data.processingTimeMs ?? this.failedAt - (this.processingAt ?? this.createdAt);
         return;
       case 'PaymentRefunded':
-        this.refunded += event.data.amount;
-        this.status = this.refunded >= this.captured ? 'refunded' : 'partially_refunded';
-        this.updatedAt = Date.parse(event.data.refundedAt);
+        // `counted` is the part newly counted (absent on events stored before attribution: all of it).
+        return this.refund(event.data.counted ?? event.data.amount, event.data.totalRefunded, event.data.refundedAt);
+      case 'PaymentRefundReported':
+        return this.refund(event.data.counted, event.data.totalRefunded, event.data.reportedAt);
+      case 'PaymentRefundReversed':
+        return this.refund(-event.data.counted, event.data.totalRefunded, event.data.reversedAt);
+      case 'PaymentRefundMismatch':
+        return;
+      case 'PaymentDisputeClosed':
+        this.disputedOpen -= event.data.amount;
+        if (event.data.outcome === 'lost') this.disputeLosses += event.data.amount;
+        this.updatedAt = Date.parse(event.data.closedAt);
         return;
       case 'PaymentFraudFlagged':
         this.fraudFlags += 1;
@@ -72,6 +83,7 @@ export class PaymentFacts {
         return;
       case 'PaymentDisputed':
         this.disputed = true;
+        this.disputedOpen += event.data.amount;
         this.updatedAt = Date.parse(event.data.disputedAt);
         return;
       default: {
@@ -79,5 +91,14 @@ export class PaymentFacts {
         throw new Error(`unknown event type ${(unknown as { type: string }).type}`);
       }
     }
+  }
+
+  /** CONTRACT: refunded = each refund once; the events say what each moved, and the total after it must agree. */
+  private refund(moved: number, statedTotal: number, at: string): void {
+    this.refunded += moved;
+    this.updatedAt = Date.parse(at);
+    if (this.refunded !== statedTotal) throw new Error(`refund events moved ${this.refunded} in all, but this one states a total of ${statedTotal}`);
+    if (this.refunded === 0) this.status = 'succeeded';
+    else this.status = this.refunded >= this.captured ? 'refunded' : 'partially_refunded';
   }
 }
