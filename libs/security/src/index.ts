@@ -1,7 +1,8 @@
 export * from './card-data/luhn';
 export * from './card-data/brands';
 export * from './card-data/find-pans';
-export { isCardDataKey } from './card-data/card-keys';
+export { isCardDataKey, isSensitiveKey } from './card-data/card-keys';
+export * from './card-data/digit-runs';
 export * from './card-data/pci-guard';
 export * from './logging/scrubber';
 export * from './logging/logger';

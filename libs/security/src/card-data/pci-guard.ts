@@ -6,7 +6,7 @@ import {
   isPresent,
   looksLikeCardObject,
 } from './card-keys';
-import { containsPan, maskPans } from './find-pans';
+import { containsPan, findPans, maskPans, type PanMatch } from './find-pans';
 
 export const REDACTED = '[REDACTED]';
 
@@ -46,6 +46,18 @@ export function maskCardData<T>(value: T): T {
   return mask(value, false, new Set()) as T;
 }
 
+/** Every PAN in the strings, numbers and keys of a value, each scanned on its own (for reports: brand and last four). */
+export function findPansIn(value: unknown, ancestors = new Set<object>()): PanMatch[] {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return findPans(String(value));
+  if (typeof value !== 'object' || value === null || ancestors.has(value)) return [];
+  ancestors.add(value);
+  const found = Array.isArray(value)
+    ? value.flatMap((item) => findPansIn(item, ancestors))
+    : Object.entries(value).flatMap(([key, child]) => [...findPans(key), ...findPansIn(child, ancestors)]);
+  ancestors.delete(value);
+  return found;
+}
+
 function scan(value: unknown, path: string, inCard: boolean, found: Set<string>, ancestors: Set<object>): void {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') {
     if (containsPan(String(value))) found.add(path);
@@ -68,6 +80,7 @@ function scan(value: unknown, path: string, inCard: boolean, found: Set<string>,
 
 function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown {
   if (typeof value === 'string') return maskPans(value);
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return REDACTED;
   if (typeof value === 'number' || typeof value === 'bigint') {
     const text = String(value);
     return containsPan(text) ? maskPans(text) : value;
