@@ -9,3 +9,5 @@ export * from './logging/logger';
 export * from './crypto/aes-gcm';
 export * from './crypto/compare';
 export * from './api-keys';
+export * from './input/identifiers';
+export * from './input/control-chars';

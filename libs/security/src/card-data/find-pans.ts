@@ -12,9 +12,13 @@ export interface PanMatch {
 
 export const MIN_PAN = 13;
 export const MAX_PAN = 19;
-// Only generated UUIDs (RFC 9562 variant, 8–b) are exempt: their digit groups
-// can chain into a Luhn-valid window, and they are every client's request id.
+// Exempt shapes, blanked before the scan. Generated UUIDs (RFC 9562 variant, 8–b): their digit
+// groups can chain into a Luhn-valid window, and they are every client's request id.
 const UUID = /(?<![0-9a-f-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9a-f-])/gi;
+// A fraction below one as random-number generators print it (`0.8123456789012345`): its 13+
+// digits would hold a Luhn-valid window more often than not, and no card number starts with `0.`.
+const RANDOM_FRACTION = /(?<![\d.,])0\.\d{13,}(?!\d)/g;
+const blank = (match: string): string => 'x'.repeat(match.length);
 
 /**
  * Luhn-valid numbers of a real brand's prefix and length, found in one value.
@@ -23,7 +27,7 @@ const UUID = /(?<![0-9a-f-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3
  * merge into one match that covers them all.
  */
 export function findPans(text: string): PanMatch[] {
-  const scannable = text.replace(UUID, (uuid) => 'x'.repeat(uuid.length));
+  const scannable = text.replace(UUID, blank).replace(RANDOM_FRACTION, blank);
   return digitRuns(scannable).flatMap(pansInRun);
 }
 
