@@ -28,7 +28,7 @@ describe('isSensitiveKey', () => {
     'shipping', 'shippingAddress', 'company', 'companyName', 'decided', 'decidedAt', 'incident', 'incidentId',
     'accident', 'spinner', 'pinned', 'opinion', 'expand', 'span', 'panel', 'japan', 'tracking', 'trackingNumber',
     'transaction', 'capacity', 'postcode', 'zipCode', 'promoCode', 'countryCode', 'authorization_code',
-    'cvc_check', 'address_line1_check', 'exp_month', 'fingerprint', 'funding', 'bin', 'three_d_secure',
+    'cvc_check', 'cvcToken', 'address_line1_check', 'exp_month', 'fingerprint', 'funding', 'bin', 'three_d_secure',
     'payment_method_details', 'receipt_number', 'invoice', 'account_name', 'channel', 'signature',
   ])('leaves %s alone', (key) => {
     expect(isSensitiveKey(key)).toBe(false);

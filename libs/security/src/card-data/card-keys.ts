@@ -13,8 +13,8 @@ const ANYWHERE = [
   'trackdata', 'track1', 'track2', 'magstripe', 'magneticstripe',
 ];
 const WHOLE_WORD = new Set(['pin', 'pan', 'cid', 'ccv', 'track', 'cvv', 'cvc', 'cvn', 'csc', 'cvd']);
-/** `cvc_check: "pass"` (Stripe) reports a check's outcome, not the code. */
-const OUTCOME_WORDS = new Set(['check', 'checks', 'result', 'status', 'present', 'provided', 'required']);
+/** `cvc_check: "pass"` (Stripe) reports a check's outcome, and a `cvcToken` stands in for the code: neither is the code. */
+const NOT_THE_VALUE = new Set(['check', 'checks', 'result', 'status', 'present', 'provided', 'required', 'token']);
 
 const EXPIRY_KEYS = new Set(['expiry', 'expirydate', 'exp', 'expdate', 'expmonth', 'expyear', 'expirationdate', 'expirationmonth', 'expirationyear']);
 
@@ -34,7 +34,7 @@ const compact = (key: string): string => keyWords(key).join('');
 /** Whether a field of this name holds card data (when it holds anything). */
 export function isSensitiveKey(key: string): boolean {
   const words = keyWords(key);
-  if (words.length === 0 || OUTCOME_WORDS.has(words[words.length - 1])) return false;
+  if (words.length === 0 || NOT_THE_VALUE.has(words[words.length - 1])) return false;
   const joined = words.join('');
   return words.some((w) => WHOLE_WORD.has(w)) || ANYWHERE.some((token) => joined.includes(token));
 }

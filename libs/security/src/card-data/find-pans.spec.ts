@@ -26,6 +26,7 @@ describe('findPans', () => {
     ['Devanagari digits mixed with ASCII', '\u096a\u0967\u0967\u0967 1111 1111 1111', '\u096a\u0967\u0967\u0967 1111 1111 1111'],
     ['digits glued before and after', 'ref 0012411111111111111199', '4111111111111111'],
     ['a short fraction before the rest of the number', 'ref 0.4111 1111 1111 1111', '4111 1111 1111 1111'],
+    ['digits glued to a date-time', '2026-12-01T08:17:23+00:004111111111111111', '4111111111111111'],
     ['a Mir card', 'mir 2200 0000 0000 0004', '2200 0000 0000 0004'],
     ['a 19-digit UnionPay card', '6200000000000000000', '6200000000000000000'],
     ['a UUID-shaped value that is not a generated UUID', 'id 550e8400-e29b-41d4-4111-111111111111', '4111-111111111111'],
@@ -48,6 +49,7 @@ describe('findPans', () => {
     ['digits four separators apart', '4111 -- 1111 -- 1111 -- 1111'],
     ['a phone number', '+44 20 7946 0958'],
     ['a masked card', '**** **** **** 4242'],
+    ['date-times with microseconds and offsets', '2026-12-01T08:17:23.123456+00:00, 2026-12-01 22:01:23.456789+05:30'],
     ['a random fraction', 'key-0.8123456789012345 and 0.30000000000000004'],
   ])('ignores %s', (_label, text) => {
     expect(findPans(text)).toEqual([]);

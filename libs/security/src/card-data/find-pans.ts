@@ -18,6 +18,10 @@ const UUID = /(?<![0-9a-f-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3
 // A fraction below one as random-number generators print it (`0.8123456789012345`): its 13+
 // digits would hold a Luhn-valid window more often than not, and no card number starts with `0.`.
 const RANDOM_FRACTION = /(?<![\d.,])0\.\d{13,}(?!\d)/g;
+// An ISO 8601 / SQL date-time with valid fields: with microseconds and an offset its time alone is a 16-digit run.
+const DATE_TIME =
+  /(?<!\d)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?(?!\d)/g;
+const EXEMPT = [UUID, RANDOM_FRACTION, DATE_TIME];
 const blank = (match: string): string => 'x'.repeat(match.length);
 
 /**
@@ -27,7 +31,7 @@ const blank = (match: string): string => 'x'.repeat(match.length);
  * merge into one match that covers them all.
  */
 export function findPans(text: string): PanMatch[] {
-  const scannable = text.replace(UUID, blank).replace(RANDOM_FRACTION, blank);
+  const scannable = EXEMPT.reduce((out, shape) => out.replace(shape, blank), text);
   return digitRuns(scannable).flatMap(pansInRun);
 }
 
