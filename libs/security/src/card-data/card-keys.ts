@@ -29,28 +29,42 @@ export function keyWords(key: string): string[] {
     .filter((w) => w !== '');
 }
 
-const compact = (key: string): string => keyWords(key).join('');
+/** Enough for the fixed names (`number`, expiry fields) compared whole. */
+const plain = (key: string): string => key.toLowerCase().replace(/[^a-z0-9]/g, '');
+
+// Field names repeat endlessly (every log line, every body): each is judged once.
+function memoised(judge: (key: string) => boolean): (key: string) => boolean {
+  const judged = new Map<string, boolean>();
+  return (key) => {
+    if (key.length > 64) return judge(key);
+    let verdict = judged.get(key);
+    if (verdict === undefined) {
+      verdict = judge(key);
+      if (judged.size >= 10_000) judged.clear();
+      judged.set(key, verdict);
+    }
+    return verdict;
+  };
+}
 
 /** Whether a field of this name holds card data (when it holds anything). */
-export function isSensitiveKey(key: string): boolean {
+export const isSensitiveKey = memoised((key) => {
   const words = keyWords(key);
   if (words.length === 0 || NOT_THE_VALUE.has(words[words.length - 1])) return false;
   const joined = words.join('');
   return words.some((w) => WHOLE_WORD.has(w)) || ANYWHERE.some((token) => joined.includes(token));
-}
+});
 
 /** `number` alone is only card data in a card context: elsewhere it is a house, phone or invoice number. */
 export function isCardDataKey(key: string, inCardContext: boolean): boolean {
-  return isSensitiveKey(key) || (inCardContext && compact(key) === 'number');
+  return isSensitiveKey(key) || (inCardContext && plain(key) === 'number');
 }
 
-export function isCardLikeKey(key: string): boolean {
-  return keyWords(key).some((w) => w === 'card' || w === 'cards' || w.endsWith('card'));
-}
+export const isCardLikeKey = memoised((key) => keyWords(key).some((w) => w === 'card' || w === 'cards' || w.endsWith('card')));
 
 /** An object carrying an expiry beside its fields is a card object wherever it sits. */
 export function looksLikeCardObject(value: Record<string, unknown>): boolean {
-  return Object.keys(value).some((k) => EXPIRY_KEYS.has(compact(k)));
+  return Object.keys(value).some((k) => EXPIRY_KEYS.has(plain(k)));
 }
 
 /** Card context of a scan root such as `card` or `body.cards[0]`. */

@@ -31,6 +31,7 @@ const blank = (match: string): string => 'x'.repeat(match.length);
  * merge into one match that covers them all.
  */
 export function findPans(text: string): PanMatch[] {
+  if (tooFewDigits(text)) return [];
   const scannable = EXEMPT.reduce((out, shape) => out.replace(shape, blank), text);
   return digitRuns(scannable).flatMap(pansInRun);
 }
@@ -55,6 +56,17 @@ export function maskPans(
     cursor = match.end;
   }
   return out + text.slice(cursor);
+}
+
+/** Most values hold no 13 ASCII digits and nothing but ASCII: no card number can be in them. */
+function tooFewDigits(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return false;
+    if (c >= 48 && c <= 57 && ++digits >= MIN_PAN) return false;
+  }
+  return true;
 }
 
 function pansInRun(run: DigitRun): PanMatch[] {
