@@ -108,6 +108,13 @@ describe('Card numbers, rendered any way, in every input surface', () => {
     );
   });
 
+  it('stores a signed webhook whose text holds a NUL instead of failing it', async () => {
+    const ids = { paymentIntent: `pi_${randomUUID().slice(0, 8)}`, charge: 'ch_nul', paymentId: `pay_nul_${randomUUID().slice(0, 8)}` };
+    const event = fx.stripeEvent(`evt_${randomUUID().replace(/-/g, '')}`, 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded', { description: 'a\u0000b' }));
+    expect((await postSignedStripe(api, event)).status).toBe(200);
+    expect((await eventsOf(api, ids.paymentId))[0].data.description).toBe('a\ufffdb');
+  });
+
   it('leaves no Luhn-valid card number in any table, Redis key or log line', async () => {
     await createPayment(api, { amount: 9_000_000, description: 'a suspicious amount raises an alert' });
     await untilProjected();

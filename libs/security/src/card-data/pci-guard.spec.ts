@@ -117,3 +117,12 @@ describe('maskCardData', () => {
     expect(scanForCardData(maskCardData(payload))).toEqual([]);
   });
 });
+
+describe('maskCardData on what a provider may send', () => {
+  it('replaces characters the database cannot store, keeping tabs and line breaks', () => {
+    expect(maskCardData({ description: 'a\u0000b\tc\nd\ud800', ['k\u0001']: 'v' })).toEqual({
+      description: 'a\ufffdb\tc\nd\ufffd',
+      'k\ufffd': 'v',
+    });
+  });
+});

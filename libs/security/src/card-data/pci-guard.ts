@@ -40,7 +40,9 @@ export function assertNoCardData(value: unknown, rootPath = ''): void {
 /**
  * Deep copy for payloads we must accept but not store raw (provider webhooks):
  * PANs in strings keep only their last four digits, card-data keys become
- * `[REDACTED]`. A number holding a PAN becomes a masked string.
+ * `[REDACTED]`. A number holding a PAN becomes a masked string. Control
+ * characters (but tab and line breaks) and unpaired surrogates become U+FFFD:
+ * a payload we cannot refuse must still be storable.
  */
 export function maskCardData<T>(value: T): T {
   return mask(value, false, new Set()) as T;
@@ -78,8 +80,12 @@ function scan(value: unknown, path: string, inCard: boolean, found: Set<string>,
   ancestors.delete(value);
 }
 
+// What PostgreSQL cannot store (NUL in text and jsonb, unpaired surrogates) or a terminal would obey.
+const UNSTORABLE = /[^\P{Cc}\t\n\r]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
+const storable = (text: string): string => text.replace(UNSTORABLE, '\uFFFD');
+
 function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown {
-  if (typeof value === 'string') return maskPans(value);
+  if (typeof value === 'string') return maskPans(storable(value));
   if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return REDACTED;
   if (typeof value === 'number' || typeof value === 'bigint') {
     const text = String(value);
@@ -95,7 +101,7 @@ function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown 
     const cardObject = inCard || looksLikeCardObject(value);
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      out[maskPans(key)] =
+      out[maskPans(storable(key))] =
         isCardDataKey(key, cardObject) && holdsData(child) ? REDACTED : mask(child, isCardLikeKey(key), ancestors);
     }
     copy = out;
