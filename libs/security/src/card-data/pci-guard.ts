@@ -6,6 +6,7 @@ import {
   isPresent,
   looksLikeCardObject,
 } from './card-keys';
+import { replaceControlCharacters } from '../input/control-chars';
 import { containsPan, findPans, maskPans, type PanMatch } from './find-pans';
 
 export const REDACTED = '[REDACTED]';
@@ -80,12 +81,8 @@ function scan(value: unknown, path: string, inCard: boolean, found: Set<string>,
   ancestors.delete(value);
 }
 
-// What PostgreSQL cannot store (NUL in text and jsonb, unpaired surrogates) or a terminal would obey.
-const UNSTORABLE = /[^\P{Cc}\t\n\r]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/gu;
-const storable = (text: string): string => text.replace(UNSTORABLE, '\uFFFD');
-
 function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown {
-  if (typeof value === 'string') return maskPans(storable(value));
+  if (typeof value === 'string') return maskPans(replaceControlCharacters(value));
   if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return REDACTED;
   if (typeof value === 'number' || typeof value === 'bigint') {
     const text = String(value);
@@ -101,7 +98,7 @@ function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown 
     const cardObject = inCard || looksLikeCardObject(value);
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      out[maskPans(storable(key))] =
+      out[maskPans(replaceControlCharacters(key))] =
         isCardDataKey(key, cardObject) && holdsData(child) ? REDACTED : mask(child, isCardLikeKey(key), ancestors);
     }
     copy = out;

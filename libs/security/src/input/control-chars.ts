@@ -6,6 +6,11 @@
 const CONTROL = /[\p{Cc}]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 const CONTROL_BUT_LINE_BREAKS = /[^\P{Cc}\t\n\r]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
+/** For text we may not refuse (a provider's): every such character, but tab and line breaks, becomes U+FFFD. */
+export function replaceControlCharacters(text: string): string {
+  return text.replace(new RegExp(CONTROL_BUT_LINE_BREAKS.source, 'gu'), '\uFFFD');
+}
+
 export function hasControlCharacters(text: string, freeText = false): boolean {
   return (freeText ? CONTROL_BUT_LINE_BREAKS : CONTROL).test(text);
 }
