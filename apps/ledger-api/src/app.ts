@@ -9,7 +9,9 @@ import { createLogger } from '@ledger/security';
 import { ApiModule } from './app.module';
 import { bodyParserError } from './http/error-mapping';
 import { ApiExceptionFilter } from './http/exception.filter';
+import { inputHygieneMiddleware } from './http/input-hygiene.middleware';
 import { PinoNestLogger } from './http/nest-logger';
+import { noStoreOnApi } from './http/no-store';
 import { pciGuardMiddleware } from './http/pci.middleware';
 import { requestContextMiddleware } from './http/request-context';
 import { ApiMetrics } from './metrics/metrics';
@@ -44,6 +46,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
   app.use(requestContextMiddleware(logger, metrics));
+  app.use(noStoreOnApi);
   app.use(
     helmet({
       frameguard: { action: 'deny' },
@@ -55,6 +58,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   // Converted here, before Nest wraps them and drops what they were.
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => next(bodyParserError(error) ?? error));
   app.use(pciGuardMiddleware);
+  app.use(inputHygieneMiddleware);
   app.useGlobalFilters(new ApiExceptionFilter(logger));
   const document = SwaggerModule.createDocument(
     app,

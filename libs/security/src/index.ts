@@ -1,7 +1,8 @@
 export * from './card-data/luhn';
 export * from './card-data/brands';
 export * from './card-data/find-pans';
-export { isCardDataKey } from './card-data/card-keys';
+export { isCardDataKey, isSensitiveKey } from './card-data/card-keys';
+export * from './card-data/digit-runs';
 export * from './card-data/pci-guard';
 export * from './logging/scrubber';
 export * from './logging/logger';
@@ -9,3 +10,5 @@ export * from './crypto/aes-gcm';
 export * from './crypto/compare';
 export * from './api-keys';
 export * from './api-key-store';
+export * from './input/identifiers';
+export * from './input/control-chars';

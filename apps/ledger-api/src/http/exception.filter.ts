@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ReplayedResponse } from '../idempotency/replayed-response';
 import { toApiError } from './error-mapping';
+import { loggableError } from './loggable-error';
 
 /** Global: every error, also from middleware, body parsing and unknown routes, leaves as the contract's JSON. */
 @Catch()
@@ -18,7 +19,12 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     const apiError = toApiError(exception);
     if (apiError.status >= 500) {
-      this.logger.error({ err: exception, method: req.method, path: req.path }, 'request failed');
+      // Never the raw error (a driver's quotes the data) nor the raw path (it may hold what the guard refuses).
+      const route = (req.route as { path?: unknown } | undefined)?.path;
+      this.logger.error(
+        { error: loggableError(exception), method: req.method, route: typeof route === 'string' ? `${req.baseUrl}${route}` : 'unmatched' },
+        'request failed',
+      );
     }
     if (res.headersSent) return;
     for (const [name, value] of Object.entries(apiError.headers)) res.setHeader(name, value);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { isAcceptableRequestId } from '@ledger/security';
 import type { ApiMetrics } from '../metrics/metrics';
 
 export interface ApiKeyPrincipal {
@@ -12,14 +13,16 @@ export interface ApiKeyPrincipal {
 export interface RequestContext {
   /** This request; the causation of whatever it appends. */
   readonly requestId: string;
-  /** X-Request-Id when the caller sent a sane one, so a flow can be followed across services. */
+  /**
+   * X-Request-Id when the caller sent one of our charset holding no card
+   * number, so a flow can be followed across services; otherwise our own id,
+   * and the caller's value is neither echoed, stored nor logged.
+   */
   readonly correlationId: string;
   apiKey?: ApiKeyPrincipal;
 }
 
 export type LedgerRequest = Request & { ctx: RequestContext };
-
-const SANE_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 
 export function contextOf(req: Request): RequestContext {
   return (req as LedgerRequest).ctx;
@@ -35,7 +38,7 @@ export function requestContextMiddleware(logger: Logger, metrics: ApiMetrics) {
     const started = process.hrtime.bigint();
     const requestId = randomUUID();
     const given = req.get('x-request-id');
-    const correlationId = given && SANE_REQUEST_ID.test(given) ? given : requestId;
+    const correlationId = isAcceptableRequestId(given) ? given : requestId;
     (req as LedgerRequest).ctx = { requestId, correlationId };
     res.setHeader('X-Request-Id', correlationId);
     res.on('finish', () => {

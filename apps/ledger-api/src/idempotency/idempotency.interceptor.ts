@@ -5,6 +5,7 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, type Observable } from 'rxjs';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from '@ledger/security';
 import { ApiError, validationFailed } from '../http/api-error';
 import { toApiError } from '../http/error-mapping';
 import { contextOf } from '../http/request-context';
@@ -13,7 +14,6 @@ import { IdempotencyRepository, type IdempotencyScope } from './idempotency.repo
 import { ReplayedResponse } from './replayed-response';
 
 const IDEMPOTENT = 'ledger:idempotent';
-const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,255}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const keys = new WeakMap<Request, string>();
 
@@ -92,8 +92,7 @@ function readKey(req: Request, required: boolean): string | undefined {
     if (!required) return undefined;
     throw new ApiError(400, 'idempotency_key_required', 'This command needs an Idempotency-Key header');
   }
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw validationFailed([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);
-  }
+  // The input-hygiene middleware refuses it first; kept here so the interceptor holds on its own.
+  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) throw validationFailed([{ path: 'Idempotency-Key', message: IDEMPOTENCY_KEY_RULE }]);
   return key;
 }

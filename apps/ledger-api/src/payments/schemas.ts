@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { isKnownCurrency, PROVIDERS } from '@ledger/payments-domain';
+import { CUSTOMER_ID_PATTERN, CUSTOMER_ID_RULE, PAYMENT_ID_PATTERN, PAYMENT_ID_RULE } from '@ledger/security';
 import { validationFailed, type ErrorDetail } from '../http/api-error';
 
-export const PAYMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+export const PAYMENT_ID = PAYMENT_ID_PATTERN;
 
-const paymentId = z.string().regex(PAYMENT_ID, 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -');
+const paymentId = z.string().regex(PAYMENT_ID, PAYMENT_ID_RULE);
 const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 const amount = z
   .number({ error: 'must be an integer of minor units' })
@@ -19,7 +20,7 @@ export const createPaymentBody = z.strictObject({
   provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(', ')}` }),
   amount,
   currency,
-  customerId: text(128).optional(),
+  customerId: z.string().regex(CUSTOMER_ID_PATTERN, CUSTOMER_ID_RULE).optional(),
   description: text(1000).optional(),
   card: z
     .strictObject({
@@ -85,7 +86,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
 
 export function parsePaymentId(id: string): string {
   if (PAYMENT_ID.test(id)) return id;
-  throw validationFailed([{ path: 'id', message: 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -' }]);
+  throw validationFailed([{ path: 'id', message: PAYMENT_ID_RULE }]);
 }
 
 function toDetails(issue: z.core.$ZodIssue): ErrorDetail[] {

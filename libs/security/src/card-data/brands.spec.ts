@@ -31,6 +31,17 @@ describe('detectBrand', () => {
     ['verve', pan('506099', 16)],
     ['verve', pan('506198', 19)],
     ['verve', pan('650027', 16)],
+    ['verve', pan('507900', 19)],
+    ['visa', pan('4', 17)],
+    ['visa', pan('4', 18)],
+    ['mir', pan('2200', 16)],
+    ['mir', pan('2204', 19)],
+    ['rupay', pan('508', 16)],
+    ['rupay', pan('6012', 16)],
+    ['rupay', pan('82', 16)],
+    ['unionpay', pan('8100', 17)],
+    ['jcb', pan('2131', 15)],
+    ['diners', pan('3095', 19)],
   ])('recognises %s: %s', (brand, number) => {
     expect(detectBrand(number)).toBe(brand);
   });

@@ -1,4 +1,5 @@
 import { detectBrand, type CardBrand } from './brands';
+import { digitRuns, type DigitRun } from './digit-runs';
 import { luhnValid } from './luhn';
 
 export interface PanMatch {
@@ -9,36 +10,30 @@ export interface PanMatch {
   last4: string;
 }
 
-const MIN_PAN = 13;
-const MAX_PAN = 19;
-// Digits joined by at most one space or dash; each match is a maximal run.
-const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
-const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
-interface Group {
-  start: number;
-  end: number;
-  digits: string;
-}
+export const MIN_PAN = 13;
+export const MAX_PAN = 19;
+// Exempt shapes, blanked before the scan. Generated UUIDs (RFC 9562 variant, 8–b): their digit
+// groups can chain into a Luhn-valid window, and they are every client's request id.
+const UUID = /(?<![0-9a-f-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9a-f-])/gi;
+// A fraction below one as random-number generators print it (`0.8123456789012345`): its 13+
+// digits would hold a Luhn-valid window more often than not, and no card number starts with `0.`.
+const RANDOM_FRACTION = /(?<![\d.,])0\.\d{13,}(?!\d)/g;
+// An ISO 8601 / SQL date-time with valid fields: with microseconds and an offset its time alone is a 16-digit run.
+const DATE_TIME =
+  /(?<!\d)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?(?!\d)/g;
+const EXEMPT = [UUID, RANDOM_FRACTION, DATE_TIME];
+const blank = (match: string): string => 'x'.repeat(match.length);
 
 /**
- * Luhn-valid card numbers of a real brand's prefix and length. Inside a run of
- * separated digit groups every window of whole groups is tried, so a PAN next
- * to another number ("order 12 4111 1111 1111 1111") is still found; an
- * unbroken run longer than 19 digits is an ordinary number, not a PAN.
+ * Luhn-valid numbers of a real brand's prefix and length, found in one value.
+ * Every 13–19-digit window of every digit run is tried, so digits glued to a
+ * card number ("ref 00124111111111111111") do not hide it. Overlapping hits
+ * merge into one match that covers them all.
  */
 export function findPans(text: string): PanMatch[] {
-  // UUIDs are blanked first: their all-digit groups can look like a dashed PAN.
-  const scannable = text.replace(UUID, (uuid) => 'x'.repeat(uuid.length));
-  const matches: PanMatch[] = [];
-  for (const run of scannable.matchAll(DIGIT_RUN)) {
-    const groups = [...run[0].matchAll(/\d+/g)].map((g) => {
-      const start = run.index + g.index;
-      return { start, end: start + g[0].length, digits: g[0] };
-    });
-    matches.push(...pansInGroups(groups));
-  }
-  return matches;
+  if (tooFewDigits(text)) return [];
+  const scannable = EXEMPT.reduce((out, shape) => out.replace(shape, blank), text);
+  return digitRuns(scannable).flatMap(pansInRun);
 }
 
 export function containsPan(text: string): boolean {
@@ -63,35 +58,41 @@ export function maskPans(
   return out + text.slice(cursor);
 }
 
-function pansInGroups(groups: Group[]): PanMatch[] {
+/** Most values hold no 13 ASCII digits and nothing but ASCII: no card number can be in them. */
+function tooFewDigits(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return false;
+    if (c >= 48 && c <= 57 && ++digits >= MIN_PAN) return false;
+  }
+  return true;
+}
+
+function pansInRun(run: DigitRun): PanMatch[] {
+  const { digits } = run;
+  if (digits.length < MIN_PAN) return [];
   const found: PanMatch[] = [];
-  let i = 0;
-  while (i < groups.length) {
-    const match = longestPanFrom(groups, i);
-    if (match) {
-      found.push(match.pan);
-      i = match.next;
+  for (let from = 0; from + MIN_PAN <= digits.length; from++) {
+    const length = longestPanAt(digits, from);
+    if (length === 0) continue;
+    const to = from + length - 1;
+    const window = digits.slice(from, to + 1);
+    const last = found.at(-1);
+    const match = { start: run.starts[from], end: run.ends[to], brand: detectBrand(window)!, last4: window.slice(-4) };
+    if (last && match.start < last.end) {
+      if (match.end > last.end) Object.assign(last, { end: match.end, brand: match.brand, last4: match.last4 });
     } else {
-      i++;
+      found.push(match);
     }
   }
   return found;
 }
 
-function longestPanFrom(groups: Group[], from: number): { pan: PanMatch; next: number } | null {
-  const windows: { digits: string; last: number }[] = [];
-  let digits = '';
-  for (let j = from; j < groups.length; j++) {
-    digits += groups[j].digits;
-    if (digits.length > MAX_PAN) break;
-    if (digits.length >= MIN_PAN) windows.push({ digits, last: j });
+function longestPanAt(digits: string, from: number): number {
+  for (let length = Math.min(MAX_PAN, digits.length - from); length >= MIN_PAN; length--) {
+    const window = digits.slice(from, from + length);
+    if (luhnValid(window) && detectBrand(window) !== null) return length;
   }
-  for (const w of windows.reverse()) {
-    const brand = luhnValid(w.digits) ? detectBrand(w.digits) : null;
-    if (brand) {
-      const pan = { start: groups[from].start, end: groups[w.last].end, brand, last4: w.digits.slice(-4) };
-      return { pan, next: w.last + 1 };
-    }
-  }
-  return null;
+  return 0;
 }

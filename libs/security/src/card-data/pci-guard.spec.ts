@@ -9,7 +9,7 @@ describe('scanForCardData', () => {
       amount: 100000,
       currency: 'USD',
       card: { token: 'tok_visa', brand: 'visa', last4: '4242' },
-      metadata: { orderId: 'ord_1234567812345670', placedAt: '2024-01-15T10:30:00Z', trace: '550e8400-e29b-41d4-a716-446655440000' },
+      metadata: { orderId: 'ord_12345670', placedAt: '2024-01-15T10:30:00Z', trace: '550e8400-e29b-41d4-a716-446655440000' },
       shipping: { number: '221B', street: 'Baker Street' },
     };
     expect(scanForCardData(body)).toEqual([]);
@@ -38,8 +38,21 @@ describe('scanForCardData', () => {
     ['number under a card parent', { card: { token: 't', number: '4111 1111' } }, 'card.number'],
     ['number under a cards array', { cards: [{ number: '1' }] }, 'cards[0].number'],
     ['number beside an expiry', { source: { number: '42', exp_month: 12 } }, 'source.number'],
+    ['card_cvc', { card_cvc: '123' }, 'card_cvc'],
+    ['cardCvv', { cardCvv: '123' }, 'cardCvv'],
+    ['cvvCode', { cvvCode: '123' }, 'cvvCode'],
+    ['cvn', { cvn: '123' }, 'cvn'],
+    ['cid', { cid: '1234' }, 'cid'],
+    ['PIN code', { 'PIN code': '0000' }, '["PIN code"]'],
+    ['cardPIN', { cardPIN: '0000' }, 'cardPIN'],
+    ['track_1', { track_1: '%B4111' }, 'track_1'],
+    ['cardCode', { cardCode: '123' }, 'cardCode'],
   ])('flags the card-data key %s', (_label, body, path) => {
     expect(scanForCardData(body)).toEqual([path]);
+  });
+
+  it('finds PANs in rendered forms and in list items one at a time', () => {
+    expect(scanForCardData({ note: '4111.1111.1111.1111', list: ['4111', '1111', '1111', '1111'] })).toEqual(['note']);
   });
 
   it('does not treat expiry alone, or empty sensitive keys, as card data', () => {
@@ -102,5 +115,14 @@ describe('maskCardData', () => {
     });
     expect(payload).toEqual(snapshot);
     expect(scanForCardData(maskCardData(payload))).toEqual([]);
+  });
+});
+
+describe('maskCardData on what a provider may send', () => {
+  it('replaces characters the database cannot store, keeping tabs and line breaks', () => {
+    expect(maskCardData({ description: 'a\u0000b\tc\nd\ud800', ['k\u0001']: 'v' })).toEqual({
+      description: 'a\ufffdb\tc\nd\ufffd',
+      'k\ufffd': 'v',
+    });
   });
 });

@@ -6,7 +6,8 @@ import {
   isPresent,
   looksLikeCardObject,
 } from './card-keys';
-import { containsPan, maskPans } from './find-pans';
+import { replaceControlCharacters } from '../input/control-chars';
+import { containsPan, findPans, maskPans, type PanMatch } from './find-pans';
 
 export const REDACTED = '[REDACTED]';
 
@@ -40,10 +41,24 @@ export function assertNoCardData(value: unknown, rootPath = ''): void {
 /**
  * Deep copy for payloads we must accept but not store raw (provider webhooks):
  * PANs in strings keep only their last four digits, card-data keys become
- * `[REDACTED]`. A number holding a PAN becomes a masked string.
+ * `[REDACTED]`. A number holding a PAN becomes a masked string. Control
+ * characters (but tab and line breaks) and unpaired surrogates become U+FFFD:
+ * a payload we cannot refuse must still be storable.
  */
 export function maskCardData<T>(value: T): T {
   return mask(value, false, new Set()) as T;
+}
+
+/** Every PAN in the strings, numbers and keys of a value, each scanned on its own (for reports: brand and last four). */
+export function findPansIn(value: unknown, ancestors = new Set<object>()): PanMatch[] {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint') return findPans(String(value));
+  if (typeof value !== 'object' || value === null || ancestors.has(value)) return [];
+  ancestors.add(value);
+  const found = Array.isArray(value)
+    ? value.flatMap((item) => findPansIn(item, ancestors))
+    : Object.entries(value).flatMap(([key, child]) => [...findPans(key), ...findPansIn(child, ancestors)]);
+  ancestors.delete(value);
+  return found;
 }
 
 function scan(value: unknown, path: string, inCard: boolean, found: Set<string>, ancestors: Set<object>): void {
@@ -67,7 +82,8 @@ function scan(value: unknown, path: string, inCard: boolean, found: Set<string>,
 }
 
 function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown {
-  if (typeof value === 'string') return maskPans(value);
+  if (typeof value === 'string') return maskPans(replaceControlCharacters(value));
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) return REDACTED;
   if (typeof value === 'number' || typeof value === 'bigint') {
     const text = String(value);
     return containsPan(text) ? maskPans(text) : value;
@@ -82,7 +98,7 @@ function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown 
     const cardObject = inCard || looksLikeCardObject(value);
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      out[maskPans(key)] =
+      out[maskPans(replaceControlCharacters(key))] =
         isCardDataKey(key, cardObject) && holdsData(child) ? REDACTED : mask(child, isCardLikeKey(key), ancestors);
     }
     copy = out;

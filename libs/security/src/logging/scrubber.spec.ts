@@ -66,6 +66,34 @@ describe('scrubText', () => {
   });
 });
 
+describe('scrubText with the shared detector', () => {
+  it('sees an escaped tab or newline in a JSON string as the separator it is', () => {
+    const line = JSON.stringify({ msg: 'card 4111\t1111\n1111 1111' });
+    expect(line).toContain('\\t');
+    expect(JSON.parse(scrubText(line)).msg).toBe('card **** **** **** 1111');
+  });
+
+  it('masks Unicode digits and zero-width separators', () => {
+    expect(scrubText('n \uff14\uff11\uff11\uff11 1111\u200b1111 1111')).toBe('n **** **** **** 1111');
+  });
+
+  it('never joins two fields or list items of a JSON line', () => {
+    const line = JSON.stringify({ a: ['4111', '1111', '1111', '1111'], b: '4111', c: '1111 1111 1111' });
+    expect(scrubText(line)).toBe(line);
+  });
+
+  it('masks an integer too large to have been read exactly', () => {
+    expect(JSON.parse(scrubText('{"n":4111111111111111111}')).n).toBe('[REDACTED]');
+  });
+
+  it('redacts every sensitive field name, and only those', () => {
+    expect(scrubText('cvvCode=123 card_cvc: 456 shipping=22 company=9')).toBe(
+      'cvvCode=[REDACTED] card_cvc: [REDACTED] shipping=22 company=9',
+    );
+    expect(scrubText('{"cardCvv":"123","tracking":"1Z999"}')).toBe('{"cardCvv":"[REDACTED]","tracking":"1Z999"}');
+  });
+});
+
 describe('scrubText on random text', () => {
   const shapes: ReadonlyArray<readonly [string, number]> = [
     ['4', 13], ['4', 16], ['4', 19], ['51', 16], ['2221', 16], ['34', 15], ['6011', 16], ['65', 19],

@@ -38,3 +38,14 @@ describe('scanLogs', () => {
     expect(result.hits).toEqual([]);
   });
 });
+
+describe('scanLogs with the shared detector', () => {
+  it('finds rendered PANs in a JSON value but never joins two values', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pci-scan-'));
+    writeFileSync(
+      join(dir, 'e.log'),
+      [JSON.stringify({ msg: 'card 4111\t1111.1111\u00a01111' }), JSON.stringify({ parts: ['4111', '1111', '1111', '1111'] })].join('\n'),
+    );
+    expect((await scanLogs(dir)).hits).toEqual(['e.log:1: visa PAN ****1111']);
+  });
+});

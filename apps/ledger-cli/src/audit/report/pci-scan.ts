@@ -3,7 +3,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { formatPosition, type EventStore } from '@ledger/event-store';
-import { findPans, scanForCardData } from '@ledger/security';
+import { findPans, findPansIn, scanForCardData } from '@ledger/security';
 import { readEvents } from '../replay/read-events';
 
 export interface ScanResult {
@@ -49,9 +49,10 @@ export async function scanLogs(dir: string): Promise<ScanResult> {
   return { scanned, hits };
 }
 
+/** A JSON line is scanned value by value, like the API guard does; any other line is one value. */
 function lineFindings(line: string): string[] {
-  const found = findPans(line).map((m) => `${m.brand} PAN ****${m.last4}`);
   const json = parseJson(line);
+  const found = (json === undefined ? findPans(line) : findPansIn(json)).map((m) => `${m.brand} PAN ****${m.last4}`);
   if (json !== undefined) {
     const fields = scanForCardData(json);
     if (fields.length > 0 && found.length === 0) found.push(`card data in ${fields.join(', ')}`);
