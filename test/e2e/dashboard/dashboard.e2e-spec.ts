@@ -51,7 +51,7 @@ describe('Dashboard API', () => {
       expect(metrics.provider).toBeNull();
       expect(metrics.counts).toMatchObject({ total: 5, succeeded: 3, failed: 2, refunded: 1, pending: 0, processing: 0, disputed: 0 });
       const usd = metrics.volumes.find((v: { currency: string }) => v.currency === 'USD');
-      expect(usd).toEqual({ currency: 'USD', total: '5499', succeeded: '4499', refunded: '500', net: '3999' });
+      expect(usd).toEqual({ currency: 'USD', total: '5499', succeeded: '4499', refunded: '500', disputed: '0', disputeLosses: '0', net: '3999' });
       expect(metrics.volumes.find((v: { currency: string }) => v.currency === 'NGN').succeeded).toBe('500000');
       expect(metrics.rates).toEqual({ success: 60, failure: 40, refund: 33.33 });
       expect(breakdown).toMatchObject({ succeeded: 2, failed: 2, partially_refunded: 1, refunded: 0 });
@@ -68,7 +68,7 @@ describe('Dashboard API', () => {
       const res = await get('/v1/dashboard/payments?provider=paystack&currency=NGN');
       expect(res.body.metrics.provider).toBe('paystack');
       expect(res.body.metrics.counts.total).toBe(1);
-      expect(res.body.metrics.volumes).toEqual([{ currency: 'NGN', total: '500000', succeeded: '500000', refunded: '0', net: '500000' }]);
+      expect(res.body.metrics.volumes).toEqual([{ currency: 'NGN', total: '500000', succeeded: '500000', refunded: '0', disputed: '0', disputeLosses: '0', net: '500000' }]);
     });
   });
 

@@ -31,7 +31,7 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(400, 'card_data_rejected', 'Card data is not accepted; send a provider token instead', details);
   }
   if (isDomainError(error)) {
-    const status = error.code === 'payment_not_found' ? 404 : 409;
+    const status = error.code === 'payment_not_found' || error.code === 'dispute_not_found' ? 404 : 409;
     return new ApiError(status, error.code, error.message);
   }
   if (error instanceof WrongExpectedVersionError) {

@@ -1,5 +1,7 @@
 import { given } from '../ledger/testing/given';
-import { created, disputed, failed, fraudFlagged, ofPayment, processing, refunded, succeeded } from '../ledger/testing/events';
+import {
+  created, disputeClosed, disputed, failed, fraudFlagged, ofPayment, processing, refundReported, refundReversed, refunded, succeeded,
+} from '../ledger/testing/events';
 import { metricsProjection } from './metrics.projection';
 
 describe('Metrics read model (payment_metrics)', () => {
@@ -31,9 +33,24 @@ describe('Metrics read model (payment_metrics)', () => {
     ]);
   });
 
-  it('counts every fraud flag but a disputed payment once', () => {
+  it('counts what a cumulative report proved once, an attributed refund not again, and takes a reversed one out', () => {
+    const base = { ...stripeUSD, payments_created: 1, volume_created: 10_000, payments_succeeded: 1, volume_succeeded: 10_000,
+      processing_time_sum_ms: 5, processing_time_count: 1 };
+    const history = [created(), processing(), succeeded({ processingTimeMs: 5 }), refundReported(3_000, 3_000, 3_000), refunded(3_000, 3_000, { counted: 0 })];
+    given(...history).thenRows(metricsProjection, [{ ...base, payments_refunded: 1, volume_refunded: 3_000 }]);
+    given(...history, refundReversed('re_3000', 3_000, 0)).thenRows(metricsProjection, [{ ...base }]);
+  });
+
+  it.each([['lost', 4_000], ['won', 0], ['warning_closed', 0]] as const)('closes a dispute as %s: nothing under dispute, %d lost', (outcome, lost) => {
+    given(created(), processing(), succeeded({ processingTimeMs: 5 }), disputed({ amount: 4_000 }), disputeClosed(outcome, 4_000)).thenRows(metricsProjection, [
+      { ...stripeUSD, payments_created: 1, volume_created: 10_000, payments_succeeded: 1, volume_succeeded: 10_000,
+        processing_time_sum_ms: 5, processing_time_count: 1, payments_disputed: 1, ...(lost ? { volume_dispute_losses: lost } : {}) },
+    ]);
+  });
+
+  it('counts every fraud flag but a disputed payment once, and every amount under dispute', () => {
     given(created(), fraudFlagged(), fraudFlagged(), disputed(), disputed()).thenRows(metricsProjection, [
-      { ...stripeUSD, payments_created: 1, volume_created: 10_000, fraud_flags: 2, payments_disputed: 1 },
+      { ...stripeUSD, payments_created: 1, volume_created: 10_000, fraud_flags: 2, payments_disputed: 1, volume_disputed: 20_000 },
     ]);
   });
 

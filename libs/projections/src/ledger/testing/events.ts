@@ -48,3 +48,18 @@ export const disputed = (data: Partial<PaymentEventData<'PaymentDisputed'>> = {}
   type: 'PaymentDisputed',
   data: { paymentId: PAYMENT, reason: 'fraudulent', amount: 10_000, currency: 'USD', disputedAt: on('12:00:00.000'), ...data },
 });
+
+export const refundReported = (reportedTotal: number, counted: number, totalRefunded: number): PaymentEventOf<'PaymentRefundReported'> => ({
+  type: 'PaymentRefundReported',
+  data: { paymentId: PAYMENT, reportedTotal, counted, currency: 'USD', totalRefunded, reportedAt: on('11:30:00.000') },
+});
+
+export const refundReversed = (refundId: string, amount: number, totalRefunded: number): PaymentEventOf<'PaymentRefundReversed'> => ({
+  type: 'PaymentRefundReversed',
+  data: { paymentId: PAYMENT, refundId, providerRefundId: refundId, amount, counted: amount, currency: 'USD', totalRefunded, reversedAt: on('11:45:00.000') },
+});
+
+export const disputeClosed = (outcome: 'won' | 'lost' | 'warning_closed', amount = 10_000): PaymentEventOf<'PaymentDisputeClosed'> => ({
+  type: 'PaymentDisputeClosed',
+  data: { paymentId: PAYMENT, disputeId: 'dp_1', outcome, amount, currency: 'USD', closedAt: on('13:00:00.000') },
+});
