@@ -130,6 +130,7 @@ export class ProjectionRunner {
       }
       await this.options.projection.apply(tx, events, { schema: READ_MODELS_SCHEMA });
       await this.options.onBatch?.(tx, events, { live });
+      await tx.query(`SELECT pg_notify('ledger_projection', $1)`, [this.name]); // delivered on COMMIT: live dashboards refetch
       await tx.query('COMMIT');
       return true;
     } catch (error) {
