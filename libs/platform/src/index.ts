@@ -7,3 +7,4 @@ export * from './database/database';
 export * from './infrastructure';
 export * from './nest/platform.module';
 export * from './nest/tokens';
+export * from './metrics/metrics-server';
