@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@ledger/platform';
 import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } from '@ledger/testing';
@@ -114,6 +115,18 @@ describe('Prometheus metrics of the three apps', () => {
     expect(await prometheus.value('sum(ledger_alerts_raised_total{rule="failure_rate",severity="critical"})')).toBe(1);
     expect(await prometheus.value('sum(ledger_projection_batches_total{projection="ledger"})')).toBeGreaterThan(0);
     expect(await prometheus.value('sum(ledger_projection_events_applied_total{projection="ledger"})')).toBe(31); // ten payments of three events, one refund
+  });
+
+  it('evaluates every Grafana query without an error, most of them with data', async () => {
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'docker/grafana/dashboards/ledger.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+    const answers = await Promise.all(exprs.map(async (expr) => {
+      const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+      const body = (await res.json()) as { status: string; data?: { result: unknown[] } };
+      return { expr, status: body.status, series: body.data?.result.length ?? 0 };
+    }));
+    expect(answers.filter((a) => a.status !== 'success')).toEqual([]);
+    expect(answers.filter((a) => a.series > 0).length).toBeGreaterThan(exprs.length / 2);
   });
 
   it('loads the alerting rules, which promtool accepts', async () => {
