@@ -64,23 +64,28 @@ export class DashboardLiveController {
       send('change', { projections: [...pending], at: new Date().toISOString() });
       pending = new Set();
     };
-    const unsubscribe = await this.listener.subscribe((projection) => {
+    let closed = false;
+    let unsubscribe: () => void = () => undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
+    // Registered before the await: a client gone while LISTEN was being set up must not leave a subscriber behind.
+    req.on('close', () => {
+      closed = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      if (timer) clearTimeout(timer);
+    });
+    unsubscribe = await this.listener.subscribe((projection) => {
       pending.add(projection);
       timer ??= setTimeout(flush, COALESCE_MS);
     }, () => res.end());
+    if (closed) return unsubscribe();
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
       Connection: 'keep-alive',
       'X-Accel-Buffering': 'no',
     });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    const end = () => {
-      unsubscribe();
-      clearInterval(heartbeat);
-      if (timer) clearTimeout(timer);
-    };
-    req.on('close', end);
+    heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     send('ready', { retryMs: 1_000 });
   }
 }
