@@ -117,6 +117,23 @@ describe('Dashboard page in Chromium', () => {
     expect(await page.$('[data-acknowledge]')).toBeNull();
   });
 
+  it('buckets volume by hour over a picked range, as GET /v1/dashboard/volume does', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    await page.selectOption('#volume-granularity', 'hour');
+    await page.fill('#volume-from', today);
+    await page.fill('#volume-to', today);
+    await page.dispatchEvent('#volume-to', 'change');
+    const from = `${today}T00:00:00.000Z`;
+    const to = new Date(Date.parse(from) + 86_400_000).toISOString();
+    const res = await api(`/v1/dashboard/volume?granularity=hour&provider=stripe&currency=USD&from=${from}&to=${to}`);
+    expect(res.body.length).toBeGreaterThan(0);
+    const rows = res.body.map((b: { count: number; volume: string }) => [String(b.count), expectedAmount(b.volume, 'USD')]);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="volume-table"] tbody tr').length === n, rows.length);
+    const shown = await page.$$eval('[data-testid="volume-table"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    expect(shown).toEqual(rows);
+    expect(await page.textContent('[data-testid="volume-table"] caption')).toContain('per hour');
+  });
+
   it('shows a payment created through the API within 2 s of its commit, without a reload', async () => {
     const before = Number((await page.textContent('[data-testid="count-total"]'))!.replace(/,/g, ''));
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
