@@ -49,11 +49,17 @@ describe('GET /v1/dashboard/stream', () => {
     expect(await events).toEqual(['ready', 'change']);
   });
 
-  it('gives each projection its lag and horizon age, and the key its scopes', async () => {
+  it('gives each projection its lag and horizon age, the board its health per provider, and the key its scopes', async () => {
     const key = stack.api.keys['dashboard:read'];
     const projections = await call(stack.api, 'GET', '/v1/dashboard/projections', { key });
     expect(projections.body.map((p: { name: string }) => p.name).sort()).toEqual(['audit_trail', 'ledger']);
     expect(projections.body[0]).toMatchObject({ lag: { positionsBehind: expect.any(Number) }, horizonAgeSeconds: expect.any(Number) });
+    const board = await call(stack.api, 'GET', '/v1/dashboard/board', { key });
+    expect(board.status).toBe(200);
+    expect(Object.keys(board.body.health).sort()).toEqual(['paystack', 'stripe']);
+    expect(board.body.health.stripe.status).toBe('healthy');
+    expect(board.body.openAlerts).toEqual([]);
+    expect(board.headers.get('x-ratelimit-remaining')).toMatch(/^\d+$/);
     const session = await call(stack.api, 'GET', '/v1/dashboard/session', { key });
     expect(session.body).toEqual({ name: 'test dashboard:read', scopes: ['dashboard:read'] });
     expect(JSON.stringify(session.body)).not.toContain(key);

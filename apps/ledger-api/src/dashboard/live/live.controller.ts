@@ -3,8 +3,10 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { PROVIDERS } from '@ledger/payments-domain';
+import { listAlerts } from '@ledger/monitoring';
 import { PG_POOL } from '@ledger/platform';
-import { projectionStatus } from '@ledger/projections';
+import { DashboardQueries, projectionStatus } from '@ledger/projections';
 import { RequireScope } from '../../auth/require-scope.decorator';
 import { contextOf } from '../../http/request-context';
 import { RateLimit } from '../../rate-limit/rate-limit.guard';
@@ -29,7 +31,24 @@ export class DashboardLiveController {
     @Inject(ProjectionListener) private readonly listener: ProjectionListener,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(DashboardQueries) private readonly queries: DashboardQueries,
   ) {}
+
+  /**
+   * What the live page needs beside GET /v1/dashboard/payments and /volume, in
+   * one request: health per provider, the projections' lag, the open alerts.
+   * Fewer requests per refresh keep a watching tab inside the `api` rate limit.
+   */
+  @Get('board')
+  @ApiOperation({ summary: 'Health per provider, projections (lag, horizon age) and open alerts, for the live page' })
+  async board() {
+    const [health, projections, openAlerts] = await Promise.all([
+      Promise.all(PROVIDERS.map(async (provider) => [provider, await this.queries.health(undefined, { provider })] as const)),
+      this.projections(),
+      listAlerts(this.pool, { status: 'open' }),
+    ]);
+    return { health: Object.fromEntries(health), projections, openAlerts };
+  }
 
   /** Who signed in: the page shows acknowledge buttons only to `admin` keys. The key itself is never echoed. */
   @Get('session')
