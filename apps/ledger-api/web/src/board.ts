@@ -49,6 +49,7 @@ export class Board {
   private lastStart = 0;
   private minInterval = 500;
   private trailing: number | undefined;
+  private disposed = false;
 
   constructor(private readonly api: Api, container: HTMLElement, private readonly admin: boolean, private readonly onError: (e: unknown) => void) {
     const slot = () => h('div', { class: 'slot' });
@@ -64,7 +65,14 @@ export class Board {
     this.refresh();
   }
 
+  /** Signed out: no timer of this board may fetch again with its key. */
+  dispose(): void {
+    this.disposed = true;
+    window.clearTimeout(this.trailing);
+  }
+
   refresh(): void {
+    if (this.disposed) return;
     if (this.running) {
       this.again = true;
       return;
@@ -91,7 +99,7 @@ export class Board {
 
   /** Between live refreshes only: a refresh brings the open alerts too. */
   refreshAlerts(): void {
-    if (this.running || Date.now() - this.lastStart < 4_000) return;
+    if (this.disposed || this.running || Date.now() - this.lastStart < 4_000) return;
     void this.api.get<{ alerts: Alert[] }>('/v1/alerts', { status: 'open' })
       .then(({ body }) => this.showAlerts(body.alerts), (e: unknown) => this.failed(e));
   }
@@ -101,6 +109,9 @@ export class Board {
       this.updated.textContent = 'Rate limited by the API; retrying in a few seconds.';
       window.setTimeout(() => this.refresh(), RATE_LIMITED_RETRY_MS);
       return;
+    }
+    if (!(error instanceof ApiError && (error.status === 401 || error.status === 403))) {
+      this.updated.textContent = `Could not refresh (${error instanceof Error ? error.message : 'network error'}); showing the last numbers.`;
     }
     this.onError(error);
   }

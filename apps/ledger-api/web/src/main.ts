@@ -65,6 +65,7 @@ class App {
     sessionStorage.removeItem(KEY);
     this.live?.stop();
     window.clearInterval(this.poll);
+    this.board?.dispose();
     this.board = undefined;
     $('board').replaceChildren();
     $('board').hidden = true;
