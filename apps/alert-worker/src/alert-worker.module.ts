@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 import { ALERT_QUEUE, AlertDelivery, WebhookSink } from '@ledger/monitoring';
 import { LEDGER_CONFIG, PG_POOL, PlatformModule, type LedgerConfig, type PlatformOptions } from '@ledger/platform';
 import { AlertProcessor } from './alert.processor';
+import { MetricsService } from './metrics/metrics.service';
+import { WorkerMetrics } from './metrics/worker-metrics';
 import { RelayService } from './relay.service';
 import { TickerService } from './ticker.service';
 import { ALERT_DELIVERY, ALERT_LOGGER } from './tokens';
@@ -30,10 +32,13 @@ export class AlertWorkerModule {
       ],
       providers: [
         { provide: ALERT_LOGGER, useValue: logger },
+        { provide: WorkerMetrics, useFactory: (pool: Pool) => new WorkerMetrics(pool), inject: [PG_POOL] },
+        MetricsService,
         {
           provide: ALERT_DELIVERY,
-          useFactory: (pool: Pool, config: LedgerConfig) => new AlertDelivery(pool, logger, webhookSink(config)),
-          inject: [PG_POOL, LEDGER_CONFIG],
+          useFactory: (pool: Pool, config: LedgerConfig, metrics: WorkerMetrics) =>
+            metrics.instrument(new AlertDelivery(pool, logger, webhookSink(config))),
+          inject: [PG_POOL, LEDGER_CONFIG, WorkerMetrics],
         },
         AlertProcessor,
         RelayService,

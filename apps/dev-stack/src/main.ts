@@ -19,12 +19,14 @@ async function main(): Promise<void> {
   log(`starting on embedded defaults (data in ${config.LEDGER_DATA_DIR}/)…`);
   const infra = await resolveInfrastructure(config);
   log(`PostgreSQL ready, migrations applied; Redis at ${infra.redisUrl}`);
+  const baseUrl = `http://${config.HOST}:${config.PORT}`;
   const pool = createPool(infra.databaseUrl, { max: 2 });
   const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger.api_keys WHERE name <> 'dev-stack demo'`);
   if (rows[0].n === 0) {
     const admin = await createApiKey(pool, { name: 'first admin', scopes: ['admin'] });
     log('first admin API key (shown once; keep it):');
     process.stdout.write(`\n    ${admin.key}\n\n`);
+    log(`sign in with it at the live dashboard: ${baseUrl}/dashboard`);
   }
   await pool.query(`UPDATE ledger.api_keys SET revoked_at = now() WHERE name = 'dev-stack demo' AND revoked_at IS NULL`);
   const demoKey = await createApiKey(pool, { name: 'dev-stack demo', scopes: ['payments:write', 'payments:read', 'dashboard:read'] });
@@ -42,7 +44,6 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
 
-  const baseUrl = `http://${config.HOST}:${config.PORT}`;
   if (!(await waitFor(`${baseUrl}/health/ready`, 30_000))) {
     log(`ledger-api did not become ready at ${baseUrl}`);
     return;
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   await runDemo(baseUrl, demoKey.key, log);
   await new Promise((r) => setTimeout(r, 1500));
   await printDashboard(baseUrl, demoKey.key, log);
+  log(`live dashboard: ${baseUrl}/dashboard (sign in with the admin key, or: npm run ledger -- api-keys create --scopes dashboard:read)`);
   log('running; Ctrl-C stops everything. Try: npm run ledger -- audit replay --format table');
 }
 

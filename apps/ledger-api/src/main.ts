@@ -1,6 +1,7 @@
 import cluster from 'node:cluster';
 import { ConfigError, loadConfig, resolveInfrastructure, type LedgerConfig } from '@ledger/platform';
 import { createApiApp } from './app';
+import { serveClusterMetrics } from './metrics/cluster-metrics';
 
 function configOrExit(): LedgerConfig {
   try {
@@ -16,11 +17,12 @@ async function main(): Promise<void> {
   const config = configOrExit();
   const infrastructure = await resolveInfrastructure(config);
   if (config.API_WORKERS > 1 && cluster.isPrimary) return supervise(config.API_WORKERS, infrastructure);
-  const { app, logger } = await createApiApp({
+  const { app, logger, metrics } = await createApiApp({
     config,
     ...infrastructure,
     onShutdown: cluster.isWorker ? undefined : () => infrastructure.stop(),
   });
+  if (cluster.isWorker) metrics.joinCluster();
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close pools, then the embedded services.
   app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
@@ -36,6 +38,7 @@ function supervise(workers: number, infrastructure: Awaited<ReturnType<typeof re
   const env = { DATABASE_URL: infrastructure.databaseUrl, REDIS_URL: infrastructure.redisUrl };
   let stopping = false;
   const fork = () => cluster.fork(env);
+  serveClusterMetrics();
   for (let i = 0; i < workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;

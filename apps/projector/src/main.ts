@@ -1,6 +1,7 @@
 import { assertEventStoreReachable, createEventStore } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
-import { createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
+import { createPool, loadConfig, resolveInfrastructure, startMetricsServer } from '@ledger/platform';
+import { ProjectorMetrics } from './metrics/projector-metrics';
 import { startProjector } from './projector';
 
 /**
@@ -17,7 +18,9 @@ async function main(): Promise<void> {
   const store = createEventStore(config, pool);
   await assertEventStoreReachable(store);
   // Alerts are raised in the ledger projection's batch transaction (outbox); the alert-worker relays them.
-  const onBatch = { ledger: createAlertHook(alertSettingsFromConfig(config)) };
+  const metrics = new ProjectorMetrics(pool, store, config.SUSPICIOUS_AMOUNTS);
+  const onBatch = metrics.hooks({ ledger: createAlertHook(alertSettingsFromConfig(config)) });
+  const metricsServer = await startMetricsServer(metrics.registry, config.PROJECTOR_METRICS_PORT, config.HOST, log);
   const projector = startProjector({ pool, store, batchSize: config.PROJECTOR_BATCH_SIZE, onBatch, log });
   let exitCode = 0;
   const shutdown = (signal: string) => {
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
     log('projection stopped on an error', { error: (error as Error).message });
     await projector.stop();
   }
+  await metricsServer.close();
   await store.close();
   await pool.end();
   await infrastructure.stop();

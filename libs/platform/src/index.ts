@@ -8,3 +8,4 @@ export * from './database/transaction';
 export * from './infrastructure';
 export * from './nest/platform.module';
 export * from './nest/tokens';
+export * from './metrics/metrics-server';

@@ -1,4 +1,14 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '@ledger/platform';
+import { clusterMetricsText, joinClusterMetrics } from './cluster-metrics';
+
+const WEBHOOK_ROUTE = /^\/v1\/webhooks\/(stripe|paystack)$/;
+
+/** CONTRACT.md's webhook answers, as a closed set. */
+function webhookOutcome(status: number): string {
+  if (status >= 200 && status < 300) return 'accepted';
+  return ({ 400: 'malformed', 401: 'bad_signature', 403: 'forbidden', 429: 'rate_limited' } as Record<number, string>)[status] ?? (status >= 500 ? 'error' : 'refused');
+}
 
 /** A registry per app instance, so several apps in one process (tests) never share counters. */
 export class ApiMetrics {
@@ -22,6 +32,12 @@ export class ApiMetrics {
     labelNames: ['command'],
     registers: [this.registry],
   });
+  private readonly webhooks = new Counter({
+    name: 'ledger_webhook_deliveries_total',
+    help: 'Provider webhook deliveries received, by provider and outcome',
+    labelNames: ['provider', 'outcome'],
+    registers: [this.registry],
+  });
   private readonly rateLimited = new Counter({
     name: 'ledger_rate_limited_total',
     help: 'Requests refused by a rate limit, by class',
@@ -29,14 +45,28 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
+  private clustered = false;
+
   constructor() {
-    collectDefaultMetrics({ register: this.registry });
+    collectProcessMetrics(this.registry);
+  }
+
+  /** API_WORKERS > 1, in a worker: /metrics then answers for every worker, not only the one the scrape hit. */
+  joinCluster(): void {
+    joinClusterMetrics(this.registry);
+    this.clustered = true;
+  }
+
+  text(): Promise<string> {
+    return this.clustered ? clusterMetricsText() : this.registry.metrics();
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     const labels = { method, route, status: String(status) };
     this.requests.inc(labels);
     this.duration.observe(labels, seconds);
+    const webhook = WEBHOOK_ROUTE.exec(route);
+    if (webhook) this.webhooks.inc({ provider: webhook[1], outcome: webhookOutcome(status) });
   }
 
   commandAppended(command: string): void {

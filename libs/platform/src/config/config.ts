@@ -55,6 +55,9 @@ const schema = z.object({
   STRIPE_WEBHOOK_ALLOWLIST: z.string().optional().transform((v) => parseList(v)),
   PAYSTACK_WEBHOOK_ALLOWLIST: z.string().optional().transform((v) => parseList(v)),
   DATA_RETENTION_DAYS: int(365),
+  // Prometheus /metrics of the projector and the alert-worker on their own ports; 0 turns one off.
+  PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
 });
 
 export type LedgerConfig = z.output<typeof schema> & { RATE_LIMITS: Record<string, RateLimitRule> };

@@ -124,6 +124,7 @@ export class ProjectionRunner {
       if (!(await advanceCheckpoint(tx, this.name, expected, next, events.length))) return false;
       await this.options.projection.apply(tx, events, { schema: READ_MODELS_SCHEMA });
       await this.options.onBatch?.(tx, events);
+      await tx.query(`SELECT pg_notify('ledger_projection', $1)`, [this.name]); // delivered on COMMIT: live dashboards refetch
       return true;
     });
   }

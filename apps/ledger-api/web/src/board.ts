@@ -1,0 +1,173 @@
+import { CURRENCIES } from '../../../../libs/payments-domain/src/money';
+import { ApiError, type Api } from './api';
+import { h } from './dom';
+import { renderAlerts } from './render/alerts';
+import { renderHealth } from './render/health';
+import { renderBreakdown, renderErrors, renderEvents, renderFailed } from './render/lists';
+import { renderMetrics } from './render/metrics';
+import { VolumePanel } from './render/volume';
+import { PROVIDERS, type Alert, type Dashboard, type Health, type ProjectionState, type VolumeBucket } from './types';
+
+/**
+ * How soon another live refresh may start, by what is left of the key's `api`
+ * rate limit (X-RateLimit-Remaining of X-RateLimit-Limit): quick while plenty
+ * is left, slower as it runs down, so a tab watching a busy ledger (three
+ * requests a refresh) slows itself down instead of being refused.
+ */
+function refreshInterval(headers: Headers): number {
+  const limit = Number(headers.get('x-ratelimit-limit'));
+  const remaining = Number(headers.get('x-ratelimit-remaining'));
+  if (!limit || Number.isNaN(remaining)) return 500;
+  if (remaining > limit / 2) return 500;
+  return remaining > limit / 5 ? 2_000 : 6_000;
+}
+const RATE_LIMITED_RETRY_MS = 5_000;
+
+interface BoardState {
+  health: Record<string, Health>;
+  projections: ProjectionState[];
+  openAlerts: Alert[];
+}
+
+export interface Filter {
+  provider: string;
+  currency: string;
+}
+
+/**
+ * Everything below the header. A refresh fetches every part, then swaps the
+ * panels in one go; refreshes never overlap (one more runs if asked meanwhile).
+ */
+export class Board {
+  private readonly filter: Filter = { provider: '', currency: '' };
+  private readonly slots: Record<'alerts' | 'health' | 'metrics' | 'breakdown' | 'errors' | 'failed' | 'events', HTMLElement>;
+  private readonly volume: VolumePanel;
+  private readonly updated = h('p', { class: 'muted', id: 'updated', 'data-testid': 'updated' });
+  private shownAlerts = '';
+  private running: Promise<void> | undefined;
+  private again = false;
+  private lastStart = 0;
+  private minInterval = 500;
+  private trailing: number | undefined;
+  private disposed = false;
+
+  constructor(private readonly api: Api, container: HTMLElement, private readonly admin: boolean, private readonly onError: (e: unknown) => void) {
+    const slot = () => h('div', { class: 'slot' });
+    this.slots = { alerts: slot(), health: slot(), metrics: slot(), breakdown: slot(), errors: slot(), failed: slot(), events: slot() };
+    this.volume = new VolumePanel({ granularity: 'day', from: '', to: '', currency: '' }, () => this.refresh());
+    container.replaceChildren(
+      this.filterBar(),
+      this.updated,
+      h('div', { class: 'grid' },
+        this.slots.alerts, this.slots.health, this.slots.metrics, this.volume.element,
+        this.slots.breakdown, this.slots.errors, this.slots.failed, this.slots.events),
+    );
+    this.refresh();
+  }
+
+  /** Signed out: no timer of this board may fetch again with its key. */
+  dispose(): void {
+    this.disposed = true;
+    window.clearTimeout(this.trailing);
+  }
+
+  refresh(): void {
+    if (this.disposed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    const wait = this.lastStart + this.minInterval - Date.now();
+    if (wait > 0) {
+      this.trailing ??= window.setTimeout(() => {
+        this.trailing = undefined;
+        this.refresh();
+      }, wait);
+      return;
+    }
+    this.lastStart = Date.now();
+    this.running = this.load()
+      .catch((e: unknown) => this.failed(e))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.refresh();
+        }
+      });
+  }
+
+  /** Between live refreshes only: a refresh brings the open alerts too. */
+  refreshAlerts(): void {
+    if (this.disposed || this.running || Date.now() - this.lastStart < 4_000) return;
+    void this.api.get<{ alerts: Alert[] }>('/v1/alerts', { status: 'open' })
+      .then(({ body }) => this.showAlerts(body.alerts), (e: unknown) => this.failed(e));
+  }
+
+  private failed(error: unknown): void {
+    if (error instanceof ApiError && error.status === 429) {
+      this.updated.textContent = 'Rate limited by the API; retrying in a few seconds.';
+      window.setTimeout(() => this.refresh(), RATE_LIMITED_RETRY_MS);
+      return;
+    }
+    if (!(error instanceof ApiError && (error.status === 401 || error.status === 403))) {
+      this.updated.textContent = `Could not refresh (${error instanceof Error ? error.message : 'network error'}); showing the last numbers.`;
+    }
+    this.onError(error);
+  }
+
+  private async load(): Promise<void> {
+    const filter = { provider: this.filter.provider || undefined, currency: this.filter.currency || undefined };
+    const [dashboard, volume, board] = await Promise.all([
+      this.api.get<Dashboard>('/v1/dashboard/payments', filter),
+      this.api.get<VolumeBucket[]>('/v1/dashboard/volume', { ...filter, ...this.volume.query() }),
+      this.api.get<BoardState>('/v1/dashboard/board'),
+    ]);
+    this.minInterval = refreshInterval(board.headers);
+    const d = dashboard.body;
+    this.slots.metrics.replaceChildren(renderMetrics(d.metrics));
+    this.slots.breakdown.replaceChildren(renderBreakdown(d.breakdown));
+    this.slots.errors.replaceChildren(renderErrors(d.errors));
+    this.slots.failed.replaceChildren(renderFailed(d.failedPayments));
+    this.slots.events.replaceChildren(renderEvents(d.recentEvents));
+    this.slots.health.replaceChildren(renderHealth(PROVIDERS.map((p) => [p, board.body.health[p]]), board.body.projections));
+    this.showAlerts(board.body.openAlerts);
+    this.volume.update(volume.body);
+    const lag = dashboard.headers.get('x-projection-lag-positions') ?? '0';
+    this.updated.textContent = `Updated ${new Date().toLocaleTimeString()} · projection lag ${lag} events`;
+  }
+
+  private showAlerts(alerts: Alert[]): void {
+    // Unchanged: leave the buttons alone, so keyboard focus and a half-done click survive the poll.
+    const shown = JSON.stringify(alerts.map((a) => a.id));
+    if (shown === this.shownAlerts) return;
+    this.shownAlerts = shown;
+    const focused = document.activeElement?.getAttribute('data-acknowledge');
+    this.slots.alerts.replaceChildren(renderAlerts(alerts, this.admin, (id) => void this.acknowledge(id)));
+    if (focused) (this.slots.alerts.querySelector(`[data-acknowledge="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
+  }
+
+  private async acknowledge(id: string): Promise<void> {
+    try {
+      await this.api.post(`/v1/alerts/${encodeURIComponent(id)}/acknowledge`);
+      const { body } = await this.api.get<{ alerts: Alert[] }>('/v1/alerts', { status: 'open' });
+      this.showAlerts(body.alerts);
+    } catch (e) {
+      this.failed(e);
+    }
+  }
+
+  private filterBar(): HTMLElement {
+    const select = (id: string, label: string, options: readonly string[], key: keyof Filter) => {
+      const el = h('select', { id }, h('option', { value: '' }, 'All'), options.map((o) => h('option', { value: o }, o))) as HTMLSelectElement;
+      el.addEventListener('change', () => {
+        this.filter[key] = el.value;
+        this.refresh();
+      });
+      return [h('label', { for: id }, label), el];
+    };
+    return h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (e: Event) => e.preventDefault() },
+      select('filter-provider', 'Provider', PROVIDERS, 'provider'),
+      select('filter-currency', 'Currency', [...CURRENCIES].sort(), 'currency'));
+  }
+}
