@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@ledger/platform';
 import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } from '@ledger/testing';
-import { createApiKey } from '../../../apps/ledger-api/src/auth/api-key.repository';
+import { createApiKey } from '@ledger/security';
 import { startPrometheus, type PrometheusServer } from './support/prometheus';
 import { ROOT, promtool, startApp, until, type App } from './support/processes';
 

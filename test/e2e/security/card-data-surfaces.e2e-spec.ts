@@ -146,7 +146,7 @@ async function untilProjected(): Promise<void> {
       `SELECT (SELECT count(*)::int FROM event_store.events) AS events, (SELECT count(*)::int FROM read_models.audit_trail) AS audited,
               (SELECT count(DISTINCT stream_id)::int FROM event_store.events) AS streams, (SELECT count(*)::int FROM read_models.payments) AS payments`,
     );
-    if (runnerError) throw runnerError;
+    if (runnerError) throw runnerError instanceof Error ? runnerError : new Error(String(runnerError));
     if (rows[0].events === rows[0].audited && rows[0].streams === rows[0].payments) return;
     if (Date.now() > deadline) throw new Error(`projector behind: ${JSON.stringify(rows[0])}`);
     await new Promise((r) => setTimeout(r, 100));

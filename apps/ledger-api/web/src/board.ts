@@ -144,7 +144,7 @@ export class Board {
     this.shownAlerts = shown;
     const focused = document.activeElement?.getAttribute('data-acknowledge');
     this.slots.alerts.replaceChildren(renderAlerts(alerts, this.admin, (id) => void this.acknowledge(id)));
-    if (focused) (this.slots.alerts.querySelector(`[data-acknowledge="${CSS.escape(focused)}"]`) as HTMLElement | null)?.focus();
+    if (focused) this.slots.alerts.querySelector<HTMLElement>(`[data-acknowledge="${CSS.escape(focused)}"]`)?.focus();
   }
 
   private async acknowledge(id: string): Promise<void> {

@@ -76,8 +76,8 @@ export class ProjectorMetrics {
    * COMMIT overcounts at most the batch that killed the process.
    */
   hook(projection: string, inner?: OnBatch): OnBatch {
-    return async (tx, events, context) => {
-      await inner?.(tx, events, context);
+    return async (tx, events) => {
+      await inner?.(tx, events);
       this.batches.inc({ projection });
       this.applied.inc({ projection }, events.length);
       if (projection === 'ledger') await this.countDecisions(tx, events);

@@ -17,7 +17,7 @@ export function startApp(name: string, env: Record<string, string>): App {
     env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
   });
   const stderr: string[] = [];
-  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   return { child, stderr, stop: () => stop(child) };
 }
 
