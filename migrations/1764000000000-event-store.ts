@@ -25,7 +25,9 @@ export class EventStore1764000000000 implements MigrationInterface {
         CONSTRAINT events_event_id UNIQUE (event_id)
       )`);
     await q.query(`CREATE INDEX events_global_order ON event_store.events (transaction_id, global_position)`);
-    await q.query(`COMMENT ON TABLE event_store.events IS 'Append-only payment event log: the only source of truth. Never updated or deleted.'`);
+    await q.query(
+      `COMMENT ON TABLE event_store.events IS 'Append-only payment event log: the only source of truth. Never updated or deleted.'`,
+    );
     // Stored events are immutable: refuse UPDATE and DELETE outright.
     await q.query(`
       CREATE FUNCTION event_store.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$

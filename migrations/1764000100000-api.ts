@@ -15,7 +15,9 @@ export class Api1764000100000 implements MigrationInterface {
         created_at  timestamptz NOT NULL DEFAULT now(),
         revoked_at  timestamptz
       )`);
-    await q.query(`COMMENT ON COLUMN ledger.api_keys.secret_hash IS 'SHA-256 of the whole key; the key itself is shown once and never stored'`);
+    await q.query(
+      `COMMENT ON COLUMN ledger.api_keys.secret_hash IS 'SHA-256 of the whole key; the key itself is shown once and never stored'`,
+    );
     await q.query(`
       CREATE TABLE ledger.idempotency_keys (
         api_key_id      text        NOT NULL,

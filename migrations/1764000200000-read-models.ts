@@ -12,7 +12,9 @@ export class ReadModels1764000200000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`CREATE SCHEMA read_models`);
-    await q.query(`COMMENT ON SCHEMA read_models IS 'Projections of the payment event log; rebuildable from events at any time. Read-only for ledger_finance.'`);
+    await q.query(
+      `COMMENT ON SCHEMA read_models IS 'Projections of the payment event log; rebuildable from events at any time. Read-only for ledger_finance.'`,
+    );
     for (const ddl of READ_MODEL_TABLES_DDL) await q.query(ddl);
     for (const [target, text] of READ_MODEL_COMMENTS) {
       const kind = target.split('.').length === 3 ? 'COLUMN' : 'TABLE';

@@ -21,7 +21,9 @@ export class Monitoring1764000300000 implements MigrationInterface {
         updated_at      timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (rule, provider)
       )`);
-    await q.query(`COMMENT ON TABLE monitoring.alert_state IS 'Open alert conditions per rule and provider, so a condition that stays true alerts once per cooldown and its end raises one recovery'`);
+    await q.query(
+      `COMMENT ON TABLE monitoring.alert_state IS 'Open alert conditions per rule and provider, so a condition that stays true alerts once per cooldown and its end raises one recovery'`,
+    );
     await q.query(`
       CREATE TABLE monitoring.alert_outbox (
         id          bigserial   PRIMARY KEY,
@@ -31,7 +33,9 @@ export class Monitoring1764000300000 implements MigrationInterface {
         relayed_at  timestamptz
       )`);
     await q.query(`CREATE INDEX alert_outbox_unrelayed ON monitoring.alert_outbox (id) WHERE relayed_at IS NULL`);
-    await q.query(`COMMENT ON TABLE monitoring.alert_outbox IS 'Alerts written in the projector transaction that raised them; the relay copies them to BullMQ with jobId = job_id'`);
+    await q.query(
+      `COMMENT ON TABLE monitoring.alert_outbox IS 'Alerts written in the projector transaction that raised them; the relay copies them to BullMQ with jobId = job_id'`,
+    );
     await q.query(`
       CREATE TABLE monitoring.alerts (
         id                   text        PRIMARY KEY,
@@ -59,7 +63,9 @@ export class Monitoring1764000300000 implements MigrationInterface {
         attempts   integer     NOT NULL,
         failed_at  timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`COMMENT ON TABLE monitoring.alert_dead_letters IS 'Alerts a sink gave up on after ALERT_WEBHOOK_ATTEMPTS tries; replay by hand'`);
+    await q.query(
+      `COMMENT ON TABLE monitoring.alert_dead_letters IS 'Alerts a sink gave up on after ALERT_WEBHOOK_ATTEMPTS tries; replay by hand'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

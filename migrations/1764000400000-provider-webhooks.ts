@@ -20,7 +20,9 @@ export class ProviderWebhooks1764000400000 implements MigrationInterface {
         PRIMARY KEY (provider, reference)
       )`);
     await q.query(`CREATE INDEX provider_references_payment ON ledger.provider_references (payment_id)`);
-    await q.query(`COMMENT ON TABLE ledger.provider_references IS 'Stripe pi_/ch_ ids and Paystack references of our payments; first writer wins'`);
+    await q.query(
+      `COMMENT ON TABLE ledger.provider_references IS 'Stripe pi_/ch_ ids and Paystack references of our payments; first writer wins'`,
+    );
     await q.query(`
       CREATE TABLE ledger.webhook_deliveries (
         id           bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -35,7 +37,9 @@ export class ProviderWebhooks1764000400000 implements MigrationInterface {
         received_at  timestamptz NOT NULL DEFAULT now()
       )`);
     await q.query(`CREATE INDEX webhook_deliveries_recent ON ledger.webhook_deliveries (provider, received_at DESC)`);
-    await q.query(`COMMENT ON TABLE ledger.webhook_deliveries IS 'One row per webhook request and its outcome; delivery_id and event_type are null when the signature failed (unsigned input is not trusted enough to record)'`);
+    await q.query(
+      `COMMENT ON TABLE ledger.webhook_deliveries IS 'One row per webhook request and its outcome; delivery_id and event_type are null when the signature failed (unsigned input is not trusted enough to record)'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -14,10 +14,19 @@ export class DisputeOutcomes1764000700000 implements MigrationInterface {
     const comments: [string, string][] = [
       ['payments.disputed_amount', 'Amount under an open dispute now, minor units (0 once the dispute is closed).'],
       ['payments.dispute_losses', 'Amounts of disputes lost, minor units: taken back by the provider.'],
-      ['payments.refunded_amount', 'Refunded total, minor units: each refund once, whichever channel reported it; a reversed refund leaves it again.'],
+      [
+        'payments.refunded_amount',
+        'Refunded total, minor units: each refund once, whichever channel reported it; a reversed refund leaves it again.',
+      ],
       ['payment_metrics.volume_disputed', 'Sum of amounts under an open dispute now, minor units (volumes.disputed).'],
-      ['payment_metrics.volume_dispute_losses', 'Sum of amounts of disputes lost, minor units (volumes.disputeLosses); net = succeeded − refunded − dispute losses.'],
-      ['payment_metrics.volume_refunded', 'Sum of refunds, each once whichever channel reported it, reversed refunds taken out, minor units (volumes.refunded).'],
+      [
+        'payment_metrics.volume_dispute_losses',
+        'Sum of amounts of disputes lost, minor units (volumes.disputeLosses); net = succeeded − refunded − dispute losses.',
+      ],
+      [
+        'payment_metrics.volume_refunded',
+        'Sum of refunds, each once whichever channel reported it, reversed refunds taken out, minor units (volumes.refunded).',
+      ],
       ['payment_metrics.payments_refunded', 'Payments with a refund that stands (counts.refunded).'],
     ];
     for (const [column, text] of comments) {

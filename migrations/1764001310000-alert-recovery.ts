@@ -11,7 +11,9 @@ export class AlertRecovery1764001310000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE monitoring.alert_state ADD COLUMN clear_since timestamptz`);
-    await q.query(`COMMENT ON COLUMN monitoring.alert_state.clear_since IS 'When the open condition was first seen clear; its recovery is declared once it has stayed clear for ALERT_RECOVER_AFTER. Null while firing.'`);
+    await q.query(
+      `COMMENT ON COLUMN monitoring.alert_state.clear_since IS 'When the open condition was first seen clear; its recovery is declared once it has stayed clear for ALERT_RECOVER_AFTER. Null while firing.'`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

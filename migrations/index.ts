@@ -11,6 +11,14 @@ import { HorizonGuards1764001320000 } from './1764001320000-horizon-guards';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
-  EventStore1764000000000, Api1764000100000, ReadModels1764000200000, Monitoring1764000300000, ProviderWebhooks1764000400000,
-  IdempotencyPerKey1764000600000, DisputeOutcomes1764000700000, AppendFirstWrite1764001300000, AlertRecovery1764001310000, HorizonGuards1764001320000,
+  EventStore1764000000000,
+  Api1764000100000,
+  ReadModels1764000200000,
+  Monitoring1764000300000,
+  ProviderWebhooks1764000400000,
+  IdempotencyPerKey1764000600000,
+  DisputeOutcomes1764000700000,
+  AppendFirstWrite1764001300000,
+  AlertRecovery1764001310000,
+  HorizonGuards1764001320000,
 ];

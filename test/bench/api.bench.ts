@@ -45,7 +45,13 @@ async function load(url: string, key: string): Promise<void> {
         setupRequest: (req: any, ctx: any) => {
           ctx.id = randomUUID();
           ctx.failed = Math.random() < 0.1;
-          const body = { paymentId: ctx.id, provider: 'stripe', amount: 1000 + Math.floor(Math.random() * 9000), currency: 'USD', customerId: `c-${ctx.id}` };
+          const body = {
+            paymentId: ctx.id,
+            provider: 'stripe',
+            amount: 1000 + Math.floor(Math.random() * 9000),
+            currency: 'USD',
+            customerId: `c-${ctx.id}`,
+          };
           return { ...req, ...json(ctx, body) };
         },
       },
@@ -55,7 +61,11 @@ async function load(url: string, key: string): Promise<void> {
         setupRequest: (req: any, ctx: any) =>
           ctx.failed
             ? { ...req, path: `/v1/payments/${ctx.id}/failure`, ...json(ctx, { errorCode: 'card_declined' }) }
-            : { ...req, path: `/v1/payments/${ctx.id}/success`, ...json(ctx, { providerPaymentId: `pi_${ctx.id}`, processingTimeMs: 120 }) },
+            : {
+                ...req,
+                path: `/v1/payments/${ctx.id}/success`,
+                ...json(ctx, { providerPaymentId: `pi_${ctx.id}`, processingTimeMs: 120 }),
+              },
       },
       {
         setupRequest: (req: any, ctx: any) =>
@@ -86,14 +96,19 @@ function runLoad(url: string, key: string): Promise<LoadResult> {
 
 async function rawInsertRate(url: string): Promise<number> {
   const pool = createPool(url, { max: CONNECTIONS });
-  await pool.query(`CREATE TABLE IF NOT EXISTS bench_raw_api (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, k uuid NOT NULL UNIQUE, data jsonb NOT NULL)`);
+  await pool.query(
+    `CREATE TABLE IF NOT EXISTS bench_raw_api (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, k uuid NOT NULL UNIQUE, data jsonb NOT NULL)`,
+  );
   const deadline = Date.now() + SECONDS * 1000;
   let rows = 0;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       while (Date.now() < deadline) {
-        await pool.query('INSERT INTO bench_raw_api (k, data) VALUES ($1, $2::jsonb)', [randomUUID(), JSON.stringify({ amount: 1999, currency: 'USD' })]);
+        await pool.query('INSERT INTO bench_raw_api (k, data) VALUES ($1, $2::jsonb)', [
+          randomUUID(),
+          JSON.stringify({ amount: 1999, currency: 'USD' }),
+        ]);
         rows++;
       }
     }),
@@ -108,7 +123,11 @@ async function main(): Promise<void> {
   const redis = await startRedisServer({ dataDir: redisDir });
   const url = `http://127.0.0.1:${PORT}`;
   const api = startApp('apps/ledger-api/src/main.ts', {
-    DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: String(PORT), API_WORKERS: String(WORKERS), RATE_LIMITS: GENEROUS_RATE_LIMITS,
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    PORT: String(PORT),
+    API_WORKERS: String(WORKERS),
+    RATE_LIMITS: GENEROUS_RATE_LIMITS,
   });
   await waitUntilLive(url);
   const pool = createPool(db.url, { max: 1 });
@@ -119,7 +138,9 @@ async function main(): Promise<void> {
   const commands = (result.requests - result.non2xx) / result.seconds;
   await stopApp(api);
   const inserts = await rawInsertRate(db.url);
-  console.log(`bench:api — ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s, API_WORKERS=${WORKERS}, request log level warn`);
+  console.log(
+    `bench:api — ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s, API_WORKERS=${WORKERS}, request log level warn`,
+  );
   console.log('| measure | value |');
   console.log('|---|---:|');
   console.log(`| HTTP requests/s (2xx; ~85 % commands, rest GET) | ${commands.toFixed(0)} |`);

@@ -80,7 +80,9 @@ async function stage(command: 'replay' | 'verify', url: string): Promise<void> {
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
-  process.stdout.write(`${JSON.stringify({ command, code, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(EVENTS / seconds), maxRssMiB, outputMiB: Math.round(bytes / 2 ** 20) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ command, code, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(EVENTS / seconds), maxRssMiB, outputMiB: Math.round(bytes / 2 ** 20) })}\n`,
+  );
 }
 
 function inChild(command: string, url: string): Promise<void> {
@@ -111,7 +113,8 @@ async function main(): Promise<void> {
 
 const [command, url] = process.argv.slice(2);
 if (command === 'replay' || command === 'verify') void stage(command, url);
-else main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+else
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });

@@ -23,7 +23,13 @@ export function stopApp(child: ChildProcess): Promise<void> {
 export async function waitUntilLive(baseUrl: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (await fetch(`${baseUrl}/health/live`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${baseUrl}/health/live`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error(`ledger-api did not start at ${baseUrl}`);

@@ -27,33 +27,79 @@ const PORT = 3900 + Math.floor(Math.random() * 90);
 const agent = new Agent({ keepAlive: true, maxSockets: MAX_IN_FLIGHT });
 function post(url: string, key: string, body: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = request(url, {
-      method: 'POST', agent,
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'idempotency-key': randomUUID() },
-    }, (res) => { res.resume(); res.once('end', () => resolve(res.statusCode ?? 0)); });
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${key}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'idempotency-key': randomUUID(),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.once('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.once('error', () => resolve(0));
     req.end(body);
   });
 }
 
-interface LoadResult { ok: number; failed: number; skipped: number; seconds: number; p50: number; p99: number }
-interface Lifecycle { id: string; step: number; fails: boolean; refunds: boolean }
+interface LoadResult {
+  ok: number;
+  failed: number;
+  skipped: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+interface Lifecycle {
+  id: string;
+  step: number;
+  fails: boolean;
+  refunds: boolean;
+}
 
 /** Open loop: a command is due every 1/RATE s; when MAX_IN_FLIGHT are outstanding it is skipped, not queued, so a slow API shows as a lower achieved rate. */
 async function load(url: string, key: string): Promise<void> {
   const ready: Lifecycle[] = [];
   const latencies: number[] = [];
-  let inFlight = 0, ok = 0, failed = 0, skipped = 0, due = 0;
+  let inFlight = 0,
+    ok = 0,
+    failed = 0,
+    skipped = 0,
+    due = 0;
   const send = async (p: Lifecycle): Promise<void> => {
     const [path, body] =
-      p.step === 0 ? ['', { paymentId: p.id, provider: 'stripe', amount: 1000 + Math.floor(Math.random() * 9000), currency: 'USD', customerId: `c-${p.id}` }]
-      : p.step === 1 ? ['/processing', {}]
-      : p.step === 2 ? (p.fails ? ['/failure', { errorCode: 'card_declined' }] : ['/success', { providerPaymentId: `pi_${p.id}`, processingTimeMs: 120 }])
-      : ['/refunds', { amount: 500, reason: 'bench' }];
+      p.step === 0
+        ? [
+            '',
+            {
+              paymentId: p.id,
+              provider: 'stripe',
+              amount: 1000 + Math.floor(Math.random() * 9000),
+              currency: 'USD',
+              customerId: `c-${p.id}`,
+            },
+          ]
+        : p.step === 1
+          ? ['/processing', {}]
+          : p.step === 2
+            ? p.fails
+              ? ['/failure', { errorCode: 'card_declined' }]
+              : ['/success', { providerPaymentId: `pi_${p.id}`, processingTimeMs: 120 }]
+            : ['/refunds', { amount: 500, reason: 'bench' }];
     const started = performance.now();
     const status = await post(`${url}/v1/payments${p.step === 0 ? '' : `/${p.id}`}${path}`, key, JSON.stringify(body));
     latencies.push(performance.now() - started);
-    if (status < 200 || status > 299) { failed++; return; }
+    if (status < 200 || status > 299) {
+      failed++;
+      return;
+    }
     ok++;
     p.step++;
     if (p.step < 3 || (p.step === 3 && p.refunds)) ready.push(p);
@@ -64,12 +110,18 @@ async function load(url: string, key: string): Promise<void> {
   while (performance.now() < end) {
     const target = Math.floor(((performance.now() - started) / 1000) * RATE);
     for (; due < target; due++) {
-      if (inFlight >= MAX_IN_FLIGHT) { skipped++; continue; }
+      if (inFlight >= MAX_IN_FLIGHT) {
+        skipped++;
+        continue;
+      }
       // Lifecycles already under way go first, so the mix stays create/processing/outcome/refund.
       const fails = Math.random() < 0.1;
       const p = ready.shift() ?? { id: randomUUID(), step: 0, fails, refunds: !fails && Math.random() < 0.3 };
       inFlight++;
-      const done: Promise<void> = send(p).finally(() => { inFlight--; pending.delete(done); });
+      const done: Promise<void> = send(p).finally(() => {
+        inFlight--;
+        pending.delete(done);
+      });
       pending.add(done);
     }
     await new Promise((r) => setTimeout(r, 2));
@@ -90,7 +142,11 @@ function runLoad(url: string, key: string): Promise<LoadResult> {
   });
 }
 
-interface Samples { seconds: number[]; positions: number[]; capped: boolean }
+interface Samples {
+  seconds: number[];
+  positions: number[];
+  capped: boolean;
+}
 
 async function main(): Promise<void> {
   const db = await benchDatabase();
@@ -100,9 +156,14 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   try {
     const url = `http://127.0.0.1:${PORT}`;
-    children.push(startApp('apps/ledger-api/src/main.ts', {
-      DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: String(PORT), RATE_LIMITS: GENEROUS_RATE_LIMITS,
-    }));
+    children.push(
+      startApp('apps/ledger-api/src/main.ts', {
+        DATABASE_URL: db.url,
+        REDIS_URL: redis.url,
+        PORT: String(PORT),
+        RATE_LIMITS: GENEROUS_RATE_LIMITS,
+      }),
+    );
     children.push(startApp('apps/projector/src/main.ts', { DATABASE_URL: db.url, REDIS_URL: redis.url }));
     await waitUntilLive(url);
     const { key } = await createApiKey(pool, { name: 'bench', scopes: ['payments:write', 'payments:read'] });
@@ -136,7 +197,9 @@ async function main(): Promise<void> {
     }
     const drainSeconds = drained ? ((Date.now() - drainStart) / 1000).toFixed(1) : '> 60';
 
-    console.log(`bench:projection-lag — ${cpus().length} cores, target ${RATE} commands/s for ${SECONDS}s, ≤ ${MAX_IN_FLIGHT} in flight, lag sampled every ${SAMPLE_MS} ms`);
+    console.log(
+      `bench:projection-lag — ${cpus().length} cores, target ${RATE} commands/s for ${SECONDS}s, ≤ ${MAX_IN_FLIGHT} in flight, lag sampled every ${SAMPLE_MS} ms`,
+    );
     console.log('| measure | value |');
     console.log('|---|---:|');
     console.log(`| commands/s achieved (2xx) / target | ${(result.ok / result.seconds).toFixed(0)} / ${RATE} |`);
@@ -145,7 +208,9 @@ async function main(): Promise<void> {
     for (const [name, s] of samples) {
       const secs = [...s.seconds].sort((a, b) => a - b);
       const maxPositions = Math.max(...s.positions);
-      console.log(`| ${name} lag p50 / p99 / max (${secs.length} samples) | ${percentile(secs, 50).toFixed(2)} s / ${percentile(secs, 99).toFixed(2)} s / ${secs[secs.length - 1].toFixed(2)} s |`);
+      console.log(
+        `| ${name} lag p50 / p99 / max (${secs.length} samples) | ${percentile(secs, 50).toFixed(2)} s / ${percentile(secs, 99).toFixed(2)} s / ${secs[secs.length - 1].toFixed(2)} s |`,
+      );
       console.log(`| ${name} max positions behind | ${s.capped ? `≥ ${maxPositions} (capped)` : maxPositions} |`);
     }
     console.log(`| drain to head after load | ${drainSeconds} s |`);

@@ -34,15 +34,29 @@ async function main(): Promise<void> {
       t = Date.now();
       const result = await rebuildProjection(projection, { pool, store, chunkSize: 5000 });
       const seconds = (Date.now() - t) / 1000;
-      console.log(`rebuild ${projection}: ${result.eventsDone} events in ${seconds.toFixed(1)} s = ${Math.round(result.eventsDone / seconds)} events/s`);
+      console.log(
+        `rebuild ${projection}: ${result.eventsDone} events in ${seconds.toFixed(1)} s = ${Math.round(result.eventsDone / seconds)} events/s`,
+      );
     }
-    const q = new DashboardQueries(pool, { store, suspiciousAmounts: { USD: 100_000, JPY: 50_000 }, clock: () => new Date('2025-11-21T12:00:00Z') });
+    const q = new DashboardQueries(pool, {
+      store,
+      suspiciousAmounts: { USD: 100_000, JPY: 50_000 },
+      clock: () => new Date('2025-11-21T12:00:00Z'),
+    });
     const calls: Record<string, () => Promise<unknown>> = {
-      metrics: () => q.metrics(), 'metrics(stripe,USD)': () => q.metrics({ provider: 'stripe', currency: 'USD' }),
-      breakdown: () => q.breakdown(), 'volume(hour,30d)': () => q.volumeOverTime({ granularity: 'hour', from: new Date('2025-11-01T00:00:00Z'), to: new Date('2025-12-01T00:00:00Z') }),
-      'volume(day)': () => q.volumeOverTime({ granularity: 'day' }), recentEvents: () => q.recentEvents(50),
-      'recentEvents(paystack)': () => q.recentEvents(50, { provider: 'paystack' }), failedPayments: () => q.failedPayments(20),
-      errors: () => q.errors(), health: () => q.health(), lag: () => q.lag(), 'payments (whole dashboard)': () => q.payments(),
+      metrics: () => q.metrics(),
+      'metrics(stripe,USD)': () => q.metrics({ provider: 'stripe', currency: 'USD' }),
+      breakdown: () => q.breakdown(),
+      'volume(hour,30d)': () =>
+        q.volumeOverTime({ granularity: 'hour', from: new Date('2025-11-01T00:00:00Z'), to: new Date('2025-12-01T00:00:00Z') }),
+      'volume(day)': () => q.volumeOverTime({ granularity: 'day' }),
+      recentEvents: () => q.recentEvents(50),
+      'recentEvents(paystack)': () => q.recentEvents(50, { provider: 'paystack' }),
+      failedPayments: () => q.failedPayments(20),
+      errors: () => q.errors(),
+      health: () => q.health(),
+      lag: () => q.lag(),
+      'payments (whole dashboard)': () => q.payments(),
     };
     for (const [label, call] of Object.entries(calls)) {
       const times: number[] = [];
@@ -66,7 +80,8 @@ async function main(): Promise<void> {
 async function generate(pool: ReturnType<typeof createPool>, total: number): Promise<void> {
   const payments = Math.ceil(total / 4);
   for (let from = 0; from < payments; from += 50_000) {
-    await pool.query(`
+    await pool.query(
+      `
       WITH p AS (
         SELECT g AS n, md5(g::text) AS id, CASE WHEN g % 2 = 0 THEN 'stripe' ELSE 'paystack' END AS provider,
                (ARRAY['USD','EUR','JPY','KWD','NGN'])[1 + g % 5] AS currency, 1 + (g * 7919) % 200000 AS amount,

@@ -35,7 +35,12 @@ async function runFor(writers: number, work: (writer: number, i: number) => Prom
 
 function storeWork(store: PostgresEventStore, run: string, batch: number) {
   return async (w: number, i: number) => {
-    const events = Array.from({ length: batch }, (_, k) => ({ eventId: randomUUID(), type: 'PaymentCreated', data: payload(i * batch + k), metadata: meta }));
+    const events = Array.from({ length: batch }, (_, k) => ({
+      eventId: randomUUID(),
+      type: 'PaymentCreated',
+      data: payload(i * batch + k),
+      metadata: meta,
+    }));
     if (batch > 1) {
       await store.appendToStream(`payment-${run}-${w}-${i}`, events, 'no_stream');
     } else {
@@ -54,7 +59,14 @@ function rawWork(pool: Pool, run: string, batch: number) {
     for (let k = 0; k < batch; k++) {
       const o = values.length;
       rows.push(`($${o + 1}, $${o + 2}, $${o + 3}, $${o + 4}, $${o + 5}::jsonb, $${o + 6}::jsonb)`);
-      values.push(`payment-${run}-${w}-${i}`, k, randomUUID(), 'PaymentCreated', JSON.stringify(payload(i * batch + k)), JSON.stringify(meta));
+      values.push(
+        `payment-${run}-${w}-${i}`,
+        k,
+        randomUUID(),
+        'PaymentCreated',
+        JSON.stringify(payload(i * batch + k)),
+        JSON.stringify(meta),
+      );
     }
     await pool.query(`INSERT INTO bench_raw (stream_id, revision, event_id, event_type, data, metadata) VALUES ${rows.join(',')}`, values);
     return batch;
@@ -75,7 +87,9 @@ async function main(): Promise<void> {
     { label: '32 writers, 1 event/tx', writers: 32, batch: 1 },
     { label: '8 writers, 100 events/tx', writers: 8, batch: 100 },
   ];
-  console.log(`bench:store — ${cpus().length} cores, ${ROUNDS} alternating rounds of ${SECONDS}s per case, PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version}, fsync ${(await pool.query('SHOW fsync')).rows[0].fsync}`);
+  console.log(
+    `bench:store — ${cpus().length} cores, ${ROUNDS} alternating rounds of ${SECONDS}s per case, PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version}, fsync ${(await pool.query('SHOW fsync')).rows[0].fsync}`,
+  );
   console.log('| case | store events/s | raw INSERT events/s | ratio |');
   console.log('|---|---:|---:|---:|');
   for (const c of cases) {

@@ -19,7 +19,9 @@ export interface ApiHarness {
 const GENEROUS_LIMITS = 'payment=100000/1m,refund=100000/1m,status=100000/1m,api=100000/1m,webhook=100000/1m';
 
 /** The real HTTP server on an ephemeral port, on a fresh database and its own Redis key prefix. */
-export async function startApiHarness(options: { env?: Record<string, string>; redisUrl?: string; rateLimitPrefix?: string } = {}): Promise<ApiHarness> {
+export async function startApiHarness(
+  options: { env?: Record<string, string>; redisUrl?: string; rateLimitPrefix?: string } = {},
+): Promise<ApiHarness> {
   const db = await createTestDatabase();
   const config = loadConfig({ NODE_ENV: 'test', RATE_LIMITS: GENEROUS_LIMITS, LOG_LEVEL: 'info', ...options.env });
   const logs: string[] = [];

@@ -29,6 +29,8 @@ export default async function globalSetup(): Promise<void> {
   writeFileSync(TEST_ENV_FILE, JSON.stringify({ pg: pg.url, redis: redis.url, dataDir }));
   (globalThis as Record<string, unknown>).__LEDGER_SERVICES__ = [redis, pg];
   if (!process.env.EVENTSTORE_CONNECTION_STRING) {
-    console.log('\nEventStoreDB contract suite: not run (EVENTSTORE_CONNECTION_STRING is unset; `npm run test:eventstoredb` runs it against a server).');
+    console.log(
+      '\nEventStoreDB contract suite: not run (EVENTSTORE_CONNECTION_STRING is unset; `npm run test:eventstoredb` runs it against a server).',
+    );
   }
 }

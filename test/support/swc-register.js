@@ -27,11 +27,10 @@ Module._resolveFilename = function (request, ...rest) {
   return resolve.call(this, target ? path.join(root, target) : request, ...rest);
 };
 
-addHook(
-  (code, filename) =>
-    transformSync(code, { filename, swcrc: false, sourceMaps: 'inline', ...swcOptions() }).code,
-  { exts: ['.ts'], ignoreNodeModules: true },
-);
+addHook((code, filename) => transformSync(code, { filename, swcrc: false, sourceMaps: 'inline', ...swcOptions() }).code, {
+  exts: ['.ts'],
+  ignoreNodeModules: true,
+});
 
 function swcOptions() {
   return {

@@ -8,19 +8,36 @@ const CUSTOMERS = ['cus_ada', 'cus_bola', 'cus_chen', 'cus_dara', 'cus_emeka', '
 function scenario(): { create: Record<string, unknown>; then: Step[] }[] {
   const flows: { create: Record<string, unknown>; then: Step[] }[] = [];
   const plans: [string, number, string, string][] = [
-    ['stripe', 1999, 'USD', 'succeed'], ['stripe', 4500, 'USD', 'refund'], ['paystack', 250000, 'NGN', 'succeed'],
-    ['paystack', 120000, 'NGN', 'fail'], ['stripe', 3000, 'JPY', 'succeed'], ['stripe', 150000, 'USD', 'dispute'],
-    ['paystack', 80000, 'NGN', 'succeed'], ['stripe', 999, 'USD', 'fail'], ['stripe', 12000, 'JPY', 'processing'],
+    ['stripe', 1999, 'USD', 'succeed'],
+    ['stripe', 4500, 'USD', 'refund'],
+    ['paystack', 250000, 'NGN', 'succeed'],
+    ['paystack', 120000, 'NGN', 'fail'],
+    ['stripe', 3000, 'JPY', 'succeed'],
+    ['stripe', 150000, 'USD', 'dispute'],
+    ['paystack', 80000, 'NGN', 'succeed'],
+    ['stripe', 999, 'USD', 'fail'],
+    ['stripe', 12000, 'JPY', 'processing'],
   ];
   plans.forEach(([provider, amount, currency, plan], i) => {
     const paymentId = `demo_${randomUUID().slice(0, 8)}`;
     const steps: Step[] = [{ path: `/v1/payments/${paymentId}/processing`, body: {} }];
-    if (plan === 'fail') steps.push({ path: `/v1/payments/${paymentId}/failure`, body: { errorCode: i % 2 ? 'card_declined' : 'insufficient_funds' } });
-    if (['succeed', 'refund', 'dispute'].includes(plan)) steps.push({ path: `/v1/payments/${paymentId}/success`, body: { processingTimeMs: 300 + i * 97 } });
-    if (plan === 'refund') steps.push({ path: `/v1/payments/${paymentId}/refunds`, body: { amount: 1500, reason: 'requested_by_customer' } });
+    if (plan === 'fail')
+      steps.push({ path: `/v1/payments/${paymentId}/failure`, body: { errorCode: i % 2 ? 'card_declined' : 'insufficient_funds' } });
+    if (['succeed', 'refund', 'dispute'].includes(plan))
+      steps.push({ path: `/v1/payments/${paymentId}/success`, body: { processingTimeMs: 300 + i * 97 } });
+    if (plan === 'refund')
+      steps.push({ path: `/v1/payments/${paymentId}/refunds`, body: { amount: 1500, reason: 'requested_by_customer' } });
     if (plan === 'dispute') steps.push({ path: `/v1/payments/${paymentId}/disputes`, body: { reason: 'fraudulent' } });
     flows.push({
-      create: { paymentId, provider, amount, currency, customerId: CUSTOMERS[i % CUSTOMERS.length], description: `Demo order #${1000 + i}`, card: { token: `tok_demo_${i}`, brand: 'visa', last4: '4242' } },
+      create: {
+        paymentId,
+        provider,
+        amount,
+        currency,
+        customerId: CUSTOMERS[i % CUSTOMERS.length],
+        description: `Demo order #${1000 + i}`,
+        card: { token: `tok_demo_${i}`, brand: 'visa', last4: '4242' },
+      },
       then: plan === 'processing' ? steps.slice(0, 1) : steps,
     });
   });
@@ -46,12 +63,21 @@ export async function printDashboard(baseUrl: string, apiKey: string, log: (line
   const res = await fetch(`${baseUrl}/v1/dashboard/payments`, { headers: { authorization: `Bearer ${apiKey}` } });
   if (!res.ok) return log(`dashboard: ${res.status}`);
   const d = (await res.json()) as {
-    metrics: { counts: Record<string, number>; volumes: { currency: string; total: string; succeeded: string; refunded: string; net: string }[]; rates: Record<string, number> };
+    metrics: {
+      counts: Record<string, number>;
+      volumes: { currency: string; total: string; succeeded: string; refunded: string; net: string }[];
+      rates: Record<string, number>;
+    };
     health: { status: string; issues: string[] };
     errors: { code: string; count: number }[];
   };
-  log(`payments: ${Object.entries(d.metrics.counts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  for (const v of d.metrics.volumes) log(`  ${v.currency}: total ${v.total}, succeeded ${v.succeeded}, refunded ${v.refunded}, net ${v.net} (minor units)`);
+  log(
+    `payments: ${Object.entries(d.metrics.counts)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  for (const v of d.metrics.volumes)
+    log(`  ${v.currency}: total ${v.total}, succeeded ${v.succeeded}, refunded ${v.refunded}, net ${v.net} (minor units)`);
   log(`rates: success ${d.metrics.rates.success} %, failure ${d.metrics.rates.failure} %, refund ${d.metrics.rates.refund} %`);
   log(`errors: ${d.errors.map((e) => `${e.code} ×${e.count}`).join(', ') || 'none'}`);
   log(`health: ${d.health.status}${d.health.issues.length ? ` (${d.health.issues.join('; ')})` : ''}`);

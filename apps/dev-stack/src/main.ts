@@ -33,7 +33,11 @@ async function main(): Promise<void> {
   await pool.end();
 
   // Per-request log lines would bury the demo; LOG_LEVEL=info brings them back.
-  const env = { DATABASE_URL: infra.databaseUrl, REDIS_URL: infra.redisUrl, LOG_LEVEL: config.LOG_LEVEL === 'info' && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL };
+  const env = {
+    DATABASE_URL: infra.databaseUrl,
+    REDIS_URL: infra.redisUrl,
+    LOG_LEVEL: config.LOG_LEVEL === 'info' && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL,
+  };
   const children = APPS.map((app, i) => startApp(app, join(__dirname, '..', '..', '..'), env, i)).filter((c): c is ChildProcess => !!c);
   const shutdown = async () => {
     log('stopping…');
@@ -59,7 +63,10 @@ async function main(): Promise<void> {
 async function waitFor(url: string, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return true;
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -39,10 +39,12 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   const { config } = options;
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'ledger-api', destination: options.logDestination });
   const metrics = new ApiMetrics();
-  const app = await NestFactory.create<NestExpressApplication>(
-    ApiModule.forRoot({ ...options, metrics }),
-    { bodyParser: false, rawBody: true, cors: false, logger: new PinoNestLogger(logger) },
-  );
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot({ ...options, metrics }), {
+    bodyParser: false,
+    rawBody: true,
+    cors: false,
+    logger: new PinoNestLogger(logger),
+  });
   if (config.TRUST_PROXY) app.set('trust proxy', trustProxy(config.TRUST_PROXY));
   app.disable('x-powered-by');
   app.use(requestContextMiddleware(logger, metrics));

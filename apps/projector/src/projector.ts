@@ -22,8 +22,12 @@ export function startProjector(options: ProjectorOptions): RunningProjector {
   const runners = Object.values(PROJECTIONS).map(
     (projection) =>
       new ProjectionRunner({
-        pool: options.pool, store: options.store, projection, batchSize: options.batchSize,
-        onBatch: options.onBatch?.[projection.name], log: options.log,
+        pool: options.pool,
+        store: options.store,
+        projection,
+        batchSize: options.batchSize,
+        onBatch: options.onBatch?.[projection.name],
+        log: options.log,
       }),
   );
   const stop = async () => {

@@ -53,8 +53,7 @@ export interface SubscribeOptions {
 }
 
 export type SubscriptionMessage =
-  | { readonly kind: 'events'; readonly events: readonly RecordedEvent[] }
-  | { readonly kind: 'caughtUp'; readonly position?: Position };
+  { readonly kind: 'events'; readonly events: readonly RecordedEvent[] } | { readonly kind: 'caughtUp'; readonly position?: Position };
 
 /** A catch-up subscription: historical events first, then `caughtUp`, then live events. */
 export interface Subscription extends AsyncIterable<SubscriptionMessage> {

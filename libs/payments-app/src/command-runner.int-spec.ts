@@ -71,7 +71,11 @@ describe('PaymentCommandRunner', () => {
     await runner.run(create(id), ctx());
     await runner.run(process(id), ctx());
     await runner.run({ type: 'MarkPaymentSucceeded', data: { paymentId: id }, now }, ctx());
-    const refund = (n: number): PaymentCommand => ({ type: 'RefundPayment', data: { paymentId: id, refundId: `r${n}`, amount: 1000 }, now });
+    const refund = (n: number): PaymentCommand => ({
+      type: 'RefundPayment',
+      data: { paymentId: id, refundId: `r${n}`, amount: 1000 },
+      now,
+    });
     const results = await Promise.allSettled(Array.from({ length: 10 }, (_, n) => runner.run(refund(n), ctx(`refund-${n}`))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((await store.readStream(`payment-${id}`)).filter((e) => e.type === 'PaymentRefunded')).toHaveLength(1);

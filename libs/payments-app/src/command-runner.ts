@@ -1,7 +1,15 @@
 import { WrongExpectedVersionError, type EventStore, type ExpectedRevision, type RecordedEvent } from '@ledger/event-store';
 import {
-  CURRENT_SCHEMA_VERSION, decide, evolve, initialState, paymentStreamId, toPaymentEvent, type EventMetadata,
-  type PaymentCommand, type PaymentCommandType, type PaymentState,
+  CURRENT_SCHEMA_VERSION,
+  decide,
+  evolve,
+  initialState,
+  paymentStreamId,
+  toPaymentEvent,
+  type EventMetadata,
+  type PaymentCommand,
+  type PaymentCommandType,
+  type PaymentState,
 } from '@ledger/payments-domain';
 import { CommandEventIds, type CommandKey } from './event-ids';
 

@@ -1,8 +1,6 @@
 import type { CloseDispute, OpenDispute } from './commands';
 import { definedOnly } from './defined';
-import {
-  DisputeAlreadyClosedError, DisputeExceedsCapturedError, DisputeNotFoundError, PaymentAlreadyDisputedError,
-} from './errors';
+import { DisputeAlreadyClosedError, DisputeExceedsCapturedError, DisputeNotFoundError, PaymentAlreadyDisputedError } from './errors';
 import type { DisputeOutcome, PaymentEvent } from './events';
 import { assertPositiveMinorAmount } from './money';
 import { requireStatus, type PaymentState } from './payment';

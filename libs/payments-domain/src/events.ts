@@ -93,10 +93,7 @@ export type PaymentRefundMismatch = Event<
   { paymentId: string; reportedTotal: number; recordedTotal: number; currency: string; detectedAt: string }
 >;
 
-export type PaymentFraudFlagged = Event<
-  'PaymentFraudFlagged',
-  { paymentId: string; reason: string; score?: number; flaggedAt: string }
->;
+export type PaymentFraudFlagged = Event<'PaymentFraudFlagged', { paymentId: string; reason: string; score?: number; flaggedAt: string }>;
 
 export type PaymentDisputed = Event<
   'PaymentDisputed',

@@ -1,9 +1,4 @@
-import {
-  DisputeExceedsCapturedError,
-  InvalidStateTransitionError,
-  PaymentAlreadyExistsError,
-  RefundExceedsCapturedError,
-} from './errors';
+import { DisputeExceedsCapturedError, InvalidStateTransitionError, PaymentAlreadyExistsError, RefundExceedsCapturedError } from './errors';
 import { AMOUNT, commands, events, histories } from './testing/fixtures';
 import { given } from './testing/given';
 
@@ -18,11 +13,15 @@ describe('Payment', () => {
     const history = histories.succeeded();
 
     it('refunds part of the amount', () => {
-      given(history).when(commands.refund(2_500)).then([events.refunded(2_500, 2_500)]);
+      given(history)
+        .when(commands.refund(2_500))
+        .then([events.refunded(2_500, 2_500)]);
     });
 
     it('refunds the whole amount', () => {
-      given(history).when(commands.refund(AMOUNT)).then([events.refunded(AMOUNT, AMOUNT)]);
+      given(history)
+        .when(commands.refund(AMOUNT))
+        .then([events.refunded(AMOUNT, AMOUNT)]);
     });
 
     it('keeps the reason of a refund', () => {
@@ -40,11 +39,15 @@ describe('Payment', () => {
     });
 
     it('opens a dispute for the captured amount by default', () => {
-      given(history).when(commands.openDispute()).then([events.disputed(AMOUNT)]);
+      given(history)
+        .when(commands.openDispute())
+        .then([events.disputed(AMOUNT)]);
     });
 
     it('opens a dispute for part of the amount', () => {
-      given(history).when(commands.openDispute(3_000)).then([events.disputed(3_000)]);
+      given(history)
+        .when(commands.openDispute(3_000))
+        .then([events.disputed(3_000)]);
     });
 
     it('refuses a dispute above the captured amount', () => {
@@ -70,17 +73,19 @@ describe('Payment', () => {
     const history = histories.partiallyRefunded();
 
     it('refunds more, up to what is left', () => {
-      given(history).when(commands.refund(6_000, 're_2')).then([events.refunded(6_000, AMOUNT, 're_2')]);
+      given(history)
+        .when(commands.refund(6_000, 're_2'))
+        .then([events.refunded(6_000, AMOUNT, 're_2')]);
     });
 
     it('refuses a refund above what is left to refund', () => {
-      given(history)
-        .when(commands.refund(6_001, 're_2'))
-        .thenThrows(RefundExceedsCapturedError, { requested: 6_001, refundable: 6_000 });
+      given(history).when(commands.refund(6_001, 're_2')).thenThrows(RefundExceedsCapturedError, { requested: 6_001, refundable: 6_000 });
     });
 
     it('opens a dispute', () => {
-      given(history).when(commands.openDispute()).then([events.disputed(AMOUNT)]);
+      given(history)
+        .when(commands.openDispute())
+        .then([events.disputed(AMOUNT)]);
     });
 
     it('accepts a fraud flag', () => {
@@ -92,9 +97,7 @@ describe('Payment', () => {
     });
 
     it.each(lifecycleCommands)('refuses %s', (type, command) => {
-      given(history)
-        .when(command)
-        .thenThrows(InvalidStateTransitionError, { from: 'partially_refunded', command: type });
+      given(history).when(command).thenThrows(InvalidStateTransitionError, { from: 'partially_refunded', command: type });
     });
   });
 
@@ -102,13 +105,13 @@ describe('Payment', () => {
     const history = histories.fullyRefunded();
 
     it('refuses any further refund', () => {
-      given(history)
-        .when(commands.refund(1, 're_2'))
-        .thenThrows(RefundExceedsCapturedError, { requested: 1, refundable: 0 });
+      given(history).when(commands.refund(1, 're_2')).thenThrows(RefundExceedsCapturedError, { requested: 1, refundable: 0 });
     });
 
     it('opens a dispute', () => {
-      given(history).when(commands.openDispute()).then([events.disputed(AMOUNT)]);
+      given(history)
+        .when(commands.openDispute())
+        .then([events.disputed(AMOUNT)]);
     });
 
     it('accepts a fraud flag', () => {

@@ -11,9 +11,15 @@ const refund = (refundId: string, amount: number, minutes = 0, providerRefundId?
   data: providerRefundId ? { ...id, refundId, providerRefundId, amount } : { ...id, refundId, amount },
   now: at(minutes),
 });
-const report = (reportedTotal: number, minutes = 0): PaymentCommand => ({ type: 'ReportRefundTotal', data: { ...id, reportedTotal }, now: at(minutes) });
+const report = (reportedTotal: number, minutes = 0): PaymentCommand => ({
+  type: 'ReportRefundTotal',
+  data: { ...id, reportedTotal },
+  now: at(minutes),
+});
 const reverse = (refundId: string, amount: number, minutes = 0): PaymentCommand => ({
-  type: 'ReverseRefund', data: { ...id, refundId, amount }, now: at(minutes),
+  type: 'ReverseRefund',
+  data: { ...id, refundId, amount },
+  now: at(minutes),
 });
 
 /** Applies commands one by one, as the ledger would, and returns every event. */
@@ -28,7 +34,8 @@ function run(history: PaymentEvent[], commands: PaymentCommand[]): PaymentEvent[
   }
   return out;
 }
-const totalAfter = (commands: PaymentCommand[]) => foldPayment([...histories.succeeded(), ...run(histories.succeeded(), commands)]).refunded;
+const totalAfter = (commands: PaymentCommand[]) =>
+  foldPayment([...histories.succeeded(), ...run(histories.succeeded(), commands)]).refunded;
 
 describe('Payment', () => {
   describe('when succeeded, refunds reported through several channels', () => {
@@ -41,7 +48,12 @@ describe('Payment', () => {
     it('counts what a cumulative report proves, and attributes it when the refund is named later', () => {
       given(histories.succeeded())
         .when(report(300))
-        .then([{ type: 'PaymentRefundReported', data: { ...id, reportedTotal: 300, counted: 300, currency: 'USD', totalRefunded: 300, reportedAt: AT } }]);
+        .then([
+          {
+            type: 'PaymentRefundReported',
+            data: { ...id, reportedTotal: 300, counted: 300, currency: 'USD', totalRefunded: 300, reportedAt: AT },
+          },
+        ]);
       expect(totalAfter([report(300), refund('re_1', 300)])).toBe(300);
       expect(totalAfter([report(300, 5), refund('re_1', 300), refund('re_2', 200, 2)])).toBe(500);
     });
@@ -65,7 +77,12 @@ describe('Payment', () => {
       const history = [...histories.succeeded(), ...run(histories.succeeded(), [refund(apiRefundId, 300), refund('re_9', 300)])];
       given(history)
         .when(report(300, 1))
-        .then([{ type: 'PaymentRefundMismatch', data: { ...id, reportedTotal: 300, recordedTotal: 600, currency: 'USD', detectedAt: at(1).toISOString() } }]);
+        .then([
+          {
+            type: 'PaymentRefundMismatch',
+            data: { ...id, reportedTotal: 300, recordedTotal: 600, currency: 'USD', detectedAt: at(1).toISOString() },
+          },
+        ]);
     });
 
     it('ignores a stale cumulative report made before a refund it does not include', () => {

@@ -1,8 +1,4 @@
-import {
-  InvalidStateTransitionError,
-  PaymentAlreadyExistsError,
-  PaymentNotFoundError,
-} from './errors';
+import { InvalidStateTransitionError, PaymentAlreadyExistsError, PaymentNotFoundError } from './errors';
 import { AT, PAYMENT_ID, commands, events, histories } from './testing/fixtures';
 import { given } from './testing/given';
 
@@ -21,17 +17,19 @@ describe('Payment', () => {
         card: { token: 'tok_1', brand: 'visa', last4: '4242' },
         metadata: { order: '42' },
       };
-      given([]).when(create).then([
-        {
-          type: 'PaymentCreated',
-          data: {
-            ...events.created().data,
-            customerId: 'cus_1',
-            card: { token: 'tok_1', brand: 'visa', last4: '4242' },
-            metadata: { order: '42' },
+      given([])
+        .when(create)
+        .then([
+          {
+            type: 'PaymentCreated',
+            data: {
+              ...events.created().data,
+              customerId: 'cus_1',
+              card: { token: 'tok_1', brand: 'visa', last4: '4242' },
+              metadata: { order: '42' },
+            },
           },
-        },
-      ]);
+        ]);
     });
 
     it.each([
@@ -98,7 +96,13 @@ describe('Payment', () => {
         .then([
           {
             type: 'PaymentFailed',
-            data: { paymentId: PAYMENT_ID, errorCode: 'card_declined', errorMessage: 'Insufficient funds', processingTimeMs: 120, failedAt: AT },
+            data: {
+              paymentId: PAYMENT_ID,
+              errorCode: 'card_declined',
+              errorMessage: 'Insufficient funds',
+              processingTimeMs: 120,
+              failedAt: AT,
+            },
           },
         ]);
     });

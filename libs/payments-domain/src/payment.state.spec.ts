@@ -27,7 +27,12 @@ describe('Payment', () => {
         amount: AMOUNT,
         captured: AMOUNT,
         refunded: 4_000,
-        refunds: { entries: { re_1: { amount: 4_000, at: Date.parse(AT), confirmed: true, reversed: false } }, named: 4_000, reportedMax: 0, reversed: 0 },
+        refunds: {
+          entries: { re_1: { amount: 4_000, at: Date.parse(AT), confirmed: true, reversed: false } },
+          named: 4_000,
+          reportedMax: 0,
+          reversed: 0,
+        },
         disputed: true,
         disputes: { dp_1: { amount: AMOUNT, open: true } },
         fraudFlags: 1,

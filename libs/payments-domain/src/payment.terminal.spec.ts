@@ -1,9 +1,4 @@
-import {
-  InvalidStateTransitionError,
-  PaymentAlreadyDisputedError,
-  PaymentAlreadyExistsError,
-  RefundExceedsCapturedError,
-} from './errors';
+import { InvalidStateTransitionError, PaymentAlreadyDisputedError, PaymentAlreadyExistsError, RefundExceedsCapturedError } from './errors';
 import { AMOUNT, PAYMENT_ID, commands, events, histories } from './testing/fixtures';
 import { given } from './testing/given';
 
@@ -38,11 +33,15 @@ describe('Payment', () => {
     });
 
     it('still refunds, because a dispute does not change what was captured', () => {
-      given(history).when(commands.refund(1_000)).then([events.refunded(1_000, 1_000)]);
+      given(history)
+        .when(commands.refund(1_000))
+        .then([events.refunded(1_000, 1_000)]);
     });
 
     it('refuses a refund above the captured amount', () => {
-      given(history).when(commands.refund(AMOUNT + 1)).thenThrows(RefundExceedsCapturedError);
+      given(history)
+        .when(commands.refund(AMOUNT + 1))
+        .thenThrows(RefundExceedsCapturedError);
     });
 
     it('refuses a second dispute after a full refund too', () => {

@@ -29,7 +29,14 @@ export type PaymentStatus = 'pending' | 'processing' | 'succeeded' | 'failed' | 
 
 export function initialState(): PaymentState {
   return {
-    status: 'none', amount: 0, captured: 0, refunded: 0, refunds: emptyRefundLedger(), disputed: false, disputes: {}, fraudFlags: 0,
+    status: 'none',
+    amount: 0,
+    captured: 0,
+    refunded: 0,
+    refunds: emptyRefundLedger(),
+    disputed: false,
+    disputes: {},
+    fraudFlags: 0,
   };
 }
 
@@ -66,7 +73,13 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       // Stored before cumulative reports had their own event: `<charge>@<total>` named no refund, it reported a total.
       const refunds = isLegacyTotalId(refundId, providerRefundId)
         ? withReport(state.refunds, totalRefunded)
-        : withRefund(state.refunds, providerRefundId ?? refundId, amount, timeOf(refundedAt), isConfirmedRefund(refundId, providerRefundId));
+        : withRefund(
+            state.refunds,
+            providerRefundId ?? refundId,
+            amount,
+            timeOf(refundedAt),
+            isConfirmedRefund(refundId, providerRefundId),
+          );
       return { ...state, refunds, refunded: totalRefunded };
     }
     case 'PaymentRefundReported':
@@ -121,7 +134,14 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
     case 'MarkPaymentSucceeded': {
       requireStatus(state, 'processing', command.type);
       const { providerPaymentId, processingTimeMs } = command.data;
-      const data = { paymentId, amount: state.amount, currency: state.currency ?? '', providerPaymentId, processingTimeMs, succeededAt: at };
+      const data = {
+        paymentId,
+        amount: state.amount,
+        currency: state.currency ?? '',
+        providerPaymentId,
+        processingTimeMs,
+        succeededAt: at,
+      };
       return [{ type: 'PaymentSucceeded', data: definedOnly(data) }];
     }
 
@@ -157,5 +177,3 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
 export function requireStatus(state: PaymentState, expected: PaymentLifecycle, command: PaymentCommandType): void {
   if (state.status !== expected) throw new InvalidStateTransitionError(paymentStatus(state) ?? 'none', command);
 }
-
-

@@ -1,9 +1,4 @@
-import {
-  InvalidAmountError,
-  PaymentAlreadyExistsError,
-  RefundExceedsCapturedError,
-  UnknownCurrencyError,
-} from './errors';
+import { InvalidAmountError, PaymentAlreadyExistsError, RefundExceedsCapturedError, UnknownCurrencyError } from './errors';
 import { commands, events, histories } from './testing/fixtures';
 import { given } from './testing/given';
 
@@ -36,7 +31,9 @@ describe('Payment', () => {
 
     it('accepts the largest safe amount', () => {
       const amount = Number.MAX_SAFE_INTEGER;
-      given([]).when(commands.create(amount, 'JPY')).then([events.created(amount, 'JPY')]);
+      given([])
+        .when(commands.create(amount, 'JPY'))
+        .then([events.created(amount, 'JPY')]);
     });
 
     it('reports an existing payment before judging the new data', () => {

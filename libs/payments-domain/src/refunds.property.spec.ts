@@ -44,7 +44,8 @@ function reports(refunds: readonly RealRefund[]): PaymentCommand[] {
   const out: PaymentCommand[] = [];
   for (const r of refunds) {
     const created = new Date(r.createdAt);
-    if (r.viaApi) out.push({ type: 'RefundPayment', data: { ...id, refundId: `api-${r.id}`, providerRefundId: r.id, amount: r.amount }, now: created });
+    if (r.viaApi)
+      out.push({ type: 'RefundPayment', data: { ...id, refundId: `api-${r.id}`, providerRefundId: r.id, amount: r.amount }, now: created });
     out.push({ type: 'RefundPayment', data: { ...id, refundId: r.id, amount: r.amount }, now: created });
     // charge.refunded as of this refund's creation, without its list.
     out.push({ type: 'ReportRefundTotal', data: { ...id, reportedTotal: aliveAt(refunds, r.createdAt) }, now: created });

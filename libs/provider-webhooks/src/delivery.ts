@@ -22,4 +22,3 @@ export function paystackDeliveryId(event: Json, rawBody: Buffer): string {
   const dataId = isObject(event.data) ? idOf(event.data.id) : undefined;
   return type && dataId ? `${type}:${dataId}` : bodyDigest(rawBody);
 }
-

@@ -11,11 +11,7 @@ export class WebhookPayloadError extends Error {
 }
 
 export type SignatureFailure =
-  | 'missing_header'
-  | 'malformed_header'
-  | 'timestamp_out_of_tolerance'
-  | 'no_matching_signature'
-  | 'not_configured';
+  'missing_header' | 'malformed_header' | 'timestamp_out_of_tolerance' | 'no_matching_signature' | 'not_configured';
 
 export type SignatureCheck = { readonly ok: true } | { readonly ok: false; readonly reason: SignatureFailure };
 

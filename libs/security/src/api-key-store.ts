@@ -11,10 +11,7 @@ export interface ApiKeyRecord {
 }
 
 /** Stores only the hash; the returned `key` is the one and only time the secret exists outside its owner. */
-export async function createApiKey(
-  pool: Pool,
-  input: { name: string; scopes: readonly string[] },
-): Promise<{ id: string; key: string }> {
+export async function createApiKey(pool: Pool, input: { name: string; scopes: readonly string[] }): Promise<{ id: string; key: string }> {
   for (const scope of input.scopes) if (!isScope(scope)) throw new UnknownScopeError(scope);
   if (input.scopes.length === 0) throw new Error('an API key needs at least one scope');
   const { id, key, hash } = generateApiKey();
@@ -49,9 +46,6 @@ export async function findApiKey(pool: Pool, id: string): Promise<ApiKeyRecord |
 }
 
 export async function revokeApiKey(pool: Pool, id: string): Promise<boolean> {
-  const { rowCount } = await pool.query(
-    `UPDATE ledger.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`,
-    [id],
-  );
+  const { rowCount } = await pool.query(`UPDATE ledger.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [id]);
   return (rowCount ?? 0) > 0;
 }

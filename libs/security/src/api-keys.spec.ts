@@ -1,13 +1,4 @@
-import {
-  generateApiKey,
-  hashApiKeySecret,
-  hasScope,
-  parseApiKey,
-  parseScopes,
-  SCOPES,
-  UnknownScopeError,
-  verifyApiKey,
-} from './api-keys';
+import { generateApiKey, hashApiKeySecret, hasScope, parseApiKey, parseScopes, SCOPES, UnknownScopeError, verifyApiKey } from './api-keys';
 
 describe('API keys', () => {
   it('generates lk_<12-char id>_<43-char secret> with its SHA-256 hash', () => {

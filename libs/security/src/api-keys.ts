@@ -66,7 +66,10 @@ export function isScope(value: string): value is Scope {
 
 /** `payments:write,dashboard:read` → scopes; unknown names are refused, not dropped. */
 export function parseScopes(list: string): Scope[] {
-  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const name of names) if (!isScope(name)) throw new UnknownScopeError(name);
   return [...new Set(names as Scope[])];
 }

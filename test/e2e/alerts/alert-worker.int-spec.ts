@@ -28,21 +28,40 @@ afterAll(async () => {
 /** The real apps/alert-worker main.ts (Nest, @nestjs/bullmq), from source through test/support/swc-register.js. */
 function startWorker(prefix: string): { child: ChildProcess; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['-r', join(root, 'test/support/swc-register.js'), join(root, 'apps/alert-worker/src/main.ts')], {
-    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
     env: {
-      PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: db.url, REDIS_URL: testServices().redisUrl, ALERT_QUEUE_PREFIX: prefix,
-      ALERT_WEBHOOK_URL: webhook.url, ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET, ALERT_WEBHOOK_BACKOFF: '50ms', LOG_LEVEL: 'warn',
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      REDIS_URL: testServices().redisUrl,
+      ALERT_QUEUE_PREFIX: prefix,
+      ALERT_WEBHOOK_URL: webhook.url,
+      ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      ALERT_WEBHOOK_BACKOFF: '50ms',
+      LOG_LEVEL: 'warn',
     },
   });
   children.push(child);
   return { child, exited: new Promise((r) => child.once('exit', (code) => r(code))) };
 }
 
-const alerts = (n: number, tag: string): AlertPayload[] => Array.from({ length: n }, (_, i) => newAlert({
-  key: alertKey('suspicious_amount', `${tag}-${i}`), rule: 'suspicious_amount', kind: 'raised', severity: 'warning', provider: 'stripe',
-  title: `test ${tag} ${i}`, value: 200_000, threshold: 100_000, windowStart: new Date().toISOString(),
-  windowEnd: new Date().toISOString(), raisedAt: new Date().toISOString(),
-}));
+const alerts = (n: number, tag: string): AlertPayload[] =>
+  Array.from({ length: n }, (_, i) =>
+    newAlert({
+      key: alertKey('suspicious_amount', `${tag}-${i}`),
+      rule: 'suspicious_amount',
+      kind: 'raised',
+      severity: 'warning',
+      provider: 'stripe',
+      title: `test ${tag} ${i}`,
+      value: 200_000,
+      threshold: 100_000,
+      windowStart: new Date().toISOString(),
+      windowEnd: new Date().toISOString(),
+      raisedAt: new Date().toISOString(),
+    }),
+  );
 
 it('two workers side by side relay and deliver every alert once, signed', async () => {
   const prefix = uniquePrefix('worker');

@@ -4,8 +4,18 @@ import { call, startApiHarness, type ApiHarness } from '../../support/api-harnes
 function alert(rule: 'failure_rate' | 'fraud_flags', kind: 'raised' | 'recovered' = 'raised') {
   const at = '2026-11-27T10:00:00.000Z';
   return newAlert({
-    key: alertKey(rule, 'stripe', at), rule, kind, severity: 'critical', provider: 'stripe', title: `${rule} test`,
-    value: 12, threshold: 5, windowStart: at, windowEnd: '2026-11-27T10:15:00.000Z', raisedAt: at, details: {},
+    key: alertKey(rule, 'stripe', at),
+    rule,
+    kind,
+    severity: 'critical',
+    provider: 'stripe',
+    title: `${rule} test`,
+    value: 12,
+    threshold: 5,
+    windowStart: at,
+    windowEnd: '2026-11-27T10:15:00.000Z',
+    raisedAt: at,
+    details: {},
   });
 }
 

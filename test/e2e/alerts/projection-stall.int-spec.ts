@@ -40,10 +40,14 @@ describe('a transaction held open in another database', () => {
     heldAt = Date.now();
     const paymentId = await appendPayment(p.store, { provider: 'stripe' });
 
-    const lag = await waitFor(async () => {
-      const l = await ledgerLag();
-      return l.positionsBehind > 0 && l.horizonAgeSeconds! > 0 && l.horizonHolder?.application === APPLICATION && l;
-    }, 'status to show the held horizon', STALL_AFTER_MS + 5_000);
+    const lag = await waitFor(
+      async () => {
+        const l = await ledgerLag();
+        return l.positionsBehind > 0 && l.horizonAgeSeconds! > 0 && l.horizonHolder?.application === APPLICATION && l;
+      },
+      'status to show the held horizon',
+      STALL_AFTER_MS + 5_000,
+    );
     expect(lag.positionsBehind).toBe(3);
     expect(lag.horizonHolder).toMatchObject({ application: APPLICATION, database: other.name });
     const { rows } = await p.db.pool.query(`SELECT 1 FROM read_models.payments WHERE payment_id = $1`, [paymentId]);
@@ -51,7 +55,11 @@ describe('a transaction held open in another database', () => {
 
     await waitFor(async () => stalled('raised').length > 0, 'the stall alert at the webhook', heldAt + STALL_AFTER_MS + 5_000 - Date.now());
     const { alert } = stalled('raised')[0];
-    expect(alert).toMatchObject({ severity: 'critical', provider: null, details: { application: APPLICATION, database: other.name, pid: expect.any(Number) } });
+    expect(alert).toMatchObject({
+      severity: 'critical',
+      provider: null,
+      details: { application: APPLICATION, database: other.name, pid: expect.any(Number) },
+    });
     expect(Number(alert.details?.ageSeconds)).toBeGreaterThanOrEqual(STALL_AFTER_MS / 1000);
     expect(alert.title).toContain(`pid ${alert.details?.pid} (${APPLICATION}`);
   });

@@ -18,12 +18,15 @@ describe('provider_silent (PROVIDER_SILENCE_AFTER = 30m, ALERT_RECOVER_AFTER = 2
   const start = Date.now();
 
   beforeAll(async () => {
-    await p.db.pool.query(
-      `INSERT INTO ledger.webhook_deliveries (provider, outcome, received_at) VALUES ('paystack', 'handled', $1)`,
-      [new Date(start - 5 * MINUTE)],
-    );
+    await p.db.pool.query(`INSERT INTO ledger.webhook_deliveries (provider, outcome, received_at) VALUES ('paystack', 'handled', $1)`, [
+      new Date(start - 5 * MINUTE),
+    ]);
     const id = await appendPayment(p.store, { provider: 'paystack', outcome: 'processing', at: new Date(start) });
-    await waitFor(async () => (await p.db.pool.query(`SELECT 1 FROM read_models.payments WHERE payment_id = $1 AND status = 'processing'`, [id])).rows.length > 0, 'the projector');
+    await waitFor(
+      async () =>
+        (await p.db.pool.query(`SELECT 1 FROM read_models.payments WHERE payment_id = $1 AND status = 'processing'`, [id])).rows.length > 0,
+      'the projector',
+    );
   });
 
   it('stays quiet while the payment has waited less than the silence', async () => {
@@ -47,10 +50,9 @@ describe('provider_silent (PROVIDER_SILENCE_AFTER = 30m, ALERT_RECOVER_AFTER = 2
   });
 
   it('resolves once a webhook arrives and the silence has stayed broken for ALERT_RECOVER_AFTER', async () => {
-    await p.db.pool.query(
-      `INSERT INTO ledger.webhook_deliveries (provider, outcome, received_at) VALUES ('paystack', 'handled', $1)`,
-      [new Date(start + 41 * MINUTE)],
-    );
+    await p.db.pool.query(`INSERT INTO ledger.webhook_deliveries (provider, outcome, received_at) VALUES ('paystack', 'handled', $1)`, [
+      new Date(start + 41 * MINUTE),
+    ]);
     expect(await tick(start + 42 * MINUTE)).toEqual([]);
     const alerts = await tick(start + 44 * MINUTE);
     expect(alerts?.map((a) => [a.rule, a.kind])).toEqual([['provider_silent', 'recovered']]);

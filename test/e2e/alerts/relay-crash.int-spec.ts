@@ -13,7 +13,8 @@ afterAll(() => p.stop());
 /** A real process running the relay (TypeScript through test/support/swc-register.js). */
 function runRelay(env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   const child = spawn(process.execPath, ['-r', join(root, 'test/support/swc-register.js'), join(__dirname, 'support/relay-child.ts')], {
-    cwd: root, stdio: ['ignore', 'ignore', 'inherit'],
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, DATABASE_URL: p.db.url, REDIS_URL: p.redisUrl, PREFIX: p.prefix, ...env },
   });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -21,10 +21,21 @@ it('holds no transaction id (so no read horizon) while it waits on a hanging Red
   };
   const relay = new OutboxRelay(db.pool, hanging, { addTimeoutMs: 60_000 });
   const now = new Date().toISOString();
-  await writeToOutbox(db.pool, [newAlert({
-    key: alertKey('suspicious_amount', 'hang'), rule: 'suspicious_amount', kind: 'raised', severity: 'warning', provider: 'stripe',
-    title: 'hang', value: 2, threshold: 1, windowStart: now, windowEnd: now, raisedAt: now,
-  })]);
+  await writeToOutbox(db.pool, [
+    newAlert({
+      key: alertKey('suspicious_amount', 'hang'),
+      rule: 'suspicious_amount',
+      kind: 'raised',
+      severity: 'warning',
+      provider: 'stripe',
+      title: 'hang',
+      value: 2,
+      threshold: 1,
+      windowStart: now,
+      windowEnd: now,
+      raisedAt: now,
+    }),
+  ]);
   const pass = relay.relayOnce();
   await waitFor(async () => calls > 0, 'the relay to reach Redis');
 

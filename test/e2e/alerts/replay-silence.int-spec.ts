@@ -18,7 +18,10 @@ describe('replays are silent', () => {
     await appendPayments(p.store, 20, { outcome: 'failed', at });
     await appendPayment(p.store, { amount: 9_000_000, currency: 'USD', at });
     for (let i = 0; i < 12; i++) await appendPayment(p.store, { outcome: 'pending', fraudFlags: 1, at });
-    await waitFor(async () => (await p.db.pool.query(`SELECT 1 FROM read_models.payments HAVING count(*) >= 39`)).rows.length > 0, 'projection');
+    await waitFor(
+      async () => (await p.db.pool.query(`SELECT 1 FROM read_models.payments HAVING count(*) >= 39`)).rows.length > 0,
+      'projection',
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(await p.outbox()).toEqual([]);
   });

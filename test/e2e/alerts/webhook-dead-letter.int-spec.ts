@@ -10,7 +10,10 @@ afterAll(() => p.stop());
 
 it('retries a failing webhook with backoff, then dead-letters it after the last try', async () => {
   const paymentId = await appendPayment(p.store, { amount: 400_000, currency: 'USD' });
-  const dead = await waitFor(async () => (await p.db.pool.query(`SELECT alert_id, sink, attempts FROM monitoring.alert_dead_letters`)).rows[0], 'a dead letter');
+  const dead = await waitFor(
+    async () => (await p.db.pool.query(`SELECT alert_id, sink, attempts FROM monitoring.alert_dead_letters`)).rows[0],
+    'a dead letter',
+  );
   expect(dead).toMatchObject({ sink: 'webhook', attempts: 3 });
   expect(p.webhook.attempts.map((a) => a.details?.paymentId)).toEqual([paymentId, paymentId, paymentId]);
   const stored = await p.alerts();
@@ -23,5 +26,7 @@ it('delivers on a later try when the webhook comes back, without a dead letter',
   await appendPayment(p.store, { amount: 500_000, currency: 'USD' });
   await waitFor(async () => p.webhook.received.length === 1, 'delivery after one failure');
   expect((await p.db.pool.query(`SELECT count(*)::int AS n FROM monitoring.alert_dead_letters`)).rows[0].n).toBe(1);
-  expect((await p.db.pool.query(`SELECT count(*)::int AS n FROM monitoring.alerts WHERE webhook_delivered_at IS NOT NULL`)).rows[0].n).toBe(1);
+  expect((await p.db.pool.query(`SELECT count(*)::int AS n FROM monitoring.alerts WHERE webhook_delivered_at IS NOT NULL`)).rows[0].n).toBe(
+    1,
+  );
 });

@@ -26,7 +26,12 @@ describe('Auth', () => {
   it('refuses every endpoint without a key, with a malformed key and with an unknown key (401)', async () => {
     const unknown = `lk_${'A'.repeat(12)}_${'B'.repeat(43)}`;
     for (const [method, path] of endpoints()) {
-      for (const headers of [{} as Record<string, string>, { authorization: 'Bearer nonsense' }, { authorization: `Bearer ${unknown}` }, { authorization: `Basic ${api.keys.admin}` }]) {
+      for (const headers of [
+        {} as Record<string, string>,
+        { authorization: 'Bearer nonsense' },
+        { authorization: `Bearer ${unknown}` },
+        { authorization: `Basic ${api.keys.admin}` },
+      ]) {
         const res = await call(api, method, path, { headers, body: method === 'POST' ? {} : undefined });
         expect(res.status).toBe(401);
         expect(res.body).toEqual({ error: { code: 'unauthorized', message: expect.any(String) } });

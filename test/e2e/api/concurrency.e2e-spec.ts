@@ -13,7 +13,11 @@ describe('Racing commands on one payment', () => {
     const id = await succeededPayment(api, { amount: captured });
     const results = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        call(api, 'POST', `/v1/payments/${id}/refunds`, { key: write(api), headers: { 'idempotency-key': `r-${i}` }, body: { amount: 70 } }),
+        call(api, 'POST', `/v1/payments/${id}/refunds`, {
+          key: write(api),
+          headers: { 'idempotency-key': `r-${i}` },
+          body: { amount: 70 },
+        }),
       ),
     );
     const statuses = results.map((r) => r.status);

@@ -28,7 +28,10 @@ export async function succeededPayment(api: ApiHarness, overrides: Record<string
   return id;
 }
 
-export async function storedEvents(api: ApiHarness, paymentId?: string): Promise<{ type: string; data: any; metadata: any; event_id: string }[]> {
+export async function storedEvents(
+  api: ApiHarness,
+  paymentId?: string,
+): Promise<{ type: string; data: any; metadata: any; event_id: string }[]> {
   const { rows } = await api.db.pool.query(
     `SELECT event_id, event_type AS type, data, metadata FROM event_store.events
       WHERE $1::text IS NULL OR stream_id = $1 ORDER BY global_position`,

@@ -34,7 +34,10 @@ const withPan = fc.letrec((tie) => ({
   ),
 })).value;
 
-const paths = () => ['/v1/payments', ...['processing', 'success', 'failure', 'refunds', 'fraud-flags', 'disputes'].map((p) => `/v1/payments/${paymentId}/${p}`)];
+const paths = () => [
+  '/v1/payments',
+  ...['processing', 'success', 'failure', 'refunds', 'fraud-flags', 'disputes'].map((p) => `/v1/payments/${paymentId}/${p}`),
+];
 
 async function allEventsText(): Promise<string> {
   const { rows } = await api.db.pool.query(`SELECT data::text || metadata::text AS t FROM event_store.events`);
@@ -44,19 +47,40 @@ async function allEventsText(): Promise<string> {
 describe('Arbitrary JSON at every command endpoint', () => {
   it('never answers 5xx and never stores a PAN', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...paths()), fc.oneof(fc.jsonValue(), withPan), fc.stringMatching(/^[a-z0-9]{0,6}$/), async (path, body, key) => {
-        const res = await call(api, 'POST', path, { key: write(api), headers: { 'idempotency-key': `fz${key}` }, body: JSON.stringify(body) });
-        expect(res.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...paths()),
+        fc.oneof(fc.jsonValue(), withPan),
+        fc.stringMatching(/^[a-z0-9]{0,6}$/),
+        async (path, body, key) => {
+          const res = await call(api, 'POST', path, {
+            key: write(api),
+            headers: { 'idempotency-key': `fz${key}` },
+            body: JSON.stringify(body),
+          });
+          expect(res.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 300 },
     );
     expect(findPans(await allEventsText())).toEqual([]);
   });
 
   it('stores valid commands whose free text is clean and refuses those that embed a PAN', async () => {
-    const text = fc.oneof(fc.string({ minLength: 1, maxLength: 30 }), fc.tuple(fc.string(), luhnPan).map(([s, p]) => `${s}${p}`));
+    const text = fc.oneof(
+      fc.string({ minLength: 1, maxLength: 30 }),
+      fc.tuple(fc.string(), luhnPan).map(([s, p]) => `${s}${p}`),
+    );
     const command = fc.oneof(
-      fc.record({ path: fc.constant('/v1/payments'), body: fc.record({ provider: fc.constant('stripe'), amount: fc.integer({ min: 1, max: 10_000 }), currency: fc.constant('EUR'), description: text, metadata: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), text, { maxKeys: 3 }) }) }),
+      fc.record({
+        path: fc.constant('/v1/payments'),
+        body: fc.record({
+          provider: fc.constant('stripe'),
+          amount: fc.integer({ min: 1, max: 10_000 }),
+          currency: fc.constant('EUR'),
+          description: text,
+          metadata: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), text, { maxKeys: 3 }),
+        }),
+      }),
       fc.record({ path: fc.constant(`/v1/payments/${paymentId}/fraud-flags`), body: fc.record({ reason: text }) }),
       fc.record({ path: fc.constant(`/v1/payments/${paymentId}/refunds`), body: fc.record({ amount: fc.constant(1), reason: text }) }),
     );

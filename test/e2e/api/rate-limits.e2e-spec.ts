@@ -40,7 +40,8 @@ describe('Rate limits', () => {
   it('limits refunds per payment and status reads per API key', async () => {
     const id = await succeededPayment(api, { customerId: 'refunds', amount: 100 });
     const refunds = [];
-    for (let i = 0; i < 3; i++) refunds.push((await call(api, 'POST', `/v1/payments/${id}/refunds`, { key: write(api), body: { amount: 1 } })).status);
+    for (let i = 0; i < 3; i++)
+      refunds.push((await call(api, 'POST', `/v1/payments/${id}/refunds`, { key: write(api), body: { amount: 1 } })).status);
     expect(refunds).toEqual([201, 201, 429]);
     const reads = [];
     for (let i = 0; i < 5; i++) reads.push((await call(api, 'GET', `/v1/payments/${id}`, { key: read(api) })).status);
@@ -71,9 +72,15 @@ describe('Rate limits when Redis is down', () => {
   afterAll(() => down.close());
 
   it('fails closed for creates and refunds, open for reads and other commands', async () => {
-    const created = await call(down, 'POST', '/v1/payments', { key: down.keys['payments:write'], headers: { 'idempotency-key': 'k' }, body: newPaymentBody() });
+    const created = await call(down, 'POST', '/v1/payments', {
+      key: down.keys['payments:write'],
+      headers: { 'idempotency-key': 'k' },
+      body: newPaymentBody(),
+    });
     expect(created).toMatchObject({ status: 503, body: { error: { code: 'rate_limiter_unavailable' } } });
-    expect((await call(down, 'POST', '/v1/payments/x/refunds', { key: down.keys['payments:write'], body: { amount: 1 } })).status).toBe(503);
+    expect((await call(down, 'POST', '/v1/payments/x/refunds', { key: down.keys['payments:write'], body: { amount: 1 } })).status).toBe(
+      503,
+    );
     expect((await call(down, 'GET', '/v1/payments/x', { key: down.keys['payments:read'] })).status).toBe(404);
     expect((await call(down, 'POST', '/v1/payments/x/processing', { key: down.keys['payments:write'] })).status).toBe(404);
     const ready = await call(down, 'GET', '/health/ready');

@@ -40,8 +40,12 @@ describe('Validation', () => {
 
   it('validates every command body', async () => {
     for (const [path, body, field] of [
-      ['refunds', { amount: 0 }, 'amount'], ['failure', {}, 'errorCode'], ['fraud-flags', { reason: 'x', score: 101 }, 'score'],
-      ['disputes', { reason: '' }, 'reason'], ['processing', { now: 1 }, 'now'], ['success', { processingTimeMs: -1 }, 'processingTimeMs'],
+      ['refunds', { amount: 0 }, 'amount'],
+      ['failure', {}, 'errorCode'],
+      ['fraud-flags', { reason: 'x', score: 101 }, 'score'],
+      ['disputes', { reason: '' }, 'reason'],
+      ['processing', { now: 1 }, 'now'],
+      ['success', { processingTimeMs: -1 }, 'processingTimeMs'],
     ] as const) {
       const res = await call(api, 'POST', `/v1/payments/p1/${path}`, { key: write(api), body });
       expect(res.status).toBe(400);
@@ -52,13 +56,20 @@ describe('Validation', () => {
   it('requires an Idempotency-Key on create and checks its form', async () => {
     const missing = await call(api, 'POST', '/v1/payments', { key: write(api), body: newPaymentBody() });
     expect(missing).toMatchObject({ status: 400, body: { error: { code: 'idempotency_key_required' } } });
-    const tooLong = await call(api, 'POST', '/v1/payments', { key: write(api), headers: { 'idempotency-key': 'k'.repeat(256) }, body: newPaymentBody() });
+    const tooLong = await call(api, 'POST', '/v1/payments', {
+      key: write(api),
+      headers: { 'idempotency-key': 'k'.repeat(256) },
+      body: newPaymentBody(),
+    });
     expect(tooLong).toMatchObject({ status: 400, body: { error: { code: 'validation_failed' } } });
   });
 
   it('maps malformed JSON to 400, an oversized body to 413 and an unknown route to a JSON 404', async () => {
     expect(await create('{"amount":')).toMatchObject({ status: 400, body: { error: { code: 'malformed_json' } } });
-    expect(await create({ description: 'x'.repeat(60_000) })).toMatchObject({ status: 413, body: { error: { code: 'payload_too_large' } } });
+    expect(await create({ description: 'x'.repeat(60_000) })).toMatchObject({
+      status: 413,
+      body: { error: { code: 'payload_too_large' } },
+    });
     expect(await call(api, 'GET', '/v2/nothing')).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     expect(await call(api, 'DELETE', '/v1/payments/x', { key: write(api) })).toMatchObject({ status: 404 });
     expect(await storedEvents(api)).toEqual([]);
@@ -68,7 +79,11 @@ describe('Validation', () => {
 describe('Hostile shapes', () => {
   it('refuses deeply nested JSON without a 5xx', async () => {
     const deep = '['.repeat(20_000) + ']'.repeat(20_000);
-    const res = await call(api, 'POST', '/v1/payments/p1/processing', { key: write(api), body: deep, headers: { 'content-type': 'application/json' } });
+    const res = await call(api, 'POST', '/v1/payments/p1/processing', {
+      key: write(api),
+      body: deep,
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     const deepObject = '{"a":'.repeat(400) + '1' + '}'.repeat(400);
     expect((await call(api, 'POST', '/v1/payments/p1/processing', { key: write(api), body: deepObject })).status).toBe(400);
@@ -88,7 +103,11 @@ describe('Hostile shapes', () => {
     });
     expect(gzipGarbage.status).toBeGreaterThanOrEqual(400);
     expect(gzipGarbage.status).toBeLessThan(500);
-    const utf16 = await call(api, 'POST', '/v1/payments/p1/processing', { key: write(api), body: '{}', headers: { 'content-type': 'application/json; charset=klingon' } });
+    const utf16 = await call(api, 'POST', '/v1/payments/p1/processing', {
+      key: write(api),
+      body: '{}',
+      headers: { 'content-type': 'application/json; charset=klingon' },
+    });
     expect(utf16.status).toBe(415);
     expect((await call(api, 'GET', '/v1/payments/%E0%A4%A', { key: api.keys['payments:read'] })).status).toBe(400);
   });

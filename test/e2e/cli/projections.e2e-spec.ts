@@ -22,12 +22,38 @@ describe('ledger projections', () => {
   it('status prints each checkpoint, events applied and lag', async () => {
     const events = await readAllEvents(store);
     const head = formatPosition(events[events.length - 1].position);
-    await store.appendToStream(events[0].streamId, [{ type: 'PaymentFraudFlagged', data: { paymentId: events[0].streamId.slice('payment-'.length), reason: 'velocity', flaggedAt: new Date().toISOString() } }], 'any');
+    await store.appendToStream(
+      events[0].streamId,
+      [
+        {
+          type: 'PaymentFraudFlagged',
+          data: { paymentId: events[0].streamId.slice('payment-'.length), reason: 'velocity', flaggedAt: new Date().toISOString() },
+        },
+      ],
+      'any',
+    );
     const run = await ledger(['projections', 'status'], env);
     expect(run.code).toBe(0);
-    const rows = run.stdout.trimEnd().split('\n').map((l) => l.split('\t'));
-    expect(rows[0]).toEqual(['projection', 'position', 'events applied', 'behind', 'seconds behind', 'updated at', 'horizon age', 'horizon held by']);
-    expect(rows.slice(1).map((r) => r.slice(0, 4)).sort()).toEqual([
+    const rows = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split('\t'));
+    expect(rows[0]).toEqual([
+      'projection',
+      'position',
+      'events applied',
+      'behind',
+      'seconds behind',
+      'updated at',
+      'horizon age',
+      'horizon held by',
+    ]);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r.slice(0, 4))
+        .sort(),
+    ).toEqual([
       ['audit_trail', head, String(events.length), '1'],
       ['ledger', head, String(events.length), '1'],
     ]);

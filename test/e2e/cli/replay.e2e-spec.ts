@@ -17,7 +17,11 @@ const contractShape = (e: RecordedEvent) => ({
   metadata: e.metadata,
 });
 
-const parse = (ndjson: string) => ndjson.trimEnd().split('\n').map((line) => JSON.parse(line));
+const parse = (ndjson: string) =>
+  ndjson
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line));
 
 describe('ledger audit replay', () => {
   let db: TestDatabase;

@@ -15,7 +15,8 @@ describe('ledger audit report', () => {
   let store: PostgresEventStore;
   let logDir: string;
   let env: NodeJS.ProcessEnv;
-  const report = (args: string[] = [], overrides: NodeJS.ProcessEnv = {}) => ledger(['audit', 'report', '--days', '3650', ...args], { ...env, ...overrides });
+  const report = (args: string[] = [], overrides: NodeJS.ProcessEnv = {}) =>
+    ledger(['audit', 'report', '--days', '3650', ...args], { ...env, ...overrides });
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -23,10 +24,13 @@ describe('ledger audit report', () => {
     await appendWorkload(store, { payments: 150, seed: 5, concurrency: 6 });
     await project(db.pool, store);
     logDir = mkdtempSync(join(tmpdir(), 'ledger-logs-'));
-    writeFileSync(join(logDir, 'api.log'), [
-      JSON.stringify({ level: 30, msg: 'payment created', card: { token: 'tok_visa', last4: '1111' }, amount: 1999 }),
-      JSON.stringify({ level: 30, msg: 'request', path: '/v1/payments/3f1c2a9e-8d4b-4c1a-9e2f-1234567890ab' }),
-    ].join('\n'));
+    writeFileSync(
+      join(logDir, 'api.log'),
+      [
+        JSON.stringify({ level: 30, msg: 'payment created', card: { token: 'tok_visa', last4: '1111' }, amount: 1999 }),
+        JSON.stringify({ level: 30, msg: 'request', path: '/v1/payments/3f1c2a9e-8d4b-4c1a-9e2f-1234567890ab' }),
+      ].join('\n'),
+    );
     env = { DATABASE_URL: db.url, LOG_DIR: logDir, ...GOOD_SECRETS };
   }, 120_000);
 
@@ -103,7 +107,12 @@ describe('ledger audit report', () => {
     afterAll(() => new Promise((resolve) => server.close(resolve)));
 
     it('passes when the API sends the security headers', async () => {
-      headers = { 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'self'", 'Referrer-Policy': 'no-referrer' };
+      headers = {
+        'X-Content-Type-Options': 'nosniff',
+        'X-Frame-Options': 'DENY',
+        'Content-Security-Policy': "default-src 'self'",
+        'Referrer-Policy': 'no-referrer',
+      };
       const run = await report(['--api-url', url()]);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('| ✅ pass | X-Frame-Options | DENY |');
@@ -117,7 +126,7 @@ describe('ledger audit report', () => {
     });
   });
 
-  it('counts rate-limit refusals from the API\'s Redis counters', async () => {
+  it("counts rate-limit refusals from the API's Redis counters", async () => {
     const { Redis } = await import('ioredis');
     const redisUrl = process.env.TEST_REDIS_URL as string;
     const redis = new Redis(redisUrl);
@@ -140,8 +149,12 @@ describe('ledger audit report', () => {
     try {
       const run = await report();
       expect(run.code).toBe(0);
-      expect(run.stdout).toContain('| ⚠️ warning | signature failures and duplicates | 2 signature failures, 1 duplicates absorbed, 0 from outside the IP allowlist in 3650 days |');
-      expect((await report(['--provider', 'paystack'])).stdout).toContain('| ✅ pass | signature failures and duplicates | 0 signature failures, 1 duplicates absorbed');
+      expect(run.stdout).toContain(
+        '| ⚠️ warning | signature failures and duplicates | 2 signature failures, 1 duplicates absorbed, 0 from outside the IP allowlist in 3650 days |',
+      );
+      expect((await report(['--provider', 'paystack'])).stdout).toContain(
+        '| ✅ pass | signature failures and duplicates | 0 signature failures, 1 duplicates absorbed',
+      );
     } finally {
       await db.pool.query('DELETE FROM ledger.webhook_deliveries');
     }

@@ -69,7 +69,11 @@ describe('ledger audit verify, when the projector’s reader skips an event', ()
     expect(run.stdout).toContain(
       `checkpoints [name=audit_trail, position=${head}] events_applied: expected ${events.length} (stored events up to the checkpoint), actual ${events.length - 1}\n`,
     );
-    expect(run.stdout).toContain(`audit_trail [rows] count: expected ${events.length} (stored events up to its checkpoint), actual ${events.length - 1}\n`);
-    expect(run.stdout).toMatch(new RegExp(`^verify: \\d+ differences \\(${events.length} events, 80 payments, ${events.length - 1} audit rows\\)$`, 'm'));
+    expect(run.stdout).toContain(
+      `audit_trail [rows] count: expected ${events.length} (stored events up to its checkpoint), actual ${events.length - 1}\n`,
+    );
+    expect(run.stdout).toMatch(
+      new RegExp(`^verify: \\d+ differences \\(${events.length} events, 80 payments, ${events.length - 1} audit rows\\)$`, 'm'),
+    );
   });
 });

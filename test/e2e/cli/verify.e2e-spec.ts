@@ -24,7 +24,9 @@ describe('ledger audit verify', () => {
   describe('on a healthy system', () => {
     it('is clean and exits 0', async () => {
       const run = await verify();
-      expect(run.stdout).toBe(`verify: clean (${events.length} events, 400 payments, ${events.length} audit rows; read models equal the events, hash chain intact)\n`);
+      expect(run.stdout).toBe(
+        `verify: clean (${events.length} events, 400 payments, ${events.length} audit rows; read models equal the events, hash chain intact)\n`,
+      );
       expect(run.code).toBe(0);
     });
 
@@ -36,7 +38,9 @@ describe('ledger audit verify', () => {
 
   describe('after a read-model row is altered in SQL', () => {
     it('prints the exact difference, to the minor unit, and exits 1', async () => {
-      const { rows: [row] } = await db.pool.query(
+      const {
+        rows: [row],
+      } = await db.pool.query(
         `UPDATE read_models.payment_metrics SET volume_succeeded = volume_succeeded + 1
           WHERE (provider, currency) = (SELECT provider, currency FROM read_models.payment_metrics WHERE volume_succeeded > 0 ORDER BY 1, 2 LIMIT 1)
           RETURNING provider, currency, volume_succeeded::text AS v`,
@@ -50,21 +54,30 @@ describe('ledger audit verify', () => {
         ]);
         expect(run.stdout).toMatch(/^verify: 1 difference \(/m);
       } finally {
-        await db.pool.query(`UPDATE read_models.payment_metrics SET volume_succeeded = volume_succeeded - 1 WHERE provider = $1 AND currency = $2`, [row.provider, row.currency]);
+        await db.pool.query(
+          `UPDATE read_models.payment_metrics SET volume_succeeded = volume_succeeded - 1 WHERE provider = $1 AND currency = $2`,
+          [row.provider, row.currency],
+        );
       }
     });
 
     it('names the payment and column of a changed payment row', async () => {
-      const { rows: [row] } = await db.pool.query(
+      const {
+        rows: [row],
+      } = await db.pool.query(
         `UPDATE read_models.payments SET refunded_amount = refunded_amount + 5
           WHERE payment_id = (SELECT payment_id FROM read_models.payments ORDER BY payment_id LIMIT 1) RETURNING payment_id, refunded_amount::text AS r`,
       );
       try {
         const run = await verify();
         expect(run.code).toBe(1);
-        expect(run.stdout).toContain(`payments [payment_id=${row.payment_id}] refunded_amount: expected ${Number(row.r) - 5}, actual ${row.r}\n`);
+        expect(run.stdout).toContain(
+          `payments [payment_id=${row.payment_id}] refunded_amount: expected ${Number(row.r) - 5}, actual ${row.r}\n`,
+        );
       } finally {
-        await db.pool.query(`UPDATE read_models.payments SET refunded_amount = refunded_amount - 5 WHERE payment_id = $1`, [row.payment_id]);
+        await db.pool.query(`UPDATE read_models.payments SET refunded_amount = refunded_amount - 5 WHERE payment_id = $1`, [
+          row.payment_id,
+        ]);
       }
     });
   });
@@ -75,35 +88,44 @@ describe('ledger audit verify', () => {
       const at = formatPosition(target.position);
       const key = [target.position.commit.toString(), target.position.prepare.toString()];
       await db.pool.query(
-        `UPDATE read_models.audit_trail SET actor = 'someone-else' WHERE commit_position = $1 AND prepare_position = $2`, key,
+        `UPDATE read_models.audit_trail SET actor = 'someone-else' WHERE commit_position = $1 AND prepare_position = $2`,
+        key,
       );
       try {
         const run = await verify();
         expect(run.code).toBe(1);
         const lines = run.stdout.trimEnd().split('\n');
         expect(lines.filter((l) => !l.startsWith('verify:'))).toEqual([
-          expect.stringMatching(new RegExp(`^audit_trail \\[position=${at}\\] row_hash \\(broken link: row content does not match its hash\\): expected [0-9a-f]{64}, actual [0-9a-f]{64}$`)),
+          expect.stringMatching(
+            new RegExp(
+              `^audit_trail \\[position=${at}\\] row_hash \\(broken link: row content does not match its hash\\): expected [0-9a-f]{64}, actual [0-9a-f]{64}$`,
+            ),
+          ),
           `audit_trail [position=${at}] actor: expected ${JSON.stringify((target.metadata as { actor: string }).actor)}, actual "someone-else"`,
         ]);
       } finally {
-        await db.pool.query(
-          `UPDATE read_models.audit_trail SET actor = $3 WHERE commit_position = $1 AND prepare_position = $2`,
-          [...key, (target.metadata as { actor: string }).actor],
-        );
+        await db.pool.query(`UPDATE read_models.audit_trail SET actor = $3 WHERE commit_position = $1 AND prepare_position = $2`, [
+          ...key,
+          (target.metadata as { actor: string }).actor,
+        ]);
       }
     });
 
     it('reports a missing row for its event and the broken link it leaves behind', async () => {
       const target = events[7];
       const key = [target.position.commit.toString(), target.position.prepare.toString()];
-      const { rows: [saved] } = await db.pool.query(
-        `DELETE FROM read_models.audit_trail WHERE commit_position = $1 AND prepare_position = $2 RETURNING *`, key,
-      );
+      const {
+        rows: [saved],
+      } = await db.pool.query(`DELETE FROM read_models.audit_trail WHERE commit_position = $1 AND prepare_position = $2 RETURNING *`, key);
       try {
         const run = await verify();
         expect(run.code).toBe(1);
-        expect(run.stdout).toContain(`audit_trail [position=${formatPosition(target.position)}] row: expected a row for event ${target.eventId}, actual no row\n`);
-        expect(run.stdout).toContain(`audit_trail [position=${formatPosition(events[8].position)}] prev_hash (broken link: does not match the previous row_hash)`);
+        expect(run.stdout).toContain(
+          `audit_trail [position=${formatPosition(target.position)}] row: expected a row for event ${target.eventId}, actual no row\n`,
+        );
+        expect(run.stdout).toContain(
+          `audit_trail [position=${formatPosition(events[8].position)}] prev_hash (broken link: does not match the previous row_hash)`,
+        );
       } finally {
         const columns = Object.keys(saved);
         await db.pool.query(
@@ -122,7 +144,11 @@ describe('ledger audit verify', () => {
     const store = new PostgresEventStore(db.pool);
     const last = events[events.length - 1];
     const paymentId = last.streamId.slice('payment-'.length);
-    await store.appendToStream(last.streamId, [{ type: 'PaymentFraudFlagged', data: { paymentId, reason: 'velocity', flaggedAt: new Date().toISOString() } }], 'any');
+    await store.appendToStream(
+      last.streamId,
+      [{ type: 'PaymentFraudFlagged', data: { paymentId, reason: 'velocity', flaggedAt: new Date().toISOString() } }],
+      'any',
+    );
     const run = await verify();
     expect(run.stdout).toMatch(/^verify: clean/m);
     expect(run.code).toBe(0);

@@ -37,7 +37,8 @@ describe('Dashboard page in Chromium', () => {
   }
   const api = (path: string) => call(stack.api, 'GET', path, { key: key('dashboard:read') });
   const untilProjected = async (total: number) => {
-    for (let i = 0; i < 400 && (await api('/v1/dashboard/payments')).body.metrics.counts.total < total; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 400 && (await api('/v1/dashboard/payments')).body.metrics.counts.total < total; i++)
+      await new Promise((r) => setTimeout(r, 25));
   };
 
   async function signIn(withKey: string) {
@@ -51,11 +52,20 @@ describe('Dashboard page in Chromium', () => {
     const res = await api(`/v1/dashboard/payments${query}`);
     expect(res.status).toBe(200);
     const expected = expectedNumbers(res.body);
-    await page.waitForFunction((want) => {
-      const got = Object.fromEntries([...document.querySelectorAll('#metrics [data-testid], #breakdown [data-testid]')]
-        .filter((e: any) => e.children.length === 0).map((e: any) => [e.getAttribute('data-testid'), e.textContent?.trim()]));
-      return Object.entries(want).every(([k, v]) => got[k] === v);
-    }, expected, { timeout: 5_000 }).catch(() => undefined);
+    await page
+      .waitForFunction(
+        (want) => {
+          const got = Object.fromEntries(
+            [...document.querySelectorAll('#metrics [data-testid], #breakdown [data-testid]')]
+              .filter((e: any) => e.children.length === 0)
+              .map((e: any) => [e.getAttribute('data-testid'), e.textContent?.trim()]),
+          );
+          return Object.entries(want).every(([k, v]) => got[k] === v);
+        },
+        expected,
+        { timeout: 5_000 },
+      )
+      .catch(() => undefined);
     const shown = await readNumbers(page);
     expect(Object.fromEntries(Object.keys(expected).map((k) => [k, shown[k]]))).toEqual(expected);
     return res.body;
@@ -94,7 +104,8 @@ describe('Dashboard page in Chromium', () => {
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
     // Chromium logs every refused request itself; those two are the refusals this test asked for, and nothing else may be.
     expect(consoleErrors).toEqual([
-      expect.stringContaining('status of 401 (Unauthorized)'), expect.stringContaining('status of 403 (Forbidden)'),
+      expect.stringContaining('status of 401 (Unauthorized)'),
+      expect.stringContaining('status of 403 (Forbidden)'),
     ]);
     consoleErrors.length = 0;
   });
@@ -130,7 +141,9 @@ describe('Dashboard page in Chromium', () => {
     const rows = res.body.map((b: { count: number; volume: string }) => [String(b.count), expectedAmount(b.volume, 'USD')]);
     await page.waitForSelector('[data-testid="volume-table"] caption:has-text("per hour")', { state: 'attached' });
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="volume-table"] tbody tr').length === n, rows.length);
-    const shown = await page.$$eval('[data-testid="volume-table"] tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)));
+    const shown = await page.$$eval('[data-testid="volume-table"] tbody tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('td')].slice(1).map((td) => td.textContent)),
+    );
     expect(shown).toEqual(rows);
   });
 
@@ -139,7 +152,9 @@ describe('Dashboard page in Chromium', () => {
     await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
     const created = Date.now();
     const paymentId = await pay('stripe', 4200, 'USD', 'succeed');
-    await page.waitForFunction((n) => document.querySelector('[data-testid="count-total"]')?.textContent === String(n), before + 1, { timeout: 2_000 });
+    await page.waitForFunction((n) => document.querySelector('[data-testid="count-total"]')?.textContent === String(n), before + 1, {
+      timeout: 2_000,
+    });
     await page.waitForSelector(`#events code:has-text("${paymentId}")`, { timeout: 2_000 });
     expect(Date.now() - created).toBeLessThan(2_000 + 500); // the three API calls themselves, then at most 2 s
     expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);

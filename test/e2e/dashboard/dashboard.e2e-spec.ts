@@ -11,7 +11,13 @@ describe('Dashboard API', () => {
   const command = (path: string, body: unknown) =>
     call(api, 'POST', path, { key: api.keys['payments:write'], body, headers: { 'idempotency-key': randomUUID() } });
 
-  async function pay(provider: string, amount: number, currency: string, outcome: 'succeed' | 'fail' | 'refund', errorCode = 'card_declined') {
+  async function pay(
+    provider: string,
+    amount: number,
+    currency: string,
+    outcome: 'succeed' | 'fail' | 'refund',
+    errorCode = 'card_declined',
+  ) {
     const paymentId = `dash_${randomUUID().slice(0, 8)}`;
     expect((await command('/v1/payments', { paymentId, provider, amount, currency, customerId: 'cus_1' })).status).toBe(201);
     expect((await command(`/v1/payments/${paymentId}/processing`, {})).status).toBe(200);
@@ -51,11 +57,24 @@ describe('Dashboard API', () => {
       expect(metrics.provider).toBeNull();
       expect(metrics.counts).toMatchObject({ total: 5, succeeded: 3, failed: 2, refunded: 1, pending: 0, processing: 0, disputed: 0 });
       const usd = metrics.volumes.find((v: { currency: string }) => v.currency === 'USD');
-      expect(usd).toEqual({ currency: 'USD', total: '5499', succeeded: '4499', refunded: '500', disputed: '0', disputeLosses: '0', net: '3999' });
+      expect(usd).toEqual({
+        currency: 'USD',
+        total: '5499',
+        succeeded: '4499',
+        refunded: '500',
+        disputed: '0',
+        disputeLosses: '0',
+        net: '3999',
+      });
       expect(metrics.volumes.find((v: { currency: string }) => v.currency === 'NGN').succeeded).toBe('500000');
       expect(metrics.rates).toEqual({ success: 60, failure: 40, refund: 33.33 });
       expect(breakdown).toMatchObject({ succeeded: 2, failed: 2, partially_refunded: 1, refunded: 0 });
-      expect(errors).toEqual(expect.arrayContaining([{ code: 'card_declined', count: 1 }, { code: 'insufficient_funds', count: 1 }]));
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          { code: 'card_declined', count: 1 },
+          { code: 'insufficient_funds', count: 1 },
+        ]),
+      );
       expect(failedPayments).toHaveLength(2);
       expect(recentEvents.length).toBeGreaterThanOrEqual(15);
       expect(['healthy', 'degraded', 'unhealthy']).toContain(health.status);
@@ -68,7 +87,9 @@ describe('Dashboard API', () => {
       const res = await get('/v1/dashboard/payments?provider=paystack&currency=NGN');
       expect(res.body.metrics.provider).toBe('paystack');
       expect(res.body.metrics.counts.total).toBe(1);
-      expect(res.body.metrics.volumes).toEqual([{ currency: 'NGN', total: '500000', succeeded: '500000', refunded: '0', disputed: '0', disputeLosses: '0', net: '500000' }]);
+      expect(res.body.metrics.volumes).toEqual([
+        { currency: 'NGN', total: '500000', succeeded: '500000', refunded: '0', disputed: '0', disputeLosses: '0', net: '500000' },
+      ]);
     });
   });
 

@@ -1,7 +1,7 @@
 import { amount, major } from '../../../apps/ledger-api/web/src/format';
 
 describe('Dashboard page money formatting', () => {
-  it('uses each currency\'s exponent: JPY 0, USD 2, KWD 3', () => {
+  it("uses each currency's exponent: JPY 0, USD 2, KWD 3", () => {
     expect(amount(5000, 'JPY')).toBe('5,000 JPY');
     expect(amount('1999', 'USD')).toBe('19.99 USD');
     expect(amount('12345', 'KWD')).toBe('12.345 KWD');

@@ -13,7 +13,10 @@ async function readStream(res: Response, until: (events: string[]) => boolean): 
     if (done) break;
     buffer += decoder.decode(value, { stream: true });
     for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const name = buffer.slice(0, end).split('\n').find((l) => l.startsWith('event: '));
+      const name = buffer
+        .slice(0, end)
+        .split('\n')
+        .find((l) => l.startsWith('event: '));
       if (name) events.push(name.slice(7));
       buffer = buffer.slice(end + 2);
     }
@@ -37,12 +40,15 @@ describe('GET /v1/dashboard/stream', () => {
   });
 
   it('says ready, then sends a change when the projector commits a batch', async () => {
-    const res = await fetch(`${stack.api.baseUrl}/v1/dashboard/stream`, { headers: { authorization: `Bearer ${stack.api.keys['dashboard:read']}` } });
+    const res = await fetch(`${stack.api.baseUrl}/v1/dashboard/stream`, {
+      headers: { authorization: `Bearer ${stack.api.keys['dashboard:read']}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const events = readStream(res, (seen) => seen.includes('change'));
     const created = await call(stack.api, 'POST', '/v1/payments', {
-      key: stack.api.keys['payments:write'], headers: { 'idempotency-key': randomUUID() },
+      key: stack.api.keys['payments:write'],
+      headers: { 'idempotency-key': randomUUID() },
       body: { provider: 'stripe', amount: 1999, currency: 'USD', customerId: 'cus_stream' },
     });
     expect(created.status).toBe(201);

@@ -12,20 +12,33 @@ describe('Grafana dashboard (docker/grafana/dashboards/ledger.json)', () => {
   const queries = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, expr: t.expr })));
 
   it('reads the expression parser right', () => {
-    expect(metricNamesIn('histogram_quantile(0.95, sum by (le) (rate(ledger_x_bucket{a="b"}[5m]))) / on(job) up')).toEqual(['ledger_x_bucket', 'up']);
+    expect(metricNamesIn('histogram_quantile(0.95, sum by (le) (rate(ledger_x_bucket{a="b"}[5m]))) / on(job) up')).toEqual([
+      'ledger_x_bucket',
+      'up',
+    ]);
   });
 
   it('names in every query only metrics the apps expose', () => {
     expect(queries.length).toBeGreaterThanOrEqual(15);
-    const unknown = queries.flatMap((q) => metricNamesIn(q.expr).filter((n) => !exposed.has(n)).map((n) => `${q.panel}: ${n}`));
+    const unknown = queries.flatMap((q) =>
+      metricNamesIn(q.expr)
+        .filter((n) => !exposed.has(n))
+        .map((n) => `${q.panel}: ${n}`),
+    );
     expect(unknown).toEqual([]);
     expect(queries.filter((q) => metricNamesIn(q.expr).length === 0)).toEqual([]);
   });
 
   it('has the panels of the issue: traffic, rates by provider, volume per currency, processing percentiles, lag, alerts', () => {
     const all = queries.map((q) => q.expr).join('\n');
-    for (const needed of ['ledger_http_requests_total', 'ledger_payment_decisions_total', 'ledger_payment_volume_minor_total',
-      'ledger_payment_processing_seconds_bucket', 'ledger_projection_lag_events', 'ledger_alerts_raised_total']) {
+    for (const needed of [
+      'ledger_http_requests_total',
+      'ledger_payment_decisions_total',
+      'ledger_payment_volume_minor_total',
+      'ledger_payment_processing_seconds_bucket',
+      'ledger_projection_lag_events',
+      'ledger_alerts_raised_total',
+    ]) {
       expect(all).toContain(needed);
     }
     for (const q of [0.5, 0.95, 0.99]) expect(all).toContain(`histogram_quantile(${q},`);

@@ -22,16 +22,18 @@ describe('Prometheus metrics of the three apps', () => {
 
   const post = (path: string, body: unknown) =>
     fetch(`${base()}${path}`, {
-      method: 'POST', body: JSON.stringify(body),
+      method: 'POST',
+      body: JSON.stringify(body),
       headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
     }).then((r) => r.status);
   async function pay(provider: string, amount: number, currency: string, outcome: 'succeed' | 'fail') {
     const paymentId = `prom_${randomUUID().slice(0, 8)}`;
     expect(await post('/v1/payments', { paymentId, provider, amount, currency, customerId: 'cus_prom' })).toBe(201);
     expect(await post(`/v1/payments/${paymentId}/processing`, {})).toBe(200);
-    const decision = outcome === 'fail'
-      ? post(`/v1/payments/${paymentId}/failure`, { errorCode: 'card_declined', processingTimeMs: 1500 })
-      : post(`/v1/payments/${paymentId}/success`, { processingTimeMs: 300 });
+    const decision =
+      outcome === 'fail'
+        ? post(`/v1/payments/${paymentId}/failure`, { errorCode: 'card_declined', processingTimeMs: 1500 })
+        : post(`/v1/payments/${paymentId}/success`, { processingTimeMs: 300 });
     expect(await decision).toBe(200);
     return paymentId;
   }
@@ -41,13 +43,23 @@ describe('Prometheus metrics of the three apps', () => {
     for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
     key = (await createApiKey(db.pool, { name: 'prometheus test', scopes: ['admin'] })).key;
     const env = {
-      DATABASE_URL: db.url, REDIS_URL: testServices().redisUrl, ENCRYPTION_KEY: 'prometheus-test-key-0123456789abcdef',
-      ALERT_QUEUE_PREFIX: uniquePrefix('prom'), ALERT_RULES: 'min_decisions=4', LOG_LEVEL: 'info',
-      PROJECTOR_METRICS_PORT: String(ports.projector), WORKER_METRICS_PORT: String(ports.worker),
+      DATABASE_URL: db.url,
+      REDIS_URL: testServices().redisUrl,
+      ENCRYPTION_KEY: 'prometheus-test-key-0123456789abcdef',
+      ALERT_QUEUE_PREFIX: uniquePrefix('prom'),
+      ALERT_RULES: 'min_decisions=4',
+      LOG_LEVEL: 'info',
+      PROJECTOR_METRICS_PORT: String(ports.projector),
+      WORKER_METRICS_PORT: String(ports.worker),
     };
     apps.push(
-      startApp('ledger-api', { ...env, PORT: String(ports.api), API_WORKERS: '2', STRIPE_WEBHOOK_SECRET: 'whsec_prometheus_test_secret',
-        RATE_LIMITS: 'payment=100000/1m,refund=100000/1m,status=100000/1m,api=100000/1m,webhook=100000/1m' }),
+      startApp('ledger-api', {
+        ...env,
+        PORT: String(ports.api),
+        API_WORKERS: '2',
+        STRIPE_WEBHOOK_SECRET: 'whsec_prometheus_test_secret',
+        RATE_LIMITS: 'payment=100000/1m,refund=100000/1m,status=100000/1m,api=100000/1m,webhook=100000/1m',
+      }),
       startApp('projector', env),
       startApp('alert-worker', env),
     );
@@ -55,7 +67,9 @@ describe('Prometheus metrics of the three apps', () => {
     await until(() => fetch(`http://127.0.0.1:${ports.projector}/metrics`).then((r) => r.ok), 'projector metrics');
     await until(() => fetch(`http://127.0.0.1:${ports.worker}/metrics`).then((r) => r.ok), 'alert-worker metrics');
     prometheus = await startPrometheus(ports.prometheus, {
-      'ledger-api': `127.0.0.1:${ports.api}`, projector: `127.0.0.1:${ports.projector}`, 'alert-worker': `127.0.0.1:${ports.worker}`,
+      'ledger-api': `127.0.0.1:${ports.api}`,
+      projector: `127.0.0.1:${ports.projector}`,
+      'alert-worker': `127.0.0.1:${ports.worker}`,
     });
   }, 120_000);
 
@@ -85,7 +99,9 @@ describe('Prometheus metrics of the three apps', () => {
     for (let i = 0; i < 5; i++) await pay('stripe', 700, 'USD', 'fail');
     expect(await post(`/v1/payments/${refunded}/refunds`, { amount: 500 })).toBe(201);
     const webhook = await fetch(`${base()}/v1/webhooks/stripe`, {
-      method: 'POST', body: '{"id":"evt_1"}', headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=bad' },
+      method: 'POST',
+      body: '{"id":"evt_1"}',
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=bad' },
     });
     expect(webhook.status).toBe(401);
 
@@ -108,23 +124,33 @@ describe('Prometheus metrics of the three apps', () => {
       'sum(ledger_http_requests_total{method="POST",route="/v1/payments",status="201"})': 10,
     };
     const read = async () => Object.fromEntries(await Promise.all(Object.keys(expected).map(async (q) => [q, await prometheus.value(q)])));
-    await until(async () => JSON.stringify(await read()) === JSON.stringify(expected), 'the metrics to match the workload').catch(() => undefined);
+    await until(async () => JSON.stringify(await read()) === JSON.stringify(expected), 'the metrics to match the workload').catch(
+      () => undefined,
+    );
     expect(await read()).toEqual(expected);
 
-    await until(async () => ((await prometheus.value('sum(ledger_alerts_delivered_total{rule="failure_rate",severity="critical"})')) ?? 0) >= 1, 'the failure alert delivered');
+    await until(
+      async () => ((await prometheus.value('sum(ledger_alerts_delivered_total{rule="failure_rate",severity="critical"})')) ?? 0) >= 1,
+      'the failure alert delivered',
+    );
     expect(await prometheus.value('sum(ledger_alerts_raised_total{rule="failure_rate",severity="critical"})')).toBe(1);
     expect(await prometheus.value('sum(ledger_projection_batches_total{projection="ledger"})')).toBeGreaterThan(0);
     expect(await prometheus.value('sum(ledger_projection_events_applied_total{projection="ledger"})')).toBe(31); // ten payments of three events, one refund
   });
 
   it('evaluates every Grafana query without an error, most of them with data', async () => {
-    const dashboard = JSON.parse(readFileSync(join(ROOT, 'docker/grafana/dashboards/ledger.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'docker/grafana/dashboards/ledger.json'), 'utf8')) as {
+      panels: { targets: { expr: string }[] }[];
+    };
     const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
-    const evaluate = () => Promise.all(exprs.map(async (expr) => {
-      const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      const body = (await res.json()) as { status: string; data?: { result: unknown[] } };
-      return { expr, status: body.status, series: body.data?.result.length ?? 0 };
-    }));
+    const evaluate = () =>
+      Promise.all(
+        exprs.map(async (expr) => {
+          const res = await fetch(`${prometheus.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
+          const body = (await res.json()) as { status: string; data?: { result: unknown[] } };
+          return { expr, status: body.status, series: body.data?.result.length ?? 0 };
+        }),
+      );
     // rate() and increase() need two scrapes of a series after it first appears: give a loaded machine time for them.
     const withData = async () => (await evaluate()).filter((a) => a.series > 0).length;
     await until(async () => (await withData()) > exprs.length / 2, 'most board queries to have data').catch(() => undefined);
@@ -136,15 +162,21 @@ describe('Prometheus metrics of the three apps', () => {
   it('loads the alerting rules, which promtool accepts', async () => {
     const check = promtool(['check', 'rules', join(ROOT, 'docker/prometheus/alerts.yml')]);
     expect(check.status).toBe(0);
-    const rules = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; health: string }[] }[] } };
+    const rules = (await (await fetch(`${prometheus.url}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string; health: string }[] }[] };
+    };
     const loaded = rules.data.groups.flatMap((g) => g.rules);
-    expect(loaded.map((r) => r.name)).toEqual(expect.arrayContaining(['LedgerProjectionStalled', 'LedgerPaymentFailureRateHigh', 'LedgerAlertOutboxGrowing']));
+    expect(loaded.map((r) => r.name)).toEqual(
+      expect.arrayContaining(['LedgerProjectionStalled', 'LedgerPaymentFailureRateHigh', 'LedgerAlertOutboxGrowing']),
+    );
     expect(loaded.filter((r) => r.health === 'err')).toEqual([]);
   });
 
   it('a second projector on the same metrics port says so once and runs without metrics', async () => {
     const second = startApp('projector', {
-      DATABASE_URL: db.url, ENCRYPTION_KEY: 'prometheus-test-key-0123456789abcdef', PROJECTOR_METRICS_PORT: String(ports.projector),
+      DATABASE_URL: db.url,
+      ENCRYPTION_KEY: 'prometheus-test-key-0123456789abcdef',
+      PROJECTOR_METRICS_PORT: String(ports.projector),
     });
     apps.push(second);
     await until(async () => second.stderr.join('').includes('metrics port taken'), 'the port-taken line');

@@ -50,13 +50,19 @@ describe('Disputes to their end, both providers and the API', () => {
     ]) {
       expect((await postStripe(h.api, event)).status).toBe(200);
     }
-    if (outcome === 'won') expect((await postStripe(h.api, fx.stripeEvent(evt(), 'charge.dispute.funds_reinstated', dispute('won')))).status).toBe(200);
+    if (outcome === 'won')
+      expect((await postStripe(h.api, fx.stripeEvent(evt(), 'charge.dispute.funds_reinstated', dispute('won')))).status).toBe(200);
     const payment = await paymentOf(ids.paymentId!);
-    expect(payment.disputes).toEqual([{ disputeId: `dp_${ids.charge}`, providerDisputeId: `dp_${ids.charge}`, amount: 1500, status: outcome }]);
+    expect(payment.disputes).toEqual([
+      { disputeId: `dp_${ids.charge}`, providerDisputeId: `dp_${ids.charge}`, amount: 1500, status: outcome },
+    ]);
     add('USD', { succeeded: 2000n, disputedPayments: 1, losses: outcome === 'lost' ? 1500n : 0n });
   });
 
-  it.each<[string, Outcome]>([['merchant-accepted', 'lost'], ['declined', 'won']])('Paystack: create, remind, resolve (%s)', async (resolution, outcome) => {
+  it.each<[string, Outcome]>([
+    ['merchant-accepted', 'lost'],
+    ['declined', 'won'],
+  ])('Paystack: create, remind, resolve (%s)', async (resolution, outcome) => {
     const reference = `T${tail()}`;
     await postPaystack(h.api, fx.chargeSuccess(reference, { amount: '10000' }));
     const disputeId = Math.floor(Math.random() * 1e9);
@@ -64,10 +70,15 @@ describe('Disputes to their end, both providers and the API', () => {
       const base = fx.disputeCreated(reference, 4000);
       return { ...base, event: type, data: { ...(base.data as object), id: disputeId, ...extra } };
     };
-    for (const e of [event('charge.dispute.create'), event('charge.dispute.remind'), event('charge.dispute.resolve', { status: 'resolved', resolution })]) {
+    for (const e of [
+      event('charge.dispute.create'),
+      event('charge.dispute.remind'),
+      event('charge.dispute.resolve', { status: 'resolved', resolution }),
+    ]) {
       expect((await postPaystack(h.api, e)).status).toBe(200);
     }
-    const paymentId = (await h.api.db.pool.query(`SELECT payment_id FROM ledger.provider_references WHERE reference = $1`, [reference])).rows[0].payment_id;
+    const paymentId = (await h.api.db.pool.query(`SELECT payment_id FROM ledger.provider_references WHERE reference = $1`, [reference]))
+      .rows[0].payment_id;
     expect((await paymentOf(paymentId)).disputes).toMatchObject([{ disputeId: String(disputeId), amount: 4000, status: outcome }]);
     add('NGN', { succeeded: 10000n, disputedPayments: 1, losses: outcome === 'lost' ? 4000n : 0n });
   });
@@ -77,21 +88,29 @@ describe('Disputes to their end, both providers and the API', () => {
     const ids: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
     await postStripe(h.api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')));
     const opened = await call(h.api, 'POST', `/v1/payments/${ids.paymentId}/disputes`, {
-      ...write, headers: { 'idempotency-key': randomUUID() }, body: { reason: 'fraudulent', amount: 700, providerDisputeId: 'du_api_1' },
+      ...write,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { reason: 'fraudulent', amount: 700, providerDisputeId: 'du_api_1' },
     });
     expect(opened.status).toBe(201);
     // Stripe's own report of the same dispute adds nothing.
     await postStripe(h.api, fx.stripeEvent(evt(), 'charge.dispute.created', { ...fx.dispute(ids, 700), id: 'du_api_1' }));
     const close = await call(h.api, 'POST', `/v1/payments/${ids.paymentId}/disputes/du_api_1/close`, {
-      ...write, headers: { 'idempotency-key': randomUUID() }, body: { outcome: 'lost' },
+      ...write,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { outcome: 'lost' },
     });
     expect(close).toMatchObject({ status: 200, body: { disputes: [{ disputeId: 'du_api_1', status: 'lost', amount: 700 }] } });
     const refused = await call(h.api, 'POST', `/v1/payments/${ids.paymentId}/disputes/du_api_1/close`, {
-      ...write, headers: { 'idempotency-key': randomUUID() }, body: { outcome: 'won' },
+      ...write,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { outcome: 'won' },
     });
     expect(refused).toMatchObject({ status: 409, body: { error: { code: 'dispute_already_closed' } } });
     const unknown = await call(h.api, 'POST', `/v1/payments/${ids.paymentId}/disputes/du_nope/close`, {
-      ...write, headers: { 'idempotency-key': randomUUID() }, body: { outcome: 'won' },
+      ...write,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { outcome: 'won' },
     });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'dispute_not_found' } } });
 
@@ -108,8 +127,11 @@ describe('Disputes to their end, both providers and the API', () => {
     for (const [currency, e] of expected) {
       const row = metrics.volumes.find((v) => v.currency === currency)!;
       expect(row).toMatchObject({
-        succeeded: String(e.succeeded), refunded: String(e.refunded), disputed: String(e.disputedOpen),
-        disputeLosses: String(e.losses), net: String(e.succeeded - e.refunded - e.losses),
+        succeeded: String(e.succeeded),
+        refunded: String(e.refunded),
+        disputed: String(e.disputedOpen),
+        disputeLosses: String(e.losses),
+        net: String(e.succeeded - e.refunded - e.losses),
       });
     }
     expect(metrics.counts.disputed).toBe([...expected.values()].reduce((s, e) => s + e.disputedPayments, 0));

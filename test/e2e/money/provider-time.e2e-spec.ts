@@ -22,10 +22,19 @@ describe('Two clocks under delayed deliveries', () => {
       const createdAt = start + Math.floor(random() * WEEK);
       const succeededAt = createdAt + 1 + Math.floor(random() * 900);
       const amount = 100 + Math.floor(random() * 50_000);
-      const intent = (status: string) => fx.paymentIntent(ids, status, { created: createdAt, amount, amount_received: status === 'succeeded' ? amount : 0 });
-      const deliveries = [{ at: succeededAt + Math.floor(random() * 48 * HOUR), event: fx.stripeEvent(evt(), 'payment_intent.succeeded', intent('succeeded'), succeededAt) }];
+      const intent = (status: string) =>
+        fx.paymentIntent(ids, status, { created: createdAt, amount, amount_received: status === 'succeeded' ? amount : 0 });
+      const deliveries = [
+        {
+          at: succeededAt + Math.floor(random() * 48 * HOUR),
+          event: fx.stripeEvent(evt(), 'payment_intent.succeeded', intent('succeeded'), succeededAt),
+        },
+      ];
       if (random() < 0.5) {
-        deliveries.push({ at: createdAt + Math.floor(random() * 48 * HOUR), event: fx.stripeEvent(evt(), 'payment_intent.created', intent('requires_payment_method'), createdAt) });
+        deliveries.push({
+          at: createdAt + Math.floor(random() * 48 * HOUR),
+          event: fx.stripeEvent(evt(), 'payment_intent.created', intent('requires_payment_method'), createdAt),
+        });
       }
       return { ids, createdAt, succeededAt, amount, deliveries };
     });
@@ -40,7 +49,11 @@ describe('Two clocks under delayed deliveries', () => {
       const b = expected.get(bucket) ?? { count: 0, volume: 0 };
       expected.set(bucket, { count: b.count + 1, volume: b.volume + p.amount });
     }
-    const buckets = await h.queries.volumeOverTime({ granularity: 'hour', from: new Date((start - HOUR) * 1000), to: new Date((now + HOUR) * 1000) });
+    const buckets = await h.queries.volumeOverTime({
+      granularity: 'hour',
+      from: new Date((start - HOUR) * 1000),
+      to: new Date((now + HOUR) * 1000),
+    });
     expect(buckets.map((b) => [b.bucketStart, b.count, b.volume]).sort()).toEqual(
       [...expected].map(([bucket, b]) => [bucket, b.count, String(b.volume)]).sort(),
     );
@@ -58,11 +71,13 @@ describe('Two clocks under delayed deliveries', () => {
     const ids: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
     const ahead = Math.floor(Date.now() / 1000) + 3_600;
     const before = Date.now();
-    await postStripe(h.api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded', { created: ahead - 10 }), ahead));
-    const { rows } = await h.api.db.pool.query(
-      `SELECT metadata FROM event_store.events WHERE stream_id = $1 ORDER BY revision`,
-      [`payment-${ids.paymentId}`],
+    await postStripe(
+      h.api,
+      fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded', { created: ahead - 10 }), ahead),
     );
+    const { rows } = await h.api.db.pool.query(`SELECT metadata FROM event_store.events WHERE stream_id = $1 ORDER BY revision`, [
+      `payment-${ids.paymentId}`,
+    ]);
     expect(rows).toHaveLength(3);
     for (const { metadata } of rows) {
       expect(Date.parse(metadata.occurredAt)).toBeGreaterThanOrEqual(before - 1000);

@@ -21,10 +21,10 @@ const CAPTURED = 2000;
 const T0 = 1_700_000_000;
 
 const historyArb = fc
-  .array(
-    fc.record({ amount: fc.integer({ min: 1, max: 500 }), fails: fc.boolean(), viaApi: fc.boolean(), listed: fc.boolean() }),
-    { minLength: 1, maxLength: 4 },
-  )
+  .array(fc.record({ amount: fc.integer({ min: 1, max: 500 }), fails: fc.boolean(), viaApi: fc.boolean(), listed: fc.boolean() }), {
+    minLength: 1,
+    maxLength: 4,
+  })
   .map((drafts) =>
     drafts.map((d, i) => ({
       id: `re_${tail()}`,
@@ -36,24 +36,35 @@ const historyArb = fc
     })),
   );
 
-const alive = (refunds: readonly RealRefund[], t: number) => refunds.filter((r) => r.createdAt <= t && (r.failedAt === undefined || r.failedAt > t));
+const alive = (refunds: readonly RealRefund[], t: number) =>
+  refunds.filter((r) => r.createdAt <= t && (r.failedAt === undefined || r.failedAt > t));
 const standing = (refunds: readonly RealRefund[]) => refunds.filter((r) => r.failedAt === undefined).reduce((s, r) => s + r.amount, 0);
 
-type Delivery = { kind: 'stripe'; event: object } | { kind: 'paystack'; event: object } | { kind: 'api'; path: string; key: string; body: object };
+type Delivery =
+  { kind: 'stripe'; event: object } | { kind: 'paystack'; event: object } | { kind: 'api'; path: string; key: string; body: object };
 
 function stripeReports(ids: fx.StripeIds, paymentId: string, refunds: readonly (RealRefund & { listed: boolean })[]): Delivery[] {
   const out: Delivery[] = [];
   const refundObject = (r: RealRefund, status: string) => ({ ...fx.refundObject(ids, r.id, r.amount), created: r.createdAt, status });
   for (const r of refunds) {
     if (r.viaApi) {
-      out.push({ kind: 'api', path: `/v1/payments/${paymentId}/refunds`, key: `api-${r.id}`, body: { amount: r.amount, providerRefundId: r.id } });
+      out.push({
+        kind: 'api',
+        path: `/v1/payments/${paymentId}/refunds`,
+        key: `api-${r.id}`,
+        body: { amount: r.amount, providerRefundId: r.id },
+      });
     }
     out.push({ kind: 'stripe', event: fx.stripeEvent(evt(), 'refund.created', refundObject(r, 'succeeded'), r.createdAt) });
     // charge.refunded as of this refund: with its list on older API versions, without it on current ones.
     const now = alive(refunds, r.createdAt);
     const total = now.reduce((s, x) => s + x.amount, 0);
     const list = r.listed ? now.map((x) => refundObject(x, 'succeeded')) : undefined;
-    const charge = fx.charge(ids, { amount_refunded: total, refunded: total >= CAPTURED, refunds: list && { object: 'list', data: list, has_more: false } });
+    const charge = fx.charge(ids, {
+      amount_refunded: total,
+      refunded: total >= CAPTURED,
+      refunds: list && { object: 'list', data: list, has_more: false },
+    });
     out.push({ kind: 'stripe', event: fx.stripeEvent(evt(), 'charge.refunded', charge, r.createdAt) });
     if (r.failedAt !== undefined) {
       out.push({ kind: 'stripe', event: fx.stripeEvent(evt(), 'charge.refund.updated', refundObject(r, 'failed'), r.failedAt) });
@@ -110,20 +121,30 @@ describe('Refunds reported through every channel, in any order', () => {
 
   it('Paystack: refunds named by Paystack and recorded through the API count once, equal ones stay apart', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.record({ amount: fc.constantFrom(500, 500, 700), viaApi: fc.boolean() }), { minLength: 1, maxLength: 3 }), async (drafts) => {
-        const reference = `T${tail()}`;
-        expect((await postPaystack(h.api, fx.chargeSuccess(reference, { amount: '10000' }))).status).toBe(200);
-        const payment = (await h.api.db.pool.query(`SELECT payment_id FROM ledger.provider_references WHERE reference = $1`, [reference])).rows[0].payment_id;
-        const reports: Delivery[] = [];
-        drafts.forEach((d, i) => {
-          const refundReference = `rf_${reference}_${i}`;
-          if (d.viaApi) reports.push({ kind: 'api', path: `/v1/payments/${payment}/refunds`, key: `api-${refundReference}`, body: { amount: d.amount, providerRefundId: refundReference } });
-          const event = fx.refundProcessed(reference, refundReference, String(d.amount));
-          reports.push({ kind: 'paystack', event }, { kind: 'paystack', event });
-        });
-        await deliver(reports.reverse(), send);
-        expect((await paymentOf(payment)).refundedAmount).toBe(drafts.reduce((s, d) => s + d.amount, 0));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.record({ amount: fc.constantFrom(500, 500, 700), viaApi: fc.boolean() }), { minLength: 1, maxLength: 3 }),
+        async (drafts) => {
+          const reference = `T${tail()}`;
+          expect((await postPaystack(h.api, fx.chargeSuccess(reference, { amount: '10000' }))).status).toBe(200);
+          const payment = (await h.api.db.pool.query(`SELECT payment_id FROM ledger.provider_references WHERE reference = $1`, [reference]))
+            .rows[0].payment_id;
+          const reports: Delivery[] = [];
+          drafts.forEach((d, i) => {
+            const refundReference = `rf_${reference}_${i}`;
+            if (d.viaApi)
+              reports.push({
+                kind: 'api',
+                path: `/v1/payments/${payment}/refunds`,
+                key: `api-${refundReference}`,
+                body: { amount: d.amount, providerRefundId: refundReference },
+              });
+            const event = fx.refundProcessed(reference, refundReference, String(d.amount));
+            reports.push({ kind: 'paystack', event }, { kind: 'paystack', event });
+          });
+          await deliver(reports.reverse(), send);
+          expect((await paymentOf(payment)).refundedAmount).toBe(drafts.reduce((s, d) => s + d.amount, 0));
+        },
+      ),
       { numRuns: 8 },
     );
   });

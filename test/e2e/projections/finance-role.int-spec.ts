@@ -21,7 +21,16 @@ describe('The ledger_finance role', () => {
     }
   }
 
-  const tables = ['payments', 'payment_metrics', 'status_counts', 'volume_buckets', 'error_counts', 'health_windows', 'audit_trail', 'checkpoints'];
+  const tables = [
+    'payments',
+    'payment_metrics',
+    'status_counts',
+    'volume_buckets',
+    'error_counts',
+    'health_windows',
+    'audit_trail',
+    'checkpoints',
+  ];
 
   it('reads every read-model table, also after a rebuild swapped them', async () => {
     for (const t of tables) await expect(asFinance(`SELECT * FROM read_models.${t} LIMIT 1`)).resolves.toBeUndefined();

@@ -18,7 +18,8 @@ function payment(provider: string, minute: number, outcome: 'ok' | 'fail', proce
       ? { type: 'PaymentSucceeded', data: { paymentId: id, amount: 500, currency: 'USD', processingTimeMs, succeededAt: at(minute) } }
       : { type: 'PaymentFailed', data: { paymentId: id, errorCode: 'card_declined', processingTimeMs, failedAt: at(minute) } },
   ];
-  for (let i = 0; i < fraud; i++) events.push({ type: 'PaymentFraudFlagged', data: { paymentId: id, reason: 'velocity', flaggedAt: at(minute) } });
+  for (let i = 0; i < fraud; i++)
+    events.push({ type: 'PaymentFraudFlagged', data: { paymentId: id, reason: 'velocity', flaggedAt: at(minute) } });
   return events.map((e) => ({ ...e, metadata: meta }));
 }
 
@@ -35,7 +36,8 @@ describe('Health from the minute windows, at an injected now', () => {
       ...Array.from({ length: 9 }, () => payment('paystack', 30, 'ok', 8000)),
       payment('paystack', 30, 'fail', 8000, 11),
     ];
-    for (const events of streams) await store.appendToStream(`payment-${(events[0].data as { paymentId: string }).paymentId}`, events, 'no_stream');
+    for (const events of streams)
+      await store.appendToStream(`payment-${(events[0].data as { paymentId: string }).paymentId}`, events, 'no_stream');
     const projector = startProjector({ pool: db.pool, store, batchSize: 7 });
     await waitForProjections(db.pool, store);
     await projector.stop();
@@ -45,14 +47,18 @@ describe('Health from the minute windows, at an injected now', () => {
 
   it('is degraded at 10% failures for stripe while the window holds them', async () => {
     expect(await queries.health(undefined, { provider: 'stripe' })).toMatchObject({
-      status: 'degraded', metrics: { succeeded: 18, failed: 2, failureRate: 10, averageProcessingTimeMs: 1000 },
+      status: 'degraded',
+      metrics: { succeeded: 18, failed: 2, failureRate: 10, averageProcessingTimeMs: 1000 },
     });
     expect((await queries.health(new Date(T0 + 20 * 60_000), { provider: 'stripe' })).status).toBe('healthy');
   });
 
   it('sees slow processing and fraud for paystack thirty minutes later', async () => {
     const health = await queries.health(new Date(T0 + 31 * 60_000), { provider: 'paystack' });
-    expect(health).toMatchObject({ status: 'unhealthy', metrics: { failureRate: 10, averageProcessingTimeMs: 8000, fraudFlagsLastHour: 11 } });
+    expect(health).toMatchObject({
+      status: 'unhealthy',
+      metrics: { failureRate: 10, averageProcessingTimeMs: 8000, fraudFlagsLastHour: 11 },
+    });
     expect(health.issues).toHaveLength(3);
     expect((await queries.health(new Date(T0 + 31 * 60_000))).metrics).toMatchObject({ succeeded: 9, failed: 1, fraudFlagsLastHour: 11 });
   });

@@ -11,7 +11,9 @@ describe('guards on the read horizon', () => {
     const client = await db.pool.connect();
     try {
       await client.query('SET ROLE ledger_finance');
-      await expect(client.query('CREATE TEMP TABLE scratch (n int)')).rejects.toThrow(/permission denied.*ledger_finance cannot create tables/);
+      await expect(client.query('CREATE TEMP TABLE scratch (n int)')).rejects.toThrow(
+        /permission denied.*ledger_finance cannot create tables/,
+      );
       await expect(client.query('SELECT 1 AS n INTO TEMP scratch2')).rejects.toThrow(/permission denied/);
     } finally {
       await client.query('RESET ROLE');
@@ -23,7 +25,9 @@ describe('guards on the read horizon', () => {
     const { rows } = await db.pool.query(
       `SELECT unnest(setconfig) AS setting FROM pg_db_role_setting WHERE setrole = 'ledger_finance'::regrole AND setdatabase = 0 ORDER BY 1`,
     );
-    expect(rows.map((r) => r.setting)).toEqual(expect.arrayContaining(['default_transaction_read_only=on', 'idle_in_transaction_session_timeout=5min']));
+    expect(rows.map((r) => r.setting)).toEqual(
+      expect.arrayContaining(['default_transaction_read_only=on', 'idle_in_transaction_session_timeout=5min']),
+    );
   });
 
   it('the ledger’s own tables are still created normally', async () => {

@@ -20,8 +20,16 @@ describe('A projection meeting an event it cannot apply', () => {
   });
 
   it.each([
-    ['an unknown event type', (id: string) => [created(id), { type: 'PaymentTeleported', data: { paymentId: id }, metadata: { schemaVersion: 1 } }]],
-    ['an event of a payment never created', (id: string) => [{ type: 'PaymentProcessing', data: { paymentId: id, startedAt: '2025-11-20T00:00:00Z' }, metadata: { schemaVersion: 1 } }]],
+    [
+      'an unknown event type',
+      (id: string) => [created(id), { type: 'PaymentTeleported', data: { paymentId: id }, metadata: { schemaVersion: 1 } }],
+    ],
+    [
+      'an event of a payment never created',
+      (id: string) => [
+        { type: 'PaymentProcessing', data: { paymentId: id, startedAt: '2025-11-20T00:00:00Z' }, metadata: { schemaVersion: 1 } },
+      ],
+    ],
     ['a schema version newer than the code', (id: string) => [{ ...created(id), metadata: { schemaVersion: 99 } }]],
   ])('stops loudly on %s and moves nothing', async (_label, build) => {
     const id = randomUUID();

@@ -9,12 +9,19 @@ import { appendWorkload, rng } from './support/workload';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-function startProjectorProcess(url: string, batchSize: number): { child: ChildProcess; active: Promise<void>; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--require', join(ROOT, 'test/support/swc-register.js'), join(ROOT, 'apps/projector/src/main.ts')], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, DATABASE_URL: url, PROJECTOR_BATCH_SIZE: String(batchSize), NODE_ENV: 'test' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+function startProjectorProcess(
+  url: string,
+  batchSize: number,
+): { child: ChildProcess; active: Promise<void>; exited: Promise<number | null> } {
+  const child = spawn(
+    process.execPath,
+    ['--require', join(ROOT, 'test/support/swc-register.js'), join(ROOT, 'apps/projector/src/main.ts')],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, DATABASE_URL: url, PROJECTOR_BATCH_SIZE: String(batchSize), NODE_ENV: 'test' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   const active = new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {

@@ -2,15 +2,18 @@ import { PostgresEventStore, formatPosition, type RecordedEvent } from '@ledger/
 import { DashboardQueries, rebuildProjection, verifyAuditChain } from '@ledger/projections';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { startProjector } from '../../../apps/projector/src/projector';
-import {
-  expectedBreakdown, expectedErrors, expectedFailed, expectedMetrics, expectedVolume, model, type Filter,
-} from './support/expected';
+import { expectedBreakdown, expectedErrors, expectedFailed, expectedMetrics, expectedVolume, model, type Filter } from './support/expected';
 import { readAllEvents, snapshotReadModels, waitForProjections } from './support/harness';
 import { appendWorkload, type Truth } from './support/workload';
 
 const THRESHOLDS = { USD: 100_000, JPY: 50_000, KWD: 200_000 };
 const FILTERS: Filter[] = [
-  {}, { provider: 'stripe' }, { provider: 'paystack' }, { currency: 'JPY' }, { currency: 'KWD' }, { provider: 'paystack', currency: 'USD' },
+  {},
+  { provider: 'stripe' },
+  { provider: 'paystack' },
+  { currency: 'JPY' },
+  { currency: 'KWD' },
+  { provider: 'paystack', currency: 'USD' },
 ];
 
 describe('Read models', () => {
@@ -44,8 +47,16 @@ describe('Read models', () => {
       const statuses = new Set([...model(events, truth).payments.values()].map((p) => p.status));
       expect([...statuses].sort()).toEqual(['failed', 'partially_refunded', 'pending', 'processing', 'refunded', 'succeeded']);
       expect([...new Set(events.map((e) => e.type))].sort()).toEqual([
-        'PaymentCreated', 'PaymentDisputeClosed', 'PaymentDisputed', 'PaymentFailed', 'PaymentFraudFlagged', 'PaymentProcessing',
-        'PaymentRefundReported', 'PaymentRefundReversed', 'PaymentRefunded', 'PaymentSucceeded',
+        'PaymentCreated',
+        'PaymentDisputeClosed',
+        'PaymentDisputed',
+        'PaymentFailed',
+        'PaymentFraudFlagged',
+        'PaymentProcessing',
+        'PaymentRefundReported',
+        'PaymentRefundReversed',
+        'PaymentRefunded',
+        'PaymentSucceeded',
       ]);
     });
 
@@ -72,7 +83,8 @@ describe('Read models', () => {
       const fromEvents = model(events).payments;
       for (const [id, real] of truth) {
         const p = fromEvents.get(id);
-        if (p) expect([id, p.refunded, p.disputedOpen, p.disputeLosses]).toEqual([id, real.refunded, real.disputedOpen, real.disputeLosses]);
+        if (p)
+          expect([id, p.refunded, p.disputedOpen, p.disputeLosses]).toEqual([id, real.refunded, real.disputedOpen, real.disputeLosses]);
       }
     });
 
@@ -82,8 +94,15 @@ describe('Read models', () => {
       expect(rows).toHaveLength(expected.size);
       for (const r of rows) {
         const p = expected.get(r.payment_id)!;
-        expect([r.status, Number(r.amount), r.currency, Number(r.refunded_amount), r.disputed, r.fraud_flag_count, Number(r.revision)])
-          .toEqual([p.status, p.amount, p.currency, p.refunded, p.disputed, p.fraudFlags, p.revision]);
+        expect([
+          r.status,
+          Number(r.amount),
+          r.currency,
+          Number(r.refunded_amount),
+          r.disputed,
+          r.fraud_flag_count,
+          Number(r.revision),
+        ]).toEqual([p.status, p.amount, p.currency, p.refunded, p.disputed, p.fraudFlags, p.revision]);
         expect([Number(r.disputed_amount), Number(r.dispute_losses)]).toEqual([p.disputedOpen, p.disputeLosses]);
         expect(r.processing_time_ms === null ? null : Number(r.processing_time_ms)).toEqual(p.decidedMs);
       }
@@ -91,10 +110,22 @@ describe('Read models', () => {
 
     it('lists the latest events newest first, and filtered by provider', async () => {
       const recent = await queries.recentEvents(50);
-      expect(recent.map((e) => e.position)).toEqual(events.slice(-50).reverse().map((e) => formatPosition(e.position)));
-      expect(recent[0]).toMatchObject({ eventId: events.at(-1)!.eventId, type: events.at(-1)!.type, revision: Number(events.at(-1)!.revision) });
+      expect(recent.map((e) => e.position)).toEqual(
+        events
+          .slice(-50)
+          .reverse()
+          .map((e) => formatPosition(e.position)),
+      );
+      expect(recent[0]).toMatchObject({
+        eventId: events.at(-1)!.eventId,
+        type: events.at(-1)!.type,
+        revision: Number(events.at(-1)!.revision),
+      });
       const providers = model(events).payments;
-      const stripe = events.filter((e) => providers.get(e.streamId.slice(8))!.provider === 'stripe').slice(-10).reverse();
+      const stripe = events
+        .filter((e) => providers.get(e.streamId.slice(8))!.provider === 'stripe')
+        .slice(-10)
+        .reverse();
       expect((await queries.recentEvents(10, { provider: 'stripe' })).map((e) => e.eventId)).toEqual(stripe.map((e) => e.eventId));
     });
 
@@ -112,7 +143,12 @@ describe('Read models', () => {
       const before = await snapshotReadModels(db.pool);
       for (const name of ['ledger', 'audit_trail']) {
         const progress: number[] = [];
-        const result = await rebuildProjection(name, { pool: db.pool, store, chunkSize: 1000, onProgress: (p) => progress.push(p.eventsDone) });
+        const result = await rebuildProjection(name, {
+          pool: db.pool,
+          store,
+          chunkSize: 1000,
+          onProgress: (p) => progress.push(p.eventsDone),
+        });
         expect(result).toMatchObject({ phase: 'done', eventsDone: events.length });
         expect(progress.length).toBeGreaterThan(3);
       }
@@ -136,7 +172,8 @@ describe('Read models', () => {
       await rebuildProjection('audit_trail', { pool: db.pool, store });
       const victim = events.at(-1)!;
       await db.pool.query(`DELETE FROM read_models.audit_trail WHERE commit_position = $1 AND prepare_position = $2`, [
-        victim.position.commit.toString(), victim.position.prepare.toString(),
+        victim.position.commit.toString(),
+        victim.position.prepare.toString(),
       ]);
       expect(await verifyAuditChain(db.pool)).toMatchObject({ ok: false, rows: events.length - 1, events: events.length });
     });

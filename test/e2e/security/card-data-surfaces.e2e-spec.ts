@@ -58,18 +58,80 @@ function probes(text: string, headerText: string): Probe[] {
   const body = { provider: 'stripe', amount: 5000, currency: 'USD', customerId: 'cus_1' };
   const key = { 'idempotency-key': randomUUID() };
   return [
-    { label: 'metadata value', method: 'POST', path: '/v1/payments', place: 'metadata.note', body: { ...body, metadata: { note: text } }, headers: key },
-    { label: 'description', method: 'POST', path: '/v1/payments', place: 'description', body: { ...body, description: text }, headers: key },
-    { label: 'refund reason', method: 'POST', path: `/v1/payments/${paymentId}/refunds`, place: 'reason', body: { amount: 1, reason: text }, headers: key },
-    { label: 'fraud reason', method: 'POST', path: `/v1/payments/${paymentId}/fraud-flags`, place: 'reason', body: { reason: text }, headers: key },
-    { label: 'dispute reason', method: 'POST', path: `/v1/payments/${paymentId}/disputes`, place: 'reason', body: { reason: text }, headers: key },
-    { label: 'failure message', method: 'POST', path: `/v1/payments/${paymentId}/failure`, place: 'errorMessage', body: { errorCode: 'x', errorMessage: text } },
+    {
+      label: 'metadata value',
+      method: 'POST',
+      path: '/v1/payments',
+      place: 'metadata.note',
+      body: { ...body, metadata: { note: text } },
+      headers: key,
+    },
+    {
+      label: 'description',
+      method: 'POST',
+      path: '/v1/payments',
+      place: 'description',
+      body: { ...body, description: text },
+      headers: key,
+    },
+    {
+      label: 'refund reason',
+      method: 'POST',
+      path: `/v1/payments/${paymentId}/refunds`,
+      place: 'reason',
+      body: { amount: 1, reason: text },
+      headers: key,
+    },
+    {
+      label: 'fraud reason',
+      method: 'POST',
+      path: `/v1/payments/${paymentId}/fraud-flags`,
+      place: 'reason',
+      body: { reason: text },
+      headers: key,
+    },
+    {
+      label: 'dispute reason',
+      method: 'POST',
+      path: `/v1/payments/${paymentId}/disputes`,
+      place: 'reason',
+      body: { reason: text },
+      headers: key,
+    },
+    {
+      label: 'failure message',
+      method: 'POST',
+      path: `/v1/payments/${paymentId}/failure`,
+      place: 'errorMessage',
+      body: { errorCode: 'x', errorMessage: text },
+    },
     { label: 'query', method: 'GET', path: `/v1/payments/${paymentId}?q=${encodeURIComponent(text)}`, place: 'query.q' },
-    { label: 'path', method: 'POST', path: `/v1/payments/${encodeURIComponent(text)}/refunds`, place: 'path', body: { amount: 1 }, headers: key },
+    {
+      label: 'path',
+      method: 'POST',
+      path: `/v1/payments/${encodeURIComponent(text)}/refunds`,
+      place: 'path',
+      body: { amount: 1 },
+      headers: key,
+    },
     { label: 'percent-encoded path', method: 'GET', path: `/v1/payments/${percentEncoded(text)}`, place: 'path' },
     { label: 'unknown route', method: 'GET', path: `/v1/${percentEncoded(text)}/nothing`, place: 'path' },
-    { label: 'Idempotency-Key', method: 'POST', path: '/v1/payments', place: 'header:Idempotency-Key', body, headers: { 'idempotency-key': headerText } },
-    { label: 'X-Request-Id', method: 'POST', path: '/v1/payments', place: 'header:X-Request-Id', body, headers: { ...key, 'x-request-id': headerText } },
+    {
+      label: 'Idempotency-Key',
+      method: 'POST',
+      path: '/v1/payments',
+      place: 'header:Idempotency-Key',
+      body,
+      headers: { 'idempotency-key': headerText },
+    },
+    {
+      label: 'X-Request-Id',
+      method: 'POST',
+      path: '/v1/payments',
+      place: 'header:X-Request-Id',
+      body,
+      headers: { ...key, 'x-request-id': headerText },
+    },
   ];
 }
 
@@ -81,7 +143,11 @@ describe('Card numbers, rendered any way, in every input surface', () => {
           const res = await call(api, probe.method, probe.path, { key: write(api), body: probe.body, headers: probe.headers });
           requests++;
           const answer = JSON.stringify(res.body) + [...res.headers.values()].join('\n');
-          expect({ probe: probe.label, status: res.status, code: res.body?.error?.code }).toEqual({ probe: probe.label, status: 400, code: 'card_data_rejected' });
+          expect({ probe: probe.label, status: res.status, code: res.body?.error?.code }).toEqual({
+            probe: probe.label,
+            status: 400,
+            code: 'card_data_rejected',
+          });
           expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain(probe.place);
           expect(answer).not.toContain(pan);
           expect(answer).not.toContain(header.pan);
@@ -96,7 +162,11 @@ describe('Card numbers, rendered any way, in every input surface', () => {
     await fc.assert(
       fc.asyncProperty(renderedCard(), headerCard, async ({ pan, text }, header) => {
         const id = `pay_wh_${randomUUID().slice(0, 8)}`;
-        const ids = { paymentIntent: `pi_${randomUUID().replace(/-/g, '').slice(0, 20)}`, charge: `ch_${randomUUID().slice(0, 8)}`, paymentId: id };
+        const ids = {
+          paymentIntent: `pi_${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+          charge: `ch_${randomUUID().slice(0, 8)}`,
+          paymentId: id,
+        };
         const intent = fx.paymentIntent(ids, 'succeeded', { description: `Order for ${text}`, metadata: { paymentId: id, note: text } });
         const event = fx.stripeEvent(`evt_${randomUUID().replace(/-/g, '')}`, 'payment_intent.succeeded', intent);
         const res = await postSignedStripe(api, event, { 'x-request-id': header.text });
@@ -113,7 +183,11 @@ describe('Card numbers, rendered any way, in every input surface', () => {
 
   it('stores a signed webhook whose text holds a NUL instead of failing it', async () => {
     const ids = { paymentIntent: `pi_${randomUUID().slice(0, 8)}`, charge: 'ch_nul', paymentId: `pay_nul_${randomUUID().slice(0, 8)}` };
-    const event = fx.stripeEvent(`evt_${randomUUID().replace(/-/g, '')}`, 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded', { description: 'a\u0000b' }));
+    const event = fx.stripeEvent(
+      `evt_${randomUUID().replace(/-/g, '')}`,
+      'payment_intent.succeeded',
+      fx.paymentIntent(ids, 'succeeded', { description: 'a\u0000b' }),
+    );
     expect((await postSignedStripe(api, event)).status).toBe(200);
     expect((await eventsOf(api, ids.paymentId))[0].data.description).toBe('a\ufffdb');
   });
@@ -122,10 +196,17 @@ describe('Card numbers, rendered any way, in every input surface', () => {
     await createPayment(api, { amount: 9_000_000, description: 'a suspicious amount raises an alert' });
     await untilProjected();
     const db = await scanDatabase(api);
-    expect(db.tables).toEqual(expect.arrayContaining([
-      'event_store.events', 'read_models.payments', 'read_models.audit_trail', 'ledger.idempotency_keys', 'ledger.webhook_deliveries',
-      'monitoring.alert_outbox', 'monitoring.alerts',
-    ]));
+    expect(db.tables).toEqual(
+      expect.arrayContaining([
+        'event_store.events',
+        'read_models.payments',
+        'read_models.audit_trail',
+        'ledger.idempotency_keys',
+        'ledger.webhook_deliveries',
+        'monitoring.alert_outbox',
+        'monitoring.alerts',
+      ]),
+    );
     expect(db.rows).toBeGreaterThan(50);
     expect(db.findings).toEqual([]);
     const redis = await scanRedis(testServices().redisUrl, api.rateLimitPrefix);

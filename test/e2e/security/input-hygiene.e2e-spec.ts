@@ -20,7 +20,14 @@ describe('Ordinary requests are not refused', () => {
         customerId: 'tenant:42.cus_NffrFeUfNV2Hib',
         description: 'Order 42\n\tgift wrap, 2 items — für Jana 😀',
         card: { token: 'tok_visa', brand: 'visa', last4: '4242' },
-        metadata: { orderId: 'ord_12345678', placedAt: '2024-01-15T10:30:00.000Z', phone: '+44 20 7946 0958', epochMs: '1700000000000', trace: randomUUID(), note: 'line\r\nbreak' },
+        metadata: {
+          orderId: 'ord_12345678',
+          placedAt: '2024-01-15T10:30:00.000Z',
+          phone: '+44 20 7946 0958',
+          epochMs: '1700000000000',
+          trace: randomUUID(),
+          note: 'line\r\nbreak',
+        },
       }),
       { 'x-request-id': 'req_7f3a.corr:1' },
     );
@@ -97,7 +104,9 @@ describe('Safe defaults', () => {
     expect((await call(api, 'GET', '/health/live')).headers.get('strict-transport-security')).toBeNull();
     const https = await startApiHarness({ env: { FORCE_HTTPS: 'true' } });
     try {
-      expect((await call(https, 'GET', '/health/live')).headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+      expect((await call(https, 'GET', '/health/live')).headers.get('strict-transport-security')).toBe(
+        'max-age=31536000; includeSubDomains',
+      );
     } finally {
       await https.close();
     }

@@ -30,10 +30,17 @@ describe('Exactly once', () => {
     const before = (await outcomes(api, 'stripe')).duplicate ?? 0;
     await postStripe(api, fx.stripeEvent('evt_1OnceDispute', 'charge.dispute.created', fx.dispute(ids, 500)));
     await api.db.pool.query(`DELETE FROM ledger.idempotency_keys`);
-    const retry = await postStripe(api, fx.stripeEvent('evt_1OnceSucceeded', 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')));
+    const retry = await postStripe(
+      api,
+      fx.stripeEvent('evt_1OnceSucceeded', 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')),
+    );
     expect(retry.body).toEqual({ received: true, outcome: 'duplicate' });
     expect((await eventsOf(api, 'pay_once')).map((e) => e.type)).toEqual([
-      'PaymentCreated', 'PaymentProcessing', 'PaymentSucceeded', 'PaymentRefunded', 'PaymentDisputed',
+      'PaymentCreated',
+      'PaymentProcessing',
+      'PaymentSucceeded',
+      'PaymentRefunded',
+      'PaymentDisputed',
     ]);
     expect((await outcomes(api, 'stripe')).duplicate).toBeGreaterThan(before);
   });

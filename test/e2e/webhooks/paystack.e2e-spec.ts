@@ -37,10 +37,18 @@ describe('Paystack webhooks', () => {
 
     const events = await eventsOf(api, paymentId);
     expect(events.map((e) => e.type)).toEqual([
-      'PaymentCreated', 'PaymentProcessing', 'PaymentSucceeded', 'PaymentRefunded', 'PaymentRefunded', 'PaymentDisputed',
+      'PaymentCreated',
+      'PaymentProcessing',
+      'PaymentSucceeded',
+      'PaymentRefunded',
+      'PaymentRefunded',
+      'PaymentDisputed',
     ]);
     expect(events[0].data).toMatchObject({
-      provider: 'paystack', amount: 10000, currency: 'NGN', customerId: 'CUS_qo38as2hpsgk2r0',
+      provider: 'paystack',
+      amount: 10000,
+      currency: 'NGN',
+      customerId: 'CUS_qo38as2hpsgk2r0',
       card: { token: 'AUTH_f5rnfq9p', brand: 'mastercard DEBIT', last4: '8877' },
     });
     expect(JSON.stringify(events[0].data)).not.toContain('539999');
@@ -52,9 +60,7 @@ describe('Paystack webhooks', () => {
 
   it('uses our payment id from the transaction metadata', async () => {
     await postPaystack(api, fx.chargeSuccess('T_meta_1', { metadata: { paymentId: 'pay_ps_meta' } }));
-    expect((await eventsOf(api, 'pay_ps_meta')).map((e) => e.type)).toEqual([
-      'PaymentCreated', 'PaymentProcessing', 'PaymentSucceeded',
-    ]);
+    expect((await eventsOf(api, 'pay_ps_meta')).map((e) => e.type)).toEqual(['PaymentCreated', 'PaymentProcessing', 'PaymentSucceeded']);
   });
 
   it('refuses an amount that is not integer minor units', async () => {

@@ -1,7 +1,14 @@
 import * as fx from '../../../libs/provider-webhooks/src/testing';
 import type { ApiHarness } from '../../support/api-harness';
 import {
-  STRIPE_OLD_SECRET, eventCount, eventsOf, outcomes, paystackSignature, postPaystack, postStripe, startWebhookHarness,
+  STRIPE_OLD_SECRET,
+  eventCount,
+  eventsOf,
+  outcomes,
+  paystackSignature,
+  postPaystack,
+  postStripe,
+  startWebhookHarness,
 } from './support/webhook-harness';
 
 let api: ApiHarness;
@@ -46,7 +53,12 @@ describe('Webhook credentials', () => {
     const { rows } = await api.db.pool.query(
       `SELECT DISTINCT detail FROM ledger.webhook_deliveries WHERE outcome = 'invalid_signature' AND delivery_id IS NULL`,
     );
-    expect(rows.map((r) => r.detail).sort()).toEqual(['malformed_header', 'missing_header', 'no_matching_signature', 'timestamp_out_of_tolerance']);
+    expect(rows.map((r) => r.detail).sort()).toEqual([
+      'malformed_header',
+      'missing_header',
+      'no_matching_signature',
+      'timestamp_out_of_tolerance',
+    ]);
   });
 
   it('accepts a delivery signed with the previous secret during a rotation, and one within tolerance', async () => {

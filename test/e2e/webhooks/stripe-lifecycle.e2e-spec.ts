@@ -22,7 +22,9 @@ async function expectOk(res: { status: number; body: unknown }, outcome = 'handl
 describe('Stripe webhooks', () => {
   it('records create → success → partial refund → second partial refund → dispute', async () => {
     const ids = newIds('pay_stripe_life');
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.created', fx.paymentIntent(ids, 'requires_payment_method'))));
+    await expectOk(
+      await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.created', fx.paymentIntent(ids, 'requires_payment_method'))),
+    );
     const succeededEvt = evt();
     await expectOk(await postStripe(api, fx.stripeEvent(succeededEvt, 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded'))));
     // Stripe also sends charge.succeeded for the same payment: already there, nothing appended.
@@ -37,11 +39,21 @@ describe('Stripe webhooks', () => {
 
     const events = await eventsOf(api, 'pay_stripe_life');
     expect(events.map((e) => e.type)).toEqual([
-      'PaymentCreated', 'PaymentProcessing', 'PaymentSucceeded', 'PaymentRefunded', 'PaymentRefunded', 'PaymentDisputed',
+      'PaymentCreated',
+      'PaymentProcessing',
+      'PaymentSucceeded',
+      'PaymentRefunded',
+      'PaymentRefunded',
+      'PaymentDisputed',
     ]);
     expect(events[0].data).toEqual({
-      paymentId: 'pay_stripe_life', provider: 'stripe', amount: 2000, currency: 'USD', customerId: 'cus_NffrFeUfNV2Hib',
-      description: 'Order #1042', createdAt: expect.any(String),
+      paymentId: 'pay_stripe_life',
+      provider: 'stripe',
+      amount: 2000,
+      currency: 'USD',
+      customerId: 'cus_NffrFeUfNV2Hib',
+      description: 'Order #1042',
+      createdAt: expect.any(String),
     });
     expect(events[2].data).toMatchObject({ amount: 2000, currency: 'USD', providerPaymentId: ids.paymentIntent });
     expect(events[3].data).toMatchObject({ refundId: 're_first', amount: 500, totalRefunded: 500 });
@@ -80,7 +92,10 @@ describe('Stripe webhooks', () => {
     expect(events.map((e) => e.type)).toEqual(['PaymentCreated', 'PaymentProcessing', 'PaymentSucceeded']);
     expect(events[0].data.card).toEqual({ token: 'pm_1MtHbELkdIwHu7ixl4OzzPMv', brand: 'visa', last4: '4242' });
     // A late payment_intent.created changes nothing.
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.created', fx.paymentIntent(ids, 'requires_payment_method'))), 'noop');
+    await expectOk(
+      await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.created', fx.paymentIntent(ids, 'requires_payment_method'))),
+      'noop',
+    );
     expect(await eventsOf(api, paymentId!)).toHaveLength(3);
   });
 

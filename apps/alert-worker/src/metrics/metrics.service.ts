@@ -16,8 +16,9 @@ export class MetricsService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.server = await startMetricsServer(this.metrics.registry, this.config.WORKER_METRICS_PORT, this.config.HOST,
-      (message, fields) => this.logger.info(fields ?? {}, message));
+    this.server = await startMetricsServer(this.metrics.registry, this.config.WORKER_METRICS_PORT, this.config.HOST, (message, fields) =>
+      this.logger.info(fields ?? {}, message),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -12,23 +12,30 @@ import { collectProcessMetrics } from '@ledger/platform';
 export class WorkerMetrics {
   readonly registry = new Registry();
   private readonly delivered = this.counter('ledger_alerts_delivered_total', 'Alerts delivered to every sink, by rule and severity');
-  private readonly failed = this.counter('ledger_alerts_delivery_failed_total', 'Alert delivery attempts that failed (retried with backoff), by rule and severity');
+  private readonly failed = this.counter(
+    'ledger_alerts_delivery_failed_total',
+    'Alert delivery attempts that failed (retried with backoff), by rule and severity',
+  );
 
   constructor(pool: Pool) {
     collectProcessMetrics(this.registry);
     const raised: Counter = new Counter({
-      name: 'ledger_alerts_raised_total', help: 'Alerts raised by the projector (outbox rows of kind raised), by rule and severity',
-      labelNames: ['rule', 'severity'], registers: [this.registry],
+      name: 'ledger_alerts_raised_total',
+      help: 'Alerts raised by the projector (outbox rows of kind raised), by rule and severity',
+      labelNames: ['rule', 'severity'],
+      registers: [this.registry],
       async collect() {
         const { rows } = await pool.query<{ rule: string; severity: string; n: number }>(
           `SELECT payload->>'rule' AS rule, payload->>'severity' AS severity, count(*)::int AS n
-             FROM monitoring.alert_outbox WHERE payload->>'kind' = 'raised' GROUP BY 1, 2`);
+             FROM monitoring.alert_outbox WHERE payload->>'kind' = 'raised' GROUP BY 1, 2`,
+        );
         raised.reset();
         for (const r of rows) raised.inc({ rule: r.rule, severity: r.severity }, r.n);
       },
     });
     const depth: Gauge = new Gauge({
-      name: 'ledger_alert_outbox_depth', help: 'Alerts written by the projector and not yet relayed to the queue',
+      name: 'ledger_alert_outbox_depth',
+      help: 'Alerts written by the projector and not yet relayed to the queue',
       registers: [this.registry],
       async collect() {
         const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM monitoring.alert_outbox WHERE relayed_at IS NULL`);

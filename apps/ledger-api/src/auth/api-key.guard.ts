@@ -31,9 +31,10 @@ export class ApiKeyGuard implements CanActivate {
     const required = this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? 'admin';
     const req = context.switchToHttp().getRequest();
     const principal = await this.authenticate(req.get('authorization'));
-    if (!principal) throw new ApiError(401, 'unauthorized', 'A valid API key is required', undefined, {
-      'WWW-Authenticate': 'Bearer',
-    });
+    if (!principal)
+      throw new ApiError(401, 'unauthorized', 'A valid API key is required', undefined, {
+        'WWW-Authenticate': 'Bearer',
+      });
     contextOf(req).apiKey = principal;
     if (!hasScope(principal.scopes, required)) {
       throw new ApiError(403, 'forbidden', `This API key lacks the ${required} scope`);

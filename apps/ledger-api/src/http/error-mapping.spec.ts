@@ -10,7 +10,11 @@ describe('Error mapping', () => {
     [new RefundExceedsCapturedError(2, 1), 409, 'refund_exceeds_captured'],
     [new WrongExpectedVersionError('s', 1n, 2n), 409, 'concurrency_conflict'],
     [new CardDataRejectedError(['card.number']), 400, 'card_data_rejected'],
-    [Object.assign(new SyntaxError('Unexpected token 4111111111111111'), { type: 'entity.parse.failed', status: 400 }), 400, 'malformed_json'],
+    [
+      Object.assign(new SyntaxError('Unexpected token 4111111111111111'), { type: 'entity.parse.failed', status: 400 }),
+      400,
+      'malformed_json',
+    ],
     [Object.assign(new Error('too large'), { type: 'entity.too.large', status: 413 }), 413, 'payload_too_large'],
     [new NotFoundException('Cannot GET /4111111111111111'), 404, 'not_found'],
     [new Error('boom: secret detail'), 500, 'internal_error'],

@@ -60,4 +60,3 @@ export function bodyParserError(error: unknown): ApiError | undefined {
   }
   return new ApiError(400, 'bad_request', 'The body could not be read');
 }
-

@@ -6,7 +6,12 @@ const PAN = '4111111111111111';
 describe('loggableError', () => {
   it('keeps of a pg error only its code and schema names', () => {
     const pg = Object.assign(new Error(`invalid input syntax for type integer: "${PAN}"`), {
-      name: 'error', code: '22P02', detail: `Key (id)=(${PAN}) exists`, where: `jsonb ${PAN}`, routine: 'pg_strtoint32', table: 'payments',
+      name: 'error',
+      code: '22P02',
+      detail: `Key (id)=(${PAN}) exists`,
+      where: `jsonb ${PAN}`,
+      routine: 'pg_strtoint32',
+      table: 'payments',
     });
     const logged = JSON.stringify(loggableError(pg));
     expect(logged).not.toContain(PAN);

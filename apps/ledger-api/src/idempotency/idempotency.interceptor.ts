@@ -1,6 +1,4 @@
-import {
-  Injectable, SetMetadata, StreamableFile, type CallHandler, type ExecutionContext, type NestInterceptor,
-} from '@nestjs/common';
+import { Injectable, SetMetadata, StreamableFile, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';

@@ -84,10 +84,12 @@ export class IdempotencyRepository {
   }
 
   async complete(scope: IdempotencyScope, response: StoredResponse): Promise<void> {
-    await this.pool.query(
-      `UPDATE ledger.idempotency_keys SET status = 'done', response_status = $3, response_body = $4 WHERE ${PK}`,
-      [scope.apiKeyId, scope.key, response.status, response.body],
-    );
+    await this.pool.query(`UPDATE ledger.idempotency_keys SET status = 'done', response_status = $3, response_body = $4 WHERE ${PK}`, [
+      scope.apiKeyId,
+      scope.key,
+      response.status,
+      response.body,
+    ]);
   }
 
   /** Forgets a key whose request produced nothing worth replaying (invalid input, an outage). */

@@ -7,7 +7,10 @@ const WEBHOOK_ROUTE = /^\/v1\/webhooks\/(stripe|paystack)$/;
 /** CONTRACT.md's webhook answers, as a closed set. */
 function webhookOutcome(status: number): string {
   if (status >= 200 && status < 300) return 'accepted';
-  return ({ 400: 'malformed', 401: 'bad_signature', 403: 'forbidden', 429: 'rate_limited' } as Record<number, string>)[status] ?? (status >= 500 ? 'error' : 'refused');
+  return (
+    ({ 400: 'malformed', 401: 'bad_signature', 403: 'forbidden', 429: 'rate_limited' } as Record<number, string>)[status] ??
+    (status >= 500 ? 'error' : 'refused')
+  );
 }
 
 /** A registry per app instance, so several apps in one process (tests) never share counters. */

@@ -13,7 +13,11 @@ export function CommandRoute(summary: string, body: z.ZodType, status: 200 | 201
     Idempotent({ required: keyRequired }),
     ApiOperation({ summary }),
     ApiBearerAuth(),
-    ApiHeader({ name: 'Idempotency-Key', required: keyRequired, description: '1-255 characters of A-Z, a-z, 0-9, _ . : = + / or -; scoped to the API key' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: keyRequired,
+      description: '1-255 characters of A-Z, a-z, 0-9, _ . : = + / or -; scoped to the API key',
+    }),
     ApiBody({ schema: z.toJSONSchema(body, { io: 'input' }) as Record<string, unknown> }),
     ApiResponse({ status, description: 'The payment after the command' }),
     ApiResponse({ status: 400, description: 'validation_failed, card_data_rejected, idempotency_key_required' }),

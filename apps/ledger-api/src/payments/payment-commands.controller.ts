@@ -22,7 +22,10 @@ export class PaymentCommandsController {
   @Post()
   @RateLimit('payment')
   @CommandRoute('Create a payment', schemas.createPaymentBody, 201, true)
-  create(@Body(new ZodBody(schemas.createPaymentBody)) body: z.output<typeof schemas.createPaymentBody>, @CommandCtx() ctx: CommandContext) {
+  create(
+    @Body(new ZodBody(schemas.createPaymentBody)) body: z.output<typeof schemas.createPaymentBody>,
+    @CommandCtx() ctx: CommandContext,
+  ) {
     // Derived from the key when absent, so a retried create lands on the same stream.
     const paymentId = body.paymentId ?? deterministicUuid(ctx.actor, ctx.idempotency?.key ?? '', 'paymentId');
     return this.run({ type: 'CreatePayment', data: { ...body, paymentId }, now: new Date() }, ctx);
@@ -94,7 +97,7 @@ export class PaymentCommandsController {
   }
 
   @Post(':id/disputes/:disputeId/close')
-  @CommandRoute('Close a dispute as won or lost (by our dispute id or the provider\'s)', schemas.closeDisputeBody, 200)
+  @CommandRoute("Close a dispute as won or lost (by our dispute id or the provider's)", schemas.closeDisputeBody, 200)
   closeDispute(
     @Param('id', PaymentIdPipe) paymentId: string,
     @Param('disputeId', DisputeIdPipe) disputeId: string,

@@ -26,21 +26,40 @@ describe('Payment view', () => {
 
   it('starts pending with the creation fields', () => {
     expect(foldPaymentView(stored([created]))).toEqual({
-      paymentId: 'p1', provider: 'stripe', status: 'pending', amount: 1000, currency: 'USD', refundedAmount: 0,
-      customerId: 'c1', fraudFlagged: false, disputed: false, createdAt: at(0), updatedAt: at(0), revision: 0,
+      paymentId: 'p1',
+      provider: 'stripe',
+      status: 'pending',
+      amount: 1000,
+      currency: 'USD',
+      refundedAmount: 0,
+      customerId: 'c1',
+      fraudFlagged: false,
+      disputed: false,
+      createdAt: at(0),
+      updatedAt: at(0),
+      revision: 0,
     });
   });
 
   it('carries the provider id and timing of a success, and refunds partly then fully', () => {
     const partly = foldPaymentView(stored([created, processing, succeeded, refund(400, 400)]));
-    expect(partly).toMatchObject({ status: 'partially_refunded', refundedAmount: 400, providerPaymentId: 'pi_1', processingTimeMs: 80, revision: 3, updatedAt: at(3) });
+    expect(partly).toMatchObject({
+      status: 'partially_refunded',
+      refundedAmount: 400,
+      providerPaymentId: 'pi_1',
+      processingTimeMs: 80,
+      revision: 3,
+      updatedAt: at(3),
+    });
     expect(foldPaymentView(stored([created, processing, succeeded, refund(400, 400), refund(600, 1000)]))?.status).toBe('refunded');
   });
 
   it('keeps fraud and disputes as flags beside the status', () => {
     const view = foldPaymentView(
       stored([
-        created, processing, succeeded,
+        created,
+        processing,
+        succeeded,
         { type: 'PaymentFraudFlagged', data: { paymentId: 'p1', reason: 'r', flaggedAt: at(3) } },
         { type: 'PaymentDisputed', data: { paymentId: 'p1', reason: 'r', amount: 1000, currency: 'USD', disputedAt: at(4) } },
       ]),

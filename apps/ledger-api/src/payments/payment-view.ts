@@ -1,6 +1,13 @@
 import {
-  evolve, initialState, paymentStatus, toPaymentEvent, type CardReference, type DisputeOutcome, type PaymentState,
-  type PaymentStatus, type Provider,
+  evolve,
+  initialState,
+  paymentStatus,
+  toPaymentEvent,
+  type CardReference,
+  type DisputeOutcome,
+  type PaymentState,
+  type PaymentStatus,
+  type Provider,
 } from '@ledger/payments-domain';
 
 /** The payment shape of CONTRACT.md (`GET /v1/payments/:id`, the 201 of create). */
@@ -51,7 +58,19 @@ export function foldPaymentView(events: readonly StoredPaymentEvent[]): PaymentV
     const at = occurredAt(stored);
     if (event.type === 'PaymentCreated') {
       const { paymentId, provider, amount, currency, customerId, description, card, createdAt } = event.data;
-      draft = { paymentId, provider, amount, currency, customerId, description, card, createdAt, updatedAt: createdAt, revision: 0, state: initialState() };
+      draft = {
+        paymentId,
+        provider,
+        amount,
+        currency,
+        customerId,
+        description,
+        card,
+        createdAt,
+        updatedAt: createdAt,
+        revision: 0,
+        state: initialState(),
+      };
     }
     if (!draft) continue;
     draft.state = evolve(draft.state, event);

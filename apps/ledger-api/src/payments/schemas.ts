@@ -26,7 +26,10 @@ export const createPaymentBody = z.strictObject({
     .strictObject({
       token: text(255),
       brand: text(32).optional(),
-      last4: z.string().regex(/^\d{4}$/, 'must be exactly 4 digits').optional(),
+      last4: z
+        .string()
+        .regex(/^\d{4}$/, 'must be exactly 4 digits')
+        .optional(),
     })
     .optional(),
   metadata: z
@@ -52,7 +55,10 @@ export const refundBody = z.strictObject({
   amount,
   reason: text(500).optional(),
   /** The provider's id of this refund (Stripe re_…), so the provider's later report of it is not counted again. */
-  providerRefundId: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, _ or -').optional(),
+  providerRefundId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9, _ or -')
+    .optional(),
 });
 
 export const fraudFlagBody = z.strictObject({

@@ -13,8 +13,7 @@ import { FAIL_CLOSED, RateLimiter, RateLimiterUnavailableError, type RateLimitCl
 const RATE_LIMIT_CLASS = 'ledger:rate-limit-class';
 
 /** The bucket class of a route; authenticated routes without one draw from `api`. */
-export const RateLimit = (limitClass: RateLimitClass): MethodDecorator & ClassDecorator =>
-  SetMetadata(RATE_LIMIT_CLASS, limitClass);
+export const RateLimit = (limitClass: RateLimitClass): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMIT_CLASS, limitClass);
 
 /** Whose bucket a request draws from (CONTRACT.md › Rate limits). */
 export function rateLimitSubject(limitClass: RateLimitClass, req: Request): string {

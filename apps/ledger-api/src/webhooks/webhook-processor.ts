@@ -89,7 +89,8 @@ function commandContext(command: PaymentCommand, provider: Provider, deliveryId:
 
 /** One delivery may name several refunds (Stripe's list in charge.refunded): each keeps its own event ids. */
 function subjectOf(command: PaymentCommand): string {
-  if (command.type === 'RefundPayment' || command.type === 'ReverseRefund') return `:${command.data.providerRefundId ?? command.data.refundId}`;
+  if (command.type === 'RefundPayment' || command.type === 'ReverseRefund')
+    return `:${command.data.providerRefundId ?? command.data.refundId}`;
   if (command.type === 'OpenDispute' || command.type === 'CloseDispute') return `:${command.data.disputeId}`;
   return '';
 }

@@ -2,15 +2,7 @@ import type { Pool } from 'pg';
 import type { Provider } from '@ledger/payments-domain';
 
 export type DeliveryOutcome =
-  | 'handled'
-  | 'duplicate'
-  | 'noop'
-  | 'ignored'
-  | 'rejected'
-  | 'unmatched'
-  | 'invalid_signature'
-  | 'forbidden_ip'
-  | 'invalid_payload';
+  'handled' | 'duplicate' | 'noop' | 'ignored' | 'rejected' | 'unmatched' | 'invalid_signature' | 'forbidden_ip' | 'invalid_payload';
 
 export interface DeliveryRecord {
   readonly provider: Provider;

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LEDGER_CONFIG, type LedgerConfig } from '@ledger/platform';
 import type { Provider } from '@ledger/payments-domain';
-import {
-  IpAllowlist, verifyPaystackSignature, verifyStripeSignature, type SignatureCheck,
-} from '@ledger/provider-webhooks';
+import { IpAllowlist, verifyPaystackSignature, verifyStripeSignature, type SignatureCheck } from '@ledger/provider-webhooks';
 
 export const SIGNATURE_HEADERS: Readonly<Record<Provider, string>> = {
   stripe: 'stripe-signature',

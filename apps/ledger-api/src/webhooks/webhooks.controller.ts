@@ -4,8 +4,14 @@ import type { Request } from 'express';
 import type { Provider } from '@ledger/payments-domain';
 import { maskCardData } from '@ledger/security';
 import {
-  WebhookPayloadError, isObject, mapPaystackEvent, mapStripeEvent, paystackDeliveryId, stripeDeliveryId,
-  type Json, type ProviderDelivery,
+  WebhookPayloadError,
+  isObject,
+  mapPaystackEvent,
+  mapStripeEvent,
+  paystackDeliveryId,
+  stripeDeliveryId,
+  type Json,
+  type ProviderDelivery,
 } from '@ledger/provider-webhooks';
 import { Public } from '../auth/require-scope.decorator';
 import { ApiError } from '../http/api-error';

@@ -1,6 +1,10 @@
 /** Every request carries the key in the Authorization header; the key never goes into a URL. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -51,16 +51,30 @@ export class Board {
   private trailing: number | undefined;
   private disposed = false;
 
-  constructor(private readonly api: Api, container: HTMLElement, private readonly admin: boolean, private readonly onError: (e: unknown) => void) {
+  constructor(
+    private readonly api: Api,
+    container: HTMLElement,
+    private readonly admin: boolean,
+    private readonly onError: (e: unknown) => void,
+  ) {
     const slot = () => h('div', { class: 'slot' });
     this.slots = { alerts: slot(), health: slot(), metrics: slot(), breakdown: slot(), errors: slot(), failed: slot(), events: slot() };
     this.volume = new VolumePanel({ granularity: 'day', from: '', to: '', currency: '' }, () => this.refresh());
     container.replaceChildren(
       this.filterBar(),
       this.updated,
-      h('div', { class: 'grid' },
-        this.slots.alerts, this.slots.health, this.slots.metrics, this.volume.element,
-        this.slots.breakdown, this.slots.errors, this.slots.failed, this.slots.events),
+      h(
+        'div',
+        { class: 'grid' },
+        this.slots.alerts,
+        this.slots.health,
+        this.slots.metrics,
+        this.volume.element,
+        this.slots.breakdown,
+        this.slots.errors,
+        this.slots.failed,
+        this.slots.events,
+      ),
     );
     this.refresh();
   }
@@ -100,8 +114,10 @@ export class Board {
   /** Between live refreshes only: a refresh brings the open alerts too. */
   refreshAlerts(): void {
     if (this.disposed || this.running || Date.now() - this.lastStart < 4_000) return;
-    void this.api.get<{ alerts: Alert[] }>('/v1/alerts', { status: 'open' })
-      .then(({ body }) => this.showAlerts(body.alerts), (e: unknown) => this.failed(e));
+    void this.api.get<{ alerts: Alert[] }>('/v1/alerts', { status: 'open' }).then(
+      ({ body }) => this.showAlerts(body.alerts),
+      (e: unknown) => this.failed(e),
+    );
   }
 
   private failed(error: unknown): void {
@@ -130,7 +146,12 @@ export class Board {
     this.slots.errors.replaceChildren(renderErrors(d.errors));
     this.slots.failed.replaceChildren(renderFailed(d.failedPayments));
     this.slots.events.replaceChildren(renderEvents(d.recentEvents));
-    this.slots.health.replaceChildren(renderHealth(PROVIDERS.map((p) => [p, board.body.health[p]]), board.body.projections));
+    this.slots.health.replaceChildren(
+      renderHealth(
+        PROVIDERS.map((p) => [p, board.body.health[p]]),
+        board.body.projections,
+      ),
+    );
     this.showAlerts(board.body.openAlerts);
     this.volume.update(volume.body);
     const lag = dashboard.headers.get('x-projection-lag-positions') ?? '0';
@@ -159,15 +180,23 @@ export class Board {
 
   private filterBar(): HTMLElement {
     const select = (id: string, label: string, options: readonly string[], key: keyof Filter) => {
-      const el = h('select', { id }, h('option', { value: '' }, 'All'), options.map((o) => h('option', { value: o }, o))) as HTMLSelectElement;
+      const el = h(
+        'select',
+        { id },
+        h('option', { value: '' }, 'All'),
+        options.map((o) => h('option', { value: o }, o)),
+      ) as HTMLSelectElement;
       el.addEventListener('change', () => {
         this.filter[key] = el.value;
         this.refresh();
       });
       return [h('label', { for: id }, label), el];
     };
-    return h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (e: Event) => e.preventDefault() },
+    return h(
+      'form',
+      { class: 'filters', 'aria-label': 'Filters', onsubmit: (e: Event) => e.preventDefault() },
       select('filter-provider', 'Provider', PROVIDERS, 'provider'),
-      select('filter-currency', 'Currency', [...CURRENCIES].sort(), 'currency'));
+      select('filter-currency', 'Currency', [...CURRENCIES].sort(), 'currency'),
+    );
   }
 }

@@ -25,11 +25,32 @@ export function section(id: string, title: string, ...body: (Child | Child[])[])
 export function table(caption: string, head: string[], rows: Child[][], testId?: string): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty', 'data-testid': testId }, `${caption}: none`);
   return h(
-    'div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption },
-    h('table', { 'data-testid': testId },
+    'div',
+    { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption },
+    h(
+      'table',
+      { 'data-testid': testId },
       h('caption', { class: 'sr-only' }, caption),
-      h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          head.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            r.map((c) => h('td', {}, c)),
+          ),
+        ),
+      ),
     ),
   );
 }

@@ -53,7 +53,10 @@ async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: str
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const name = block.split('\n').find((line) => line.startsWith('event: '))?.slice(7);
+      const name = block
+        .split('\n')
+        .find((line) => line.startsWith('event: '))
+        ?.slice(7);
       if (name) onEvent(name);
     }
   }

@@ -53,7 +53,12 @@ class App {
     const container = $('board');
     container.hidden = false;
     this.board = new Board(api, container, scopes.includes('admin'), (e) => this.onError(e));
-    this.live = followLive(api, () => this.board?.refresh(), (state) => this.showLive(state), () => this.signOut('The key was revoked or lost its scope.'));
+    this.live = followLive(
+      api,
+      () => this.board?.refresh(),
+      (state) => this.showLive(state),
+      () => this.signOut('The key was revoked or lost its scope.'),
+    );
     this.poll = window.setInterval(() => this.board?.refreshAlerts(), ALERT_POLL_MS);
   }
 
@@ -80,7 +85,10 @@ class App {
     const el = $('live');
     el.hidden = false;
     el.dataset.state = state;
-    el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' }[state]);
+    el.replaceChildren(
+      h('span', { class: 'dot', 'aria-hidden': 'true' }),
+      { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' }[state],
+    );
   }
 }
 

@@ -28,7 +28,10 @@ export async function withAuditContext<T>(io: CliIo, body: (ctx: AuditContext) =
   let store: EventStore | undefined;
   try {
     await pool.query('SELECT 1').catch((error) => {
-      throw new CliError(`database unreachable at ${describeUrl(infrastructure.databaseUrl)}: ${firstLine(error) || 'connection failed'}`, 2);
+      throw new CliError(
+        `database unreachable at ${describeUrl(infrastructure.databaseUrl)}: ${firstLine(error) || 'connection failed'}`,
+        2,
+      );
     });
     store = createEventStore(config, pool);
     await assertEventStoreReachable(store);

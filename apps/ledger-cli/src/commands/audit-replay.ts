@@ -21,7 +21,9 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
     .option('--stream <id>', 'one stream only, e.g. payment-<id>')
     .option('--from-position <p>', 'first position to print, inclusive ("<commit>/<prepare>")', position)
     .option('--to-position <p>', 'last position to print, inclusive', position)
-    .addOption(new Option('--format <format>', 'one JSON event per line, or a table to read').choices(['ndjson', 'table']).default('ndjson'))
+    .addOption(
+      new Option('--format <format>', 'one JSON event per line, or a table to read').choices(['ndjson', 'table']).default('ndjson'),
+    )
     .action((options: ReplayOptions) =>
       withAuditContext(io, async ({ store }) => {
         const range = { stream: options.stream, from: options.fromPosition, to: options.toPosition };

@@ -37,7 +37,8 @@ export function registerReportCommand(audit: Command, io: CliIo): void {
         if (!(error instanceof ConfigError)) throw error;
         findings.add('Configuration', 'environment', 'critical', `invalid: ${error.message}`);
       }
-      let metrics: Awaited<ReturnType<typeof runReportChecks>> = 'Not available: the configuration is invalid, so nothing else was audited.';
+      let metrics: Awaited<ReturnType<typeof runReportChecks>> =
+        'Not available: the configuration is invalid, so nothing else was audited.';
       if (config) {
         const loaded = config;
         metrics = await withAuditContext(io, (ctx) => runReportChecks(ctx, options, findings, io), loaded).catch((error) => {

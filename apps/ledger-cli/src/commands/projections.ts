@@ -18,12 +18,23 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .action(() =>
       withAuditContext(io, async ({ pool, store }) => {
         const statuses = await projectionStatus(pool, store);
-        const header = ['projection', 'position', 'events applied', 'behind', 'seconds behind', 'updated at', 'horizon age', 'horizon held by'];
+        const header = [
+          'projection',
+          'position',
+          'events applied',
+          'behind',
+          'seconds behind',
+          'updated at',
+          'horizon age',
+          'horizon held by',
+        ];
         io.stdout(`${header.join('\t')}\n`);
         for (const s of statuses) {
           const behind = `${s.lag.positionsBehind}${s.lag.capped ? '+' : ''}`;
           const age = s.lag.horizonAgeSeconds === null ? '-' : String(s.lag.horizonAgeSeconds);
-          io.stdout(`${[s.name, s.position, s.eventsApplied, behind, s.lag.secondsBehind, s.updatedAt, age, heldBy(s.lag.horizonHolder)].join('\t')}\n`);
+          io.stdout(
+            `${[s.name, s.position, s.eventsApplied, behind, s.lag.secondsBehind, s.updatedAt, age, heldBy(s.lag.horizonHolder)].join('\t')}\n`,
+          );
         }
       }),
     );

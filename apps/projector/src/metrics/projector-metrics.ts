@@ -6,7 +6,11 @@ import { PROVIDERS } from '@ledger/payments-domain';
 import { DashboardQueries, PROJECTIONS, projectionStatus, type OnBatch, type ProjectionStatus } from '@ledger/projections';
 
 const STATUSES = ['pending', 'processing', 'succeeded', 'failed', 'partially_refunded', 'refunded'] as const;
-const VOLUME_KINDS = [['succeeded', 'succeeded'], ['refunded', 'refunded'], ['disputeLosses', 'dispute_loss']] as const;
+const VOLUME_KINDS = [
+  ['succeeded', 'succeeded'],
+  ['refunded', 'refunded'],
+  ['disputeLosses', 'dispute_loss'],
+] as const;
 
 /**
  * The projector's business metrics. Stock (payments by status, volumes per
@@ -19,7 +23,11 @@ export class ProjectorMetrics {
   readonly registry = new Registry();
   private readonly batches = this.counter('ledger_projection_batches_total', 'Batches committed, by projection', ['projection']);
   private readonly applied = this.counter('ledger_projection_events_applied_total', 'Events applied, by projection', ['projection']);
-  private readonly decisions = this.counter('ledger_payment_decisions_total', 'Payments decided (succeeded or failed) as projected, by provider and outcome', ['provider', 'outcome']);
+  private readonly decisions = this.counter(
+    'ledger_payment_decisions_total',
+    'Payments decided (succeeded or failed) as projected, by provider and outcome',
+    ['provider', 'outcome'],
+  );
   private readonly processing = new Histogram({
     name: 'ledger_payment_processing_seconds',
     help: 'processingTimeMs given on success or failure, by provider and outcome',
@@ -39,12 +47,15 @@ export class ProjectorMetrics {
     });
     // Counters in minor units (a sum only grows), read from the read model: one series per currency, never added across.
     const volume = new Counter({
-      name: 'ledger_payment_volume_minor_total', help: 'Succeeded, refunded and dispute-loss amounts in minor units, by currency and kind',
-      labelNames: ['currency', 'kind'], registers: [this.registry],
+      name: 'ledger_payment_volume_minor_total',
+      help: 'Succeeded, refunded and dispute-loss amounts in minor units, by currency and kind',
+      labelNames: ['currency', 'kind'],
+      registers: [this.registry],
       collect: async () => {
         volume.reset();
         for (const row of (await queries.metrics()).volumes as unknown as Record<string, string>[]) {
-          for (const [field, kind] of VOLUME_KINDS) if (row[field] !== undefined) volume.inc({ currency: row.currency, kind }, Number(row[field]));
+          for (const [field, kind] of VOLUME_KINDS)
+            if (row[field] !== undefined) volume.inc({ currency: row.currency, kind }, Number(row[field]));
         }
       },
     });
@@ -54,9 +65,14 @@ export class ProjectorMetrics {
       if (!last || Date.now() - last.at > 1_000) last = { at: Date.now(), value: projectionStatus(pool, store) };
       return last.value;
     };
-    this.gauge('ledger_projection_lag_events', 'Events in the store after the checkpoint (counted up to 1000)', ['projection'], async (g) => {
-      for (const s of await lag()) g.set({ projection: s.name }, s.lag.positionsBehind);
-    });
+    this.gauge(
+      'ledger_projection_lag_events',
+      'Events in the store after the checkpoint (counted up to 1000)',
+      ['projection'],
+      async (g) => {
+        for (const s of await lag()) g.set({ projection: s.name }, s.lag.positionsBehind);
+      },
+    );
     this.gauge('ledger_projection_lag_seconds', 'Age of the oldest event not yet applied; 0 when caught up', ['projection'], async (g) => {
       for (const s of await lag()) g.set({ projection: s.name }, s.lag.secondsBehind);
     });
@@ -89,11 +105,16 @@ export class ProjectorMetrics {
     if (decided.length === 0) return;
     const ids = decided.map((e) => (e.data as { paymentId: string }).paymentId);
     const { rows } = await tx.query<{ payment_id: string; provider: string }>(
-      `SELECT payment_id, provider FROM read_models.payments WHERE payment_id = ANY($1)`, [ids]);
+      `SELECT payment_id, provider FROM read_models.payments WHERE payment_id = ANY($1)`,
+      [ids],
+    );
     const providerOf = new Map(rows.map((r) => [r.payment_id, r.provider]));
     for (const e of decided) {
       const data = e.data as { paymentId: string; processingTimeMs?: number };
-      const labels = { provider: providerOf.get(data.paymentId) ?? 'unknown', outcome: e.type === 'PaymentSucceeded' ? 'succeeded' : 'failed' };
+      const labels = {
+        provider: providerOf.get(data.paymentId) ?? 'unknown',
+        outcome: e.type === 'PaymentSucceeded' ? 'succeeded' : 'failed',
+      };
       this.decisions.inc(labels);
       if (typeof data.processingTimeMs === 'number') this.processing.observe(labels, data.processingTimeMs / 1000);
     }
@@ -105,7 +126,10 @@ export class ProjectorMetrics {
 
   private gauge(name: string, help: string, labelNames: string[], fill: (g: Gauge) => Promise<void>): Gauge {
     const gauge: Gauge = new Gauge({
-      name, help, labelNames, registers: [this.registry],
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
       async collect() {
         gauge.reset();
         await fill(gauge);

@@ -36,7 +36,10 @@ export function describeEventStoreContract(adapter: string, setup: () => Promise
         const result = await ctx.store.appendToStream(stream('a'), [ev('A', 1), ev('B', 2)], 'no_stream');
         expect(result.nextExpectedRevision).toBe(1n);
         const events = await ctx.store.readStream(stream('a'));
-        expect(events.map((e) => [e.type, e.revision])).toEqual([['A', 0n], ['B', 1n]]);
+        expect(events.map((e) => [e.type, e.revision])).toEqual([
+          ['A', 0n],
+          ['B', 1n],
+        ]);
         expect(comparePositions(events[1].position, result.position)).toBe(0);
         expect(events[0].data).toEqual({ n: 1 });
         expect(events[0].metadata).toEqual({ actor: 'test' });
@@ -53,7 +56,9 @@ export function describeEventStoreContract(adapter: string, setup: () => Promise
       it('refuses no_stream on an existing stream and stream_exists on a missing one', async () => {
         await ctx.store.appendToStream(stream('c'), [ev('A', 1)], 'any');
         await expect(ctx.store.appendToStream(stream('c'), [ev('B', 1)], 'no_stream')).rejects.toMatchObject({ actual: 0n });
-        await expect(ctx.store.appendToStream(stream('missing'), [ev('B', 1)], 'stream_exists')).rejects.toMatchObject({ actual: 'no_stream' });
+        await expect(ctx.store.appendToStream(stream('missing'), [ev('B', 1)], 'stream_exists')).rejects.toMatchObject({
+          actual: 'no_stream',
+        });
         await expect(ctx.store.appendToStream(stream('missing'), [ev('B', 1)], 3n)).rejects.toBeInstanceOf(WrongExpectedVersionError);
         await expect(ctx.store.readStream(stream('missing'))).resolves.toEqual([]);
       });
@@ -64,7 +69,11 @@ export function describeEventStoreContract(adapter: string, setup: () => Promise
         const again = await ctx.store.appendToStream(stream('d'), [ev('A', 1, ids[0]), ev('B', 2, ids[1])], 'no_stream');
         expect(again.nextExpectedRevision).toBe(first.nextExpectedRevision);
         const third = await ctx.store.appendToStream(stream('d'), [ev('C', 3, randomUUID())], 1n);
-        const replay = await ctx.store.appendToStream(stream('d'), [ev('C', 3, (await ctx.store.readStream(stream('d'), { direction: 'backwards', maxCount: 1 }))[0].eventId)], 1n);
+        const replay = await ctx.store.appendToStream(
+          stream('d'),
+          [ev('C', 3, (await ctx.store.readStream(stream('d'), { direction: 'backwards', maxCount: 1 }))[0].eventId)],
+          1n,
+        );
         expect(replay.nextExpectedRevision).toBe(third.nextExpectedRevision);
         expect(await ctx.store.readStream(stream('d'))).toHaveLength(3);
       });
@@ -72,7 +81,11 @@ export function describeEventStoreContract(adapter: string, setup: () => Promise
 
     describe('reading', () => {
       it('reads a stream forwards and backwards, from a revision, bounded', async () => {
-        await ctx.store.appendToStream(stream('r'), [0, 1, 2, 3, 4].map((n) => ev('E', n)), 'no_stream');
+        await ctx.store.appendToStream(
+          stream('r'),
+          [0, 1, 2, 3, 4].map((n) => ev('E', n)),
+          'no_stream',
+        );
         const forwards = await ctx.store.readStream(stream('r'), { fromRevision: 1n, maxCount: 3 });
         expect(forwards.map((e) => e.revision)).toEqual([1n, 2n, 3n]);
         const backwards = await ctx.store.readStream(stream('r'), { direction: 'backwards', maxCount: 2 });
@@ -100,10 +113,15 @@ export function describeEventStoreContract(adapter: string, setup: () => Promise
         const subscription = ctx.store.subscribeToAll({ streamPrefix: prefix });
         const received: RecordedEvent[] = [];
         let caughtUp = false;
-        const done = collectUntil(subscription, received, () => received.length >= 2, () => {
-          caughtUp = true;
-          void ctx.store.appendToStream(stream('s'), [ev('New', 2)], 0n);
-        });
+        const done = collectUntil(
+          subscription,
+          received,
+          () => received.length >= 2,
+          () => {
+            caughtUp = true;
+            void ctx.store.appendToStream(stream('s'), [ev('New', 2)], 0n);
+          },
+        );
         await done;
         expect(caughtUp).toBe(true);
         expect(received.map((e) => e.type)).toEqual(['Old', 'New']);
@@ -119,7 +137,7 @@ export function describeEventStoreContract(adapter: string, setup: () => Promise
         expect(rest.map((e) => e.type)).toEqual(['C']);
       });
 
-      it('delivers every event of 16+ concurrent writers exactly once, in each stream\'s revision order', async () => {
+      it("delivers every event of 16+ concurrent writers exactly once, in each stream's revision order", async () => {
         const writers = 20;
         const perWriter = 25;
         const subscription = ctx.store.subscribeToAll({ streamPrefix: prefix, maxBatchSize: 50 });

@@ -17,7 +17,10 @@ describe('createEventStore (EventStoreDB)', () => {
   });
 
   it.each([
-    ['http://localhost:2113', /^EVENTSTORE_CONNECTION_STRING: Unexpected "http:\/\/" at position 0, expected esdb:\/\/ or esdb\+discover:\/\/\.$/],
+    [
+      'http://localhost:2113',
+      /^EVENTSTORE_CONNECTION_STRING: Unexpected "http:\/\/" at position 0, expected esdb:\/\/ or esdb\+discover:\/\/\.$/,
+    ],
     ['esdb://localhost:2113?tls=maybe', /^EVENTSTORE_CONNECTION_STRING: Unexpected "maybe" .*true or false\.$/],
     [undefined, /^EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb$/],
   ])('refuses %s in one line', (value, message) => {
@@ -25,7 +28,10 @@ describe('createEventStore (EventStoreDB)', () => {
   });
 
   it('says in one line when EventStoreDB is unreachable, without credentials', async () => {
-    const store = createEventStore({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://admin:changeit@127.0.0.1:1?tls=false' }, pool);
+    const store = createEventStore(
+      { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: 'esdb://admin:changeit@127.0.0.1:1?tls=false' },
+      pool,
+    );
     try {
       const error = await assertEventStoreReachable(store, 3_000).catch((e: Error) => e);
       expect(error).toBeInstanceOf(EventStoreUnavailableError);
@@ -39,7 +45,9 @@ describe('createEventStore (EventStoreDB)', () => {
   it('maps a failed append against an unreachable server to EventStoreUnavailableError', async () => {
     const store = createEventStore({ EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: NOWHERE }, pool);
     try {
-      await expect(store.appendToStream('payment-x', [{ type: 'A', data: {} }], 'no_stream')).rejects.toBeInstanceOf(EventStoreUnavailableError);
+      await expect(store.appendToStream('payment-x', [{ type: 'A', data: {} }], 'no_stream')).rejects.toBeInstanceOf(
+        EventStoreUnavailableError,
+      );
     } finally {
       await store.close();
     }

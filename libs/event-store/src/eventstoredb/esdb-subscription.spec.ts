@@ -17,15 +17,25 @@ class FakeSubscription extends PassThrough {
 
 const esdbEvent = (p: number, streamId = 'payment-1'): AllStreamResolvedEvent => ({
   event: {
-    streamId, id: `00000000-0000-4000-8000-${String(p).padStart(12, '0')}`, isJson: true, revision: BigInt(p), type: 'E',
-    created: new Date(0), data: { p }, metadata: {}, position: { commit: BigInt(p), prepare: BigInt(p) },
+    streamId,
+    id: `00000000-0000-4000-8000-${String(p).padStart(12, '0')}`,
+    isJson: true,
+    revision: BigInt(p),
+    type: 'E',
+    created: new Date(0),
+    data: { p },
+    metadata: {},
+    position: { commit: BigInt(p), prepare: BigInt(p) },
   },
 });
 
 function harness(maxBatchSize: number, after?: Position) {
   const opened: { after: Position | undefined; fake: FakeSubscription }[] = [];
   const subscription = new EsdbSubscription({
-    after, maxBatchSize, minBackoffMs: 1, maxBackoffMs: 5,
+    after,
+    maxBatchSize,
+    minBackoffMs: 1,
+    maxBackoffMs: 5,
     open: (from) => {
       const fake = new FakeSubscription();
       opened.push({ after: from, fake });

@@ -1,6 +1,9 @@
 import {
-  AccessDeniedError, InvalidArgumentError, UnsupportedError,
-  type AllStreamResolvedEvent, type AllStreamSubscription,
+  AccessDeniedError,
+  InvalidArgumentError,
+  UnsupportedError,
+  type AllStreamResolvedEvent,
+  type AllStreamSubscription,
 } from '@eventstore/db-client';
 import type { RecordedEvent, Subscription, SubscriptionMessage } from '../event-store';
 import { comparePositions, type Position } from '../position';
@@ -15,7 +18,10 @@ export interface EsdbSubscriptionOptions {
   readonly maxBackoffMs?: number;
 }
 
-type Item = { readonly kind: 'event'; readonly event: RecordedEvent } | { readonly kind: 'caughtUp' } | { readonly kind: 'error'; readonly error: Error };
+type Item =
+  | { readonly kind: 'event'; readonly event: RecordedEvent }
+  | { readonly kind: 'caughtUp' }
+  | { readonly kind: 'error'; readonly error: Error };
 
 export function backoffDelay(attempt: number, minMs = 100, maxMs = 5_000): number {
   return Math.min(maxMs, minMs * 2 ** Math.min(attempt, 30));

@@ -1,16 +1,37 @@
 import {
-  BACKWARDS, END, EventStoreDBClient, FORWARDS, START, excludeSystemEvents, streamNameFilter,
-  type AllStreamResolvedEvent, type StreamingRead,
+  BACKWARDS,
+  END,
+  EventStoreDBClient,
+  FORWARDS,
+  START,
+  excludeSystemEvents,
+  streamNameFilter,
+  type AllStreamResolvedEvent,
+  type StreamingRead,
 } from '@eventstore/db-client';
 import type {
-  AppendResult, EventData, EventStore, ExpectedRevision, ReadAllOptions, ReadStreamOptions,
-  RecordedEvent, SubscribeOptions, Subscription,
+  AppendResult,
+  EventData,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
 } from '../event-store';
 import { StreamNotFoundError } from '../errors';
 import { comparePositions, type Position } from '../position';
 import { EsdbSubscription } from './esdb-subscription';
 import {
-  connectionTarget, fromPosition, isSystemEvent, mapError, toEventData, toExpectedRevision, toPosition, toRecordedEvent,
+  connectionTarget,
+  fromPosition,
+  isSystemEvent,
+  mapError,
+  toEventData,
+  toExpectedRevision,
+  toPosition,
+  toRecordedEvent,
 } from './mapping';
 
 const DEFAULT_READ_ALL_MAX = 1000;
@@ -47,9 +68,10 @@ export class EventStoreDbEventStore implements EventStore {
       });
       // The port's position is the last appended event's. A single-event write reports exactly
       // that; a multi-event write may report the transaction's, and an idempotent re-append none.
-      const position = result.position && events.length === 1
-        ? toPosition(result.position)
-        : (await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }))[0].position;
+      const position =
+        result.position && events.length === 1
+          ? toPosition(result.position)
+          : (await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }))[0].position;
       return { nextExpectedRevision: result.nextExpectedRevision, position };
     } catch (error) {
       throw mapError(error, streamId);
@@ -79,8 +101,7 @@ export class EventStoreDbEventStore implements EventStore {
     const bound = backwards ? options.before : options.after;
     const maxCount = options.maxCount ?? DEFAULT_READ_ALL_MAX;
     const beyond = (p: Position, limit: Position) => (backwards ? comparePositions(p, limit) < 0 : comparePositions(p, limit) > 0);
-    const matches = (e: RecordedEvent) =>
-      !isSystemEvent(e) && (!options.streamPrefix || e.streamId.startsWith(options.streamPrefix));
+    const matches = (e: RecordedEvent) => !isSystemEvent(e) && (!options.streamPrefix || e.streamId.startsWith(options.streamPrefix));
     const result: RecordedEvent[] = [];
     let cursor = bound;
     try {
@@ -125,7 +146,12 @@ export class EventStoreDbEventStore implements EventStore {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      await Promise.race([(async () => { for await (const _ of read) break; })(), timeout]);
+      await Promise.race([
+        (async () => {
+          for await (const _ of read) break;
+        })(),
+        timeout,
+      ]);
     } catch (error) {
       throw mapError(error);
     } finally {

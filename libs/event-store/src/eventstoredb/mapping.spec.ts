@@ -1,12 +1,27 @@
 import {
-  ANY, AccessDeniedError, NO_STREAM, STREAM_EXISTS, StreamNotFoundError as EsdbStreamNotFoundError, UnavailableError,
-  WrongExpectedVersionError as EsdbWrongExpectedVersionError, convertToCommandError,
-  type AllStreamResolvedEvent, type Position as EsdbPosition,
+  ANY,
+  AccessDeniedError,
+  NO_STREAM,
+  STREAM_EXISTS,
+  StreamNotFoundError as EsdbStreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
+  convertToCommandError,
+  type AllStreamResolvedEvent,
+  type Position as EsdbPosition,
 } from '@eventstore/db-client';
 import { EventStoreUnavailableError, StreamNotFoundError, WrongExpectedVersionError } from '../errors';
 import {
-  connectionTarget, fromExpectedRevision, fromPosition, isSystemEvent, mapError, toActualRevision, toEventData,
-  toExpectedRevision, toPosition, toRecordedEvent,
+  connectionTarget,
+  fromExpectedRevision,
+  fromPosition,
+  isSystemEvent,
+  mapError,
+  toActualRevision,
+  toEventData,
+  toExpectedRevision,
+  toPosition,
+  toRecordedEvent,
 } from './mapping';
 
 type ServiceError = Exclude<ConstructorParameters<typeof EsdbStreamNotFoundError>[0], undefined>;
@@ -55,7 +70,12 @@ describe('EventStoreDB mapping', () => {
     });
 
     it('maps the client constants back, and the legacy negative numbers too', () => {
-      expect(([ANY, NO_STREAM, STREAM_EXISTS, 7n] as const).map((v) => fromExpectedRevision(v))).toEqual(['any', 'no_stream', 'stream_exists', 7n]);
+      expect(([ANY, NO_STREAM, STREAM_EXISTS, 7n] as const).map((v) => fromExpectedRevision(v))).toEqual([
+        'any',
+        'no_stream',
+        'stream_exists',
+        7n,
+      ]);
       expect([-1n, -2n, -4n].map((v) => fromExpectedRevision(v))).toEqual(['no_stream', 'any', 'stream_exists']);
       expect(([NO_STREAM, -1n, 0n] as const).map((v) => toActualRevision(v))).toEqual(['no_stream', 'no_stream', 0n]);
     });
@@ -80,12 +100,19 @@ describe('EventStoreDB mapping', () => {
 
     it('maps a WrongExpectedVersionError converted from a gRPC status with metadata (legacy numbers)', () => {
       const grpc = serviceError(9, 'wrong expected version', {
-        exception: 'wrong-expected-version', 'stream-name': 'payment-2', 'expected-version': '-1', 'actual-version': '4',
+        exception: 'wrong-expected-version',
+        'stream-name': 'payment-2',
+        'expected-version': '-1',
+        'actual-version': '4',
       });
       const clientError = convertToCommandError(grpc);
       expect(clientError).toBeInstanceOf(EsdbWrongExpectedVersionError);
       expect(mapError(clientError)).toMatchObject({ streamId: 'payment-2', expected: 'no_stream', actual: 4n });
-      const missing = serviceError(9, 'wrong expected version', { exception: 'wrong-expected-version', 'stream-name': 'p', 'expected-version': '2' });
+      const missing = serviceError(9, 'wrong expected version', {
+        exception: 'wrong-expected-version',
+        'stream-name': 'p',
+        'expected-version': '2',
+      });
       expect(mapError(convertToCommandError(missing))).toMatchObject({ expected: 2n, actual: 'no_stream' });
     });
 
@@ -93,7 +120,9 @@ describe('EventStoreDB mapping', () => {
       const fromRead = mapError(new EsdbStreamNotFoundError(undefined, 'payment-3'));
       expect(fromRead).toBeInstanceOf(StreamNotFoundError);
       expect(fromRead).toMatchObject({ streamId: 'payment-3', code: 'stream_not_found' });
-      const grpc = convertToCommandError(serviceError(5, 'not found', { exception: 'stream-not-found', 'stream-name': Buffer.from('payment-4') }));
+      const grpc = convertToCommandError(
+        serviceError(5, 'not found', { exception: 'stream-not-found', 'stream-name': Buffer.from('payment-4') }),
+      );
       expect(mapError(grpc)).toMatchObject({ streamId: 'payment-4' });
       expect(mapError(new EsdbStreamNotFoundError(), 'payment-5')).toMatchObject({ streamId: 'payment-5' });
     });
@@ -142,7 +171,13 @@ describe('EventStoreDB mapping', () => {
 
     it('writes JSON events, keeping a given id and generating one otherwise', () => {
       const given = toEventData({ eventId: '0b8f1f3e-1111-4c22-9a33-444455556666', type: 'A', data: { n: 1 }, metadata: { actor: 'x' } });
-      expect(given).toEqual({ id: '0b8f1f3e-1111-4c22-9a33-444455556666', contentType: 'application/json', type: 'A', data: { n: 1 }, metadata: { actor: 'x' } });
+      expect(given).toEqual({
+        id: '0b8f1f3e-1111-4c22-9a33-444455556666',
+        contentType: 'application/json',
+        type: 'A',
+        data: { n: 1 },
+        metadata: { actor: 'x' },
+      });
       const generated = toEventData({ type: 'B', data: { n: 2 } });
       expect(generated.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(generated.metadata).toBeUndefined();

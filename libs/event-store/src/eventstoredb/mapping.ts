@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ANY, DeadlineExceededError, convertToCommandError, NO_STREAM, STREAM_EXISTS, StreamNotFoundError as EsdbStreamNotFoundError,
-  UnavailableError, WrongExpectedVersionError as EsdbWrongExpectedVersionError, jsonEvent,
-  type AllStreamResolvedEvent, type AppendExpectedRevision, type CurrentRevision,
-  type EventData as EsdbEventData, type JSONType, type Position as EsdbPosition, type ResolvedEvent,
+  ANY,
+  DeadlineExceededError,
+  convertToCommandError,
+  NO_STREAM,
+  STREAM_EXISTS,
+  StreamNotFoundError as EsdbStreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
+  jsonEvent,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type CurrentRevision,
+  type EventData as EsdbEventData,
+  type JSONType,
+  type Position as EsdbPosition,
+  type ResolvedEvent,
 } from '@eventstore/db-client';
 import type { EventData, ExpectedRevision, RecordedEvent } from '../event-store';
 import { EventStoreUnavailableError, StreamNotFoundError, WrongExpectedVersionError, type ActualRevision } from '../errors';
@@ -19,24 +31,34 @@ export function fromPosition(position: Position): EsdbPosition {
 
 export function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
   switch (expected) {
-    case 'any': return ANY;
-    case 'no_stream': return NO_STREAM;
-    case 'stream_exists': return STREAM_EXISTS;
-    default: return expected;
+    case 'any':
+      return ANY;
+    case 'no_stream':
+      return NO_STREAM;
+    case 'stream_exists':
+      return STREAM_EXISTS;
+    default:
+      return expected;
   }
 }
 
 // The server's gRPC-metadata error path reports the legacy negative version numbers.
 const LEGACY_EXPECTED: ReadonlyMap<bigint, ExpectedRevision> = new Map<bigint, ExpectedRevision>([
-  [-1n, 'no_stream'], [-2n, 'any'], [-4n, 'stream_exists'],
+  [-1n, 'no_stream'],
+  [-2n, 'any'],
+  [-4n, 'stream_exists'],
 ]);
 
 export function fromExpectedRevision(expected: AppendExpectedRevision): ExpectedRevision {
   switch (expected) {
-    case ANY: return 'any';
-    case NO_STREAM: return 'no_stream';
-    case STREAM_EXISTS: return 'stream_exists';
-    default: return LEGACY_EXPECTED.get(expected) ?? expected;
+    case ANY:
+      return 'any';
+    case NO_STREAM:
+      return 'no_stream';
+    case STREAM_EXISTS:
+      return 'stream_exists';
+    default:
+      return LEGACY_EXPECTED.get(expected) ?? expected;
   }
 }
 

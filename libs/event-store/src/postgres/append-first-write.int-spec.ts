@@ -6,7 +6,9 @@ import { PostgresEventStore } from './postgres-event-store';
 
 const append = (client: PoolClient, streamId: string, id: string, expected: string) =>
   client.query(`SELECT * FROM event_store.append_events($1, $2, $3::jsonb)`, [
-    streamId, expected, JSON.stringify([{ id, type: 'E', data: {} }]),
+    streamId,
+    expected,
+    JSON.stringify([{ id, type: 'E', data: {} }]),
   ]);
 
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -67,7 +69,10 @@ describe('event_store.append_events', () => {
       }
       await store.appendToStream('payment-race', [{ type: 'Second', data: {} }], 0n);
       const all = (await store.readAll()).filter((e) => e.streamId === 'payment-race');
-      expect(all.map((e) => [e.type, e.revision])).toEqual([['First', 0n], ['Second', 1n]]);
+      expect(all.map((e) => [e.type, e.revision])).toEqual([
+        ['First', 0n],
+        ['Second', 1n],
+      ]);
     });
 
     it('keeps $all order equal to per-stream order under concurrent appends to one stream', async () => {

@@ -39,9 +39,17 @@ const seconds = (v: string | null) => (v === null ? 0 : Math.max(0, Math.round(N
  * without it the holder reads as null, and the waiting events still measure the stall.
  */
 export async function readHorizon(db: Db, streamPrefix = 'payment-'): Promise<Horizon> {
-  const { rows: [row] } = await db.query<{
-    xmin: string; pid: number | null; application: string | null; database: string | null; state: string | null;
-    age: string | null; waiting: number; oldest: string | null;
+  const {
+    rows: [row],
+  } = await db.query<{
+    xmin: string;
+    pid: number | null;
+    application: string | null;
+    database: string | null;
+    state: string | null;
+    age: string | null;
+    waiting: number;
+    oldest: string | null;
   }>(
     `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
      SELECT h.xmin::text AS xmin, a.pid, a.application_name AS application, a.datname AS database, a.state,
@@ -61,7 +69,10 @@ export async function readHorizon(db: Db, streamPrefix = 'payment-'): Promise<Ho
   return {
     xmin: row.xmin,
     ageSeconds: row.pid === null ? oldestWaitingSeconds : holderAge,
-    holder: row.pid === null ? null : { pid: row.pid, application: row.application ?? '', database: row.database, state: row.state, ageSeconds: holderAge },
+    holder:
+      row.pid === null
+        ? null
+        : { pid: row.pid, application: row.application ?? '', database: row.database, state: row.state, ageSeconds: holderAge },
     eventsWaiting: row.waiting,
     oldestWaitingSeconds,
   };
@@ -69,9 +80,14 @@ export async function readHorizon(db: Db, streamPrefix = 'payment-'): Promise<Ho
 
 /** Committed events after `after` whatever the horizon: how many (up to `cap`) and when the oldest was recorded. */
 export async function committedAfter(
-  db: Db, after: { commit: bigint; prepare: bigint } | undefined, cap: number, streamPrefix: string,
+  db: Db,
+  after: { commit: bigint; prepare: bigint } | undefined,
+  cap: number,
+  streamPrefix: string,
 ): Promise<{ count: number; oldestRecordedAt: Date | null }> {
-  const { rows: [row] } = await db.query<{ n: number; oldest: Date | null }>(
+  const {
+    rows: [row],
+  } = await db.query<{ n: number; oldest: Date | null }>(
     `SELECT count(*)::int AS n, min(recorded_at) AS oldest FROM (
        SELECT recorded_at FROM event_store.events
         WHERE starts_with(stream_id, $1) AND (transaction_id, global_position) > ($2::text::xid8, $3::bigint)
@@ -83,7 +99,9 @@ export async function committedAfter(
 
 /** The newest committed event's position, above the horizon or not (the true head). */
 export async function committedHead(db: Db, streamPrefix: string): Promise<{ commit: bigint; prepare: bigint } | undefined> {
-  const { rows: [row] } = await db.query<{ tx: string; pos: string }>(
+  const {
+    rows: [row],
+  } = await db.query<{ tx: string; pos: string }>(
     `SELECT transaction_id::text AS tx, global_position::text AS pos FROM event_store.events
       WHERE starts_with(stream_id, $1) ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
     [streamPrefix],

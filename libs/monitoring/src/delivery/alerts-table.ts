@@ -19,7 +19,17 @@ export function recordAlert(pool: Pool, alert: AlertPayload): Promise<boolean> {
     const { rowCount } = await client.query(
       `INSERT INTO monitoring.alerts (id, rule, kind, severity, provider, status, title, payload, raised_at, resolved_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, CASE WHEN $6 = 'resolved' THEN now() END) ON CONFLICT (id) DO NOTHING`,
-      [alert.id, alert.rule, alert.kind, alert.severity, alert.provider, recovered ? 'resolved' : 'open', alert.title, JSON.stringify(alert), alert.raisedAt],
+      [
+        alert.id,
+        alert.rule,
+        alert.kind,
+        alert.severity,
+        alert.provider,
+        recovered ? 'resolved' : 'open',
+        alert.title,
+        JSON.stringify(alert),
+        alert.raisedAt,
+      ],
     );
     if (rowCount === 1 && recovered) {
       await client.query(
@@ -49,10 +59,19 @@ export async function deadLetter(pool: Pool, alert: AlertPayload, sink: string, 
   );
 }
 
-interface AlertRow { payload: AlertPayload; status: AlertStatus; acknowledged_at: Date | null; acknowledged_by: string | null; resolved_at: Date | null }
+interface AlertRow {
+  payload: AlertPayload;
+  status: AlertStatus;
+  acknowledged_at: Date | null;
+  acknowledged_by: string | null;
+  resolved_at: Date | null;
+}
 const toStored = (r: AlertRow): StoredAlert => ({
-  ...r.payload, status: r.status, acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
-  acknowledgedBy: r.acknowledged_by, resolvedAt: r.resolved_at?.toISOString() ?? null,
+  ...r.payload,
+  status: r.status,
+  acknowledgedAt: r.acknowledged_at?.toISOString() ?? null,
+  acknowledgedBy: r.acknowledged_by,
+  resolvedAt: r.resolved_at?.toISOString() ?? null,
 });
 const COLUMNS = 'payload, status, acknowledged_at, acknowledged_by, resolved_at';
 
@@ -65,7 +84,8 @@ export async function listAlerts(pool: Pool, filter: { status?: AlertStatus; lim
   return rows.map(toStored);
 }
 
-export type AcknowledgeResult = { outcome: 'acknowledged'; alert: StoredAlert } | { outcome: 'not_found' } | { outcome: 'resolved'; alert: StoredAlert };
+export type AcknowledgeResult =
+  { outcome: 'acknowledged'; alert: StoredAlert } | { outcome: 'not_found' } | { outcome: 'resolved'; alert: StoredAlert };
 
 /** Idempotent: acknowledging twice keeps the first time and who. A resolved alert stays resolved. */
 export async function acknowledgeAlert(pool: Pool, id: string, by: string): Promise<AcknowledgeResult> {

@@ -9,7 +9,13 @@ export function signAlertBody(body: string, secret: string, now = new Date()): s
 }
 
 /** For receivers (and tests): true when the header signs this body with this secret within the tolerance. */
-export function verifyAlertSignature(header: string | undefined, body: string, secret: string, toleranceSec = 300, now = new Date()): boolean {
+export function verifyAlertSignature(
+  header: string | undefined,
+  body: string,
+  secret: string,
+  toleranceSec = 300,
+  now = new Date(),
+): boolean {
   const parts = new Map((header ?? '').split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.get('t'));
   const v1 = parts.get('v1');

@@ -42,7 +42,9 @@ export class OutboxRelay {
     let locked = false;
     let broken: Error | undefined;
     try {
-      const { rows: [lock] } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [RELAY_LOCK]);
+      const {
+        rows: [lock],
+      } = await client.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok`, [RELAY_LOCK]);
       if (!lock.ok) return 0;
       locked = true;
       const { rows } = await client.query<{ id: string; job_id: string; payload: AlertPayload }>(
@@ -51,7 +53,9 @@ export class OutboxRelay {
       );
       if (rows.length > 0) {
         const opts = alertJobOptions(this.options.jobOptions);
-        await this.withTimeout(this.queue.addBulk(rows.map((r) => ({ name: ALERT_JOB_NAME, data: r.payload, opts: { ...opts, jobId: r.job_id } }))));
+        await this.withTimeout(
+          this.queue.addBulk(rows.map((r) => ({ name: ALERT_JOB_NAME, data: r.payload, opts: { ...opts, jobId: r.job_id } }))),
+        );
         await client.query(`UPDATE monitoring.alert_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       }
       this.recovered();
@@ -98,7 +102,8 @@ export class OutboxRelay {
   }
 
   private failed(error: unknown): void {
-    if (!this.failing) this.options.logger?.warn({ err: (error as Error).message }, 'alert relay: queue unavailable, alerts wait in the outbox');
+    if (!this.failing)
+      this.options.logger?.warn({ err: (error as Error).message }, 'alert relay: queue unavailable, alerts wait in the outbox');
     this.failing = true;
   }
 

@@ -45,7 +45,10 @@ export class RelayQueue implements AlertQueue {
   private queue: Queue<AlertJob>;
   private readonly retired: Promise<void>[] = [];
 
-  constructor(private readonly redisUrl: string, private readonly prefix?: string) {
+  constructor(
+    private readonly redisUrl: string,
+    private readonly prefix?: string,
+  ) {
     this.queue = createAlertQueue(redisUrl, prefix);
   }
 

@@ -18,17 +18,25 @@ export interface RateLimitViolationReport {
  * every API instance may report the same burst without doubling it.
  */
 export async function reportRateLimitViolations(
-  pool: Pick<Pool, 'query'>, report: RateLimitViolationReport, settings: Pick<AlertSettings, 'rateLimitViolations'>,
+  pool: Pick<Pool, 'query'>,
+  report: RateLimitViolationReport,
+  settings: Pick<AlertSettings, 'rateLimitViolations'>,
 ): Promise<AlertPayload | undefined> {
   if (report.violations < settings.rateLimitViolations) return undefined;
   const at = report.at ?? new Date();
   const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
   const alert = newAlert({
     key: alertKey('rate_limit_violations', report.limitClass, report.subject, hour.toISOString()),
-    rule: 'rate_limit_violations', kind: 'raised', severity: 'critical', provider: null,
+    rule: 'rate_limit_violations',
+    kind: 'raised',
+    severity: 'critical',
+    provider: null,
     title: `${report.violations} refused ${report.limitClass} requests from ${report.subject} this hour (threshold ${settings.rateLimitViolations})`,
-    value: report.violations, threshold: settings.rateLimitViolations,
-    windowStart: hour.toISOString(), windowEnd: new Date(hour.getTime() + 3_600_000).toISOString(), raisedAt: at.toISOString(),
+    value: report.violations,
+    threshold: settings.rateLimitViolations,
+    windowStart: hour.toISOString(),
+    windowEnd: new Date(hour.getTime() + 3_600_000).toISOString(),
+    raisedAt: at.toISOString(),
     details: { limitClass: report.limitClass, subject: report.subject },
   });
   await writeToOutbox(pool, [alert]);

@@ -53,18 +53,26 @@ const NAMES: Record<string, Spec> = {
  * ALERT_RULES: `[provider.]name=value[/window]`, comma-separated, over the defaults.
  * e.g. `failure_rate=5/15m,stripe.failure_rate=2/5m,fraud_flags=10/1h,rate_limit_violations=50`.
  */
-export function parseAlertRules(value: string | undefined): Pick<AlertSettings, 'providers'> & { defaults: ProviderThresholds; rateLimitViolations?: number } {
+export function parseAlertRules(
+  value: string | undefined,
+): Pick<AlertSettings, 'providers'> & { defaults: ProviderThresholds; rateLimitViolations?: number } {
   const defaults: Record<string, number> = { ...DEFAULT_THRESHOLDS };
   const providers: Record<string, Record<string, number>> = {};
   let rateLimitViolations: number | undefined;
-  for (const part of (value ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of (value ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(?:([a-z]+)\.)?([a-z_]+)=(\d+(?:\.\d+)?)(?:\/(\w+))?$/.exec(part);
     if (m && !m[1] && m[2] === 'rate_limit_violations' && !m[4]) {
       rateLimitViolations = Number(m[3]);
       continue;
     }
     const spec = m ? NAMES[m[2]] : undefined;
-    if (!m || !spec || (m[4] && !spec.window)) throw new Error(`"${part}" is not [provider.]rule=value[/window] (rules: ${[...Object.keys(NAMES), 'rate_limit_violations'].join(', ')})`);
+    if (!m || !spec || (m[4] && !spec.window))
+      throw new Error(
+        `"${part}" is not [provider.]rule=value[/window] (rules: ${[...Object.keys(NAMES), 'rate_limit_violations'].join(', ')})`,
+      );
     const target = m[1] ? (providers[m[1]] ??= {}) : defaults;
     target[spec.value] = Number(m[3]);
     if (m[4] && spec.window) target[spec.window] = parseDuration(m[4]);

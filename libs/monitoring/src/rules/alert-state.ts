@@ -17,16 +17,32 @@ export const stateKey = (rule: string, provider: string) => `${rule}|${provider}
 
 export async function loadAlertStates(tx: PoolClient, rules?: readonly string[]): Promise<Map<string, AlertStateRow>> {
   const { rows } = await tx.query<{
-    rule: string; provider: string; state: string; window_start: Date; alert_id: string; last_raised_at: Date; clear_since: Date | null;
+    rule: string;
+    provider: string;
+    state: string;
+    window_start: Date;
+    alert_id: string;
+    last_raised_at: Date;
+    clear_since: Date | null;
   }>(
     `SELECT rule, provider, state, window_start, alert_id, last_raised_at, clear_since FROM monitoring.alert_state
       WHERE $1::text[] IS NULL OR rule = ANY($1) FOR UPDATE`,
     [rules ?? null],
   );
-  return new Map(rows.map((r) => [stateKey(r.rule, r.provider), {
-    rule: r.rule, provider: r.provider, state: r.state, windowStart: r.window_start, alertId: r.alert_id,
-    lastRaisedAt: r.last_raised_at, clearSince: r.clear_since,
-  }]));
+  return new Map(
+    rows.map((r) => [
+      stateKey(r.rule, r.provider),
+      {
+        rule: r.rule,
+        provider: r.provider,
+        state: r.state,
+        windowStart: r.window_start,
+        alertId: r.alert_id,
+        lastRaisedAt: r.last_raised_at,
+        clearSince: r.clear_since,
+      },
+    ]),
+  );
 }
 
 export async function saveAlertState(tx: PoolClient, row: AlertStateRow): Promise<void> {
@@ -35,7 +51,15 @@ export async function saveAlertState(tx: PoolClient, row: AlertStateRow): Promis
      VALUES ($1, $2, $3, $4, $5, $6, $7, now())
      ON CONFLICT (rule, provider) DO UPDATE SET state = EXCLUDED.state, window_start = EXCLUDED.window_start,
        alert_id = EXCLUDED.alert_id, last_raised_at = EXCLUDED.last_raised_at, clear_since = EXCLUDED.clear_since, updated_at = now()`,
-    [row.rule, row.provider, row.state, row.windowStart.toISOString(), row.alertId, row.lastRaisedAt.toISOString(), row.clearSince?.toISOString() ?? null],
+    [
+      row.rule,
+      row.provider,
+      row.state,
+      row.windowStart.toISOString(),
+      row.alertId,
+      row.lastRaisedAt.toISOString(),
+      row.clearSince?.toISOString() ?? null,
+    ],
   );
 }
 

@@ -3,9 +3,19 @@ import { evaluateConditions, healthOf, windowStartOf, type MinuteActivity } from
 
 const now = new Date('2026-01-01T12:14:30Z');
 const minute = (iso: string, fields: Partial<MinuteActivity>): MinuteActivity => ({
-  minuteStart: new Date(iso), provider: 'stripe', succeeded: 0, failed: 0, processingSumMs: 0, processingCount: 0, fraudFlags: 0, ...fields,
+  minuteStart: new Date(iso),
+  provider: 'stripe',
+  succeeded: 0,
+  failed: 0,
+  processingSumMs: 0,
+  processingCount: 0,
+  fraudFlags: 0,
+  ...fields,
 });
-const firing = (rows: MinuteActivity[]) => evaluateConditions('stripe', rows, DEFAULT_THRESHOLDS, now).filter((c) => c.firing).map((c) => c.rule);
+const firing = (rows: MinuteActivity[]) =>
+  evaluateConditions('stripe', rows, DEFAULT_THRESHOLDS, now)
+    .filter((c) => c.firing)
+    .map((c) => c.rule);
 
 describe('conditions', () => {
   it('counts the 15 minute buckets up to now, not the one before', () => {
@@ -16,7 +26,9 @@ describe('conditions', () => {
 
   it('needs min_decisions before a failure rate counts, and strictly more than the thresholds', () => {
     expect(firing([minute('2026-01-01T12:10:00Z', { failed: 3 })])).toEqual([]);
-    expect(firing([minute('2026-01-01T12:10:00Z', { failed: 1, succeeded: 19, fraudFlags: 10, processingSumMs: 100_000, processingCount: 20 })])).toEqual([]);
+    expect(
+      firing([minute('2026-01-01T12:10:00Z', { failed: 1, succeeded: 19, fraudFlags: 10, processingSumMs: 100_000, processingCount: 20 })]),
+    ).toEqual([]);
     expect(firing([minute('2026-01-01T11:20:00Z', { fraudFlags: 11 })])).toEqual(['fraud_flags']);
   });
 

@@ -53,7 +53,10 @@ export function createAlertHook(settings: AlertSettings): AlertHook {
 }
 
 export async function evaluateAlerts(
-  tx: PoolClient, events: readonly RecordedEvent[], ctx: BatchContext, settings: AlertSettings,
+  tx: PoolClient,
+  events: readonly RecordedEvent[],
+  ctx: BatchContext,
+  settings: AlertSettings,
 ): Promise<AlertPayload[]> {
   const wall = ctx.now ?? new Date();
   if (!ctx.live || !isLiveBatch(events, wall, settings.replayHorizonMs)) return [];
@@ -66,10 +69,14 @@ export async function evaluateAlerts(
     const t = thresholdsFor(settings, provider);
     const conditions = evaluateConditions(provider, activity, t, now);
     const transitions: [string, Transition][] = conditions.map((c) => [
-      c.rule, conditionTransition(c, states.get(stateKey(c.rule, provider)), now, settings),
+      c.rule,
+      conditionTransition(c, states.get(stateKey(c.rule, provider)), now, settings),
     ]);
     const previous = states.get(stateKey('health_status', provider));
-    transitions.push(['health_status', healthTransition(provider, healthOf(conditions), previous, windowStartOf(now, t.failureWindowMs), now, settings)]);
+    transitions.push([
+      'health_status',
+      healthTransition(provider, healthOf(conditions), previous, windowStartOf(now, t.failureWindowMs), now, settings),
+    ]);
     for (const [rule, { alert, state }] of transitions) {
       if (alert) alerts.push(alert);
       if (state === null) await clearAlertState(tx, rule, provider);
@@ -87,12 +94,22 @@ function suspiciousAmounts(events: readonly RecordedEvent[], settings: AlertSett
     const data = event.data as PaymentEventData<'PaymentCreated'>;
     const threshold = settings.suspiciousAmounts[data.currency];
     if (threshold === undefined || data.amount <= threshold) continue;
-    alerts.push(newAlert({
-      key: alertKey('suspicious_amount', data.paymentId), rule: 'suspicious_amount', kind: 'raised', severity: 'warning',
-      provider: data.provider, title: `${data.provider}: payment ${data.paymentId} of ${data.amount} ${data.currency} (minor units) needs manual review`,
-      value: data.amount, threshold, windowStart: data.createdAt, windowEnd: data.createdAt, raisedAt: now.toISOString(),
-      details: { paymentId: data.paymentId, currency: data.currency },
-    }));
+    alerts.push(
+      newAlert({
+        key: alertKey('suspicious_amount', data.paymentId),
+        rule: 'suspicious_amount',
+        kind: 'raised',
+        severity: 'warning',
+        provider: data.provider,
+        title: `${data.provider}: payment ${data.paymentId} of ${data.amount} ${data.currency} (minor units) needs manual review`,
+        value: data.amount,
+        threshold,
+        windowStart: data.createdAt,
+        windowEnd: data.createdAt,
+        raisedAt: now.toISOString(),
+        details: { paymentId: data.paymentId, currency: data.currency },
+      }),
+    );
   }
   return alerts;
 }
@@ -101,13 +118,26 @@ async function loadActivity(tx: PoolClient, schema: string, now: Date, settings:
   const all = [settings.defaults, ...Object.values(settings.providers)];
   const widest = Math.max(...all.flatMap((t) => [t.failureWindowMs ?? 0, t.processingWindowMs ?? 0, t.fraudWindowMs ?? 0]));
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`unsafe schema name: ${schema}`);
-  const { rows } = await tx.query<{ minute_start: Date; provider: string; succeeded: string; failed: string; processing_time_sum_ms: string; processing_count: string; fraud_flags: string }>(
+  const { rows } = await tx.query<{
+    minute_start: Date;
+    provider: string;
+    succeeded: string;
+    failed: string;
+    processing_time_sum_ms: string;
+    processing_count: string;
+    fraud_flags: string;
+  }>(
     `SELECT minute_start, provider, succeeded, failed, processing_time_sum_ms, processing_count, fraud_flags
        FROM "${schema}".health_windows WHERE minute_start >= $1 AND minute_start <= $2`,
     [windowStartOf(now, widest).toISOString(), now.toISOString()],
   );
   return rows.map((r) => ({
-    minuteStart: r.minute_start, provider: r.provider, succeeded: Number(r.succeeded), failed: Number(r.failed),
-    processingSumMs: Number(r.processing_time_sum_ms), processingCount: Number(r.processing_count), fraudFlags: Number(r.fraud_flags),
+    minuteStart: r.minute_start,
+    provider: r.provider,
+    succeeded: Number(r.succeeded),
+    failed: Number(r.failed),
+    processingSumMs: Number(r.processing_time_sum_ms),
+    processingCount: Number(r.processing_count),
+    fraudFlags: Number(r.fraud_flags),
   }));
 }

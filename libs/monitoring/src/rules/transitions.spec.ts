@@ -4,8 +4,16 @@ import { conditionTransition, healthTransition, type RuleReading } from './trans
 const timing = { cooldownMs: 3_600_000, recoverAfterMs: 120_000 };
 const t = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + s * 1000);
 const reading = (firing: boolean): RuleReading => ({
-  rule: 'failure_rate', provider: 'stripe', severity: 'critical', firing, value: firing ? 7 : 3, threshold: 5,
-  windowStart: t(-900), windowEnd: t(0), title: 'stripe: failure rate', details: {},
+  rule: 'failure_rate',
+  provider: 'stripe',
+  severity: 'critical',
+  firing,
+  value: firing ? 7 : 3,
+  threshold: 5,
+  windowStart: t(-900),
+  windowEnd: t(0),
+  title: 'stripe: failure rate',
+  details: {},
 });
 
 /** Feeds readings at the given seconds through the transition, as the hook would, and returns what it paged. */
@@ -23,15 +31,32 @@ function run(steps: ReadonlyArray<readonly [number, boolean]>) {
 
 describe('conditionTransition', () => {
   it('gives every raise its own id, even within one minute of the same window', () => {
-    const paged = run([[0, true], [10, false], [140, false], [150, true]]);
+    const paged = run([
+      [0, true],
+      [10, false],
+      [140, false],
+      [150, true],
+    ]);
     expect(paged.map((p) => p.kind)).toEqual(['raised', 'recovered', 'raised']);
     expect(paged[0].id).not.toBe(paged[2].id);
     expect(paged[1].resolves).toBe(paged[0].id);
   });
 
   it('declares a recovery only after the condition stayed clear for recoverAfter', () => {
-    expect(run([[0, true], [10, false], [129, false]]).map((p) => p.kind)).toEqual(['raised']);
-    expect(run([[0, true], [10, false], [130, false]]).map((p) => p.kind)).toEqual(['raised', 'recovered']);
+    expect(
+      run([
+        [0, true],
+        [10, false],
+        [129, false],
+      ]).map((p) => p.kind),
+    ).toEqual(['raised']);
+    expect(
+      run([
+        [0, true],
+        [10, false],
+        [130, false],
+      ]).map((p) => p.kind),
+    ).toEqual(['raised', 'recovered']);
   });
 
   it('keeps a condition flapping every 20 s for 10 minutes as one alert', () => {
@@ -40,11 +65,24 @@ describe('conditionTransition', () => {
   });
 
   it('repeats a condition that keeps firing only once the cooldown has passed', () => {
-    expect(run([[0, true], [1800, true], [3600, true]]).map((p) => p.kind)).toEqual(['raised', 'raised']);
+    expect(
+      run([
+        [0, true],
+        [1800, true],
+        [3600, true],
+      ]).map((p) => p.kind),
+    ).toEqual(['raised', 'raised']);
   });
 
   it('pages a raise after a declared recovery even within the cooldown', () => {
-    expect(run([[0, true], [60, false], [180, false], [190, true]]).map((p) => p.kind)).toEqual(['raised', 'recovered', 'raised']);
+    expect(
+      run([
+        [0, true],
+        [60, false],
+        [180, false],
+        [190, true],
+      ]).map((p) => p.kind),
+    ).toEqual(['raised', 'recovered', 'raised']);
   });
 });
 

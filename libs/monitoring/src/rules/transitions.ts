@@ -41,8 +41,13 @@ const raiseKey = (rule: string, provider: string | null, now: Date, what = 'rais
  */
 export function conditionTransition(c: RuleReading, open: AlertStateRow | undefined, now: Date, timing: Timing): Transition {
   const base = {
-    rule: c.rule, provider: c.provider, value: c.value, threshold: c.threshold,
-    windowEnd: c.windowEnd.toISOString(), raisedAt: now.toISOString(), details: c.details,
+    rule: c.rule,
+    provider: c.provider,
+    value: c.value,
+    threshold: c.threshold,
+    windowEnd: c.windowEnd.toISOString(),
+    raisedAt: now.toISOString(),
+    details: c.details,
   };
   if (c.firing) {
     if (open && now.getTime() - open.lastRaisedAt.getTime() < timing.cooldownMs) {
@@ -50,18 +55,38 @@ export function conditionTransition(c: RuleReading, open: AlertStateRow | undefi
     }
     const windowStart = c.windowStart.toISOString();
     const alert = newAlert({
-      ...base, key: raiseKey(c.rule, c.provider, now), kind: 'raised', severity: c.severity,
-      title: open ? `${c.title}, still firing` : c.title, windowStart,
+      ...base,
+      key: raiseKey(c.rule, c.provider, now),
+      kind: 'raised',
+      severity: c.severity,
+      title: open ? `${c.title}, still firing` : c.title,
+      windowStart,
     });
-    return { alert, state: { rule: c.rule, provider: c.provider ?? '-', state: 'open', windowStart: c.windowStart, alertId: alert.id, lastRaisedAt: now, clearSince: null } };
+    return {
+      alert,
+      state: {
+        rule: c.rule,
+        provider: c.provider ?? '-',
+        state: 'open',
+        windowStart: c.windowStart,
+        alertId: alert.id,
+        lastRaisedAt: now,
+        clearSince: null,
+      },
+    };
   }
   if (!open) return {};
   // recoverAfterMs 0: the rule's own reading is unambiguous (a horizon that moved), so recovery is immediate.
   if (!open.clearSince && timing.recoverAfterMs > 0) return { state: { ...open, clearSince: now } };
   if (open.clearSince && now.getTime() - open.clearSince.getTime() < timing.recoverAfterMs) return {};
   const alert = newAlert({
-    ...base, key: alertKey(c.rule, c.provider, open.alertId, 'recovered'), kind: 'recovered', severity: 'info',
-    title: `Recovered: ${c.title}`, windowStart: open.windowStart.toISOString(), resolves: open.alertId,
+    ...base,
+    key: alertKey(c.rule, c.provider, open.alertId, 'recovered'),
+    kind: 'recovered',
+    severity: 'info',
+    title: `Recovered: ${c.title}`,
+    windowStart: open.windowStart.toISOString(),
+    resolves: open.alertId,
   });
   return { alert, state: null };
 }
@@ -71,7 +96,12 @@ export function conditionTransition(c: RuleReading, open: AlertStateRow | undefi
  * to healthy is declared, like any recovery, only after recoverAfterMs of health.
  */
 export function healthTransition(
-  provider: string, status: HealthStatus, previous: AlertStateRow | undefined, windowStart: Date, now: Date, timing: Timing,
+  provider: string,
+  status: HealthStatus,
+  previous: AlertStateRow | undefined,
+  windowStart: Date,
+  now: Date,
+  timing: Timing,
 ): Transition {
   const from = (previous?.state ?? 'healthy') as HealthStatus;
   if (status === from) return previous?.clearSince ? { state: { ...previous, clearSince: null } } : {};
@@ -82,12 +112,26 @@ export function healthTransition(
   }
   const start = recovered && previous ? previous.windowStart : windowStart;
   const alert = newAlert({
-    key: recovered && previous ? alertKey('health_status', provider, previous.alertId, 'recovered') : raiseKey('health_status', provider, now, status),
-    rule: 'health_status', kind: recovered ? 'recovered' : 'raised', severity: recovered ? 'info' : 'warning',
-    provider, title: `${provider}: health ${from} → ${status}`, value: 0, threshold: 0,
-    windowStart: start.toISOString(), windowEnd: now.toISOString(), raisedAt: now.toISOString(),
-    resolves: recovered ? previous?.alertId : undefined, details: { from, to: status },
+    key:
+      recovered && previous
+        ? alertKey('health_status', provider, previous.alertId, 'recovered')
+        : raiseKey('health_status', provider, now, status),
+    rule: 'health_status',
+    kind: recovered ? 'recovered' : 'raised',
+    severity: recovered ? 'info' : 'warning',
+    provider,
+    title: `${provider}: health ${from} → ${status}`,
+    value: 0,
+    threshold: 0,
+    windowStart: start.toISOString(),
+    windowEnd: now.toISOString(),
+    raisedAt: now.toISOString(),
+    resolves: recovered ? previous?.alertId : undefined,
+    details: { from, to: status },
   });
   if (recovered) return { alert, state: null };
-  return { alert, state: { rule: 'health_status', provider, state: status, windowStart: start, alertId: alert.id, lastRaisedAt: now, clearSince: null } };
+  return {
+    alert,
+    state: { rule: 'health_status', provider, state: status, windowStart: start, alertId: alert.id, lastRaisedAt: now, clearSince: null },
+  };
 }

@@ -29,12 +29,17 @@ const TICK_LOCK = 'monitoring:timed-rules';
  * alerts written, or undefined when another worker's tick is running.
  */
 export async function evaluateTimedRules(
-  pool: Pool, settings: AlertSettings, now = new Date(), rules: Readonly<Record<string, TimedRule>> = TIMED_RULES,
+  pool: Pool,
+  settings: AlertSettings,
+  now = new Date(),
+  rules: Readonly<Record<string, TimedRule>> = TIMED_RULES,
 ): Promise<AlertPayload[] | undefined> {
   const tx = await pool.connect();
   try {
     await tx.query('BEGIN');
-    const { rows: [lock] } = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok`, [TICK_LOCK]);
+    const {
+      rows: [lock],
+    } = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS ok`, [TICK_LOCK]);
     if (!lock.ok) {
       await tx.query('ROLLBACK');
       return undefined;

@@ -17,14 +17,27 @@ export async function projectionStall(tx: PoolClient, now: Date, stallAfterMs: n
     ? `pid ${h.pid} (${h.application || 'no application_name'}, database ${h.database ?? '?'}, ${h.state ?? '?'}, ${Math.round(h.ageSeconds)} s)`
     : 'a session this role cannot see (grant pg_read_all_stats to name it)';
   const waited = horizon.oldestWaitingSeconds;
-  return [{
-    rule: 'projection_stalled', provider: null, severity: 'critical',
-    firing: horizon.eventsWaiting > 0 && waited * 1000 >= stallAfterMs,
-    value: waited, threshold: stallAfterMs / 1000, windowStart: new Date(now.getTime() - waited * 1000), windowEnd: now,
-    title: `projections stalled: ${horizon.eventsWaiting}${horizon.eventsWaiting >= 1000 ? '+' : ''} events have waited ${Math.round(waited)} s behind the read horizon, held by ${who}`,
-    details: {
-      pid: h?.pid ?? null, application: h?.application ?? null, database: h?.database ?? null, state: h?.state ?? null,
-      ageSeconds: h?.ageSeconds ?? null, xmin: horizon.xmin, eventsWaiting: horizon.eventsWaiting, waitedSeconds: waited,
+  return [
+    {
+      rule: 'projection_stalled',
+      provider: null,
+      severity: 'critical',
+      firing: horizon.eventsWaiting > 0 && waited * 1000 >= stallAfterMs,
+      value: waited,
+      threshold: stallAfterMs / 1000,
+      windowStart: new Date(now.getTime() - waited * 1000),
+      windowEnd: now,
+      title: `projections stalled: ${horizon.eventsWaiting}${horizon.eventsWaiting >= 1000 ? '+' : ''} events have waited ${Math.round(waited)} s behind the read horizon, held by ${who}`,
+      details: {
+        pid: h?.pid ?? null,
+        application: h?.application ?? null,
+        database: h?.database ?? null,
+        state: h?.state ?? null,
+        ageSeconds: h?.ageSeconds ?? null,
+        xmin: horizon.xmin,
+        eventsWaiting: horizon.eventsWaiting,
+        waitedSeconds: waited,
+      },
     },
-  }];
+  ];
 }

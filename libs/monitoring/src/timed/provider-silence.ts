@@ -32,8 +32,14 @@ export async function providerSilence(tx: PoolClient, now: Date, silenceMs: numb
     const silentMs = waiting > 0 ? Math.max(0, now.getTime() - since.getTime()) : 0;
     const minutes = Math.floor(silentMs / 60_000);
     return {
-      rule: 'provider_silent', provider: r.provider, severity: 'critical', firing: waiting > 0 && silentMs >= silenceMs,
-      value: Math.round(silentMs / 1000), threshold: Math.round(silenceMs / 1000), windowStart: since, windowEnd: now,
+      rule: 'provider_silent',
+      provider: r.provider,
+      severity: 'critical',
+      firing: waiting > 0 && silentMs >= silenceMs,
+      value: Math.round(silentMs / 1000),
+      threshold: Math.round(silenceMs / 1000),
+      windowStart: since,
+      windowEnd: now,
       title: `${r.provider}: no webhook for ${minutes} min while ${waiting} payment${waiting === 1 ? '' : 's'} wait in processing`,
       details: { waiting, lastWebhookAt: r.heard?.toISOString() ?? null, oldestWaitingSince: r.oldest?.toISOString() ?? null },
     };

@@ -3,8 +3,15 @@ import { parseCurrencyAmounts, parseDuration, parseList, parseRateLimits, type R
 
 export const DEFAULT_RATE_LIMITS = 'payment=10/15m,refund=5/1h,status=30/1m,api=100/1m,webhook=100/1m';
 
-const duration = (fallback: string) => z.string().default(fallback).transform((v, ctx) => wrap(() => parseDuration(v), ctx));
-const bool = z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1');
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => wrap(() => parseDuration(v), ctx));
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1');
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 function wrap<T>(fn: () => T, ctx: z.RefinementCtx): T {
@@ -18,20 +25,37 @@ function wrap<T>(fn: () => T, ctx: z.RefinementCtx): T {
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   LEDGER_DATA_DIR: z.string().min(1).default('.data'),
   EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
-  EVENTSTORE_CONNECTION_STRING: z.string().regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// connection string').optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  EVENTSTORE_CONNECTION_STRING: z
+    .string()
+    .regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// connection string')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().optional().transform((v) => parseList(v)),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .transform((v) => parseList(v)),
   PAYSTACK_SECRET_KEY: z.string().min(1).optional(),
-  RATE_LIMITS: z.string().default(DEFAULT_RATE_LIMITS).transform((v, ctx) =>
-    wrap(() => ({ ...parseRateLimits(DEFAULT_RATE_LIMITS), ...parseRateLimits(v) }), ctx)),
-  SUSPICIOUS_AMOUNTS: z.string().default('USD=100000').transform((v, ctx) => wrap(() => parseCurrencyAmounts(v), ctx)),
+  RATE_LIMITS: z
+    .string()
+    .default(DEFAULT_RATE_LIMITS)
+    .transform((v, ctx) => wrap(() => ({ ...parseRateLimits(DEFAULT_RATE_LIMITS), ...parseRateLimits(v) }), ctx)),
+  SUSPICIOUS_AMOUNTS: z
+    .string()
+    .default('USD=100000')
+    .transform((v, ctx) => wrap(() => parseCurrencyAmounts(v), ctx)),
   FORCE_HTTPS: bool,
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -51,9 +75,18 @@ const schema = z.object({
   ALERT_WEBHOOK_TIMEOUT: duration('5s'),
   ALERT_WEBHOOK_ATTEMPTS: int(8),
   ALERT_WEBHOOK_BACKOFF: duration('1s'),
-  ALERT_QUEUE_PREFIX: z.string().regex(/^[\w-]+(:[\w-]+)*$/, 'must be a Redis key prefix').default('ledger'),
-  STRIPE_WEBHOOK_ALLOWLIST: z.string().optional().transform((v) => parseList(v)),
-  PAYSTACK_WEBHOOK_ALLOWLIST: z.string().optional().transform((v) => parseList(v)),
+  ALERT_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[\w-]+(:[\w-]+)*$/, 'must be a Redis key prefix')
+    .default('ledger'),
+  STRIPE_WEBHOOK_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((v) => parseList(v)),
+  PAYSTACK_WEBHOOK_ALLOWLIST: z
+    .string()
+    .optional()
+    .transform((v) => parseList(v)),
   DATA_RETENTION_DAYS: int(365),
   // Prometheus /metrics of the projector and the alert-worker on their own ports; 0 turns one off.
   PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),

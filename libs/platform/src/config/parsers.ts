@@ -10,7 +10,10 @@ const UNITS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86
 /** `payment=10/15m,refund=5/1h` → { payment: { capacity: 10, windowMs: 900000 }, ... } */
 export function parseRateLimits(value: string): Record<string, RateLimitRule> {
   const out: Record<string, RateLimitRule> = {};
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([a-z_]+)=(\d+)\/(\d*)([smhd])$/.exec(part);
     if (!m) throw new Error(`"${part}" is not class=N/window (e.g. payment=10/15m)`);
     const capacity = Number(m[2]);
@@ -24,7 +27,10 @@ export function parseRateLimits(value: string): Record<string, RateLimitRule> {
 /** `USD=100000,EUR=90000` → { USD: 100000, EUR: 90000 } (minor units, per currency: no FX guessing). */
 export function parseCurrencyAmounts(value: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([A-Z]{3})=(\d+)$/.exec(part);
     if (!m || !Number.isSafeInteger(Number(m[2]))) throw new Error(`"${part}" is not CUR=minorUnits (e.g. USD=100000)`);
     out[m[1]] = Number(m[2]);
@@ -33,7 +39,10 @@ export function parseCurrencyAmounts(value: string): Record<string, number> {
 }
 
 export function parseList(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** `30s`, `15m`, `24h`, `7d` or plain milliseconds. */

@@ -54,9 +54,9 @@ describe('withTransaction', () => {
       { isolation: 'REPEATABLE READ', readOnly: true },
     );
     expect(seen).toBe('repeatable read');
-    await expect(
-      withTransaction(db.pool, (tx) => tx.query('INSERT INTO tx_probe VALUES (1)'), { readOnly: true }),
-    ).rejects.toThrow(/read-only transaction/);
+    await expect(withTransaction(db.pool, (tx) => tx.query('INSERT INTO tx_probe VALUES (1)'), { readOnly: true })).rejects.toThrow(
+      /read-only transaction/,
+    );
   });
 
   it('applies settings to the transaction only (SET LOCAL)', async () => {

@@ -20,7 +20,10 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-interface State { port: number; password: string }
+interface State {
+  port: number;
+  password: string;
+}
 
 const POSTGRES_USER = 'postgres';
 
@@ -62,9 +65,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (message: unknown) => options.log?.(String(message)),
     initdbFlags: ['--encoding=UTF8'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      '-c', 'max_connections=300',
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=300',
       ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
   });
@@ -92,7 +98,9 @@ function ensurePostgresUserCanReach(root: string): void {
   if (uid !== undefined && gid !== undefined) chownSync(root, uid, gid);
   for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(`embedded PostgreSQL runs as user "postgres", which cannot enter ${dir}: set LEDGER_DATA_DIR to a path it can reach (e.g. /tmp/ledger) or run chmod o+x ${dir}`);
+      throw new Error(
+        `embedded PostgreSQL runs as user "postgres", which cannot enter ${dir}: set LEDGER_DATA_DIR to a path it can reach (e.g. /tmp/ledger) or run chmod o+x ${dir}`,
+      );
     }
   }
 }

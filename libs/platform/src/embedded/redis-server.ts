@@ -22,10 +22,26 @@ export async function startRedisServer(options: { dataDir: string; port?: number
   }
   if (spawnSync('redis-server', ['--version']).error) throw new RedisServerMissingError();
   const port = options.port ?? (await freePort());
-  const child = spawn('redis-server', [
-    '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
-    '--appendonly', 'yes', '--save', '', '--protected-mode', 'yes', '--loglevel', 'warning',
-  ], { stdio: 'ignore' });
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--protected-mode',
+      'yes',
+      '--loglevel',
+      'warning',
+    ],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   process.once('exit', () => child.kill('SIGTERM'));
   for (let i = 0; i < 100 && !(await answersPing(port)); i++) await new Promise((r) => setTimeout(r, 50));

@@ -12,7 +12,10 @@ export interface MetricsServer {
  * host) is not an error: one log line, and the process runs without metrics.
  */
 export async function startMetricsServer(
-  registry: Registry, port: number, host: string, log: (message: string, fields?: Record<string, unknown>) => void,
+  registry: Registry,
+  port: number,
+  host: string,
+  log: (message: string, fields?: Record<string, unknown>) => void,
 ): Promise<MetricsServer> {
   if (port === 0) return { port: null, close: async () => undefined };
   const server = createServer((req, res) => {

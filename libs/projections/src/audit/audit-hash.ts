@@ -30,8 +30,18 @@ export function canonicalJson(value: unknown): string {
 
 export function canonicalRow(r: AuditRowContent): string {
   return canonicalJson([
-    r.commitPosition.toString(), r.preparePosition.toString(), r.streamId, r.revision.toString(), r.eventId.toLowerCase(),
-    r.eventType, r.actor, r.sourceIp, r.occurredAt?.toISOString() ?? null, r.recordedAt.toISOString(), r.data, r.metadata,
+    r.commitPosition.toString(),
+    r.preparePosition.toString(),
+    r.streamId,
+    r.revision.toString(),
+    r.eventId.toLowerCase(),
+    r.eventType,
+    r.actor,
+    r.sourceIp,
+    r.occurredAt?.toISOString() ?? null,
+    r.recordedAt.toISOString(),
+    r.data,
+    r.metadata,
   ]);
 }
 

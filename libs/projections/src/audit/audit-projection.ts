@@ -23,9 +23,20 @@ export const auditTrailProjection: Projection = {
       const row = toContent(event);
       const hash = rowHash(prev, row);
       const values = [
-        row.commitPosition.toString(), row.preparePosition.toString(), row.streamId, row.revision.toString(), row.eventId,
-        row.eventType, row.actor, row.sourceIp, row.occurredAt?.toISOString() ?? null, row.recordedAt.toISOString(),
-        JSON.stringify(row.data), JSON.stringify(row.metadata), `\\x${prev.toString('hex')}`, `\\x${hash.toString('hex')}`,
+        row.commitPosition.toString(),
+        row.preparePosition.toString(),
+        row.streamId,
+        row.revision.toString(),
+        row.eventId,
+        row.eventType,
+        row.actor,
+        row.sourceIp,
+        row.occurredAt?.toISOString() ?? null,
+        row.recordedAt.toISOString(),
+        JSON.stringify(row.data),
+        JSON.stringify(row.metadata),
+        `\\x${prev.toString('hex')}`,
+        `\\x${hash.toString('hex')}`,
       ];
       values.forEach((v, i) => cols[i].push(v));
       prev = hash;

@@ -4,8 +4,7 @@ import { tableName } from '../sql/upsert';
 import { GENESIS_HASH, rowHash } from './audit-hash';
 
 export type AuditChainResult =
-  | { ok: true; rows: number; events: number }
-  | { ok: false; rows: number; events: number; brokenAt?: string; reason: string };
+  { ok: true; rows: number; events: number } | { ok: false; rows: number; events: number; brokenAt?: string; reason: string };
 
 /** A row of read_models.audit_trail as pg returns it. */
 export interface AuditRow {
@@ -47,11 +46,21 @@ export async function verifyAuditChain(pool: Pool): Promise<AuditChainResult> {
     for (const r of page.rows) {
       const at = `${r.commit_position}/${r.prepare_position}`;
       const expected = rowHash(prev, {
-        commitPosition: BigInt(r.commit_position), preparePosition: BigInt(r.prepare_position), streamId: r.stream_id,
-        revision: BigInt(r.revision), eventId: r.event_id, eventType: r.event_type, actor: r.actor, sourceIp: r.source_ip,
-        occurredAt: r.occurred_at, recordedAt: r.recorded_at, data: r.data, metadata: r.metadata,
+        commitPosition: BigInt(r.commit_position),
+        preparePosition: BigInt(r.prepare_position),
+        streamId: r.stream_id,
+        revision: BigInt(r.revision),
+        eventId: r.event_id,
+        eventType: r.event_type,
+        actor: r.actor,
+        sourceIp: r.source_ip,
+        occurredAt: r.occurred_at,
+        recordedAt: r.recorded_at,
+        data: r.data,
+        metadata: r.metadata,
       });
-      if (!r.prev_hash.equals(prev)) return { ok: false, rows, events: -1, brokenAt: at, reason: 'prev_hash does not match the previous row' };
+      if (!r.prev_hash.equals(prev))
+        return { ok: false, rows, events: -1, brokenAt: at, reason: 'prev_hash does not match the previous row' };
       if (!r.row_hash.equals(expected)) return { ok: false, rows, events: -1, brokenAt: at, reason: 'row content does not match row_hash' };
       prev = r.row_hash;
       rows += 1;
@@ -61,7 +70,8 @@ export async function verifyAuditChain(pool: Pool): Promise<AuditChainResult> {
     after = [last.commit_position, last.prepare_position];
   }
   const events = await countEventsUpToCheckpoint(pool);
-  if (events !== rows) return { ok: false, rows, events, reason: `audit trail has ${rows} rows but the store has ${events} events up to its checkpoint` };
+  if (events !== rows)
+    return { ok: false, rows, events, reason: `audit trail has ${rows} rows but the store has ${events} events up to its checkpoint` };
   return { ok: true, rows, events };
 }
 

@@ -11,7 +11,15 @@ import { PROJECTIONS } from '../projections';
 import { queryBreakdown } from '../status-breakdown/breakdown.query';
 import { queryVolumeOverTime, type VolumeQuery } from '../volume/volume.query';
 import type {
-  Breakdown, DashboardEvent, DashboardFilter, ErrorCount, FailedPayment, Health, Metrics, PaymentDashboard, VolumeBucket,
+  Breakdown,
+  DashboardEvent,
+  DashboardFilter,
+  ErrorCount,
+  FailedPayment,
+  Health,
+  Metrics,
+  PaymentDashboard,
+  VolumeBucket,
 } from './shapes';
 
 export interface DashboardQueriesOptions {
@@ -26,7 +34,10 @@ export interface DashboardQueriesOptions {
 export class DashboardQueries {
   private readonly clock: () => Date;
 
-  constructor(private readonly pool: Pool, private readonly options: DashboardQueriesOptions) {
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: DashboardQueriesOptions,
+  ) {
     this.clock = options.clock ?? (() => new Date());
   }
 
@@ -61,8 +72,13 @@ export class DashboardQueries {
   /** GET /v1/dashboard/payments: every part for one filter (volume by day, all time). */
   async payments(filter: DashboardFilter = {}): Promise<PaymentDashboard> {
     const [metrics, breakdown, volumeOverTime, recentEvents, failedPayments, errors, health] = await Promise.all([
-      this.metrics(filter), this.breakdown(filter), this.volumeOverTime({ ...filter, granularity: 'day' }),
-      this.recentEvents(50, filter), this.failedPayments(20, filter), this.errors(filter), this.health(this.clock(), filter),
+      this.metrics(filter),
+      this.breakdown(filter),
+      this.volumeOverTime({ ...filter, granularity: 'day' }),
+      this.recentEvents(50, filter),
+      this.failedPayments(20, filter),
+      this.errors(filter),
+      this.health(this.clock(), filter),
     ]);
     return { metrics, breakdown, volumeOverTime, recentEvents, failedPayments, errors, health };
   }

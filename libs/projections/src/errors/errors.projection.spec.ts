@@ -5,7 +5,9 @@ import { errorsProjection } from './errors.projection';
 describe('Errors read model (error_counts)', () => {
   it('counts failed payments by provider, currency and error code', () => {
     given(
-      created(), processing(), failed(),
+      created(),
+      processing(),
+      failed(),
       ...ofPayment('pay_2', created(), processing(), failed()),
       ...ofPayment('pay_3', created(), processing(), failed({ errorCode: 'insufficient_funds' })),
       ...ofPayment('pay_4', created({ provider: 'paystack', currency: 'NGN' }), processing(), failed()),

@@ -4,7 +4,11 @@ import type { CounterProjection } from '../ledger/payment-change';
 export const errorsProjection: CounterProjection<'failures'> = {
   table: {
     table: 'error_counts',
-    keys: [{ name: 'provider', type: 'text' }, { name: 'currency', type: 'text' }, { name: 'error_code', type: 'text' }],
+    keys: [
+      { name: 'provider', type: 'text' },
+      { name: 'currency', type: 'text' },
+      { name: 'error_code', type: 'text' },
+    ],
     counters: ['failures'],
   },
   project({ event, after }, add) {

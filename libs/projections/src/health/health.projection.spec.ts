@@ -5,10 +5,16 @@ import { healthProjection, minuteStart } from './health.projection';
 describe('Health read model (health_windows)', () => {
   it('counts decisions and their processing time in the UTC minute each was made, per provider', () => {
     given(
-      created(), processing(), succeeded({ processingTimeMs: 300, succeededAt: '2025-11-21T10:00:59.999Z' }),
+      created(),
+      processing(),
+      succeeded({ processingTimeMs: 300, succeededAt: '2025-11-21T10:00:59.999Z' }),
       ...ofPayment('pay_2', created(), processing(), failed({ failedAt: '2025-11-21T10:01:00.000Z' })),
-      ...ofPayment('pay_3', created({ provider: 'paystack', currency: 'NGN' }), processing(),
-        succeeded({ currency: 'NGN', processingTimeMs: 20, succeededAt: '2025-11-21T10:00:30.000Z' })),
+      ...ofPayment(
+        'pay_3',
+        created({ provider: 'paystack', currency: 'NGN' }),
+        processing(),
+        succeeded({ currency: 'NGN', processingTimeMs: 20, succeededAt: '2025-11-21T10:00:30.000Z' }),
+      ),
     ).thenRows(healthProjection, [
       { minute_start: '2025-11-21T10:00:00.000Z', provider: 'stripe', succeeded: 1, processing_time_sum_ms: 300, processing_count: 1 },
       { minute_start: '2025-11-21T10:01:00.000Z', provider: 'stripe', failed: 1, processing_time_sum_ms: 59_000, processing_count: 1 },

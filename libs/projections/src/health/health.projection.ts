@@ -6,7 +6,10 @@ type HealthCounter = 'succeeded' | 'failed' | 'processing_time_sum_ms' | 'proces
 export const healthProjection: CounterProjection<HealthCounter> = {
   table: {
     table: 'health_windows',
-    keys: [{ name: 'minute_start', type: 'timestamptz' }, { name: 'provider', type: 'text' }],
+    keys: [
+      { name: 'minute_start', type: 'timestamptz' },
+      { name: 'provider', type: 'text' },
+    ],
     counters: ['succeeded', 'failed', 'processing_time_sum_ms', 'processing_count', 'fraud_flags'],
     counterTypes: { processing_time_sum_ms: 'numeric' },
   },
@@ -15,7 +18,9 @@ export const healthProjection: CounterProjection<HealthCounter> = {
     switch (event.type) {
       case 'PaymentSucceeded':
         return add([minuteStart(after.succeededAt as Date), after.provider], {
-          succeeded: 1, processing_time_sum_ms: ms, processing_count: 1,
+          succeeded: 1,
+          processing_time_sum_ms: ms,
+          processing_count: 1,
         });
       case 'PaymentFailed':
         return add([minuteStart(after.failedAt as Date), after.provider], { failed: 1, processing_time_sum_ms: ms, processing_count: 1 });

@@ -14,8 +14,12 @@ export async function queryHealth(pool: Pool, now: Date, filter: DashboardFilter
     [now.toISOString(), filter.provider ?? null],
   );
   const windows = rows.map((r) => ({
-    minuteStart: r.minute_start as Date, succeeded: Number(r.s), failed: Number(r.f),
-    processingTimeSumMs: Number(r.t), processingCount: Number(r.c), fraudFlags: Number(r.x),
+    minuteStart: r.minute_start as Date,
+    succeeded: Number(r.s),
+    failed: Number(r.f),
+    processingTimeSumMs: Number(r.t),
+    processingCount: Number(r.c),
+    fraudFlags: Number(r.x),
   }));
   return computeHealth(windows, now);
 }

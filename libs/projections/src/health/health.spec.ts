@@ -3,12 +3,21 @@ import { computeHealth, type HealthWindow } from './health';
 const NOW = new Date('2025-11-21T12:00:30Z');
 const minute = (ago: number, w: Partial<HealthWindow>): HealthWindow => ({
   minuteStart: new Date(Date.parse('2025-11-21T12:00:00Z') - ago * 60_000),
-  succeeded: 0, failed: 0, processingTimeSumMs: 0, processingCount: 0, fraudFlags: 0, ...w,
+  succeeded: 0,
+  failed: 0,
+  processingTimeSumMs: 0,
+  processingCount: 0,
+  fraudFlags: 0,
+  ...w,
 });
 
 describe('Health', () => {
   it('is healthy with no activity', () => {
-    expect(computeHealth([], NOW)).toMatchObject({ status: 'healthy', issues: [], metrics: { failureRate: 0, averageProcessingTimeMs: null } });
+    expect(computeHealth([], NOW)).toMatchObject({
+      status: 'healthy',
+      issues: [],
+      metrics: { failureRate: 0, averageProcessingTimeMs: null },
+    });
   });
 
   it('is healthy below 5% failures', () => {
@@ -27,7 +36,10 @@ describe('Health', () => {
   });
 
   it('ignores minutes older than the 15-minute window for the failure rate', () => {
-    expect(computeHealth([minute(15, { failed: 50 }), minute(1, { succeeded: 10 })], NOW).metrics).toMatchObject({ failed: 0, succeeded: 10 });
+    expect(computeHealth([minute(15, { failed: 50 }), minute(1, { succeeded: 10 })], NOW).metrics).toMatchObject({
+      failed: 0,
+      succeeded: 10,
+    });
   });
 
   it('is degraded when processing averages above 5 s', () => {
@@ -37,7 +49,10 @@ describe('Health', () => {
   });
 
   it('is unhealthy with more than 10 fraud flags in the last hour, and names every issue', () => {
-    const health = computeHealth([minute(50, { fraudFlags: 6 }), minute(2, { fraudFlags: 5, succeeded: 1, processingTimeSumMs: 9000, processingCount: 1 })], NOW);
+    const health = computeHealth(
+      [minute(50, { fraudFlags: 6 }), minute(2, { fraudFlags: 5, succeeded: 1, processingTimeSumMs: 9000, processingCount: 1 })],
+      NOW,
+    );
     expect(health.status).toBe('unhealthy');
     expect(health.issues).toHaveLength(2);
     expect(computeHealth([minute(61, { fraudFlags: 6 }), minute(2, { fraudFlags: 5 })], NOW).status).toBe('healthy');

@@ -52,7 +52,9 @@ export function computeHealth(windows: readonly HealthWindow[], now: Date): Heal
   }
   if (averageProcessingTimeMs !== null && averageProcessingTimeMs > t.slowProcessingMs) {
     worsen('degraded');
-    issues.push(`Slow processing: average ${averageProcessingTimeMs} ms over the last ${t.windowMinutes} minutes (limit ${t.slowProcessingMs} ms)`);
+    issues.push(
+      `Slow processing: average ${averageProcessingTimeMs} ms over the last ${t.windowMinutes} minutes (limit ${t.slowProcessingMs} ms)`,
+    );
   }
   if (fraudFlagsLastHour > t.fraudPerHour) {
     worsen('unhealthy');

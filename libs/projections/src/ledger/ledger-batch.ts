@@ -21,8 +21,11 @@ import type { CounterProjection, PaymentChange } from './payment-change';
 export class LedgerBatch {
   private readonly dirty = new Set<string>();
   private readonly counters = [
-    counting(metricsProjection), counting(statusCountsProjection), counting(volumeProjection),
-    counting(errorsProjection), counting(healthProjection),
+    counting(metricsProjection),
+    counting(statusCountsProjection),
+    counting(volumeProjection),
+    counting(errorsProjection),
+    counting(healthProjection),
   ];
 
   /** `payments`: the stored rows of the batch's payments, by payment id. */
@@ -39,7 +42,11 @@ export class LedgerBatch {
   }
 
   async write(tx: PoolClient, schema: string): Promise<void> {
-    await savePayments(tx, schema, [...this.dirty].map((id) => this.payments.get(id) as PaymentRow));
+    await savePayments(
+      tx,
+      schema,
+      [...this.dirty].map((id) => this.payments.get(id) as PaymentRow),
+    );
     for (const counter of this.counters) await counter.write(tx, schema);
   }
 

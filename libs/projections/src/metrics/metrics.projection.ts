@@ -1,9 +1,19 @@
 import type { CounterProjection } from '../ledger/payment-change';
 
 export const METRIC_COUNTERS = [
-  'payments_created', 'payments_succeeded', 'payments_failed', 'payments_refunded', 'payments_disputed',
-  'volume_created', 'volume_succeeded', 'volume_refunded', 'processing_time_sum_ms', 'processing_time_count', 'fraud_flags',
-  'volume_disputed', 'volume_dispute_losses',
+  'payments_created',
+  'payments_succeeded',
+  'payments_failed',
+  'payments_refunded',
+  'payments_disputed',
+  'volume_created',
+  'volume_succeeded',
+  'volume_refunded',
+  'processing_time_sum_ms',
+  'processing_time_count',
+  'fraud_flags',
+  'volume_disputed',
+  'volume_dispute_losses',
 ] as const;
 
 export type MetricCounter = (typeof METRIC_COUNTERS)[number];
@@ -12,11 +22,18 @@ export type MetricCounter = (typeof METRIC_COUNTERS)[number];
 export const metricsProjection: CounterProjection<MetricCounter> = {
   table: {
     table: 'payment_metrics',
-    keys: [{ name: 'provider', type: 'text' }, { name: 'currency', type: 'text' }],
+    keys: [
+      { name: 'provider', type: 'text' },
+      { name: 'currency', type: 'text' },
+    ],
     counters: METRIC_COUNTERS,
     counterTypes: {
-      volume_created: 'numeric', volume_succeeded: 'numeric', volume_refunded: 'numeric', processing_time_sum_ms: 'numeric',
-      volume_disputed: 'numeric', volume_dispute_losses: 'numeric',
+      volume_created: 'numeric',
+      volume_succeeded: 'numeric',
+      volume_refunded: 'numeric',
+      processing_time_sum_ms: 'numeric',
+      volume_disputed: 'numeric',
+      volume_dispute_losses: 'numeric',
     },
   },
   project({ event, before, after }, add) {
@@ -27,7 +44,10 @@ export const metricsProjection: CounterProjection<MetricCounter> = {
       case 'PaymentSucceeded': {
         const ms = after.processingTimeMs as number;
         return add(key, {
-          payments_succeeded: 1, volume_succeeded: event.data.amount, processing_time_sum_ms: ms, processing_time_count: 1,
+          payments_succeeded: 1,
+          volume_succeeded: event.data.amount,
+          processing_time_sum_ms: ms,
+          processing_time_count: 1,
         });
       }
       case 'PaymentFailed':

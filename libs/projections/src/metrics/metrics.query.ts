@@ -54,14 +54,28 @@ export async function queryMetrics(pool: Pool, filter: DashboardFilter, threshol
   return {
     provider: filter.provider ?? null,
     counts: {
-      total: sum((r) => r.created), pending: state('pending'), processing: state('processing'),
-      succeeded, failed, refunded, disputed: sum((r) => r.disputed),
+      total: sum((r) => r.created),
+      pending: state('pending'),
+      processing: state('processing'),
+      succeeded,
+      failed,
+      refunded,
+      disputed: sum((r) => r.disputed),
     },
     volumes: perCurrency.rows.map((r) => ({
-      currency: r.currency, total: r.volume_created, succeeded: r.volume_succeeded, refunded: r.volume_refunded,
-      disputed: r.volume_disputed, disputeLosses: r.volume_dispute_losses, net: r.net,
+      currency: r.currency,
+      total: r.volume_created,
+      succeeded: r.volume_succeeded,
+      refunded: r.volume_refunded,
+      disputed: r.volume_disputed,
+      disputeLosses: r.volume_dispute_losses,
+      net: r.net,
     })),
-    rates: { success: percent(succeeded, succeeded + failed), failure: percent(failed, succeeded + failed), refund: percent(refunded, succeeded) },
+    rates: {
+      success: percent(succeeded, succeeded + failed),
+      failure: percent(failed, succeeded + failed),
+      refund: percent(refunded, succeeded),
+    },
     averageProcessingTimeMs: timeCount === 0 ? null : round2(sum((r) => r.time_sum) / timeCount),
     fraud: { attempts: sum((r) => r.fraud), suspicious },
   };

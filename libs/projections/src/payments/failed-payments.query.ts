@@ -9,7 +9,11 @@ export async function queryFailedPayments(pool: Pool, limit: number, filter: Das
     [...filterParams(filter), limit],
   );
   return rows.map((r) => ({
-    paymentId: r.payment_id, provider: r.provider, amount: Number(r.amount), currency: r.currency,
-    errorCode: r.error_code, failedAt: (r.failed_at as Date).toISOString(),
+    paymentId: r.payment_id,
+    provider: r.provider,
+    amount: Number(r.amount),
+    currency: r.currency,
+    errorCode: r.error_code,
+    failedAt: (r.failed_at as Date).toISOString(),
   }));
 }

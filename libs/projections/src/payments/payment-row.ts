@@ -32,12 +32,28 @@ export interface PaymentRow {
 
 const KEY: ColumnSpec[] = [{ name: 'payment_id', type: 'text' }];
 const COLUMNS: ColumnSpec[] = [
-  ['provider', 'text'], ['status', 'text'], ['amount', 'bigint'], ['currency', 'text'], ['refunded_amount', 'bigint'],
-  ['customer_id', 'text'], ['description', 'text'], ['provider_payment_id', 'text'], ['error_code', 'text'],
-  ['error_message', 'text'], ['fraud_flagged', 'boolean'], ['fraud_flag_count', 'integer'], ['disputed', 'boolean'],
-  ['disputed_amount', 'bigint'], ['dispute_losses', 'bigint'],
-  ['processing_time_ms', 'bigint'], ['created_at', 'timestamptz'], ['processing_at', 'timestamptz'],
-  ['succeeded_at', 'timestamptz'], ['failed_at', 'timestamptz'], ['updated_at', 'timestamptz'], ['revision', 'bigint'],
+  ['provider', 'text'],
+  ['status', 'text'],
+  ['amount', 'bigint'],
+  ['currency', 'text'],
+  ['refunded_amount', 'bigint'],
+  ['customer_id', 'text'],
+  ['description', 'text'],
+  ['provider_payment_id', 'text'],
+  ['error_code', 'text'],
+  ['error_message', 'text'],
+  ['fraud_flagged', 'boolean'],
+  ['fraud_flag_count', 'integer'],
+  ['disputed', 'boolean'],
+  ['disputed_amount', 'bigint'],
+  ['dispute_losses', 'bigint'],
+  ['processing_time_ms', 'bigint'],
+  ['created_at', 'timestamptz'],
+  ['processing_at', 'timestamptz'],
+  ['succeeded_at', 'timestamptz'],
+  ['failed_at', 'timestamptz'],
+  ['updated_at', 'timestamptz'],
+  ['revision', 'bigint'],
 ].map(([name, type]) => ({ name, type }));
 
 interface StoredRow {
@@ -72,9 +88,29 @@ export async function loadPayments(tx: PoolClient, schema: string, ids: readonly
 
 export async function savePayments(tx: PoolClient, schema: string, rows: Iterable<PaymentRow>): Promise<void> {
   const cells = [...rows].map((p) => [
-    p.paymentId, p.provider, p.status, p.amount, p.currency, p.refundedAmount, p.customerId, p.description,
-    p.providerPaymentId, p.errorCode, p.errorMessage, p.fraudFlagCount > 0, p.fraudFlagCount, p.disputed,
-    p.disputedAmount, p.disputeLosses, p.processingTimeMs, iso(p.createdAt), iso(p.processingAt), iso(p.succeededAt), iso(p.failedAt), iso(p.updatedAt), p.revision,
+    p.paymentId,
+    p.provider,
+    p.status,
+    p.amount,
+    p.currency,
+    p.refundedAmount,
+    p.customerId,
+    p.description,
+    p.providerPaymentId,
+    p.errorCode,
+    p.errorMessage,
+    p.fraudFlagCount > 0,
+    p.fraudFlagCount,
+    p.disputed,
+    p.disputedAmount,
+    p.disputeLosses,
+    p.processingTimeMs,
+    iso(p.createdAt),
+    iso(p.processingAt),
+    iso(p.succeededAt),
+    iso(p.failedAt),
+    iso(p.updatedAt),
+    p.revision,
   ]);
   await upsertReplacing(tx, tableName(schema, 'payments'), KEY, COLUMNS, cells);
 }

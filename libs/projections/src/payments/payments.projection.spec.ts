@@ -7,17 +7,33 @@ describe('Payments read model (payments)', () => {
 
   it('starts a created payment pending, with what the event carries', () => {
     given(created({ customerId: 'cus_1', description: 'Order 7' })).thenPayments({
-      paymentId: 'pay_1', provider: 'stripe', status: 'pending', amount: 10_000, currency: 'USD', refundedAmount: 0,
-      customerId: 'cus_1', description: 'Order 7', fraudFlagCount: 0, disputed: false, processingTimeMs: null,
-      createdAt: at('10:00:00.000'), updatedAt: at('10:00:00.000'), revision: 0n,
+      paymentId: 'pay_1',
+      provider: 'stripe',
+      status: 'pending',
+      amount: 10_000,
+      currency: 'USD',
+      refundedAmount: 0,
+      customerId: 'cus_1',
+      description: 'Order 7',
+      fraudFlagCount: 0,
+      disputed: false,
+      processingTimeMs: null,
+      createdAt: at('10:00:00.000'),
+      updatedAt: at('10:00:00.000'),
+      revision: 0n,
     });
   });
 
   describe('when it succeeds', () => {
     it('keeps the processing time given by the provider', () => {
       given(created(), processing(), succeeded({ processingTimeMs: 1234 })).thenPayments({
-        status: 'succeeded', providerPaymentId: 'pi_1', processingTimeMs: 1234, processingAt: at('10:00:01.000'),
-        succeededAt: at('10:00:03.500'), updatedAt: at('10:00:03.500'), revision: 2n,
+        status: 'succeeded',
+        providerPaymentId: 'pi_1',
+        processingTimeMs: 1234,
+        processingAt: at('10:00:01.000'),
+        succeededAt: at('10:00:03.500'),
+        updatedAt: at('10:00:03.500'),
+        revision: 2n,
       });
     });
 
@@ -33,30 +49,42 @@ describe('Payments read model (payments)', () => {
 
   it('records why a payment failed', () => {
     given(created(), processing(), failed({ processingTimeMs: 40 })).thenPayments({
-      status: 'failed', errorCode: 'card_declined', errorMessage: 'Your card was declined.', processingTimeMs: 40,
-      failedAt: at('10:00:02.000'), succeededAt: null,
+      status: 'failed',
+      errorCode: 'card_declined',
+      errorMessage: 'Your card was declined.',
+      processingTimeMs: 40,
+      failedAt: at('10:00:02.000'),
+      succeededAt: null,
     });
   });
 
   describe('when it is refunded', () => {
     it('is partially refunded until the refunds reach the amount, then refunded', () => {
       given(created(), processing(), succeeded(), refunded(4_000, 4_000)).thenPayments({
-        status: 'partially_refunded', refundedAmount: 4_000,
+        status: 'partially_refunded',
+        refundedAmount: 4_000,
       });
       given(created(), processing(), succeeded(), refunded(4_000, 4_000), refunded(6_000, 10_000)).thenPayments({
-        status: 'refunded', refundedAmount: 10_000, updatedAt: at('11:00:00.000'), revision: 4n,
+        status: 'refunded',
+        refundedAmount: 10_000,
+        updatedAt: at('11:00:00.000'),
+        revision: 4n,
       });
     });
 
     it('stops on a refund in another currency', () => {
-      given(created(), processing(), succeeded(), refunded(100, 100, { currency: 'EUR' }))
-        .thenThrows(/currency EUR differs from the payment's USD/);
+      given(created(), processing(), succeeded(), refunded(100, 100, { currency: 'EUR' })).thenThrows(
+        /currency EUR differs from the payment's USD/,
+      );
     });
   });
 
   it('counts fraud flags and remembers a dispute, without changing the status', () => {
     given(created(), fraudFlagged(), fraudFlagged(), processing(), succeeded(), disputed()).thenPayments({
-      status: 'succeeded', fraudFlagCount: 2, disputed: true, updatedAt: at('12:00:00.000'),
+      status: 'succeeded',
+      fraudFlagCount: 2,
+      disputed: true,
+      updatedAt: at('12:00:00.000'),
     });
   });
 

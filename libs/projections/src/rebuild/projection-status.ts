@@ -1,7 +1,13 @@
 import type { Pool } from 'pg';
 import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import {
-  PostgresEventStore, START, comparePositions, formatPosition, type EventStore, type HorizonHolder, type Position,
+  PostgresEventStore,
+  START,
+  comparePositions,
+  formatPosition,
+  type EventStore,
+  type HorizonHolder,
+  type Position,
 } from '@ledger/event-store';
 import { readCheckpoint } from '../runner/checkpoints';
 import { PROJECTIONS } from '../projections';
@@ -28,18 +34,27 @@ export interface ProjectionStatus {
   readonly lag: Lag;
 }
 
-const secondsSince = (now: Date, at: Date | null | undefined) => (at ? Math.max(0, Math.round((now.getTime() - at.getTime()) / 10) / 100) : 0);
+const secondsSince = (now: Date, at: Date | null | undefined) =>
+  at ? Math.max(0, Math.round((now.getTime() - at.getTime()) / 10) / 100) : 0;
 
 /**
  * Lag against the true head. On PostgreSQL the subscription reads below the
  * horizon, so measuring through it would report 0 behind exactly when a held
  * transaction stops every projector: here the committed rows are counted directly.
  */
-export async function measureLag(store: EventStore, checkpoint: Position, now: Date, cap = 1000, streamPrefix = PAYMENT_STREAM_PREFIX): Promise<Lag> {
+export async function measureLag(
+  store: EventStore,
+  checkpoint: Position,
+  now: Date,
+  cap = 1000,
+  streamPrefix = PAYMENT_STREAM_PREFIX,
+): Promise<Lag> {
   const after = comparePositions(checkpoint, START) === 0 ? undefined : checkpoint;
   if (store instanceof PostgresEventStore) {
     const [pending, head, horizon] = await Promise.all([
-      store.committedAfter(after, cap, streamPrefix), store.committedHead(streamPrefix), store.horizon(),
+      store.committedAfter(after, cap, streamPrefix),
+      store.committedHead(streamPrefix),
+      store.horizon(),
     ]);
     return {
       positionsBehind: pending.count,

@@ -37,7 +37,13 @@ export async function rebuildProjection(name: string, options: RebuildOptions): 
   let position: Position = START;
   let done = 0;
   const report = (phase: RebuildProgress['phase']): RebuildProgress => {
-    const progress = { projection: name, eventsDone: done, eventsPerSecond: done / Math.max((Date.now() - started) / 1000, 1e-3), position, phase };
+    const progress = {
+      projection: name,
+      eventsDone: done,
+      eventsPerSecond: done / Math.max((Date.now() - started) / 1000, 1e-3),
+      position,
+      phase,
+    };
     options.onProgress?.(progress);
     return progress;
   };

@@ -30,21 +30,25 @@ export interface SwapInput {
  */
 export function swapIn(input: SwapInput): Promise<{ position: Position; extra: number }> {
   const { pool, projection, schema } = input;
-  return withTransaction(pool, async (tx) => {
-    const live = await readCheckpoint(tx, projection.name, true);
-    const caughtUp = await catchUpTo(tx, input, live.position);
-    const retired = `${schema}_old`;
-    await tx.query(`CREATE SCHEMA ${quoteIdent(retired)}`);
-    for (const table of projection.tables) {
-      await tx.query(`ALTER TABLE ${READ_MODELS_SCHEMA}.${quoteIdent(table)} SET SCHEMA ${quoteIdent(retired)}`);
-      await tx.query(`ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table)} SET SCHEMA ${READ_MODELS_SCHEMA}`);
-      await tx.query(`GRANT SELECT ON ${READ_MODELS_SCHEMA}.${quoteIdent(table)} TO ${FINANCE_ROLE}`);
-    }
-    await setCheckpoint(tx, projection.name, caughtUp.position, input.eventsDone + caughtUp.extra);
-    await tx.query(`DROP SCHEMA ${quoteIdent(retired)} CASCADE`);
-    await tx.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
-    return caughtUp;
-  }, { settings: { lock_timeout: '30s' } });
+  return withTransaction(
+    pool,
+    async (tx) => {
+      const live = await readCheckpoint(tx, projection.name, true);
+      const caughtUp = await catchUpTo(tx, input, live.position);
+      const retired = `${schema}_old`;
+      await tx.query(`CREATE SCHEMA ${quoteIdent(retired)}`);
+      for (const table of projection.tables) {
+        await tx.query(`ALTER TABLE ${READ_MODELS_SCHEMA}.${quoteIdent(table)} SET SCHEMA ${quoteIdent(retired)}`);
+        await tx.query(`ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table)} SET SCHEMA ${READ_MODELS_SCHEMA}`);
+        await tx.query(`GRANT SELECT ON ${READ_MODELS_SCHEMA}.${quoteIdent(table)} TO ${FINANCE_ROLE}`);
+      }
+      await setCheckpoint(tx, projection.name, caughtUp.position, input.eventsDone + caughtUp.extra);
+      await tx.query(`DROP SCHEMA ${quoteIdent(retired)} CASCADE`);
+      await tx.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
+      return caughtUp;
+    },
+    { settings: { lock_timeout: '30s' } },
+  );
 }
 
 /** Applies to the shadow tables, within the swap transaction, the events (position, target]. */

@@ -7,7 +7,10 @@ import type { Pool, PoolClient } from 'pg';
 export class AdvisoryLock {
   private client: PoolClient | undefined;
 
-  constructor(private readonly pool: Pool, private readonly key: string) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly key: string,
+  ) {}
 
   async tryAcquire(): Promise<boolean> {
     const client = await this.pool.connect();

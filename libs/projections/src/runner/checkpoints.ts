@@ -38,7 +38,13 @@ export async function readCheckpoint(db: Pool | PoolClient, name: string, forUpd
  * Compare-and-set: moves the checkpoint only if it is still where this
  * instance left it. False means another instance (or a rebuild swap) moved it.
  */
-export async function advanceCheckpoint(tx: PoolClient, name: string, expected: Position, next: Position, applied: number): Promise<boolean> {
+export async function advanceCheckpoint(
+  tx: PoolClient,
+  name: string,
+  expected: Position,
+  next: Position,
+  applied: number,
+): Promise<boolean> {
   const { rowCount } = await tx.query(
     `UPDATE ${TABLE} SET commit_position = $2, prepare_position = $3, events_applied = events_applied + $6, updated_at = now()
       WHERE name = $1 AND commit_position = $4 AND prepare_position = $5`,

@@ -26,7 +26,9 @@ export class ProjectionError extends Error {
     message: string,
     readonly event?: Pick<RecordedEvent, 'eventId' | 'streamId' | 'type' | 'revision'> & { position: string },
   ) {
-    super(event ? `${message} (event ${event.eventId} ${event.type} at ${event.position} in ${event.streamId}@${event.revision})` : message);
+    super(
+      event ? `${message} (event ${event.eventId} ${event.type} at ${event.position} in ${event.streamId}@${event.revision})` : message,
+    );
     this.name = 'ProjectionError';
   }
 }

@@ -19,7 +19,9 @@ describe('Status counts read model (status_counts)', () => {
 
   it('moves a refunded payment to partially refunded, then to refunded', () => {
     given(
-      created(), processing(), failed(),
+      created(),
+      processing(),
+      failed(),
       ...ofPayment('pay_2', created(), processing(), succeeded(), refunded(1, 1), refunded(2, 3), refunded(9_997, 10_000)),
     ).thenRows(statusCountsProjection, [
       { ...stripeUSD, status: 'pending', payments: 0 },

@@ -4,7 +4,11 @@ import type { CounterProjection } from '../ledger/payment-change';
 export const statusCountsProjection: CounterProjection<'payments'> = {
   table: {
     table: 'status_counts',
-    keys: [{ name: 'provider', type: 'text' }, { name: 'currency', type: 'text' }, { name: 'status', type: 'text' }],
+    keys: [
+      { name: 'provider', type: 'text' },
+      { name: 'currency', type: 'text' },
+      { name: 'status', type: 'text' },
+    ],
     counters: ['payments'],
   },
   project({ before, after }, add) {

@@ -15,7 +15,9 @@ describe('Volume read model (volume_buckets)', () => {
 
     it('adds payments of one hour and currency together and keeps currencies apart', () => {
       given(
-        created(), processing(), succeeded({ amount: 10_000 }),
+        created(),
+        processing(),
+        succeeded({ amount: 10_000 }),
         ...ofPayment('pay_2', created({ amount: 500 }), processing(), succeeded({ amount: 500 })),
         ...ofPayment('pay_3', created({ currency: 'EUR', amount: 7 }), processing(), succeeded({ currency: 'EUR', amount: 7 })),
       ).thenRows(volumeProjection, [

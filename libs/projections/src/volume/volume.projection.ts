@@ -9,8 +9,10 @@ export const volumeProjection: CounterProjection<'payments' | 'volume'> = {
   table: {
     table: 'volume_buckets',
     keys: [
-      { name: 'granularity', type: 'text' }, { name: 'bucket_start', type: 'timestamptz' },
-      { name: 'provider', type: 'text' }, { name: 'currency', type: 'text' },
+      { name: 'granularity', type: 'text' },
+      { name: 'bucket_start', type: 'timestamptz' },
+      { name: 'provider', type: 'text' },
+      { name: 'currency', type: 'text' },
     ],
     counters: ['payments', 'volume'],
     counterTypes: { volume: 'numeric' },

@@ -33,7 +33,13 @@ export type WebhookAction =
    */
   | { readonly type: 'refunds'; readonly refunds: readonly ProviderRefund[]; readonly reportedTotal?: number }
   /** A dispute seen (opened, updated, reminded) or, with an outcome, ended. */
-  | { readonly type: 'dispute'; readonly disputeId: string; readonly reason: string; readonly amount?: number; readonly outcome?: DisputeOutcome }
+  | {
+      readonly type: 'dispute';
+      readonly disputeId: string;
+      readonly reason: string;
+      readonly amount?: number;
+      readonly outcome?: DisputeOutcome;
+    }
   | { readonly type: 'flagFraud'; readonly reason: string };
 
 export type WebhookIntent =

@@ -1,7 +1,16 @@
 import type { CardReference, DisputeOutcome } from '@ledger/payments-domain';
 import {
-  compact, currencyCode, idOf, isObject, minorAmount, objectAt, optionalString, paymentIdFromMetadata, providerTime,
-  requiredString, type Json,
+  compact,
+  currencyCode,
+  idOf,
+  isObject,
+  minorAmount,
+  objectAt,
+  optionalString,
+  paymentIdFromMetadata,
+  providerTime,
+  requiredString,
+  type Json,
 } from './fields';
 import type { PaymentFacts, WebhookIntent } from './intent';
 
@@ -51,7 +60,8 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
   }
   const transaction = objectAt(data, 'transaction', 'data');
   const reference = requiredString(transaction, 'reference', 'data.transaction');
-  const disputed = data.refund_amount === undefined || data.refund_amount === null ? undefined : minorAmount(data.refund_amount, 'data.refund_amount');
+  const disputed =
+    data.refund_amount === undefined || data.refund_amount === null ? undefined : minorAmount(data.refund_amount, 'data.refund_amount');
   return {
     kind: 'payment',
     eventType,
@@ -65,7 +75,9 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
       amount: disputed && disputed > 0 ? disputed : undefined,
       outcome: eventType === 'charge.dispute.resolve' ? RESOLUTIONS[optionalString(data.resolution) ?? ''] : undefined,
     }),
-    occurredAt: providerTime(eventType === 'charge.dispute.resolve' ? (data.resolvedAt ?? data.resolved_at) : (data.createdAt ?? data.created_at)),
+    occurredAt: providerTime(
+      eventType === 'charge.dispute.resolve' ? (data.resolvedAt ?? data.resolved_at) : (data.createdAt ?? data.created_at),
+    ),
   };
 }
 

@@ -14,7 +14,11 @@ describe('Stripe mapping', () => {
       references: [ids.paymentIntent],
       paymentIdHint: 'pay_1042',
       facts: {
-        amount: 2000, currency: 'USD', providerPaymentId: ids.paymentIntent, customerId: 'cus_NffrFeUfNV2Hib', description: 'Order #1042',
+        amount: 2000,
+        currency: 'USD',
+        providerPaymentId: ids.paymentIntent,
+        customerId: 'cus_NffrFeUfNV2Hib',
+        description: 'Order #1042',
         createdAt: new Date(1_700_000_000_000),
       },
       action: { type: 'succeed' },
@@ -45,7 +49,10 @@ describe('Stripe mapping', () => {
   });
 
   it('maps charge.refunded to every listed refund and the cumulative total', () => {
-    const refunded = fx.refundedCharge(ids, [{ id: 're_1', amount: 500 }, { id: 're_2', amount: 300 }]);
+    const refunded = fx.refundedCharge(ids, [
+      { id: 're_1', amount: 500 },
+      { id: 're_2', amount: 300 },
+    ]);
     const intent = mapStripeEvent(event('charge.refunded', refunded));
     expect(intent.kind === 'payment' && intent.action).toEqual({
       type: 'refunds',

@@ -1,8 +1,17 @@
 import type { CardReference, DisputeOutcome } from '@ledger/payments-domain';
 import { WebhookPayloadError } from '../errors';
 import {
-  compact, currencyCode, idOf, isObject, minorAmount, objectAt, optionalString, paymentIdFromMetadata, providerTime,
-  requiredString, type Json,
+  compact,
+  currencyCode,
+  idOf,
+  isObject,
+  minorAmount,
+  objectAt,
+  optionalString,
+  paymentIdFromMetadata,
+  providerTime,
+  requiredString,
+  type Json,
 } from './fields';
 import type { PaymentFacts, ProviderRefund, WebhookAction, WebhookIntent } from './intent';
 

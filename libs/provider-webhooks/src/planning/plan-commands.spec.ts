@@ -1,4 +1,12 @@
-import { decide, evolve, foldPayment, initialState, type PaymentCommand, type PaymentEvent, PaymentNotFoundError } from '@ledger/payments-domain';
+import {
+  decide,
+  evolve,
+  foldPayment,
+  initialState,
+  type PaymentCommand,
+  type PaymentEvent,
+  PaymentNotFoundError,
+} from '@ledger/payments-domain';
 import type { PaymentFacts, WebhookAction } from '../mapping/intent';
 import { planCommands } from './plan-commands';
 

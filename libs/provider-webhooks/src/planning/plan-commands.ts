@@ -1,5 +1,9 @@
 import {
-  PaymentNotFoundError, type PaymentCommand, type PaymentLifecycle, type PaymentState, type Provider,
+  PaymentNotFoundError,
+  type PaymentCommand,
+  type PaymentLifecycle,
+  type PaymentState,
+  type Provider,
 } from '@ledger/payments-domain';
 import type { PaymentFacts, ProviderRefund, WebhookAction, WebhookIntent } from '../mapping/intent';
 import { providerClock, type ProviderClock } from './provider-clock';
@@ -46,7 +50,9 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, c
       return reach('succeeded');
     case 'fail':
       if (state.status === 'succeeded' || state.status === 'failed') return [];
-      return after('processing', [{ type: 'MarkPaymentFailed', data: withData(paymentId, action, ['errorCode', 'errorMessage']), now: at }]);
+      return after('processing', [
+        { type: 'MarkPaymentFailed', data: withData(paymentId, action, ['errorCode', 'errorMessage']), now: at },
+      ]);
     case 'refunds': {
       const commands = action.refunds.flatMap((refund) => refundCommand(paymentId, refund, state, clock));
       if (action.reportedTotal !== undefined) {
@@ -59,7 +65,11 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, c
       const known = Object.entries(state.disputes).find(([id, d]) => id === disputeId || d.providerDisputeId === disputeId)?.[1];
       const commands: PaymentCommand[] = [];
       if (!known) {
-        commands.push({ type: 'OpenDispute', data: defined({ paymentId, disputeId, providerDisputeId: disputeId, reason, amount }), now: at });
+        commands.push({
+          type: 'OpenDispute',
+          data: defined({ paymentId, disputeId, providerDisputeId: disputeId, reason, amount }),
+          now: at,
+        });
       }
       if (outcome && (!known || known.open)) commands.push({ type: 'CloseDispute', data: { paymentId, disputeId, outcome }, now: at });
       return after('succeeded', commands);
@@ -84,7 +94,11 @@ function refundCommand(paymentId: string, refund: ProviderRefund, state: Payment
 
 /** Steps from the current status up to target; none when already there, past it, or failed. */
 function walkTo(
-  target: PaymentLifecycle, state: PaymentState, facts: PaymentFacts | undefined, ctx: PlanContext, clock: ProviderClock,
+  target: PaymentLifecycle,
+  state: PaymentState,
+  facts: PaymentFacts | undefined,
+  ctx: PlanContext,
+  clock: ProviderClock,
 ): PaymentCommand[] {
   const from = LADDER.indexOf(state.status);
   const to = LADDER.indexOf(target);
@@ -98,7 +112,11 @@ function walkTo(
     if (status === 'pending') {
       if (!facts) throw new PaymentNotFoundError(paymentId);
       const { amount, currency, customerId, description, card } = facts;
-      commands.push({ type: 'CreatePayment', data: defined({ paymentId, provider, amount, currency, customerId, description, card }), now: created });
+      commands.push({
+        type: 'CreatePayment',
+        data: defined({ paymentId, provider, amount, currency, customerId, description, card }),
+        now: created,
+      });
     } else if (status === 'processing') {
       commands.push({ type: 'StartProcessing', data: { paymentId }, now: target === 'processing' ? clock.event : created });
     } else {

@@ -20,18 +20,32 @@ interface BrandRule {
   lengths: readonly number[];
 }
 
-const between = (from: number, to: number): number[] =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const between = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 const one = (prefix: string): readonly [string, string] => [prefix, prefix];
 
 // Order matters only for the brand reported: narrower ranges that sit inside
 // broader ones (Verve and RuPay inside Maestro and Discover, UnionPay and
 // Discover inside Maestro) are tried first. Any rule matching makes a PAN.
 const RULES: readonly BrandRule[] = [
-  { brand: 'verve', prefixes: [['506099', '506198'], ['507865', '507964'], ['650002', '650027']], lengths: between(16, 19) },
+  {
+    brand: 'verve',
+    prefixes: [
+      ['506099', '506198'],
+      ['507865', '507964'],
+      ['650002', '650027'],
+    ],
+    lengths: between(16, 19),
+  },
   { brand: 'mir', prefixes: [['2200', '2204']], lengths: between(16, 19) },
   { brand: 'visa', prefixes: [one('4')], lengths: [13, 16, 17, 18, 19] },
-  { brand: 'mastercard', prefixes: [['51', '55'], ['2221', '2720']], lengths: [16] },
+  {
+    brand: 'mastercard',
+    prefixes: [
+      ['51', '55'],
+      ['2221', '2720'],
+    ],
+    lengths: [16],
+  },
   { brand: 'amex', prefixes: [one('34'), one('37')], lengths: [15] },
   { brand: 'discover', prefixes: [one('6011'), ['644', '649'], one('65'), ['622126', '622925']], lengths: between(16, 19) },
   { brand: 'jcb', prefixes: [['3528', '3589']], lengths: between(16, 19) },

@@ -7,16 +7,48 @@
  * tracking) match only as a whole word.
  */
 const ANYWHERE = [
-  'cvv', 'cvc', 'cvn', 'csc', 'securitycode', 'cardcode', 'cardverification', 'verificationvalue',
-  'cardnumber', 'cardnum', 'cardno', 'ccnumber', 'ccnum', 'primaryaccountnumber',
-  'pinblock', 'pincode', 'pinnumber', 'cardpin', 'cardpan', 'pannumber', 'cardcid',
-  'trackdata', 'track1', 'track2', 'magstripe', 'magneticstripe',
+  'cvv',
+  'cvc',
+  'cvn',
+  'csc',
+  'securitycode',
+  'cardcode',
+  'cardverification',
+  'verificationvalue',
+  'cardnumber',
+  'cardnum',
+  'cardno',
+  'ccnumber',
+  'ccnum',
+  'primaryaccountnumber',
+  'pinblock',
+  'pincode',
+  'pinnumber',
+  'cardpin',
+  'cardpan',
+  'pannumber',
+  'cardcid',
+  'trackdata',
+  'track1',
+  'track2',
+  'magstripe',
+  'magneticstripe',
 ];
 const WHOLE_WORD = new Set(['pin', 'pan', 'cid', 'ccv', 'track', 'cvv', 'cvc', 'cvn', 'csc', 'cvd']);
 /** `cvc_check: "pass"` (Stripe) reports a check's outcome, and a `cvcToken` stands in for the code: neither is the code. */
 const NOT_THE_VALUE = new Set(['check', 'checks', 'result', 'status', 'present', 'provided', 'required', 'token']);
 
-const EXPIRY_KEYS = new Set(['expiry', 'expirydate', 'exp', 'expdate', 'expmonth', 'expyear', 'expirationdate', 'expirationmonth', 'expirationyear']);
+const EXPIRY_KEYS = new Set([
+  'expiry',
+  'expirydate',
+  'exp',
+  'expdate',
+  'expmonth',
+  'expyear',
+  'expirationdate',
+  'expirationmonth',
+  'expirationyear',
+]);
 
 export function keyWords(key: string): string[] {
   return key
@@ -69,7 +101,11 @@ export function looksLikeCardObject(value: Record<string, unknown>): boolean {
 
 /** Card context of a scan root such as `card` or `body.cards[0]`. */
 export function isCardLikePath(path: string): boolean {
-  const last = path.replace(/(\[[^\]]*\])+$/, '').split('.').pop() ?? '';
+  const last =
+    path
+      .replace(/(\[[^\]]*\])+$/, '')
+      .split('.')
+      .pop() ?? '';
   return last !== '' && isCardLikeKey(last);
 }
 

@@ -4,7 +4,10 @@ import { digitRuns } from './digit-runs';
 import { findPans, maskPans } from './find-pans';
 import { ISSUED, renderedCard } from '../testing/card-numbers';
 
-const asciiDigits = (text: string): string => digitRuns(text).map((r) => r.digits).join('|');
+const asciiDigits = (text: string): string =>
+  digitRuns(text)
+    .map((r) => r.digits)
+    .join('|');
 
 describe('findPans, property', () => {
   it('covers every brand it recognises', () => {

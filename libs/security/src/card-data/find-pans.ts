@@ -45,10 +45,7 @@ export function maskedPan(last4: string): string {
 }
 
 /** Replaces every PAN in `text`, keeping only its last four digits. */
-export function maskPans(
-  text: string,
-  render: (match: PanMatch, text: string) => string = (m) => maskedPan(m.last4),
-): string {
+export function maskPans(text: string, render: (match: PanMatch, text: string) => string = (m) => maskedPan(m.last4)): string {
   let out = '';
   let cursor = 0;
   for (const match of findPans(text)) {

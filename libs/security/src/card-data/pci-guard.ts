@@ -1,11 +1,4 @@
-import {
-  isCardDataKey,
-  isCardLikeKey,
-  isCardLikePath,
-  isPlainObject,
-  isPresent,
-  looksLikeCardObject,
-} from './card-keys';
+import { isCardDataKey, isCardLikeKey, isCardLikePath, isPlainObject, isPresent, looksLikeCardObject } from './card-keys';
 import { replaceControlCharacters } from '../input/control-chars';
 import { containsPan, findPans, maskPans, type PanMatch } from './find-pans';
 

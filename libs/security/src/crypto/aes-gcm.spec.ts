@@ -84,9 +84,7 @@ describe('encrypt / decrypt', () => {
     const envelope = encrypt('x', keyring, 'payments.customer');
     expect(decrypt(envelope, keyring, 'payments.customer')).toBe('x');
     expect(() => decrypt(envelope, keyring, 'other')).toThrow(DecryptionFailedError);
-    expect(() => decrypt(envelope, { current: 'k1', keys: { k1: randomBytes(32) } }, 'payments.customer')).toThrow(
-      DecryptionFailedError,
-    );
+    expect(() => decrypt(envelope, { current: 'k1', keys: { k1: randomBytes(32) } }, 'payments.customer')).toThrow(DecryptionFailedError);
     expect(() => decrypt('v1.k1.abc', keyring)).toThrow(DecryptionFailedError);
     expect(() => decrypt('plain text', keyring)).toThrow(DecryptionFailedError);
   });

@@ -16,7 +16,7 @@ describe('constantTimeEqual', () => {
 });
 
 describe('hmacHex', () => {
-  it('matches the node HMAC for the providers\' algorithms', () => {
+  it("matches the node HMAC for the providers' algorithms", () => {
     const expected = createHmac('sha512', 'sk_test_x').update('{"event":"charge.success"}').digest('hex');
     expect(hmacHex('sha512', 'sk_test_x', '{"event":"charge.success"}')).toBe(expected);
     expect(hmacHex('sha256', 'whsec_x', '1700000000.{}')).toMatch(/^[0-9a-f]{64}$/);

@@ -16,7 +16,8 @@ describe('identifier character sets', () => {
   });
 
   it('takes UUIDs, prefixed keys and base64 as idempotency keys, but no spaces, quotes or @', () => {
-    for (const key of ['550e8400-e29b-41d4-a716-446655440000', 'create-1', '0.123', 'aGVsbG8+/w==']) expect(IDEMPOTENCY_KEY_PATTERN.test(key)).toBe(true);
+    for (const key of ['550e8400-e29b-41d4-a716-446655440000', 'create-1', '0.123', 'aGVsbG8+/w=='])
+      expect(IDEMPOTENCY_KEY_PATTERN.test(key)).toBe(true);
     for (const key of ['a b', '"x"', 'me@example.com', 'k'.repeat(256)]) expect(IDEMPOTENCY_KEY_PATTERN.test(key)).toBe(false);
   });
 

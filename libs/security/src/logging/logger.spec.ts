@@ -9,7 +9,12 @@ function capture(): { destination: DestinationStream; lines: () => Record<string
   return {
     destination: { write: (chunk: string) => void chunks.push(chunk) },
     raw: () => chunks.join(''),
-    lines: () => chunks.join('').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>),
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
@@ -23,10 +28,7 @@ describe('createLogger', () => {
 
   it('masks a PAN in an unexpected nested field and in a bare number', () => {
     const out = capture();
-    createLogger({ destination: out.destination }).info(
-      { payment: { metadata: { note: `card ${PAN}` }, ref: Number(PAN) } },
-      'created',
-    );
+    createLogger({ destination: out.destination }).info({ payment: { metadata: { note: `card ${PAN}` }, ref: Number(PAN) } }, 'created');
     expect(hasPan(out.raw())).toBe(false);
     expect(out.lines()[0].payment).toEqual({
       metadata: { note: 'card **** **** **** 4242' },

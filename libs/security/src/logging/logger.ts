@@ -8,9 +8,25 @@ export interface CreateLoggerOptions {
 }
 
 const SENSITIVE_FIELDS = [
-  'cvv', 'cvv2', 'cvc', 'cvc2', 'csc', 'securityCode', 'pin', 'pinBlock',
-  'cardNumber', 'card_number', 'pan', 'primaryAccountNumber', 'track1', 'track2', 'trackData',
-  'password', 'secret', 'apiKey', 'api_key',
+  'cvv',
+  'cvv2',
+  'cvc',
+  'cvc2',
+  'csc',
+  'securityCode',
+  'pin',
+  'pinBlock',
+  'cardNumber',
+  'card_number',
+  'pan',
+  'primaryAccountNumber',
+  'track1',
+  'track2',
+  'trackData',
+  'password',
+  'secret',
+  'apiKey',
+  'api_key',
 ];
 
 export const REDACT_PATHS: readonly string[] = [

@@ -5,9 +5,7 @@ import { scrubText } from './scrubber';
 
 describe('scrubText', () => {
   it('masks PANs in free text to the last four digits', () => {
-    expect(scrubText('paid with 4242 4242 4242 4242 and 378282246310005')).toBe(
-      'paid with **** **** **** 4242 and **** **** **** 0005',
-    );
+    expect(scrubText('paid with 4242 4242 4242 4242 and 378282246310005')).toBe('paid with **** **** **** 4242 and **** **** **** 0005');
   });
 
   it('keeps a JSON line valid when a PAN is a bare number', () => {
@@ -96,8 +94,20 @@ describe('scrubText with the shared detector', () => {
 
 describe('scrubText on random text', () => {
   const shapes: ReadonlyArray<readonly [string, number]> = [
-    ['4', 13], ['4', 16], ['4', 19], ['51', 16], ['2221', 16], ['34', 15], ['6011', 16], ['65', 19],
-    ['36', 14], ['3528', 17], ['62', 18], ['506099', 16], ['650002', 19], ['56', 13],
+    ['4', 13],
+    ['4', 16],
+    ['4', 19],
+    ['51', 16],
+    ['2221', 16],
+    ['34', 15],
+    ['6011', 16],
+    ['65', 19],
+    ['36', 14],
+    ['3528', 17],
+    ['62', 18],
+    ['506099', 16],
+    ['650002', 19],
+    ['56', 13],
   ];
   const panArb = fc
     .constantFrom(...shapes)

@@ -26,18 +26,36 @@ export const ISSUED: ReadonlyArray<readonly [string, string, readonly number[]]>
 
 /** Ten-digit blocks of other scripts, by the code point of their zero. */
 export const DIGIT_ZEROS = [0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0x1d7ce, 0x1d7f6];
-export const SEPARATORS = [' ', '-', '.', '_', '/', ',', '\t', '\n', '\r\n', '  ', '\u00a0', '\u2013', ' \u2013 ', '\u200b', '\u200b\u200c\u200d\u2060', '\u3000', '*'];
+export const SEPARATORS = [
+  ' ',
+  '-',
+  '.',
+  '_',
+  '/',
+  ',',
+  '\t',
+  '\n',
+  '\r\n',
+  '  ',
+  '\u00a0',
+  '\u2013',
+  ' \u2013 ',
+  '\u200b',
+  '\u200b\u200c\u200d\u2060',
+  '\u3000',
+  '*',
+];
 
-export const cardNumber = fc
-  .constantFrom(...ISSUED)
-  .chain(([, prefix, lengths]) =>
-    fc.constantFrom(...lengths).chain((length) =>
-      fc.array(fc.integer({ min: 0, max: 9 }), { minLength: length - prefix.length - 1, maxLength: length - prefix.length - 1 }).map((rest) => {
+export const cardNumber = fc.constantFrom(...ISSUED).chain(([, prefix, lengths]) =>
+  fc.constantFrom(...lengths).chain((length) =>
+    fc
+      .array(fc.integer({ min: 0, max: 9 }), { minLength: length - prefix.length - 1, maxLength: length - prefix.length - 1 })
+      .map((rest) => {
         const body = prefix + rest.join('');
         return body + luhnCheckDigit(body);
       }),
-    ),
-  );
+  ),
+);
 
 export interface RenderOptions {
   /** Code points of the zeros of the digit scripts to use (headers take Latin-1 only). */
@@ -46,19 +64,23 @@ export interface RenderOptions {
 }
 
 /** A card number written the way people and systems write them: other scripts, separators, glued digits, text around. */
-export const renderedCard = (options: RenderOptions = {}) => fc
-  .record({
-    pan: cardNumber,
-    zero: fc.constantFrom(...(options.zeros ?? DIGIT_ZEROS)),
-    mixScripts: fc.boolean(),
-    separators: fc.array(fc.option(fc.constantFrom(...(options.separators ?? SEPARATORS)), { freq: 2 }), { minLength: 19, maxLength: 19 }),
-    gluedBefore: fc.stringMatching(/^\d{0,5}$/),
-    gluedAfter: fc.stringMatching(/^\d{0,5}$/),
-    before: fc.constantFrom('', 'card ', 'paid with: ', 'x', '"'),
-    after: fc.constantFrom('', ' thanks', 'y', '.', '"'),
-  })
-  .map(({ pan, zero, mixScripts, separators, gluedBefore, gluedAfter, before, after }) => {
-    const glyph = (d: string, i: number) => String.fromCodePoint((mixScripts && i % 2 ? 0x30 : zero) + Number(d));
-    const digits = [...pan].map((d, i) => glyph(d, i) + (i < pan.length - 1 ? (separators[i] ?? '') : '')).join('');
-    return { pan, text: `${before}${gluedBefore}${digits}${gluedAfter}${after}` };
-  });
+export const renderedCard = (options: RenderOptions = {}) =>
+  fc
+    .record({
+      pan: cardNumber,
+      zero: fc.constantFrom(...(options.zeros ?? DIGIT_ZEROS)),
+      mixScripts: fc.boolean(),
+      separators: fc.array(fc.option(fc.constantFrom(...(options.separators ?? SEPARATORS)), { freq: 2 }), {
+        minLength: 19,
+        maxLength: 19,
+      }),
+      gluedBefore: fc.stringMatching(/^\d{0,5}$/),
+      gluedAfter: fc.stringMatching(/^\d{0,5}$/),
+      before: fc.constantFrom('', 'card ', 'paid with: ', 'x', '"'),
+      after: fc.constantFrom('', ' thanks', 'y', '.', '"'),
+    })
+    .map(({ pan, zero, mixScripts, separators, gluedBefore, gluedAfter, before, after }) => {
+      const glyph = (d: string, i: number) => String.fromCodePoint((mixScripts && i % 2 ? 0x30 : zero) + Number(d));
+      const digits = [...pan].map((d, i) => glyph(d, i) + (i < pan.length - 1 ? (separators[i] ?? '') : '')).join('');
+      return { pan, text: `${before}${gluedBefore}${digits}${gluedAfter}${after}` };
+    });

@@ -16,16 +16,33 @@ export interface PaymentSpec {
 
 /** Appends one payment's whole story, as the API's command handlers would. */
 export async function appendPayment(store: EventStore, spec: PaymentSpec = {}): Promise<string> {
-  const { provider = 'stripe', outcome = 'succeeded', amount = 1999, currency = 'USD', fraudFlags = 0, at = new Date(), processingTimeMs = 120 } = spec;
+  const {
+    provider = 'stripe',
+    outcome = 'succeeded',
+    amount = 1999,
+    currency = 'USD',
+    fraudFlags = 0,
+    at = new Date(),
+    processingTimeMs = 120,
+  } = spec;
   const paymentId = randomUUID();
   const iso = at.toISOString();
-  const events = [
-    { type: 'PaymentCreated', data: { paymentId, provider, amount, currency, createdAt: iso }, metadata: meta(at) },
-  ];
+  const events = [{ type: 'PaymentCreated', data: { paymentId, provider, amount, currency, createdAt: iso }, metadata: meta(at) }];
   if (outcome !== 'pending') events.push({ type: 'PaymentProcessing', data: { paymentId, startedAt: iso } as never, metadata: meta(at) });
-  if (outcome === 'succeeded') events.push({ type: 'PaymentSucceeded', data: { paymentId, amount, currency, processingTimeMs, succeededAt: iso } as never, metadata: meta(at) });
-  if (outcome === 'failed') events.push({ type: 'PaymentFailed', data: { paymentId, errorCode: 'card_declined', processingTimeMs, failedAt: iso } as never, metadata: meta(at) });
-  for (let i = 0; i < fraudFlags; i++) events.push({ type: 'PaymentFraudFlagged', data: { paymentId, reason: 'velocity', flaggedAt: iso } as never, metadata: meta(at) });
+  if (outcome === 'succeeded')
+    events.push({
+      type: 'PaymentSucceeded',
+      data: { paymentId, amount, currency, processingTimeMs, succeededAt: iso } as never,
+      metadata: meta(at),
+    });
+  if (outcome === 'failed')
+    events.push({
+      type: 'PaymentFailed',
+      data: { paymentId, errorCode: 'card_declined', processingTimeMs, failedAt: iso } as never,
+      metadata: meta(at),
+    });
+  for (let i = 0; i < fraudFlags; i++)
+    events.push({ type: 'PaymentFraudFlagged', data: { paymentId, reason: 'velocity', flaggedAt: iso } as never, metadata: meta(at) });
   await store.appendToStream(paymentStreamId(paymentId), events, 'no_stream');
   return paymentId;
 }

@@ -2,8 +2,16 @@ import { Worker } from 'bullmq';
 import pino from 'pino';
 import { PostgresEventStore } from '@ledger/event-store';
 import {
-  ALERT_QUEUE, AlertDelivery, OutboxRelay, RelayQueue, WebhookSink, alertSettingsFromConfig, createAlertHook, createAlertQueue,
-  type AlertJob, type AlertSettings,
+  ALERT_QUEUE,
+  AlertDelivery,
+  OutboxRelay,
+  RelayQueue,
+  WebhookSink,
+  alertSettingsFromConfig,
+  createAlertHook,
+  createAlertQueue,
+  type AlertJob,
+  type AlertSettings,
 } from '@ledger/monitoring';
 import { loadConfig } from '@ledger/platform';
 import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } from '@ledger/testing';
@@ -45,19 +53,50 @@ export async function startPipeline(options: PipelineOptions = {}) {
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
   const delivery = new AlertDelivery(db.pool, logger, new WebhookSink({ url: webhook.url, secret: WEBHOOK_SECRET, timeoutMs: 2_000 }));
   const worker = new Worker<AlertJob>(ALERT_QUEUE, (job) => delivery.deliver(job), {
-    connection: { url: redisUrl, retryStrategy: (n: number) => Math.min(n * 100, 500) }, prefix,
+    connection: { url: redisUrl, retryStrategy: (n: number) => Math.min(n * 100, 500) },
+    prefix,
   });
-  worker.on("error", () => undefined);
+  worker.on('error', () => undefined);
   return {
-    db, store, runner, relay, queue, worker, webhook, logs, prefix, redisUrl, settings, jobOptions,
-    outbox: async () => (await db.pool.query<{ job_id: string; relayed_at: Date | null }>(`SELECT job_id, relayed_at FROM monitoring.alert_outbox ORDER BY id`)).rows,
-    alerts: async () => (await db.pool.query<{ id: string; rule: string; kind: string; severity: string; status: string }>(
-      `SELECT id, rule, kind, severity, status FROM monitoring.alerts ORDER BY received_at, id`)).rows,
+    db,
+    store,
+    runner,
+    relay,
+    queue,
+    worker,
+    webhook,
+    logs,
+    prefix,
+    redisUrl,
+    settings,
+    jobOptions,
+    outbox: async () =>
+      (
+        await db.pool.query<{ job_id: string; relayed_at: Date | null }>(
+          `SELECT job_id, relayed_at FROM monitoring.alert_outbox ORDER BY id`,
+        )
+      ).rows,
+    alerts: async () =>
+      (
+        await db.pool.query<{ id: string; rule: string; kind: string; severity: string; status: string }>(
+          `SELECT id, rule, kind, severity, status FROM monitoring.alerts ORDER BY received_at, id`,
+        )
+      ).rows,
     stop: async () => {
       const steps: [string, () => Promise<unknown>][] = [
-        ['runner', async () => { await runner.stop(); await running.catch(() => undefined); }],
-        ['relay', () => relay.stop()], ['worker', () => worker.close()], ['queue', () => queue.close()],
-        ['relayQueue', () => relayQueue.close()], ['webhook', () => webhook.close()], ['db', () => db.drop()],
+        [
+          'runner',
+          async () => {
+            await runner.stop();
+            await running.catch(() => undefined);
+          },
+        ],
+        ['relay', () => relay.stop()],
+        ['worker', () => worker.close()],
+        ['queue', () => queue.close()],
+        ['relayQueue', () => relayQueue.close()],
+        ['webhook', () => webhook.close()],
+        ['db', () => db.drop()],
       ];
       for (const [name, step] of steps) {
         const t = setTimeout(() => console.log('STOP STUCK', name), 5000);
@@ -76,7 +115,10 @@ export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
  */
 async function untilLive(db: TestDatabase, store: PostgresEventStore): Promise<void> {
   const id = await appendPayment(store, { at: new Date(Date.now() - 24 * 3_600_000) });
-  await waitFor(async () => (await db.pool.query(`SELECT 1 FROM read_models.payments WHERE payment_id = $1`, [id])).rows.length > 0, 'the projector');
+  await waitFor(
+    async () => (await db.pool.query(`SELECT 1 FROM read_models.payments WHERE payment_id = $1`, [id])).rows.length > 0,
+    'the projector',
+  );
   await new Promise((r) => setTimeout(r, 200));
 }
 
@@ -87,7 +129,14 @@ export async function settled(p: Pipeline, atLeast = 1): Promise<void> {
     return rows.length >= atLeast && rows.every((r) => r.relayed_at) && p.webhook.received.length >= rows.length;
   }, 'alerts to be delivered').catch(async (error: unknown) => {
     const rows = await p.outbox();
-    console.log('DIAG', rows.length, rows.filter((r) => r.relayed_at).length, p.webhook.received.length, p.webhook.attempts.length, JSON.stringify(await p.queue.getJobCounts().catch((e: Error) => e.message)));
+    console.log(
+      'DIAG',
+      rows.length,
+      rows.filter((r) => r.relayed_at).length,
+      p.webhook.received.length,
+      p.webhook.attempts.length,
+      JSON.stringify(await p.queue.getJobCounts().catch((e: Error) => e.message)),
+    );
     throw error;
   });
   await new Promise((r) => setTimeout(r, 300));

@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   await pool.end();
 }
 
-void main().then(() => process.exit(0), (error) => {
-  process.stderr.write(`${(error as Error).stack}\n`);
-  process.exit(1);
-});
+void main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(1);
+  },
+);

@@ -14,16 +14,23 @@ export async function startWebhookReceiver(secret: string, answer: (alert: Alert
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => void (async () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const alert = JSON.parse(body) as AlertPayload;
-      attempts.push(alert);
-      const status = await answer(alert);
-      if (status < 300) {
-        received.push({ alert, signatureValid: verifyAlertSignature(req.headers[SIGNATURE_HEADER.toLowerCase()] as string, body, secret) });
-      }
-      res.writeHead(status).end();
-    })());
+    req.on(
+      'end',
+      () =>
+        void (async () => {
+          const body = Buffer.concat(chunks).toString('utf8');
+          const alert = JSON.parse(body) as AlertPayload;
+          attempts.push(alert);
+          const status = await answer(alert);
+          if (status < 300) {
+            received.push({
+              alert,
+              signatureValid: verifyAlertSignature(req.headers[SIGNATURE_HEADER.toLowerCase()] as string, body, secret),
+            });
+          }
+          res.writeHead(status).end();
+        })(),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;

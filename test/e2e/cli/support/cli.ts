@@ -39,7 +39,10 @@ export async function project(pool: Pool, store: EventStore): Promise<void> {
   const runners = Object.values(PROJECTIONS).map((projection) => new ProjectionRunner({ pool, store, projection, batchSize: 97 }));
   const running = runners.map((r) => r.run());
   try {
-    await Promise.race([waitForProjections(pool, store), ...running.map((p) => p.then(() => Promise.reject(new Error('runner stopped early'))))]);
+    await Promise.race([
+      waitForProjections(pool, store),
+      ...running.map((p) => p.then(() => Promise.reject(new Error('runner stopped early')))),
+    ]);
   } finally {
     await Promise.all(runners.map((r) => r.stop()));
   }

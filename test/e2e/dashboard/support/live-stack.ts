@@ -4,7 +4,13 @@ import { Worker } from 'bullmq';
 import pino from 'pino';
 import { PostgresEventStore } from '@ledger/event-store';
 import {
-  ALERT_QUEUE, AlertDelivery, OutboxRelay, RelayQueue, alertSettingsFromConfig, createAlertHook, type AlertJob,
+  ALERT_QUEUE,
+  AlertDelivery,
+  OutboxRelay,
+  RelayQueue,
+  alertSettingsFromConfig,
+  createAlertHook,
+  type AlertJob,
 } from '@ledger/monitoring';
 import { loadConfig } from '@ledger/platform';
 import { PROJECTIONS, ProjectionRunner } from '@ledger/projections';
@@ -29,13 +35,18 @@ export async function startLiveStack(env: Record<string, string> = {}) {
   const store = new PostgresEventStore(api.db.pool, { pollIntervalMs: 10 });
   const onBatch = createAlertHook(alertSettingsFromConfig(config));
   const runners = Object.values(PROJECTIONS).map(
-    (projection) => new ProjectionRunner({ pool: api.db.pool, store, projection, onBatch: projection.name === 'ledger' ? onBatch : undefined }),
+    (projection) =>
+      new ProjectionRunner({ pool: api.db.pool, store, projection, onBatch: projection.name === 'ledger' ? onBatch : undefined }),
   );
   const running = runners.map((r) => r.run());
   const redisUrl = testServices().redisUrl;
   const prefix = uniquePrefix('dash');
   const relayQueue = new RelayQueue(redisUrl, prefix);
-  const relay = new OutboxRelay(api.db.pool, relayQueue, { intervalMs: 50, addTimeoutMs: 1_000, jobOptions: { attempts: 3, backoffMs: 20 } });
+  const relay = new OutboxRelay(api.db.pool, relayQueue, {
+    intervalMs: 50,
+    addTimeoutMs: 1_000,
+    jobOptions: { attempts: 3, backoffMs: 20 },
+  });
   relay.start();
   const delivery = new AlertDelivery(api.db.pool, pino({ level: 'silent' }));
   const worker = new Worker<AlertJob>(ALERT_QUEUE, (job) => delivery.deliver(job), { connection: { url: redisUrl }, prefix });

@@ -14,7 +14,8 @@ export function expectedAmount(minor: string | number, currency: string): string
 /** Every element with a data-testid, by id → its text. */
 export async function readNumbers(page: Page): Promise<Record<string, string>> {
   return page.$$eval('#metrics [data-testid], #breakdown [data-testid]', (els) =>
-    Object.fromEntries(els.filter((e) => e.children.length === 0).map((e) => [e.getAttribute('data-testid'), e.textContent?.trim() ?? ''])));
+    Object.fromEntries(els.filter((e) => e.children.length === 0).map((e) => [e.getAttribute('data-testid'), e.textContent?.trim() ?? ''])),
+  );
 }
 
 interface DashboardBody {
@@ -39,7 +40,8 @@ export function expectedNumbers(body: DashboardBody): Record<string, string> {
   out['fraud-attempts'] = n(m.fraud.attempts);
   out['fraud-suspicious'] = n(m.fraud.suspicious);
   for (const v of m.volumes) {
-    for (const [field, value] of Object.entries(v)) if (field !== 'currency') out[`volume-${v.currency}-${field}`] = expectedAmount(value, v.currency);
+    for (const [field, value] of Object.entries(v))
+      if (field !== 'currency') out[`volume-${v.currency}-${field}`] = expectedAmount(value, v.currency);
   }
   for (const [status, v] of Object.entries(body.breakdown)) out[`status-${status}`] = n(v);
   return out;

@@ -25,7 +25,19 @@ export function exposedSeriesNames(): Set<string> {
   return names;
 }
 
-const FUNCTIONS_AND_KEYWORDS = new Set(['by', 'without', 'and', 'or', 'unless', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset']);
+const FUNCTIONS_AND_KEYWORDS = new Set([
+  'by',
+  'without',
+  'and',
+  'or',
+  'unless',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+]);
 
 /** The metric names a PromQL expression reads: identifiers left once label matchers, groupings, ranges and calls are removed. */
 export function metricNamesIn(expr: string): string[] {

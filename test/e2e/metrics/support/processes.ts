@@ -13,7 +13,8 @@ export interface App {
 /** apps/<name>/src/main.ts as its own process, from source (as test/bench/processes.ts runs them). */
 export function startApp(name: string, env: Record<string, string>): App {
   const child = spawn(process.execPath, ['-r', join(ROOT, 'test/support/swc-register.js'), join(ROOT, `apps/${name}/src/main.ts`)], {
-    cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
     env: { PATH: process.env.PATH, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
   });
   const stderr: string[] = [];

@@ -14,13 +14,23 @@ export interface PrometheusServer {
 /** A real Prometheus (Debian's package) scraping the given targets every second, with docker/prometheus/alerts.yml loaded. */
 export async function startPrometheus(port: number, targets: Record<string, string>): Promise<PrometheusServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-prom-'));
-  const jobs = Object.entries(targets).map(([job, target]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ["${target}"]\n`).join('');
-  writeFileSync(join(dir, 'prometheus.yml'),
-    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${join(ROOT, 'docker/prometheus/alerts.yml')}\nscrape_configs:\n${jobs}`);
-  const child = spawn('prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`, '--log.level=error',
-  ], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const jobs = Object.entries(targets)
+    .map(([job, target]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ["${target}"]\n`)
+    .join('');
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${join(ROOT, 'docker/prometheus/alerts.yml')}\nscrape_configs:\n${jobs}`,
+  );
+  const child = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=error',
+    ],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
   const url = `http://127.0.0.1:${port}`;
   await until(() => fetch(`${url}/-/ready`).then((r) => r.ok), 'prometheus to be ready');
   return {

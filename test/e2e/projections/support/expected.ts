@@ -46,9 +46,25 @@ export function model(
     const id = e.streamId.replace(/^payment-/, '');
     if (e.type === 'PaymentCreated') {
       payments.set(id, {
-        paymentId: id, provider: d.provider, currency: d.currency, amount: d.amount, status: 'pending', refunded: 0, disputedOpen: 0, disputeLosses: 0,
-        succeeded: false, failed: false, disputed: false, fraudFlags: 0, errorCode: null, created: Date.parse(d.createdAt),
-        processing: null, decidedMs: null, succeededAt: null, failedAt: null, revision: 0,
+        paymentId: id,
+        provider: d.provider,
+        currency: d.currency,
+        amount: d.amount,
+        status: 'pending',
+        refunded: 0,
+        disputedOpen: 0,
+        disputeLosses: 0,
+        succeeded: false,
+        failed: false,
+        disputed: false,
+        fraudFlags: 0,
+        errorCode: null,
+        created: Date.parse(d.createdAt),
+        processing: null,
+        decidedMs: null,
+        succeededAt: null,
+        failedAt: null,
+        revision: 0,
       });
       continue;
     }
@@ -103,7 +119,12 @@ export function matches(p: { provider: string; currency: string }, f: Filter): b
 
 const pct = (n: number, d: number) => (d === 0 ? 0 : Math.round((n * 10000) / d) / 100);
 
-export function expectedMetrics(events: readonly RecordedEvent[], f: Filter, thresholds: Record<string, number>, truth?: ReadonlyMap<string, Truth>) {
+export function expectedMetrics(
+  events: readonly RecordedEvent[],
+  f: Filter,
+  thresholds: Record<string, number>,
+  truth?: ReadonlyMap<string, Truth>,
+) {
   const { payments, fraudFlags } = model(events, truth);
   const list = [...payments.values()].filter((p) => matches(p, f));
   const count = (pred: (p: ModelPayment) => boolean) => list.filter(pred).length;
@@ -118,8 +139,13 @@ export function expectedMetrics(events: readonly RecordedEvent[], f: Filter, thr
     const r = sum((p) => p.refunded);
     const losses = sum((p) => p.disputeLosses);
     return {
-      currency, total: sum((p) => p.amount).toString(), succeeded: s.toString(), refunded: r.toString(),
-      disputed: sum((p) => p.disputedOpen).toString(), disputeLosses: losses.toString(), net: (s - r - losses).toString(),
+      currency,
+      total: sum((p) => p.amount).toString(),
+      succeeded: s.toString(),
+      refunded: r.toString(),
+      disputed: sum((p) => p.disputedOpen).toString(),
+      disputeLosses: losses.toString(),
+      net: (s - r - losses).toString(),
     };
   });
   const decided = list.filter((p) => p.decidedMs !== null);
@@ -127,8 +153,13 @@ export function expectedMetrics(events: readonly RecordedEvent[], f: Filter, thr
   return {
     provider: f.provider ?? null,
     counts: {
-      total: list.length, pending: count((p) => p.status === 'pending'), processing: count((p) => p.status === 'processing'),
-      succeeded, failed, refunded, disputed: count((p) => p.disputed),
+      total: list.length,
+      pending: count((p) => p.status === 'pending'),
+      processing: count((p) => p.status === 'processing'),
+      succeeded,
+      failed,
+      refunded,
+      disputed: count((p) => p.disputed),
     },
     volumes,
     rates: { success: pct(succeeded, succeeded + failed), failure: pct(failed, succeeded + failed), refund: pct(refunded, succeeded) },
@@ -165,7 +196,8 @@ export function expectedVolume(events: readonly RecordedEvent[], granularity: 'h
 
 export function expectedErrors(events: readonly RecordedEvent[], f: Filter) {
   const counts = new Map<string, number>();
-  for (const p of model(events).payments.values()) if (matches(p, f) && p.errorCode) counts.set(p.errorCode, (counts.get(p.errorCode) ?? 0) + 1);
+  for (const p of model(events).payments.values())
+    if (matches(p, f) && p.errorCode) counts.set(p.errorCode, (counts.get(p.errorCode) ?? 0) + 1);
   return [...counts].map(([code, count]) => ({ code, count })).sort((a, b) => b.count - a.count || (a.code < b.code ? -1 : 1));
 }
 
@@ -174,5 +206,12 @@ export function expectedFailed(events: readonly RecordedEvent[], limit: number, 
     .filter((p) => matches(p, f) && p.status === 'failed')
     .sort((a, b) => b.failedAt! - a.failedAt! || (a.paymentId < b.paymentId ? -1 : 1))
     .slice(0, limit)
-    .map((p) => ({ paymentId: p.paymentId, provider: p.provider, amount: p.amount, currency: p.currency, errorCode: p.errorCode, failedAt: new Date(p.failedAt!).toISOString() }));
+    .map((p) => ({
+      paymentId: p.paymentId,
+      provider: p.provider,
+      amount: p.amount,
+      currency: p.currency,
+      errorCode: p.errorCode,
+      failedAt: new Date(p.failedAt!).toISOString(),
+    }));
 }

@@ -18,7 +18,10 @@ export async function waitForProjections(pool: Pool, store: EventStore, timeoutM
     const [head] = await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: 'payment-' });
     const checkpoints = await Promise.all(Object.keys(PROJECTIONS).map((name) => readCheckpoint(pool, name)));
     if (head && checkpoints.every((c) => comparePositions(c.position, head.position) === 0)) return head.position;
-    if (Date.now() > deadline) throw new Error(`projections did not catch up: ${checkpoints.map((c) => `${c.name}@${c.position.commit}/${c.position.prepare}`).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `projections did not catch up: ${checkpoints.map((c) => `${c.name}@${c.position.commit}/${c.position.prepare}`).join(', ')}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -22,15 +22,29 @@ export function rng(seed: number): () => number {
 function plan(random: () => number, id: string, provider: Provider, currency: string, amount: number, truth: Truth): Step[] {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];
   const ms = () => (random() < 0.5 ? Math.floor(random() * 9000) : undefined);
-  const steps: Step[] = [(pid, now) => ({ type: 'CreatePayment', now, data: { paymentId: pid, provider, amount, currency, customerId: random() < 0.7 ? `cus_${Math.floor(random() * 50)}` : undefined } })];
-  const fraud: Step = (pid, now) => ({ type: 'FlagFraud', now, data: { paymentId: pid, reason: 'velocity', score: Math.floor(random() * 100) } });
+  const steps: Step[] = [
+    (pid, now) => ({
+      type: 'CreatePayment',
+      now,
+      data: { paymentId: pid, provider, amount, currency, customerId: random() < 0.7 ? `cus_${Math.floor(random() * 50)}` : undefined },
+    }),
+  ];
+  const fraud: Step = (pid, now) => ({
+    type: 'FlagFraud',
+    now,
+    data: { paymentId: pid, reason: 'velocity', score: Math.floor(random() * 100) },
+  });
   if (random() < 0.1) steps.push(fraud);
   const path = random();
   if (path < 0.1) return steps;
   steps.push((pid, now) => ({ type: 'StartProcessing', now, data: { paymentId: pid } }));
   if (path < 0.2) return steps;
   if (path < 0.45) {
-    steps.push((pid, now) => ({ type: 'MarkPaymentFailed', now, data: { paymentId: pid, errorCode: pick(ERROR_CODES), processingTimeMs: ms() } }));
+    steps.push((pid, now) => ({
+      type: 'MarkPaymentFailed',
+      now,
+      data: { paymentId: pid, errorCode: pick(ERROR_CODES), processingTimeMs: ms() },
+    }));
     if (random() < 0.2) steps.push(fraud);
     return steps;
   }
@@ -79,7 +93,8 @@ function refundReports(random: () => number, amount: number, truth: Truth, t0: (
     refunds.push({ id: `re_${i}`, amount: part, at, failedAt, viaApi: random() < 0.4 });
   }
   truth.refunded = refunds.filter((r) => r.failedAt === undefined).reduce((sum, r) => sum + r.amount, 0);
-  const alive = (t: number) => refunds.filter((r) => r.at <= t && (r.failedAt === undefined || r.failedAt > t)).reduce((sum, r) => sum + r.amount, 0);
+  const alive = (t: number) =>
+    refunds.filter((r) => r.at <= t && (r.failedAt === undefined || r.failedAt > t)).reduce((sum, r) => sum + r.amount, 0);
   const reports: Step[] = [];
   for (const r of refunds) {
     const at = () => new Date(t0() + r.at);
@@ -121,7 +136,13 @@ export async function appendWorkload(store: EventStore, options: WorkloadOptions
     const provider: Provider = random() < 0.5 ? 'stripe' : 'paystack';
     const truth: Truth = { refunded: 0, disputedOpen: 0, disputeLosses: 0 };
     options.truth?.set(id, truth);
-    return { id, steps: plan(random, id, provider, currency, amount, truth), done: 0, history: [] as PaymentEvent[], clock: start + Math.floor(random() * 3 * 86_400_000) };
+    return {
+      id,
+      steps: plan(random, id, provider, currency, amount, truth),
+      done: 0,
+      history: [] as PaymentEvent[],
+      clock: start + Math.floor(random() * 3 * 86_400_000),
+    };
   });
   let appended = 0;
   const active = new Set(payments);
@@ -141,8 +162,18 @@ export async function appendWorkload(store: EventStore, options: WorkloadOptions
         if (p.done === p.steps.length) active.delete(p);
         continue;
       }
-      const metadata = { correlationId: randomUUID(), actor: random() < 0.5 ? 'key_1' : 'webhook:stripe', sourceIp: '10.0.0.1', schemaVersion: 1, occurredAt: command.now.toISOString() };
-      await store.appendToStream(paymentStreamId(p.id), events.map((e) => ({ type: e.type, data: e.data, metadata })), p.done === 0 ? 'no_stream' : BigInt(p.history.length - 1));
+      const metadata = {
+        correlationId: randomUUID(),
+        actor: random() < 0.5 ? 'key_1' : 'webhook:stripe',
+        sourceIp: '10.0.0.1',
+        schemaVersion: 1,
+        occurredAt: command.now.toISOString(),
+      };
+      await store.appendToStream(
+        paymentStreamId(p.id),
+        events.map((e) => ({ type: e.type, data: e.data, metadata })),
+        p.done === 0 ? 'no_stream' : BigInt(p.history.length - 1),
+      );
       p.history.push(...events);
       appended += events.length;
       p.done += 1;

@@ -5,7 +5,11 @@ import { STRIPE_SECRET } from '../../webhooks/support/webhook-harness';
 const stripe = new Stripe('sk_test_unused');
 
 /** A correctly signed Stripe delivery with headers of our choosing (the webhook suite's helper sends none). */
-export async function postSignedStripe(api: ApiHarness, event: object, headers: Record<string, string> = {}): Promise<{ status: number; body: unknown }> {
+export async function postSignedStripe(
+  api: ApiHarness,
+  event: object,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: unknown }> {
   const payload = JSON.stringify(event);
   const signature = stripe.webhooks.generateTestHeaderString({ payload, secret: STRIPE_SECRET, timestamp: Math.floor(Date.now() / 1000) });
   const res = await fetch(`${api.baseUrl}/v1/webhooks/stripe`, {

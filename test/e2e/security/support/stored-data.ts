@@ -10,8 +10,13 @@ export interface Finding {
 // Digests (hex text, bytea as `\x…`) are bytes, not numbers: a run of their digits can pass Luhn by chance.
 const DIGEST = /^(?:\\x)?[0-9a-f]{40,}$/;
 const notDigest = (value: unknown): unknown =>
-  typeof value === 'string' && DIGEST.test(value) ? '' : Array.isArray(value) ? value.map(notDigest)
-    : value !== null && typeof value === 'object' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, notDigest(v)])) : value;
+  typeof value === 'string' && DIGEST.test(value)
+    ? ''
+    : Array.isArray(value)
+      ? value.map(notDigest)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, notDigest(v)]))
+        : value;
 
 /** Every row of every table in the spec's database (events, read models, idempotency, webhooks, alerts), value by value. */
 export async function scanDatabase(api: ApiHarness): Promise<{ tables: string[]; rows: number; findings: Finding[] }> {
@@ -42,7 +47,14 @@ export async function scanRedis(redisUrl: string, prefix: string): Promise<{ key
         findings.push(...findPansIn(key).map((pan) => ({ where: `redis key`, pan })));
         if (!key.startsWith(prefix)) continue;
         const type = await redis.type(key);
-        const value = type === 'string' ? await redis.get(key) : type === 'hash' ? await redis.hgetall(key) : type === 'zset' ? await redis.zrange(key, 0, -1) : null;
+        const value =
+          type === 'string'
+            ? await redis.get(key)
+            : type === 'hash'
+              ? await redis.hgetall(key)
+              : type === 'zset'
+                ? await redis.zrange(key, 0, -1)
+                : null;
         findings.push(...findPansIn(value).map((pan) => ({ where: `redis ${key}`, pan })));
       }
     }

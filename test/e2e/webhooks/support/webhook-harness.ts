@@ -64,13 +64,20 @@ export function paystackSignature(payload: string, secret = PAYSTACK_SECRET): st
   return createHmac('sha512', secret).update(payload).digest('hex');
 }
 
-export function postPaystack(api: ApiHarness, event: object | string, opts: { secret?: string; header?: string | null } = {}): Promise<Posted> {
+export function postPaystack(
+  api: ApiHarness,
+  event: object | string,
+  opts: { secret?: string; header?: string | null } = {},
+): Promise<Posted> {
   const payload = typeof event === 'string' ? event : JSON.stringify(event);
   const header = opts.header === undefined ? paystackSignature(payload, opts.secret) : opts.header;
   return post(api, '/v1/webhooks/paystack', payload, header === null ? {} : { 'x-paystack-signature': header });
 }
 
-export async function eventsOf(api: ApiHarness, paymentId: string): Promise<{ event_id: string; type: string; data: any; metadata: any }[]> {
+export async function eventsOf(
+  api: ApiHarness,
+  paymentId: string,
+): Promise<{ event_id: string; type: string; data: any; metadata: any }[]> {
   const { rows } = await api.db.pool.query(
     `SELECT event_id, event_type AS type, data, metadata FROM event_store.events WHERE stream_id = $1 ORDER BY revision`,
     [`payment-${paymentId}`],

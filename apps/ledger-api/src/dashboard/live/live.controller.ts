@@ -93,10 +93,13 @@ export class DashboardLiveController {
       clearInterval(heartbeat);
       if (timer) clearTimeout(timer);
     });
-    unsubscribe = await this.listener.subscribe((projection) => {
-      pending.add(projection);
-      timer ??= setTimeout(flush, COALESCE_MS);
-    }, () => res.end());
+    unsubscribe = await this.listener.subscribe(
+      (projection) => {
+        pending.add(projection);
+        timer ??= setTimeout(flush, COALESCE_MS);
+      },
+      () => res.end(),
+    );
     if (closed) return unsubscribe();
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',

@@ -54,7 +54,10 @@ export class ProjectionListener implements BeforeApplicationShutdown {
   private reconnectLater(): void {
     setTimeout(() => {
       if (this.closed || this.subscribers.size === 0) return;
-      this.connect().then(() => this.publish('resync'), () => this.reconnectLater());
+      this.connect().then(
+        () => this.publish('resync'),
+        () => this.reconnectLater(),
+      );
     }, 1_000).unref();
   }
 

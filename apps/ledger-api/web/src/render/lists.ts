@@ -8,26 +8,53 @@ const STATUSES = ['pending', 'processing', 'succeeded', 'failed', 'partially_ref
 export function renderBreakdown(breakdown: Dashboard['breakdown']): HTMLElement {
   const max = Math.max(1, ...STATUSES.map((s) => breakdown[s] ?? 0));
   return section(
-    'breakdown', 'Status breakdown',
-    h('ul', { class: 'bars' }, STATUSES.map((s) =>
-      h('li', {},
-        h('span', { class: 'bar-label' }, s.replace('_', ' ')),
-        h('span', { class: `bar bar-${s}`, style: `width:${((breakdown[s] ?? 0) / max) * 100}%` }),
-        h('span', { class: 'bar-value', 'data-testid': `status-${s}` }, count(breakdown[s] ?? 0)),
-      ))),
+    'breakdown',
+    'Status breakdown',
+    h(
+      'ul',
+      { class: 'bars' },
+      STATUSES.map((s) =>
+        h(
+          'li',
+          {},
+          h('span', { class: 'bar-label' }, s.replace('_', ' ')),
+          h('span', { class: `bar bar-${s}`, style: `width:${((breakdown[s] ?? 0) / max) * 100}%` }),
+          h('span', { class: 'bar-value', 'data-testid': `status-${s}` }, count(breakdown[s] ?? 0)),
+        ),
+      ),
+    ),
   );
 }
 
 export function renderErrors(errors: Dashboard['errors']): HTMLElement {
-  return section('errors', 'Errors', table('Errors by code', ['Code', 'Payments'], errors.map((e) => [h('code', {}, e.code), count(e.count)]), 'errors'));
+  return section(
+    'errors',
+    'Errors',
+    table(
+      'Errors by code',
+      ['Code', 'Payments'],
+      errors.map((e) => [h('code', {}, e.code), count(e.count)]),
+      'errors',
+    ),
+  );
 }
 
 export function renderFailed(failed: Dashboard['failedPayments']): HTMLElement {
   return section(
-    'failed', 'Failed payments',
-    table('Failed payments, newest first', ['Payment', 'Provider', 'Amount', 'Error', 'Failed at'],
-      failed.map((f) => [h('code', {}, f.paymentId), f.provider, amount(f.amount, f.currency), h('code', {}, f.errorCode), time(f.failedAt)]),
-      'failed-payments'),
+    'failed',
+    'Failed payments',
+    table(
+      'Failed payments, newest first',
+      ['Payment', 'Provider', 'Amount', 'Error', 'Failed at'],
+      failed.map((f) => [
+        h('code', {}, f.paymentId),
+        f.provider,
+        amount(f.amount, f.currency),
+        h('code', {}, f.errorCode),
+        time(f.failedAt),
+      ]),
+      'failed-payments',
+    ),
   );
 }
 
@@ -40,9 +67,15 @@ function summary(e: DashboardEvent): string {
 
 export function renderEvents(events: DashboardEvent[]): HTMLElement {
   return section(
-    'events', 'Recent events',
-    table('Recent events, newest first', ['When', 'Event', 'Payment', 'Detail'],
-      events.slice(0, 25).map((e) => [time(e.occurredAt), e.type.replace(/^Payment/, ''), h('code', {}, e.streamId.replace(/^payment-/, '')), summary(e)]),
-      'recent-events'),
+    'events',
+    'Recent events',
+    table(
+      'Recent events, newest first',
+      ['When', 'Event', 'Payment', 'Detail'],
+      events
+        .slice(0, 25)
+        .map((e) => [time(e.occurredAt), e.type.replace(/^Payment/, ''), h('code', {}, e.streamId.replace(/^payment-/, '')), summary(e)]),
+      'recent-events',
+    ),
   );
 }

@@ -4,8 +4,12 @@ import type { Metrics } from '../types';
 
 const COUNTS = ['total', 'succeeded', 'failed', 'pending', 'processing', 'refunded', 'disputed'] as const;
 const VOLUME_COLUMNS = [
-  ['total', 'Created'], ['succeeded', 'Succeeded'], ['refunded', 'Refunded'], ['disputed', 'Disputed now'],
-  ['disputeLosses', 'Dispute losses'], ['net', 'Net'],
+  ['total', 'Created'],
+  ['succeeded', 'Succeeded'],
+  ['refunded', 'Refunded'],
+  ['disputed', 'Disputed now'],
+  ['disputeLosses', 'Dispute losses'],
+  ['net', 'Net'],
 ] as const;
 
 function stat(label: string, value: string, testId: string, tone?: string): HTMLElement {
@@ -22,8 +26,11 @@ export function renderMetrics(m: Metrics): HTMLElement {
     }),
   ]);
   return section(
-    'metrics', 'Payments',
-    h('dl', { class: 'stats' },
+    'metrics',
+    'Payments',
+    h(
+      'dl',
+      { class: 'stats' },
       COUNTS.map((c) => stat(c === 'total' ? 'Created' : c[0].toUpperCase() + c.slice(1), count(m.counts[c]), `count-${c}`)),
       stat('Success rate', percent(m.rates.success), 'rate-success', 'good'),
       stat('Failure rate', percent(m.rates.failure), 'rate-failure', m.rates.failure > 0 ? 'bad' : undefined),

@@ -1,10 +1,14 @@
 import { toEventView, type RecordedEvent } from '@ledger/event-store';
 
-export const ndjson = (events: readonly RecordedEvent[]): string =>
-  events.map((e) => `${JSON.stringify(toEventView(e))}\n`).join('');
+export const ndjson = (events: readonly RecordedEvent[]): string => events.map((e) => `${JSON.stringify(toEventView(e))}\n`).join('');
 
 const COLUMNS = [
-  ['position', 22], ['occurredAt', 24], ['streamId', 46], ['rev', 4], ['type', 20], ['summary', 0],
+  ['position', 22],
+  ['occurredAt', 24],
+  ['streamId', 46],
+  ['rev', 4],
+  ['type', 20],
+  ['summary', 0],
 ] as const;
 
 export const tableHeader = (): string => row(COLUMNS.map(([name]) => name)) + row(COLUMNS.map(([, w]) => '-'.repeat(w || 7)));
@@ -19,7 +23,10 @@ export function tableRows(events: readonly RecordedEvent[]): string {
 }
 
 function row(cells: readonly string[]): string {
-  return `${cells.map((c, i) => (COLUMNS[i][1] ? c.padEnd(COLUMNS[i][1]) : c)).join(' ').trimEnd()}\n`;
+  return `${cells
+    .map((c, i) => (COLUMNS[i][1] ? c.padEnd(COLUMNS[i][1]) : c))
+    .join(' ')
+    .trimEnd()}\n`;
 }
 
 /** The money and reason fields an auditor scans for; the full payload is in NDJSON. */

@@ -15,13 +15,20 @@ export function checkConfiguration(config: LedgerConfig, findings: Findings, ena
 
   const key = config.ENCRYPTION_KEY;
   if (!key) findings.add('Configuration', 'ENCRYPTION_KEY', 'critical', 'missing: card tokens and secrets cannot be encrypted at rest');
-  else if (weak(key)) findings.add('Configuration', 'ENCRYPTION_KEY', 'violation', `${key.length} characters but low variety or a placeholder`);
+  else if (weak(key))
+    findings.add('Configuration', 'ENCRYPTION_KEY', 'violation', `${key.length} characters but low variety or a placeholder`);
   else findings.add('Configuration', 'ENCRYPTION_KEY', 'pass', `${key.length} characters (≥ 32)`);
 
   const stripe = config.STRIPE_WEBHOOK_SECRET;
   if (stripe.length > 0) {
     const bad = stripe.filter((s) => !s.startsWith('whsec_') || s.length < MIN_SECRET_LENGTH || weak(s.slice(6)));
-    if (bad.length > 0) findings.add('Webhooks', 'STRIPE_WEBHOOK_SECRET', 'violation', `${bad.length} of ${stripe.length} secrets are not whsec_… of plausible strength`);
+    if (bad.length > 0)
+      findings.add(
+        'Webhooks',
+        'STRIPE_WEBHOOK_SECRET',
+        'violation',
+        `${bad.length} of ${stripe.length} secrets are not whsec_… of plausible strength`,
+      );
     else findings.add('Webhooks', 'STRIPE_WEBHOOK_SECRET', 'pass', `${stripe.length} secret(s) configured`);
   }
   const paystack = config.PAYSTACK_SECRET_KEY;
@@ -34,16 +41,25 @@ export function checkConfiguration(config: LedgerConfig, findings: Findings, ena
   }
   const configured = new Set([...(stripe.length > 0 ? ['stripe'] : []), ...(paystack ? ['paystack'] : [])]);
   for (const provider of enabledProviders) {
-    if (!configured.has(provider)) findings.add('Webhooks', `${provider} webhook secret`, 'violation', `${provider} has payments but no webhook secret: its webhooks are refused or unverifiable`);
+    if (!configured.has(provider))
+      findings.add(
+        'Webhooks',
+        `${provider} webhook secret`,
+        'violation',
+        `${provider} has payments but no webhook secret: its webhooks are refused or unverifiable`,
+      );
   }
   if (configured.size === 0) findings.add('Webhooks', 'webhook secrets', 'warning', 'no provider webhook secret configured');
 
   if (production && !config.FORCE_HTTPS) findings.add('PCI', 'HTTPS enforced', 'violation', 'NODE_ENV=production without FORCE_HTTPS=true');
-  else findings.add('PCI', 'HTTPS enforced', 'pass', config.FORCE_HTTPS ? 'FORCE_HTTPS=true' : `not required (NODE_ENV=${config.NODE_ENV})`);
+  else
+    findings.add('PCI', 'HTTPS enforced', 'pass', config.FORCE_HTTPS ? 'FORCE_HTTPS=true' : `not required (NODE_ENV=${config.NODE_ENV})`);
 
   const days = config.DATA_RETENTION_DAYS;
-  if (days < RETENTION_FLOOR_DAYS) findings.add('PCI', 'data retention', 'violation', `DATA_RETENTION_DAYS=${days} is below ${RETENTION_FLOOR_DAYS}`);
-  else if (days < RETENTION_TARGET_DAYS) findings.add('PCI', 'data retention', 'warning', `DATA_RETENTION_DAYS=${days}: PCI DSS keeps audit logs ${RETENTION_TARGET_DAYS} days`);
+  if (days < RETENTION_FLOOR_DAYS)
+    findings.add('PCI', 'data retention', 'violation', `DATA_RETENTION_DAYS=${days} is below ${RETENTION_FLOOR_DAYS}`);
+  else if (days < RETENTION_TARGET_DAYS)
+    findings.add('PCI', 'data retention', 'warning', `DATA_RETENTION_DAYS=${days}: PCI DSS keeps audit logs ${RETENTION_TARGET_DAYS} days`);
   else findings.add('PCI', 'data retention', 'pass', `DATA_RETENTION_DAYS=${days} (≥ ${RETENTION_TARGET_DAYS})`);
 
   for (const limitClass of ['payment', 'refund', 'webhook']) {
@@ -53,7 +69,12 @@ export function checkConfiguration(config: LedgerConfig, findings: Findings, ena
   }
   const payment = config.RATE_LIMITS.payment;
   if (payment && payment.capacity / (payment.windowMs / 60_000) > 60) {
-    findings.add('Rate limiting', 'payment limit strength', 'warning', 'more than 60 payments a minute per customer lets card testing through');
+    findings.add(
+      'Rate limiting',
+      'payment limit strength',
+      'warning',
+      'more than 60 payments a minute per customer lets card testing through',
+    );
   }
 }
 

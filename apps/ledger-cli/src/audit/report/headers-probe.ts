@@ -12,7 +12,12 @@ export async function probeSecurityHeaders(apiUrl: string | undefined, forceHttp
     const response = await fetch(new URL('/health/live', apiUrl), { signal: AbortSignal.timeout(5_000), redirect: 'manual' });
     headers = response.headers;
   } catch (error) {
-    findings.add('Security headers', 'API reachable', 'critical', `could not probe ${apiUrl}: ${firstLine((error as Error).cause ?? error)}`);
+    findings.add(
+      'Security headers',
+      'API reachable',
+      'critical',
+      `could not probe ${apiUrl}: ${firstLine((error as Error).cause ?? error)}`,
+    );
     return;
   }
   const expect = (name: string, ok: (v: string) => boolean, want: string, severity: 'violation' | 'warning') => {

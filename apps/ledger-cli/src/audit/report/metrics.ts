@@ -26,7 +26,13 @@ export async function periodMetrics(pool: Pool, days: number, provider: string |
   const since = new Date(now.getTime() - days * 86_400_000).toISOString();
   const params = [since, provider ?? null];
   const scope = `created_at >= $1 AND ($2::text IS NULL OR provider = $2)`;
-  const [{ rows: [c] }, { rows: reasons }, { rows: volumes }] = await Promise.all([
+  const [
+    {
+      rows: [c],
+    },
+    { rows: reasons },
+    { rows: volumes },
+  ] = await Promise.all([
     pool.query(
       `SELECT count(*)::int AS total, count(succeeded_at)::int AS succeeded, count(failed_at)::int AS failed,
               count(*) FILTER (WHERE refunded_amount > 0)::int AS refunded, count(*) FILTER (WHERE disputed)::int AS disputed,
@@ -69,6 +75,8 @@ export async function periodMetrics(pool: Pool, days: number, provider: string |
 
 /** Providers that have payments at all: each needs its webhook secret. */
 export async function providersWithPayments(pool: Pool): Promise<Set<string>> {
-  const { rows } = await pool.query<{ provider: string }>(`SELECT DISTINCT provider FROM read_models.payment_metrics WHERE payments_created > 0`);
+  const { rows } = await pool.query<{ provider: string }>(
+    `SELECT DISTINCT provider FROM read_models.payment_metrics WHERE payments_created > 0`,
+  );
   return new Set(rows.map((r) => r.provider));
 }

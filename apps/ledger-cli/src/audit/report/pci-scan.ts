@@ -23,7 +23,9 @@ export async function scanEvents(store: EventStore, onProgress?: (done: number) 
     for (const event of page) {
       const fields = [...scanForCardData(event.data, 'data'), ...scanForCardData(event.metadata, 'metadata')];
       if (fields.length > 0 && hits.length < MAX_KEPT) {
-        hits.push(`event ${event.eventId} (${event.streamId}@${event.revision}, position ${formatPosition(event.position)}): ${fields.join(', ')}`);
+        hits.push(
+          `event ${event.eventId} (${event.streamId}@${event.revision}, position ${formatPosition(event.position)}): ${fields.join(', ')}`,
+        );
       }
     }
     scanned += page.length;

@@ -17,7 +17,12 @@ export interface ReportCheckOptions {
 }
 
 /** Every check of the report, in the seed's order; returns the metrics (or why they are not available). */
-export async function runReportChecks(ctx: AuditContext, options: ReportCheckOptions, findings: Findings, io: CliIo): Promise<PeriodMetrics | string> {
+export async function runReportChecks(
+  ctx: AuditContext,
+  options: ReportCheckOptions,
+  findings: Findings,
+  io: CliIo,
+): Promise<PeriodMetrics | string> {
   const { config, pool, store } = ctx;
   const enabled = await providersWithPayments(pool).catch(() => new Set<string>());
   checkConfiguration(config, findings, enabled);
@@ -26,17 +31,29 @@ export async function runReportChecks(ctx: AuditContext, options: ReportCheckOpt
   const events = await scanEvents(store, (done) => progress.update(done));
   progress.stop(events.scanned);
   if (events.hits.length > 0) {
-    findings.add('PCI', 'card data in stored events', 'violation', `${events.hits.length} of ${events.scanned} events hold card data`, events.hits);
+    findings.add(
+      'PCI',
+      'card data in stored events',
+      'violation',
+      `${events.hits.length} of ${events.scanned} events hold card data`,
+      events.hits,
+    );
   } else findings.add('PCI', 'card data in stored events', 'pass', `${events.scanned} events scanned, none`);
 
   const logDir = options.logDir ?? config.LOG_DIR;
   if (!logDir) {
     findings.add('PCI', 'card data in logs', 'warning', 'not scanned: set LOG_DIR or pass --log-dir');
-  } else if (!(await access(logDir).then(() => true, () => false))) {
+  } else if (
+    !(await access(logDir).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     findings.add('PCI', 'card data in logs', 'critical', `cannot read the log directory ${logDir}`);
   } else {
     const logs = await scanLogs(logDir);
-    if (logs.hits.length > 0) findings.add('PCI', 'card data in logs', 'violation', `${logs.hits.length} log lines hold card data`, logs.hits);
+    if (logs.hits.length > 0)
+      findings.add('PCI', 'card data in logs', 'violation', `${logs.hits.length} log lines hold card data`, logs.hits);
     else findings.add('PCI', 'card data in logs', 'pass', `${logs.scanned} files scanned under ${logDir}, none`);
   }
 

@@ -8,7 +8,12 @@ const VIOLATION_KEYS = 'ledger:rl:violations:*';
 /** Refusals in the limiter's current hour window, per class, from the API's Redis counters. */
 export async function checkRateLimitViolations(redisUrl: string | undefined, findings: Findings): Promise<void> {
   if (!redisUrl) {
-    findings.add('Rate limiting', 'recent violations', 'warning', 'not available: REDIS_URL is unset (the counters live in the API\'s Redis)');
+    findings.add(
+      'Rate limiting',
+      'recent violations',
+      'warning',
+      "not available: REDIS_URL is unset (the counters live in the API's Redis)",
+    );
     return;
   }
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: () => null });
@@ -27,7 +32,8 @@ export async function checkRateLimitViolations(redisUrl: string | undefined, fin
       });
     } while (cursor !== '0');
     const total = [...perClass.values()].reduce((a, b) => a + b, 0);
-    const detail = total === 0 ? 'none in the current hour' : [...perClass].map(([c, n]) => `${c}: ${n}`).join(', ') + ' refused in the current hour';
+    const detail =
+      total === 0 ? 'none in the current hour' : [...perClass].map(([c, n]) => `${c}: ${n}`).join(', ') + ' refused in the current hour';
     findings.add('Rate limiting', 'recent violations', total > 0 ? 'warning' : 'pass', detail);
   } catch (error) {
     findings.add('Rate limiting', 'recent violations', 'warning', `not available: Redis unreachable (${firstLine(error)})`);
@@ -38,7 +44,9 @@ export async function checkRateLimitViolations(redisUrl: string | undefined, fin
 
 /** Signature failures, duplicates absorbed and the rest, from ledger.webhook_deliveries (migration 1764000400000). */
 export async function checkWebhookDeliveries(pool: Pool, days: number, provider: string | undefined, findings: Findings): Promise<void> {
-  const { rows: [exists] } = await pool.query<{ t: string | null }>(`SELECT to_regclass('ledger.webhook_deliveries')::text AS t`);
+  const {
+    rows: [exists],
+  } = await pool.query<{ t: string | null }>(`SELECT to_regclass('ledger.webhook_deliveries')::text AS t`);
   if (!exists?.t) {
     findings.add('Webhooks', 'signature failures and duplicates', 'warning', 'not available: no webhook delivery log in this database');
     return;
@@ -52,5 +60,11 @@ export async function checkWebhookDeliveries(pool: Pool, days: number, provider:
   const failures = n('invalid_signature');
   const detail = `${failures} signature failures, ${n('duplicate')} duplicates absorbed, ${n('forbidden_ip')} from outside the IP allowlist in ${days} days`;
   const all = rows.map((r) => `${r.outcome}: ${r.n}`);
-  findings.add('Webhooks', 'signature failures and duplicates', failures + n('forbidden_ip') > 0 ? 'warning' : 'pass', detail, all.length > 0 ? all : undefined);
+  findings.add(
+    'Webhooks',
+    'signature failures and duplicates',
+    failures + n('forbidden_ip') > 0 ? 'warning' : 'pass',
+    detail,
+    all.length > 0 ? all : undefined,
+  );
 }

@@ -46,14 +46,26 @@ export interface TrailContent {
 export function sortedJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-  const keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = Object.keys(value)
+    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${keys.map((k) => `${JSON.stringify(k)}:${sortedJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
 }
 
 export function canonicalContent(c: TrailContent): string {
   return sortedJson([
-    String(c.commitPosition), String(c.preparePosition), c.streamId, String(c.revision), c.eventId.toLowerCase(), c.eventType,
-    c.actor, c.sourceIp, c.occurredAt ? c.occurredAt.toISOString() : null, c.recordedAt.toISOString(), c.data, c.metadata,
+    String(c.commitPosition),
+    String(c.preparePosition),
+    c.streamId,
+    String(c.revision),
+    c.eventId.toLowerCase(),
+    c.eventType,
+    c.actor,
+    c.sourceIp,
+    c.occurredAt ? c.occurredAt.toISOString() : null,
+    c.recordedAt.toISOString(),
+    c.data,
+    c.metadata,
   ]);
 }
 

@@ -3,7 +3,18 @@ import { comparePositions, formatPosition, type Position, type RecordedEvent } f
 import { FIRST_PREV_HASH, canonicalContent, linkHash, sortedJson, type TrailContent, type TrailRow } from './audit-hash';
 import type { ReportDifference } from './compare-tables';
 
-const FIELDS = ['streamId', 'revision', 'eventId', 'eventType', 'actor', 'sourceIp', 'occurredAt', 'recordedAt', 'data', 'metadata'] as const;
+const FIELDS = [
+  'streamId',
+  'revision',
+  'eventId',
+  'eventType',
+  'actor',
+  'sourceIp',
+  'occurredAt',
+  'recordedAt',
+  'data',
+  'metadata',
+] as const;
 const PAGE = 1000;
 
 /**
@@ -17,7 +28,10 @@ export class AuditTrailCheck {
   private previousHash: Buffer = FIRST_PREV_HASH;
   rows = 0;
 
-  constructor(private readonly client: PoolClient, private readonly report: ReportDifference) {}
+  constructor(
+    private readonly client: PoolClient,
+    private readonly report: ReportDifference,
+  ) {}
 
   async open(): Promise<void> {
     await this.client.query(
@@ -106,20 +120,37 @@ function show(v: unknown): string {
 
 function contentOfRow(r: TrailRow): TrailContent {
   return {
-    commitPosition: BigInt(r.commit_position), preparePosition: BigInt(r.prepare_position), streamId: r.stream_id,
-    revision: BigInt(r.revision), eventId: r.event_id, eventType: r.event_type, actor: r.actor, sourceIp: r.source_ip,
-    occurredAt: r.occurred_at, recordedAt: r.recorded_at, data: r.data, metadata: r.metadata,
+    commitPosition: BigInt(r.commit_position),
+    preparePosition: BigInt(r.prepare_position),
+    streamId: r.stream_id,
+    revision: BigInt(r.revision),
+    eventId: r.event_id,
+    eventType: r.event_type,
+    actor: r.actor,
+    sourceIp: r.source_ip,
+    occurredAt: r.occurred_at,
+    recordedAt: r.recorded_at,
+    data: r.data,
+    metadata: r.metadata,
   };
 }
 
 /** What the row must say, taken from the event (the trail stores times to the millisecond). */
 function contentOfEvent(e: RecordedEvent): TrailContent {
-  const meta = (e.metadata ?? {});
+  const meta = e.metadata ?? {};
   const occurred = typeof meta.occurredAt === 'string' ? new Date(meta.occurredAt) : null;
   return {
-    commitPosition: e.position.commit, preparePosition: e.position.prepare, streamId: e.streamId, revision: e.revision,
-    eventId: e.eventId, eventType: e.type, actor: typeof meta.actor === 'string' ? meta.actor : null,
-    sourceIp: typeof meta.sourceIp === 'string' ? meta.sourceIp : null, occurredAt: occurred && !Number.isNaN(occurred.getTime()) ? occurred : null,
-    recordedAt: new Date(e.recordedAt.getTime()), data: e.data, metadata: meta,
+    commitPosition: e.position.commit,
+    preparePosition: e.position.prepare,
+    streamId: e.streamId,
+    revision: e.revision,
+    eventId: e.eventId,
+    eventType: e.type,
+    actor: typeof meta.actor === 'string' ? meta.actor : null,
+    sourceIp: typeof meta.sourceIp === 'string' ? meta.sourceIp : null,
+    occurredAt: occurred && !Number.isNaN(occurred.getTime()) ? occurred : null,
+    recordedAt: new Date(e.recordedAt.getTime()),
+    data: e.data,
+    metadata: meta,
   };
 }

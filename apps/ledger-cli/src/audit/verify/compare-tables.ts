@@ -30,10 +30,16 @@ export async function* cursorRows(client: PoolClient, name: string, sql: string,
 
 export const cell = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
 const show = (v: string | null) => (v === null ? 'null' : v);
-const describeKey = (names: readonly string[], values: readonly (string | null)[]) => names.map((n, i) => `${n}=${show(values[i])}`).join(', ');
+const describeKey = (names: readonly string[], values: readonly (string | null)[]) =>
+  names.map((n, i) => `${n}=${show(values[i])}`).join(', ');
 
 /** Rows absent on either side count as zeros: a delta netting to 0 may leave a row behind. */
-export async function compareCounters(client: PoolClient, spec: CounterSpec, expected: Counters, report: ReportDifference): Promise<number> {
+export async function compareCounters(
+  client: PoolClient,
+  spec: CounterSpec,
+  expected: Counters,
+  report: ReportDifference,
+): Promise<number> {
   const columns = [...spec.keys, ...spec.counters].join(', ');
   let rowsSeen = 0;
   for await (const rows of cursorRows(client, `verify_${spec.table}`, `SELECT ${columns} FROM read_models.${spec.table}`)) {
@@ -46,14 +52,16 @@ export async function compareCounters(client: PoolClient, spec: CounterSpec, exp
       for (const c of spec.counters) {
         const actual = BigInt(String(row[c] ?? '0'));
         const wanted = want?.values.get(c) ?? 0n;
-        if (actual !== wanted) report({ readModel: spec.table, key: describeKey(spec.keys, key), field: c, expected: String(wanted), actual: String(actual) });
+        if (actual !== wanted)
+          report({ readModel: spec.table, key: describeKey(spec.keys, key), field: c, expected: String(wanted), actual: String(actual) });
       }
     }
   }
   for (const left of expected.rows.values()) {
     for (const c of spec.counters) {
       const wanted = left.values.get(c) ?? 0n;
-      if (wanted !== 0n) report({ readModel: spec.table, key: describeKey(spec.keys, left.key), field: c, expected: String(wanted), actual: 'no row' });
+      if (wanted !== 0n)
+        report({ readModel: spec.table, key: describeKey(spec.keys, left.key), field: c, expected: String(wanted), actual: 'no row' });
     }
   }
   return rowsSeen;
@@ -63,15 +71,28 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 const text = (v: number | string | boolean | null) => (v === null ? null : String(v));
 
 const PAYMENT_COLUMNS: ReadonlyArray<readonly [string, (p: PaymentFacts) => string | null]> = [
-  ['provider', (p) => p.provider], ['status', (p) => p.status], ['amount', (p) => text(p.amount)],
-  ['currency', (p) => p.currency], ['refunded_amount', (p) => text(p.refunded)], ['customer_id', (p) => p.customerId],
-  ['description', (p) => p.description], ['provider_payment_id', (p) => p.providerPaymentId], ['error_code', (p) => p.errorCode],
-  ['error_message', (p) => p.errorMessage], ['fraud_flagged', (p) => text(p.fraudFlags > 0)],
-  ['fraud_flag_count', (p) => text(p.fraudFlags)], ['disputed', (p) => text(p.disputed)],
-  ['disputed_amount', (p) => text(p.disputedOpen)], ['dispute_losses', (p) => text(p.disputeLosses)],
-  ['processing_time_ms', (p) => text(p.processingTimeMs)], ['created_at', (p) => iso(p.createdAt)],
-  ['processing_at', (p) => iso(p.processingAt)], ['succeeded_at', (p) => iso(p.succeededAt)], ['failed_at', (p) => iso(p.failedAt)],
-  ['updated_at', (p) => iso(p.updatedAt)], ['revision', (p) => text(p.revision)],
+  ['provider', (p) => p.provider],
+  ['status', (p) => p.status],
+  ['amount', (p) => text(p.amount)],
+  ['currency', (p) => p.currency],
+  ['refunded_amount', (p) => text(p.refunded)],
+  ['customer_id', (p) => p.customerId],
+  ['description', (p) => p.description],
+  ['provider_payment_id', (p) => p.providerPaymentId],
+  ['error_code', (p) => p.errorCode],
+  ['error_message', (p) => p.errorMessage],
+  ['fraud_flagged', (p) => text(p.fraudFlags > 0)],
+  ['fraud_flag_count', (p) => text(p.fraudFlags)],
+  ['disputed', (p) => text(p.disputed)],
+  ['disputed_amount', (p) => text(p.disputedOpen)],
+  ['dispute_losses', (p) => text(p.disputeLosses)],
+  ['processing_time_ms', (p) => text(p.processingTimeMs)],
+  ['created_at', (p) => iso(p.createdAt)],
+  ['processing_at', (p) => iso(p.processingAt)],
+  ['succeeded_at', (p) => iso(p.succeededAt)],
+  ['failed_at', (p) => iso(p.failedAt)],
+  ['updated_at', (p) => iso(p.updatedAt)],
+  ['revision', (p) => text(p.revision)],
 ];
 
 /** Every column of every payment row; consumes `expected` (each matched payment is dropped as it is compared). */
@@ -96,6 +117,7 @@ export async function comparePayments(client: PoolClient, expected: Map<string, 
       }
     }
   }
-  for (const id of expected.keys()) report({ readModel: 'payments', key: `payment_id=${id}`, field: 'row', expected: 'a row', actual: 'no row' });
+  for (const id of expected.keys())
+    report({ readModel: 'payments', key: `payment_id=${id}`, field: 'row', expected: 'a row', actual: 'no row' });
   return rowsSeen;
 }

@@ -97,7 +97,8 @@ export class PaymentFacts {
   private refund(moved: number, statedTotal: number, at: string): void {
     this.refunded += moved;
     this.updatedAt = Date.parse(at);
-    if (this.refunded !== statedTotal) throw new Error(`refund events moved ${this.refunded} in all, but this one states a total of ${statedTotal}`);
+    if (this.refunded !== statedTotal)
+      throw new Error(`refund events moved ${this.refunded} in all, but this one states a total of ${statedTotal}`);
     if (this.refunded === 0) this.status = 'succeeded';
     else this.status = this.refunded >= this.captured ? 'refunded' : 'partially_refunded';
   }

@@ -33,48 +33,58 @@ export interface VerifyResult {
  */
 export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   const { pool, report } = options;
-  return withTransaction(pool, async (client) => {
-    const ledger = await storedCheckpoint(client, LEDGER);
-    const audit = await storedCheckpoint(client, AUDIT_TRAIL);
-    options.onStart?.({
-      ledger: formatPosition(ledger.position),
-      auditTrail: formatPosition(audit.position),
-      totalEvents: Number(ledger.eventsApplied > audit.eventsApplied ? ledger.eventsApplied : audit.eventsApplied),
-    });
-    const trail = new AuditTrailCheck(client, report);
-    await trail.open();
-    const fold = new Fold(report);
-    const last = comparePositions(ledger.position, audit.position) >= 0 ? ledger.position : audit.position;
-    const read = options.events.from === 'table' ? eventsInTable(client) : eventsInStore(options.events.store);
-    let done = 0;
-    let inLedger = 0n;
-    let inAudit = 0n;
-    for await (const page of read(last)) {
-      for (const event of page) {
-        if (within(event, ledger.position)) {
-          inLedger += 1n;
-          fold.apply(event);
+  return withTransaction(
+    pool,
+    async (client) => {
+      const ledger = await storedCheckpoint(client, LEDGER);
+      const audit = await storedCheckpoint(client, AUDIT_TRAIL);
+      options.onStart?.({
+        ledger: formatPosition(ledger.position),
+        auditTrail: formatPosition(audit.position),
+        totalEvents: Number(ledger.eventsApplied > audit.eventsApplied ? ledger.eventsApplied : audit.eventsApplied),
+      });
+      const trail = new AuditTrailCheck(client, report);
+      await trail.open();
+      const fold = new Fold(report);
+      const last = comparePositions(ledger.position, audit.position) >= 0 ? ledger.position : audit.position;
+      const read = options.events.from === 'table' ? eventsInTable(client) : eventsInStore(options.events.store);
+      let done = 0;
+      let inLedger = 0n;
+      let inAudit = 0n;
+      for await (const page of read(last)) {
+        for (const event of page) {
+          if (within(event, ledger.position)) {
+            inLedger += 1n;
+            fold.apply(event);
+          }
+          if (within(event, audit.position)) {
+            inAudit += 1n;
+            await trail.check(event);
+          }
         }
-        if (within(event, audit.position)) {
-          inAudit += 1n;
-          await trail.check(event);
-        }
+        done += page.length;
+        options.onProgress?.(done);
       }
-      done += page.length;
-      options.onProgress?.(done);
-    }
-    await trail.finish();
-    countedAgainst(ledger, inLedger, report);
-    countedAgainst(audit, inAudit, report);
-    if (BigInt(trail.rows) !== inAudit) {
-      report({ readModel: 'audit_trail', key: 'rows', field: 'count', expected: `${inAudit} (stored events up to its checkpoint)`, actual: String(trail.rows) });
-    }
-    const payments = fold.payments.size;
-    const counters = expectedCounters(fold.payments.values(), fold.fraudMinutes);
-    await comparePayments(client, fold.payments, report);
-    for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.get(spec.table) as Counters, report);
-    return { events: done, payments, auditRows: trail.rows };
-  }, { isolation: 'REPEATABLE READ', readOnly: true });
+      await trail.finish();
+      countedAgainst(ledger, inLedger, report);
+      countedAgainst(audit, inAudit, report);
+      if (BigInt(trail.rows) !== inAudit) {
+        report({
+          readModel: 'audit_trail',
+          key: 'rows',
+          field: 'count',
+          expected: `${inAudit} (stored events up to its checkpoint)`,
+          actual: String(trail.rows),
+        });
+      }
+      const payments = fold.payments.size;
+      const counters = expectedCounters(fold.payments.values(), fold.fraudMinutes);
+      await comparePayments(client, fold.payments, report);
+      for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.get(spec.table) as Counters, report);
+      return { events: done, payments, auditRows: trail.rows };
+    },
+    { isolation: 'REPEATABLE READ', readOnly: true },
+  );
 }
 
 /** A checkpoint's events_applied must equal the stored events at or below it: a skipped event shows here even if nothing else does. */

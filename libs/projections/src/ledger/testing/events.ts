@@ -31,11 +31,19 @@ export const failed = (data: Partial<PaymentEventData<'PaymentFailed'>> = {}): P
 });
 
 export const refunded = (
-  amount: number, totalRefunded: number, data: Partial<PaymentEventData<'PaymentRefunded'>> = {},
+  amount: number,
+  totalRefunded: number,
+  data: Partial<PaymentEventData<'PaymentRefunded'>> = {},
 ): PaymentEventOf<'PaymentRefunded'> => ({
   type: 'PaymentRefunded',
   data: {
-    paymentId: PAYMENT, refundId: `re_${totalRefunded}`, amount, currency: 'USD', totalRefunded, refundedAt: on('11:00:00.000'), ...data,
+    paymentId: PAYMENT,
+    refundId: `re_${totalRefunded}`,
+    amount,
+    currency: 'USD',
+    totalRefunded,
+    refundedAt: on('11:00:00.000'),
+    ...data,
   },
 });
 
@@ -56,7 +64,16 @@ export const refundReported = (reportedTotal: number, counted: number, totalRefu
 
 export const refundReversed = (refundId: string, amount: number, totalRefunded: number): PaymentEventOf<'PaymentRefundReversed'> => ({
   type: 'PaymentRefundReversed',
-  data: { paymentId: PAYMENT, refundId, providerRefundId: refundId, amount, counted: amount, currency: 'USD', totalRefunded, reversedAt: on('11:45:00.000') },
+  data: {
+    paymentId: PAYMENT,
+    refundId,
+    providerRefundId: refundId,
+    amount,
+    counted: amount,
+    currency: 'USD',
+    totalRefunded,
+    reversedAt: on('11:45:00.000'),
+  },
 });
 
 export const disputeClosed = (outcome: 'won' | 'lost' | 'warning_closed', amount = 10_000): PaymentEventOf<'PaymentDisputeClosed'> => ({
