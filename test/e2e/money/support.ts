@@ -15,10 +15,12 @@ export interface MoneyHarness {
   close(): Promise<void>;
 }
 
-export async function startMoneyHarness(): Promise<MoneyHarness> {
+export async function startMoneyHarness(
+  options: { onBatch?: Parameters<typeof startProjector>[0]['onBatch'] } = {},
+): Promise<MoneyHarness> {
   const api = await startWebhookHarness();
   const store = new PostgresEventStore(api.db.pool, { pollIntervalMs: 10 });
-  const projector = startProjector({ pool: api.db.pool, store, batchSize: 200 });
+  const projector = startProjector({ pool: api.db.pool, store, batchSize: 200, onBatch: options.onBatch });
   const queries = new DashboardQueries(api.db.pool, { store, suspiciousAmounts: {}, clock: () => new Date() });
   return {
     api,

@@ -13,6 +13,7 @@ export const ALERT_RULES = [
   'rate_limit_violations',
   'provider_silent',
   'projection_stalled',
+  'refund_mismatch',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -61,7 +61,7 @@ export async function evaluateAlerts(
   const wall = ctx.now ?? new Date();
   if (!ctx.live || !isLiveBatch(events, wall, settings.replayHorizonMs)) return [];
   const now = eventClock(events, wall);
-  const alerts = suspiciousAmounts(events, settings, wall);
+  const alerts = [...suspiciousAmounts(events, settings, wall), ...(await refundMismatches(tx, events, ctx.schema ?? 'read_models', wall))];
   const activity = await loadActivity(tx, ctx.schema ?? 'read_models', now, settings);
   const states = await loadAlertStates(tx, BATCH_RULES);
   const providers = new Set<string>([...PROVIDERS, ...activity.map((r) => r.provider)]);
@@ -112,6 +112,40 @@ function suspiciousAmounts(events: readonly RecordedEvent[], settings: AlertSett
     );
   }
   return alerts;
+}
+
+/**
+ * The recorded refunds exceed what the provider's own cumulative report says: the ledger does not guess
+ * which refund was recorded twice, a person does. One alert per report that disagrees.
+ */
+async function refundMismatches(tx: PoolClient, events: readonly RecordedEvent[], schema: string, now: Date): Promise<AlertPayload[]> {
+  const mismatches = events.filter((e) => e.type === 'PaymentRefundMismatch');
+  if (mismatches.length === 0) return [];
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`unsafe schema name: ${schema}`);
+  const ids = mismatches.map((e) => (e.data as PaymentEventData<'PaymentRefundMismatch'>).paymentId);
+  const { rows } = await tx.query<{ payment_id: string; provider: string }>(
+    `SELECT payment_id, provider FROM ${schema}.payments WHERE payment_id = ANY($1::text[])`,
+    [ids],
+  );
+  const providerOf = new Map(rows.map((r) => [r.payment_id, r.provider]));
+  return mismatches.map((e) => {
+    const data = e.data as PaymentEventData<'PaymentRefundMismatch'>;
+    const provider = providerOf.get(data.paymentId) ?? null;
+    return newAlert({
+      key: alertKey('refund_mismatch', data.paymentId, e.eventId),
+      rule: 'refund_mismatch',
+      kind: 'raised',
+      severity: 'warning',
+      provider,
+      title: `payment ${data.paymentId}: ${data.recordedTotal} ${data.currency} recorded as refunded, the provider reports ${data.reportedTotal} (minor units)`,
+      value: data.recordedTotal,
+      threshold: data.reportedTotal,
+      windowStart: data.detectedAt,
+      windowEnd: data.detectedAt,
+      raisedAt: now.toISOString(),
+      details: { paymentId: data.paymentId, currency: data.currency },
+    });
+  });
 }
 
 async function loadActivity(tx: PoolClient, schema: string, now: Date, settings: AlertSettings): Promise<MinuteActivity[]> {

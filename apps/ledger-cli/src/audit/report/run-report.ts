@@ -7,6 +7,7 @@ import type { Findings } from './findings';
 import { probeSecurityHeaders } from './headers-probe';
 import { periodMetrics, providersWithPayments, type PeriodMetrics } from './metrics';
 import { scanEvents, scanLogs } from './pci-scan';
+import { checkRefundMismatches } from './refund-mismatches';
 import { checkRateLimitViolations, checkWebhookDeliveries } from './runtime-checks';
 
 export interface ReportCheckOptions {
@@ -66,6 +67,7 @@ export async function runReportChecks(
     findings.add('Read models', 'metrics source', 'warning', metrics);
   }
 
+  await checkRefundMismatches(store, findings);
   await checkWebhookDeliveries(pool, options.days, options.provider, findings);
   await checkRateLimitViolations(config.REDIS_URL, findings);
   await probeSecurityHeaders(options.apiUrl, config.FORCE_HTTPS, findings);
