@@ -38,7 +38,7 @@ const seconds = (v: string | null) => (v === null ? 0 : Math.max(0, Math.round(N
  * shows other roles' ids only to members of pg_read_all_stats (or superusers);
  * without it the holder reads as null, and the waiting events still measure the stall.
  */
-export async function readHorizon(db: Db, streamPrefix = 'payment-'): Promise<Horizon> {
+export async function readHorizon(db: Db, streamPrefix: string): Promise<Horizon> {
   const {
     rows: [row],
   } = await db.query<{

@@ -117,8 +117,8 @@ export class PostgresEventStore implements EventStore {
   }
 
   /** Where subscribers' reads stop and who holds it there (see horizon.ts). */
-  horizon(): Promise<Horizon> {
-    return readHorizon(this.pool);
+  horizon(streamPrefix = ''): Promise<Horizon> {
+    return readHorizon(this.pool, streamPrefix);
   }
 
   /** The true head: the newest committed event, whether or not the horizon lets subscribers see it yet. */

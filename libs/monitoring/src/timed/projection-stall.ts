@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
 import { readHorizon } from '@ledger/event-store';
+import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import type { RuleReading } from '../rules/transitions';
 
 /**
@@ -11,7 +12,7 @@ import type { RuleReading } from '../rules/transitions';
  * this never fires.
  */
 export async function projectionStall(tx: PoolClient, now: Date, stallAfterMs: number): Promise<RuleReading[]> {
-  const horizon = await readHorizon(tx);
+  const horizon = await readHorizon(tx, PAYMENT_STREAM_PREFIX);
   const h = horizon.holder;
   const who = h
     ? `pid ${h.pid} (${h.application || 'no application_name'}, database ${h.database ?? '?'}, ${h.state ?? '?'}, ${Math.round(h.ageSeconds)} s)`

@@ -54,7 +54,7 @@ export async function measureLag(
     const [pending, head, horizon] = await Promise.all([
       store.committedAfter(after, cap, streamPrefix),
       store.committedHead(streamPrefix),
-      store.horizon(),
+      store.horizon(streamPrefix),
     ]);
     return {
       positionsBehind: pending.count,

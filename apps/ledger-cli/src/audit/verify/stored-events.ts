@@ -1,7 +1,10 @@
 import type { PoolClient } from 'pg';
 import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 
-/** Only payment streams reach the read models (the projector's subscription filter). */
+/**
+ * Only payment streams reach the read models (the projector's subscription filter). Spelled out here,
+ * not imported: verify shares nothing with what it checks but the event types.
+ */
 export const PAYMENT_STREAMS = 'payment-';
 
 /** The stored events up to `to` (inclusive), in global order, a page at a time. */
