@@ -48,6 +48,7 @@ describe('An Idempotency-Key is scoped to the API key, not the endpoint', () => 
   it('replays the first response byte for byte, a success and a refusal alike', async () => {
     const body = newPaymentBody({ description: 'zeta before alpha', card: { token: 'tok_1', last4: '4242', brand: 'visa' } });
     const first = await post('/v1/payments', 'bytes-key', body);
+    expect(first).toMatchObject({ status: 201 });
     const again = await post('/v1/payments', 'bytes-key', body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.text).toBe(first.text);
