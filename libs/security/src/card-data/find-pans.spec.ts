@@ -42,6 +42,7 @@ describe('findPans', () => {
     ['a Mir card', 'mir 2200 0000 0000 0004', '2200 0000 0000 0004'],
     ['a 19-digit UnionPay card', '6200000000000000000', '6200000000000000000'],
     ['a UUID-shaped value that is not a generated UUID', 'id 550e8400-e29b-41d4-4111-111111111111', '4111-111111111111'],
+    ['a card number glued to a UUID by a dash', '4111111111111111-abcdefab-cdef-4abc-8abc-abcdefabcdef', '4111111111111111'],
   ])('finds a PAN with %s', (_label, text, pan) => {
     expect(found(text)).toEqual([pan]);
   });
@@ -57,6 +58,7 @@ describe('findPans', () => {
     ['an epoch in milliseconds', 'at 1700000000000'],
     ['a UUID', 'id 550e8400-e29b-41d4-a716-446655440000'],
     ['a generated UUID whose digits chain', 'id 12345678-1234-4123-8411-111111111111'],
+    ['a generated UUID behind a prefix with a dash', 'c-12345678-1234-4123-8411-111111111111'],
     ['digits broken by letters', '4111x1111x1111x1111'],
     ['digits four separators apart', '4111 -- 1111 -- 1111 -- 1111'],
     ['a phone number', '+44 20 7946 0958'],

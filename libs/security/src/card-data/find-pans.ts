@@ -13,8 +13,10 @@ export interface PanMatch {
 export const MIN_PAN = 13;
 export const MAX_PAN = 19;
 // Exempt shapes, blanked before the scan. Generated UUIDs (RFC 9562 variant, 8–b): their digit
-// groups can chain into a Luhn-valid window, and they are every client's request id.
-const UUID = /(?<![0-9a-f-])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9a-f-])/gi;
+// groups can chain into a Luhn-valid window, and they are every client's request id, also behind a
+// prefix (`c-<uuid>`, `pi_<uuid>`). Never glued to digits around it, so no card number's digits chain into one.
+const UUID =
+  /(?<![0-9a-f])(?<!\d[^0-9a-z]{1,3})[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9a-f])(?![^0-9a-z]{1,3}\d)/gi;
 // A fraction below one as random-number generators print it (`0.8123456789012345`): its 13+
 // digits would hold a Luhn-valid window more often than not, and no card number starts with `0.`.
 const RANDOM_FRACTION = /(?<![\d.,])0\.\d{13,}(?!\d)/g;
