@@ -42,7 +42,7 @@ describe('ledger audit report', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^## Summary\n- Passed Checks: \d+\n- Warnings: \d+\n- Violations: 0\n- Critical Issues: 0$/m);
     expect(run.stdout).toMatch(/^\| payments created \| 150 \|$/m);
-    expect(run.stdout).toMatch(/^\| USD \| \d+ \| \d+ \| \d+ \| -?\d+ \|$/m);
+    expect(run.stdout).toMatch(/^\| USD \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| -?\d+ \|$/m);
     expect(run.stdout).toMatch(/^## Compliance Status\n✅ COMPLIANT/m);
   });
 

@@ -135,6 +135,11 @@ describe('Disputes to their end, both providers and the API', () => {
       });
     }
     expect(metrics.counts.disputed).toBe([...expected.values()].reduce((s, e) => s + e.disputedPayments, 0));
+    const usd = expected.get('USD')!;
+    const report = await ledger(['audit', 'report', '--days', '3650'], { DATABASE_URL: h.api.db.url });
+    expect(report.stdout).toContain(
+      `| USD | ${usd.succeeded} | ${usd.succeeded} | ${usd.refunded} | ${usd.disputedOpen} | ${usd.losses} | ${usd.succeeded - usd.refunded - usd.losses} |`,
+    );
     const verify = await ledger(['audit', 'verify'], { DATABASE_URL: h.api.db.url });
     expect({ code: verify.code, out: verify.stdout.slice(-2000) }).toMatchObject({ code: 0 });
   });

@@ -16,7 +16,15 @@ export interface PeriodMetrics {
   readonly p95ProcessingTimeMs: number | null;
   readonly topFailureReasons: readonly { code: string; count: number }[];
   /** Minor units as decimal strings, per currency; never added across currencies. */
-  readonly volumes: readonly { currency: string; total: string; succeeded: string; refunded: string; net: string }[];
+  readonly volumes: readonly {
+    currency: string;
+    total: string;
+    succeeded: string;
+    refunded: string;
+    disputed: string;
+    disputeLosses: string;
+    net: string;
+  }[];
 }
 
 const pct = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 10_000) / 100);
@@ -48,8 +56,9 @@ export async function periodMetrics(pool: Pool, days: number, provider: string |
     ),
     pool.query(
       `SELECT currency, sum(amount)::text AS total, coalesce(sum(amount) FILTER (WHERE succeeded_at IS NOT NULL), 0)::text AS succeeded,
-              sum(refunded_amount)::text AS refunded,
-              (coalesce(sum(amount) FILTER (WHERE succeeded_at IS NOT NULL), 0) - sum(refunded_amount))::text AS net
+              sum(refunded_amount)::text AS refunded, sum(disputed_amount)::text AS disputed,
+              sum(dispute_losses)::text AS "disputeLosses",
+              (coalesce(sum(amount) FILTER (WHERE succeeded_at IS NOT NULL), 0) - sum(refunded_amount) - sum(dispute_losses))::text AS net
          FROM read_models.payments WHERE ${scope} GROUP BY currency ORDER BY currency`,
       params,
     ),

@@ -64,8 +64,16 @@ function renderMetrics(m: PeriodMetrics | string): string[] {
     `| processing time, mean / p95 | ${ms(m.averageProcessingTimeMs)} / ${ms(m.p95ProcessingTimeMs)} |`,
   ];
   if (m.volumes.length > 0) {
-    out.push('', 'Volume per currency (minor units):', '', '| currency | total | succeeded | refunded | net |', '|---|---|---|---|---|');
-    for (const v of m.volumes) out.push(`| ${v.currency} | ${v.total} | ${v.succeeded} | ${v.refunded} | ${v.net} |`);
+    out.push(
+      '',
+      'Volume per currency (minor units; net = succeeded − refunded − dispute losses):',
+      '',
+      '| currency | total | succeeded | refunded | under dispute | dispute losses | net |',
+      '|---|---|---|---|---|---|---|',
+    );
+    for (const v of m.volumes) {
+      out.push(`| ${v.currency} | ${v.total} | ${v.succeeded} | ${v.refunded} | ${v.disputed} | ${v.disputeLosses} | ${v.net} |`);
+    }
   }
   if (m.topFailureReasons.length > 0) {
     out.push('', 'Top failure reasons:', '', ...m.topFailureReasons.map((r) => `- ${r.code}: ${r.count}`));
