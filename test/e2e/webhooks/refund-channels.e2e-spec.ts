@@ -13,7 +13,10 @@ const evt = () => `evt_${randomUUID().replace(/-/g, '')}`;
 
 describe('A refund reported by the API and by the provider', () => {
   it('is counted once when the API recorded it with the provider refund id', async () => {
-    const tail = randomUUID().replace(/-/g, '').slice(0, 20);
+    const tail = randomUUID()
+      .replace(/-/g, '')
+      .slice(0, 20)
+      .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]);
     const ids: fx.StripeIds = { paymentIntent: `pi_${tail}`, charge: `ch_${tail}`, paymentId: `pay_${tail}` };
     const write = { key: api.keys['payments:write'] };
     const created = await call(api, 'POST', '/v1/payments', {

@@ -10,7 +10,10 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const newIds = (paymentId?: string): fx.StripeIds => {
-  const tail = randomUUID().replace(/-/g, '').slice(0, 20);
+  const tail = randomUUID()
+    .replace(/-/g, '')
+    .slice(0, 20)
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]);
   return { paymentIntent: `pi_${tail}`, charge: `ch_${tail}`, paymentId };
 };
 const evt = () => `evt_${randomUUID().replace(/-/g, '')}`;
