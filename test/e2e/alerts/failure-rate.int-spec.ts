@@ -24,7 +24,7 @@ describe('failure rate', () => {
     expect(critical[0].alert.value).toBeGreaterThan(5);
     expect(p.webhook.received.every((r) => r.signatureValid)).toBe(true);
     expect(rulesKinds()['failure_rate:raised']).toBe(1);
-    // Batches may or may not stop at "degraded" on the way; the provider ends unhealthy (13 % > 2 × 5 %).
+    // Batches may or may not stop at "degraded" on the way; the provider ends unhealthy (13 % > 10 %).
     const health = p.webhook.received.filter((r) => r.alert.rule === 'health_status');
     expect(health.at(-1)?.alert).toMatchObject({ severity: 'warning', details: { to: 'unhealthy' } });
   });

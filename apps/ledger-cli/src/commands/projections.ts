@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { HorizonHolder } from '@ledger/event-store';
+import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { PROJECTIONS, projectionStatus, rebuildProjection } from '@ledger/projections';
 import { withAuditContext } from '../audit/context';
 import { createProgress } from '../audit/progress';
@@ -44,10 +45,12 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .argument('<name>', `one of: ${Object.keys(PROJECTIONS).join(', ')}`)
     .action((name: string) => {
       if (!PROJECTIONS[name]) throw new CliError(`unknown projection "${name}" (known: ${Object.keys(PROJECTIONS).join(', ')})`, 2);
-      return withAuditContext(io, async ({ pool, store }) => {
+      return withAuditContext(io, async ({ pool, store, config }) => {
+        // The ledger's live alert hook: the events the rebuild reads past the live checkpoint still page.
+        const onBatch = name === 'ledger' ? createAlertHook(alertSettingsFromConfig(config)) : undefined;
         const total = (await projectionStatus(pool, store)).find((s) => s.name === name)?.eventsApplied;
         const progress = createProgress(io, `rebuild ${name}`, total);
-        const result = await rebuildProjection(name, { pool, store, onProgress: (p) => progress.update(p.eventsDone) });
+        const result = await rebuildProjection(name, { pool, store, onBatch, onProgress: (p) => progress.update(p.eventsDone) });
         progress.stop(result.eventsDone);
         io.stdout(`rebuilt ${name}: ${result.eventsDone} events, now at ${result.position.commit}/${result.position.prepare}\n`);
       });

@@ -1,8 +1,10 @@
 import { ConfigError, parseDuration, type LedgerConfig } from '@ledger/platform';
 
 export interface ProviderThresholds {
-  /** Percent of decisions (succeeded + failed) that failed, over failureWindowMs. */
+  /** Percent of decisions (succeeded + failed) that failed, over failureWindowMs: from this, degraded. */
   readonly failureRate: number;
+  /** Above this percent (same window), unhealthy. */
+  readonly unhealthyFailureRate: number;
   readonly failureWindowMs: number;
   /** Fewer decisions than this in the window never alert: 1 failure out of 1 is not an incident. */
   readonly minDecisions: number;
@@ -33,6 +35,7 @@ export interface AlertSettings {
 
 export const DEFAULT_THRESHOLDS: ProviderThresholds = {
   failureRate: 5,
+  unhealthyFailureRate: 10,
   failureWindowMs: 15 * 60_000,
   minDecisions: 10,
   processingTimeMs: 5_000,
@@ -44,6 +47,7 @@ export const DEFAULT_THRESHOLDS: ProviderThresholds = {
 type Spec = { value: keyof ProviderThresholds; window?: keyof ProviderThresholds };
 const NAMES: Record<string, Spec> = {
   failure_rate: { value: 'failureRate', window: 'failureWindowMs' },
+  failure_rate_unhealthy: { value: 'unhealthyFailureRate' },
   min_decisions: { value: 'minDecisions' },
   processing_time: { value: 'processingTimeMs', window: 'processingWindowMs' },
   fraud_flags: { value: 'fraudFlags', window: 'fraudWindowMs' },
@@ -100,6 +104,6 @@ export function alertSettingsFromConfig(config: LedgerConfig): AlertSettings {
   };
 }
 
-export function thresholdsFor(settings: AlertSettings, provider: string): ProviderThresholds {
+export function thresholdsFor(settings: Pick<AlertSettings, 'defaults' | 'providers'>, provider: string): ProviderThresholds {
   return { ...settings.defaults, ...settings.providers[provider] };
 }

@@ -1,19 +1,9 @@
 import type { AlertSeverity } from '../alerts/alert';
 import type { ProviderThresholds } from './alert-settings';
-
-/** One read_models.health_windows row. */
-export interface MinuteActivity {
-  readonly minuteStart: Date;
-  readonly provider: string;
-  readonly succeeded: number;
-  readonly failed: number;
-  readonly processingSumMs: number;
-  readonly processingCount: number;
-  readonly fraudFlags: number;
-}
+import { assessHealth, round2, span, type HealthAssessment } from './health';
+import type { MinuteActivity } from './health-windows';
 
 export type ConditionRule = 'failure_rate' | 'processing_time' | 'fraud_flags';
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 
 export interface Condition {
   readonly rule: ConditionRule;
@@ -28,82 +18,61 @@ export interface Condition {
   readonly details: Record<string, number>;
 }
 
-const MINUTE = 60_000;
-
-/** Minute buckets are keyed by their start, so a window of N minutes is the N buckets up to now's. */
-export function windowStartOf(now: Date, windowMs: number): Date {
-  return new Date(Math.floor(now.getTime() / MINUTE) * MINUTE - windowMs + MINUTE);
-}
-
-const round2 = (n: number) => Math.round(n * 100) / 100;
-const span = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / MINUTE}m`);
-
-export function evaluateConditions(provider: string, rows: readonly MinuteActivity[], t: ProviderThresholds, now: Date): Condition[] {
-  const within = (windowMs: number) => {
-    const start = windowStartOf(now, windowMs);
-    return { start, rows: rows.filter((r) => r.provider === provider && r.minuteStart >= start && r.minuteStart <= now) };
-  };
-  const sum = (rs: readonly MinuteActivity[], f: (r: MinuteActivity) => number) => rs.reduce((a, r) => a + f(r), 0);
-
-  const failure = within(t.failureWindowMs);
-  const failed = sum(failure.rows, (r) => r.failed);
-  const decisions = failed + sum(failure.rows, (r) => r.succeeded);
-  const rate = decisions === 0 ? 0 : round2((failed / decisions) * 100);
-
-  const processing = within(t.processingWindowMs);
-  const count = sum(processing.rows, (r) => r.processingCount);
-  const mean = count === 0 ? 0 : Math.round(sum(processing.rows, (r) => r.processingSumMs) / count);
-
-  const fraud = within(t.fraudWindowMs);
-  const flags = sum(fraud.rows, (r) => r.fraudFlags);
-
-  return [
+/**
+ * The provider's health and the conditions behind it: each rule fires exactly when its part of the
+ * health definition (rules/health.ts) leaves healthy, so the alerts and the dashboard never disagree.
+ */
+export function evaluateConditions(
+  provider: string,
+  rows: readonly MinuteActivity[],
+  t: ProviderThresholds,
+  now: Date,
+): { health: HealthAssessment; conditions: Condition[] } {
+  const health = assessHealth(
+    rows.filter((r) => r.provider === provider),
+    t,
+    now,
+  );
+  const { failure, processing, fraud } = health;
+  const rate = round2(failure.rate);
+  const mean = Math.round(processing.meanMs ?? 0);
+  const conditions: Condition[] = [
     {
       rule: 'failure_rate',
       provider,
       severity: 'critical',
-      firing: decisions >= t.minDecisions && rate > t.failureRate,
+      firing: failure.status !== 'healthy',
       value: rate,
       threshold: t.failureRate,
-      windowStart: failure.start,
+      windowStart: failure.windowStart,
       windowEnd: now,
       title: `${provider}: payment failure rate ${rate}% over ${span(t.failureWindowMs)} (threshold ${t.failureRate}%)`,
-      details: { failed, decisions },
+      details: { failed: failure.failed, decisions: failure.decisions },
     },
     {
       rule: 'processing_time',
       provider,
       severity: 'warning',
-      firing: count > 0 && mean > t.processingTimeMs,
+      firing: processing.slow,
       value: mean,
       threshold: t.processingTimeMs,
-      windowStart: processing.start,
+      windowStart: processing.windowStart,
       windowEnd: now,
       title: `${provider}: mean processing time ${mean} ms over ${span(t.processingWindowMs)} (threshold ${t.processingTimeMs} ms)`,
-      details: { decisions: count },
+      details: { decisions: processing.count },
     },
     {
       rule: 'fraud_flags',
       provider,
       severity: 'critical',
-      firing: flags > t.fraudFlags,
-      value: flags,
+      firing: fraud.critical,
+      value: fraud.flags,
       threshold: t.fraudFlags,
-      windowStart: fraud.start,
+      windowStart: fraud.windowStart,
       windowEnd: now,
-      title: `${provider}: ${flags} fraud flags in ${span(t.fraudWindowMs)} (threshold ${t.fraudFlags})`,
+      title: `${provider}: ${fraud.flags} fraud flags in ${span(t.fraudWindowMs)} (threshold ${t.fraudFlags})`,
       details: {},
     },
   ];
-}
-
-/**
- * The dashboard's criteria (libs/projections computeHealth) on this provider's
- * thresholds: unhealthy on fraud or a failure rate above twice its threshold,
- * degraded on any other firing condition.
- */
-export function healthOf(conditions: readonly Condition[]): HealthStatus {
-  const firing = conditions.filter((c) => c.firing);
-  if (firing.some((c) => c.rule === 'fraud_flags' || (c.rule === 'failure_rate' && c.value > 2 * c.threshold))) return 'unhealthy';
-  return firing.length > 0 ? 'degraded' : 'healthy';
+  return { health, conditions };
 }

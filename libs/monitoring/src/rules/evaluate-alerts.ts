@@ -5,7 +5,8 @@ import { alertKey, newAlert, type AlertPayload } from '../alerts/alert';
 import { writeToOutbox } from '../outbox/alert-outbox';
 import { thresholdsFor, type AlertSettings } from './alert-settings';
 import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from './alert-state';
-import { evaluateConditions, healthOf, windowStartOf, type MinuteActivity } from './conditions';
+import { evaluateConditions } from './conditions';
+import { loadHealthMinutes } from './health-windows';
 import { conditionTransition, healthTransition, type Transition } from './transitions';
 
 /** `live: false` marks a batch as history (nothing pages); `now` and `schema` only for tests. */
@@ -62,21 +63,18 @@ export async function evaluateAlerts(
   if (!ctx.live || !isLiveBatch(events, wall, settings.replayHorizonMs)) return [];
   const now = eventClock(events, wall);
   const alerts = [...suspiciousAmounts(events, settings, wall), ...(await refundMismatches(tx, events, ctx.schema ?? 'read_models', wall))];
-  const activity = await loadActivity(tx, ctx.schema ?? 'read_models', now, settings);
+  const activity = await loadHealthMinutes(tx, now, settings, { schema: ctx.schema });
   const states = await loadAlertStates(tx, BATCH_RULES);
   const providers = new Set<string>([...PROVIDERS, ...activity.map((r) => r.provider)]);
   for (const provider of providers) {
     const t = thresholdsFor(settings, provider);
-    const conditions = evaluateConditions(provider, activity, t, now);
+    const { health, conditions } = evaluateConditions(provider, activity, t, now);
     const transitions: [string, Transition][] = conditions.map((c) => [
       c.rule,
       conditionTransition(c, states.get(stateKey(c.rule, provider)), now, settings),
     ]);
     const previous = states.get(stateKey('health_status', provider));
-    transitions.push([
-      'health_status',
-      healthTransition(provider, healthOf(conditions), previous, windowStartOf(now, t.failureWindowMs), now, settings),
-    ]);
+    transitions.push(['health_status', healthTransition(provider, health.status, previous, health.failure.windowStart, now, settings)]);
     for (const [rule, { alert, state }] of transitions) {
       if (alert) alerts.push(alert);
       if (state === null) await clearAlertState(tx, rule, provider);
@@ -146,32 +144,4 @@ async function refundMismatches(tx: PoolClient, events: readonly RecordedEvent[]
       details: { paymentId: data.paymentId, currency: data.currency },
     });
   });
-}
-
-async function loadActivity(tx: PoolClient, schema: string, now: Date, settings: AlertSettings): Promise<MinuteActivity[]> {
-  const all = [settings.defaults, ...Object.values(settings.providers)];
-  const widest = Math.max(...all.flatMap((t) => [t.failureWindowMs ?? 0, t.processingWindowMs ?? 0, t.fraudWindowMs ?? 0]));
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`unsafe schema name: ${schema}`);
-  const { rows } = await tx.query<{
-    minute_start: Date;
-    provider: string;
-    succeeded: string;
-    failed: string;
-    processing_time_sum_ms: string;
-    processing_count: string;
-    fraud_flags: string;
-  }>(
-    `SELECT minute_start, provider, succeeded, failed, processing_time_sum_ms, processing_count, fraud_flags
-       FROM "${schema}".health_windows WHERE minute_start >= $1 AND minute_start <= $2`,
-    [windowStartOf(now, widest).toISOString(), now.toISOString()],
-  );
-  return rows.map((r) => ({
-    minuteStart: r.minute_start,
-    provider: r.provider,
-    succeeded: Number(r.succeeded),
-    failed: Number(r.failed),
-    processingSumMs: Number(r.processing_time_sum_ms),
-    processingCount: Number(r.processing_count),
-    fraudFlags: Number(r.fraud_flags),
-  }));
 }

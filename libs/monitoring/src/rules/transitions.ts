@@ -1,6 +1,6 @@
 import { alertKey, newAlert, type AlertPayload, type AlertRule, type AlertSeverity } from '../alerts/alert';
 import type { AlertStateRow } from './alert-state';
-import type { HealthStatus } from './conditions';
+import type { HealthStatus } from './health';
 
 /** `null` clears the state row, `undefined` leaves it as it is. */
 export interface Transition {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { alertSettingsFromConfig } from '@ledger/monitoring';
 import { LEDGER_CONFIG, PG_POOL, type LedgerConfig } from '@ledger/platform';
 import { DashboardQueries } from './dashboard-queries';
 
@@ -10,7 +11,7 @@ import { DashboardQueries } from './dashboard-queries';
     {
       provide: DashboardQueries,
       useFactory: (pool: Pool, store: EventStore, config: LedgerConfig) =>
-        new DashboardQueries(pool, { store, suspiciousAmounts: config.SUSPICIOUS_AMOUNTS }),
+        new DashboardQueries(pool, { store, suspiciousAmounts: config.SUSPICIOUS_AMOUNTS, health: alertSettingsFromConfig(config) }),
       inject: [PG_POOL, EVENT_STORE, LEDGER_CONFIG],
     },
   ],

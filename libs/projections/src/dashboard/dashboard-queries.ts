@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '@ledger/event-store';
+import type { HealthSettings } from '@ledger/monitoring';
 import { queryRecentEvents } from '../audit/recent-events.query';
 import { queryErrors } from '../errors/errors.query';
 import { queryHealth } from '../health/health.query';
@@ -28,6 +29,8 @@ export interface DashboardQueriesOptions {
   /** For lag(); without it lag() throws. */
   readonly store?: EventStore;
   readonly clock?: () => Date;
+  /** ALERT_RULES' thresholds, so the dashboard and the health alerts judge alike; the seed's by default. */
+  readonly health?: HealthSettings;
 }
 
 /** Every dashboard read, returning the CONTRACT shapes. Plain class; the HTTP layer wraps it. */
@@ -66,7 +69,7 @@ export class DashboardQueries {
   }
 
   health(now: Date = this.clock(), filter: DashboardFilter = {}): Promise<Health> {
-    return queryHealth(this.pool, now, filter);
+    return queryHealth(this.pool, now, filter, this.options.health);
   }
 
   /** GET /v1/dashboard/payments: every part for one filter (volume by day, all time). */

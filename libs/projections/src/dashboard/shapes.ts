@@ -1,3 +1,4 @@
+import type { HealthStatus } from '@ledger/monitoring';
 import type { EventView } from '@ledger/event-store';
 import type { Provider } from '@ledger/payments-domain';
 
@@ -62,7 +63,7 @@ export interface ErrorCount {
   count: number;
 }
 
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+export type { HealthStatus };
 
 export interface Health {
   status: HealthStatus;

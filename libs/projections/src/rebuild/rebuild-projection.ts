@@ -4,6 +4,7 @@ import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { START, type EventStore, type Position } from '@ledger/event-store';
 import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
 import { projectionByName } from '../projections';
+import type { OnBatch } from '../runner/projection-runner';
 import { applyChunk, swapIn } from './swap';
 
 export interface RebuildProgress {
@@ -21,6 +22,11 @@ export interface RebuildOptions {
   readonly chunkSize?: number;
   readonly streamPrefix?: string;
   readonly onProgress?: (progress: RebuildProgress) => void;
+  /**
+   * The live runner's hook (the alerts): history is never replayed into it, only the events the rebuild
+   * read past the live checkpoint, which the live runner will not see once the checkpoint moves past them.
+   */
+  readonly onBatch?: OnBatch;
 }
 
 /**
@@ -67,7 +73,17 @@ export async function rebuildProjection(name: string, options: RebuildOptions): 
     // Built before the swap, so the catch-up inside it and the live tables afterwards have them.
     for (const ddl of deferred) await pool.query(ddl);
     report('swapping');
-    const applied = await swapIn({ pool, store, projection, schema, position, eventsDone: done, chunkSize, streamPrefix });
+    const applied = await swapIn({
+      pool,
+      store,
+      projection,
+      schema,
+      position,
+      eventsDone: done,
+      chunkSize,
+      streamPrefix,
+      onBatch: options.onBatch,
+    });
     done += applied.extra;
     position = applied.position;
     return report('done');

@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '@ledger/platform';
-import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
+import { START, comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { readCheckpoint, setCheckpoint } from '../runner/checkpoints';
+import type { OnBatch } from '../runner/projection-runner';
 import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
 
 export const FINANCE_ROLE = 'ledger_finance';
@@ -19,6 +20,8 @@ export interface SwapInput {
   readonly eventsDone: number;
   readonly chunkSize: number;
   readonly streamPrefix: string;
+  /** The live runner's hook (the alerts), for the events the rebuild read past the live checkpoint. */
+  readonly onBatch?: OnBatch;
 }
 
 /**
@@ -26,7 +29,10 @@ export interface SwapInput {
  * batch waits on it, before touching any table), bring the shadow tables to the
  * live position if they are behind, move them into read_models in place of the
  * old ones, re-grant finance, and set the checkpoint to what the new tables hold.
- * A projector whose compare-and-set then fails re-reads the checkpoint.
+ * A projector whose compare-and-set then fails re-reads the checkpoint. When
+ * the rebuild has read past the live checkpoint, the live runner will never see
+ * the events in between: they go through its hook here, once, in this
+ * transaction and on the new tables, as its own next batches would have.
  */
 export function swapIn(input: SwapInput): Promise<{ position: Position; extra: number }> {
   const { pool, projection, schema } = input;
@@ -42,6 +48,7 @@ export function swapIn(input: SwapInput): Promise<{ position: Position; extra: n
         await tx.query(`ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table)} SET SCHEMA ${READ_MODELS_SCHEMA}`);
         await tx.query(`GRANT SELECT ON ${READ_MODELS_SCHEMA}.${quoteIdent(table)} TO ${FINANCE_ROLE}`);
       }
+      if (input.onBatch) await replayIntoLiveHook(tx, input, live.position, caughtUp.position, input.onBatch);
       await setCheckpoint(tx, projection.name, caughtUp.position, input.eventsDone + caughtUp.extra);
       await tx.query(`DROP SCHEMA ${quoteIdent(retired)} CASCADE`);
       await tx.query(`DROP SCHEMA ${quoteIdent(schema)} CASCADE`);
@@ -64,4 +71,17 @@ async function catchUpTo(tx: PoolClient, input: SwapInput, target: Position): Pr
     extra += events.length;
   }
   return { position, extra };
+}
+
+/** Hands the live hook the events (live, built]: news the live runner never got to, not a replay of history. */
+async function replayIntoLiveHook(tx: PoolClient, input: SwapInput, live: Position, built: Position, onBatch: OnBatch): Promise<void> {
+  let position = live;
+  while (comparePositions(position, built) < 0) {
+    const after = comparePositions(position, START) === 0 ? undefined : position;
+    const page = await input.store.readAll({ after, maxCount: input.chunkSize, streamPrefix: input.streamPrefix });
+    const events = page.filter((e) => comparePositions(e.position, built) <= 0);
+    if (events.length === 0) return;
+    await onBatch(tx, events);
+    position = events[events.length - 1].position;
+  }
 }

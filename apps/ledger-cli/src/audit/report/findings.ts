@@ -1,6 +1,6 @@
 export type Severity = 'pass' | 'warning' | 'violation' | 'critical';
 
-export type Section = 'Configuration' | 'PCI' | 'Money' | 'Webhooks' | 'Rate limiting' | 'Security headers' | 'Read models';
+export type Section = 'Configuration' | 'PCI' | 'Money' | 'Webhooks' | 'Rate limiting' | 'Security headers' | 'Read models' | 'Health';
 
 export interface Finding {
   readonly section: Section;

@@ -9,7 +9,7 @@ export interface ReportHeader {
 }
 
 const ICON: Record<Severity, string> = { pass: '✅ pass', warning: '⚠️ warning', violation: '❌ violation', critical: '🛑 critical' };
-const SECTIONS: Section[] = ['Configuration', 'PCI', 'Money', 'Webhooks', 'Rate limiting', 'Security headers', 'Read models'];
+const SECTIONS: Section[] = ['Configuration', 'PCI', 'Money', 'Webhooks', 'Rate limiting', 'Security headers', 'Read models', 'Health'];
 const cellText = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 /** The seed's report shape: summary, metrics, each section's checks, the compliance status line. */

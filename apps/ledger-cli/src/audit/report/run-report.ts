@@ -4,6 +4,7 @@ import { firstLine, type AuditContext } from '../context';
 import { createProgress } from '../progress';
 import { checkConfiguration } from './config-checks';
 import type { Findings } from './findings';
+import { checkProviderHealth } from './health-check';
 import { probeSecurityHeaders } from './headers-probe';
 import { periodMetrics, providersWithPayments, type PeriodMetrics } from './metrics';
 import { scanEvents, scanLogs } from './pci-scan';
@@ -66,6 +67,9 @@ export async function runReportChecks(
     metrics = `Not available: ${firstLine(error)}`;
     findings.add('Read models', 'metrics source', 'warning', metrics);
   }
+  await checkProviderHealth(pool, config, options.provider, findings).catch((error: unknown) =>
+    findings.add('Health', 'provider health', 'warning', `Not available: ${firstLine(error)}`),
+  );
 
   await checkRefundMismatches(store, findings);
   await checkWebhookDeliveries(pool, options.days, options.provider, findings);
