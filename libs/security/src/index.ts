@@ -8,6 +8,7 @@ export * from './logging/scrubber';
 export * from './logging/logger';
 export * from './crypto/aes-gcm';
 export * from './crypto/compare';
+export * from './crypto/master-key';
 export * from './api-keys';
 export * from './api-key-store';
 export * from './input/identifiers';
