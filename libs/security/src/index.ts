@@ -9,6 +9,8 @@ export * from './logging/logger';
 export * from './crypto/aes-gcm';
 export * from './crypto/compare';
 export * from './crypto/master-key';
+export * from './crypto/data-keys';
+export * from './crypto/personal-data';
 export * from './api-keys';
 export * from './api-key-store';
 export * from './input/identifiers';

@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, toEventView, type EventStore, type EventView, type RecordedEvent } from '@ledger/event-store';
+import { openPersonalFields } from '@ledger/payments-app';
 import { PaymentNotFoundError, paymentStreamId } from '@ledger/payments-domain';
+import { PersonalDataCipher } from '@ledger/security';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RateLimit } from '../rate-limit/rate-limit.guard';
 import { foldPaymentView, type PaymentView } from './payment-view';
@@ -13,7 +15,10 @@ import { parsePaymentId } from './schemas';
 @RateLimit('status')
 @Controller('v1/payments')
 export class PaymentQueriesController {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(PersonalDataCipher) private readonly personalData: PersonalDataCipher,
+  ) {}
 
   @Get(':id')
   @ApiOperation({ summary: 'Current state of one payment, folded from its events' })
@@ -34,6 +39,8 @@ export class PaymentQueriesController {
   private async stream(paymentId: string): Promise<RecordedEvent[]> {
     const events = await this.store.readStream(paymentStreamId(paymentId));
     if (events.length === 0) throw new PaymentNotFoundError(paymentId);
-    return events;
+    // payments:read sees the plaintext; a forgotten customer's fields read as FORGOTTEN.
+    const open = this.personalData.opener();
+    return Promise.all(events.map((e) => openPersonalFields(e, open)));
   }
 }
