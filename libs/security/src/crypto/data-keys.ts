@@ -47,9 +47,14 @@ export class DataKeyStore {
     return rows[0] ? this.unwrap(rows[0]).key : undefined;
   }
 
-  /** Destroys the owner's key; returns how many rows went (0 when there was none). */
+  /**
+   * Destroys the owner's key; returns how many rows went (0 when there was none). VACUUM FULL then rewrites
+   * the table into new files, so no live page keeps the deleted row's bytes (README: what an operator must
+   * still purge). It runs outside any transaction and locks this small table for a moment.
+   */
   async forget(owner: string): Promise<number> {
     const { rowCount } = await this.db.query(`DELETE FROM ledger.data_keys WHERE owner = $1`, [owner]);
+    await this.db.query(`VACUUM FULL ledger.data_keys`);
     return rowCount ?? 0;
   }
 
