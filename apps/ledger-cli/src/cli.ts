@@ -3,6 +3,7 @@ import { ConfigError } from '@ledger/platform';
 import { registerApiKeyCommands } from './commands/api-keys';
 import { registerAuditCommands } from './commands/audit-commands';
 import { registerCustomerCommands } from './commands/customers';
+import { registerKeyCommands } from './commands/keys';
 import { registerProjectionCommands } from './commands/projections';
 import { CliError, type CliIo } from './io';
 
@@ -16,6 +17,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerAuditCommands(program, io);
   registerProjectionCommands(program, io);
   registerCustomerCommands(program, io);
+  registerKeyCommands(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

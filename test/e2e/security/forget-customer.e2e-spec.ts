@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@ledger/event-store';
-import { FORGOTTEN } from '@ledger/security';
+import { openPersonalFields } from '@ledger/payments-app';
+import { DataKeyStore, FORGOTTEN, parseMasterKey, PersonalDataCipher } from '@ledger/security';
 import { call, startApiHarness, type ApiHarness } from '../../support/api-harness';
 import { ledger, project } from '../cli/support/cli';
 
@@ -106,5 +107,57 @@ describe('forgetting a customer (crypto-shredding)', () => {
     const verify = await ledger(['audit', 'verify'], env);
     expect(verify.stdout).toMatch(/^verify: clean/);
     expect(verify.code).toBe(0);
+  }, 60_000);
+});
+
+describe('ledger keys rotate', () => {
+  let api: ApiHarness;
+  const OLD = MASTER;
+  const NEW = 'Zq8Wm3Xr6Tp1Lk9Vb4Nc7Hd2Jf5Gs0Ae#';
+  const customers = [`cust-${randomUUID()}`, `cust-${randomUUID()}`, `cust-${randomUUID()}`];
+  const payments: string[] = [];
+
+  beforeAll(async () => {
+    api = await startApiHarness({ env: { ENCRYPTION_KEY: OLD } });
+    for (const customerId of customers) {
+      const res = await call(api, 'POST', '/v1/payments', {
+        key: api.keys['payments:write'],
+        headers: { 'idempotency-key': randomUUID() },
+        body: { provider: 'stripe', amount: 900, currency: 'USD', customerId, description: `gift for ${customerId}` },
+      });
+      payments.push(res.body.paymentId as string);
+    }
+    await ledger(['customers', 'forget', customers[0]], { DATABASE_URL: api.db.url, ENCRYPTION_KEY: OLD });
+  }, 60_000);
+
+  afterAll(() => api.close());
+
+  it('re-wraps every data key under the new master key without touching events, resumably, and still decrypts', async () => {
+    const env = { DATABASE_URL: api.db.url, ENCRYPTION_KEY: `k2:${NEW},k1:${OLD}` };
+    const eventsBefore = await api.db.pool.query(`SELECT data, metadata FROM event_store.events ORDER BY global_position`);
+    // A crash after the first batch: one key under k2, the other still under k1.
+    const first = await ledger(['keys', 'rotate', '--batch', '1'], env);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^keys rotate: 2 data keys re-wrapped; all 2 are now under master key k2; k1 may now be removed/);
+    const again = await ledger(['keys', 'rotate'], env);
+    expect(again.stdout).toMatch(/^keys rotate: 0 data keys re-wrapped; all 2 are now under master key k2/);
+    const { rows } = await api.db.pool.query<{ master_key_id: string; wrapped: string }>(
+      `SELECT master_key_id, wrapped FROM ledger.data_keys`,
+    );
+    expect(rows.map((r) => r.master_key_id)).toEqual(['k2', 'k2']);
+    expect(rows.every((r) => r.wrapped.startsWith('v1.k2.'))).toBe(true);
+    const eventsAfter = await api.db.pool.query(`SELECT data, metadata FROM event_store.events ORDER BY global_position`);
+    expect(eventsAfter.rows).toEqual(eventsBefore.rows);
+
+    // The new master key alone still opens the customers not forgotten.
+    const open = new PersonalDataCipher(new DataKeyStore(api.db.pool, parseMasterKey(`k2:${NEW}`))).opener();
+    for (const [i, paymentId] of payments.entries()) {
+      const { rows: created } = await api.db.pool.query<{ data: unknown; metadata: unknown }>(
+        `SELECT data, metadata FROM event_store.events WHERE stream_id = $1 AND revision = 0`,
+        [`payment-${paymentId}`],
+      );
+      const opened = await openPersonalFields(created[0], open);
+      expect((opened.data as { description: string }).description).toBe(i === 0 ? FORGOTTEN : `gift for ${customers[i]}`);
+    }
   }, 60_000);
 });
