@@ -96,6 +96,11 @@ describe('personal data at rest (envelope encryption per customer)', () => {
       expect(events.body[0].data).toMatchObject({ description: details(i).description, metadata: details(i).metadata });
       expect(events.body[0].metadata.sourceIp).toBe('127.0.0.1');
       expect(events.body[0].data.description).not.toBe(FORGOTTEN);
+      const accessLines = api.logs
+        .map((line) => JSON.parse(line) as { msg?: string; apiKeyId?: string; personalDataRead?: string; time?: unknown })
+        .filter((l) => l.msg === 'request' && l.personalDataRead === paymentId);
+      expect(accessLines).toHaveLength(2);
+      expect(accessLines.every((l) => l.apiKeyId === api.keyIds['payments:read'] && l.time !== undefined)).toBe(true);
     }
   });
 
