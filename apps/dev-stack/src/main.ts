@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { ConfigError, createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
+import { ConfigError, createPool, encryptionKeyOf, loadConfig, resolveInfrastructure } from '@ledger/platform';
 import { createApiKey } from '@ledger/security';
 import { startApp, stopAll } from './children';
 import { printDashboard, runDemo } from './demo';
@@ -17,6 +17,8 @@ const APPS = ['ledger-api', 'projector', 'alert-worker'];
 async function main(): Promise<void> {
   const config = loadConfig();
   log(`starting on embedded defaults (data in ${config.LEDGER_DATA_DIR}/)…`);
+  // Generated once into the data dir and handed to every child, so all three apps share one master key.
+  const encryptionKey = encryptionKeyOf(config, (line) => log(`WARNING: ${line}`));
   const infra = await resolveInfrastructure(config);
   log(`PostgreSQL ready, migrations applied; Redis at ${infra.redisUrl}`);
   const baseUrl = `http://${config.HOST}:${config.PORT}`;
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   const env = {
     DATABASE_URL: infra.databaseUrl,
     REDIS_URL: infra.redisUrl,
+    ENCRYPTION_KEY: encryptionKey,
     LOG_LEVEL: config.LOG_LEVEL === 'info' && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL,
   };
   const children = APPS.map((app, i) => startApp(app, join(__dirname, '..', '..', '..'), env, i)).filter((c): c is ChildProcess => !!c);

@@ -10,7 +10,10 @@ import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { PaymentCommandRunner } from '@ledger/payments-app';
-import { LEDGER_CONFIG, PlatformModule, type LedgerConfig, type PlatformOptions } from '@ledger/platform';
+import { LEDGER_CONFIG, masterKeyring, PG_POOL, PlatformModule, type LedgerConfig, type PlatformOptions } from '@ledger/platform';
+import { DataKeyStore, PersonalDataCipher } from '@ledger/security';
+import type { Pool } from 'pg';
+import { CustomersController } from './customers/customers.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { InFlightInterceptor } from './http/in-flight.interceptor';
@@ -50,7 +53,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
       // The webhooks run commands through the same runner, metrics and rate limiter.
       global: true,
       imports: [PlatformModule.forRoot(options), WebhooksModule, DashboardModule, AlertsModule],
-      controllers: [PaymentCommandsController, PaymentQueriesController, HealthController],
+      controllers: [PaymentCommandsController, PaymentQueriesController, CustomersController, HealthController],
       providers: [
         { provide: ApiMetrics, useValue: options.metrics },
         { provide: ON_SHUTDOWN, useValue: options.onShutdown ?? (async () => undefined) },
@@ -67,10 +70,16 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
           inject: [LEDGER_CONFIG],
         },
         {
+          provide: DataKeyStore,
+          useFactory: (config: LedgerConfig, pool: Pool) => new DataKeyStore(pool, masterKeyring(config)),
+          inject: [LEDGER_CONFIG, PG_POOL],
+        },
+        { provide: PersonalDataCipher, useFactory: (keys: DataKeyStore) => new PersonalDataCipher(keys), inject: [DataKeyStore] },
+        {
           provide: PaymentCommandRunner,
-          useFactory: (store: EventStore) =>
-            new PaymentCommandRunner(store, { onAppended: (command) => options.metrics.commandAppended(command.type) }),
-          inject: [EVENT_STORE],
+          useFactory: (store: EventStore, personalData: PersonalDataCipher) =>
+            new PaymentCommandRunner(store, { onAppended: (command) => options.metrics.commandAppended(command.type), personalData }),
+          inject: [EVENT_STORE, PersonalDataCipher],
         },
         // Order matters: the rate limiter needs the API key the first guard found.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
@@ -79,7 +88,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         { provide: APP_INTERCEPTOR, useExisting: InFlightInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [RateLimiter, ApiMetrics, PaymentCommandRunner],
+      exports: [RateLimiter, ApiMetrics, PaymentCommandRunner, DataKeyStore, PersonalDataCipher],
     };
   }
 

@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@ledger/platform';
 import { registerApiKeyCommands } from './commands/api-keys';
 import { registerAuditCommands } from './commands/audit-commands';
+import { registerCustomerCommands } from './commands/customers';
+import { registerKeyCommands } from './commands/keys';
 import { registerProjectionCommands } from './commands/projections';
 import { CliError, type CliIo } from './io';
 
@@ -14,6 +16,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerApiKeyCommands(program, io);
   registerAuditCommands(program, io);
   registerProjectionCommands(program, io);
+  registerCustomerCommands(program, io);
+  registerKeyCommands(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -11,7 +11,9 @@ import {
   type PaymentCommandType,
   type PaymentState,
 } from '@ledger/payments-domain';
+import { dataKeyOwner, type PersonalDataCipher } from '@ledger/security';
 import { CommandEventIds, type CommandKey } from './event-ids';
+import { hasPersonalFields, openPersonalFields, sealPersonalFields } from './personal-fields';
 
 export interface CommandContext {
   readonly actor: string;
@@ -55,6 +57,8 @@ export interface CommandRunnerOptions {
   /** Bounded: under a storm of commands on one payment, some lose with WrongExpectedVersionError. */
   readonly maxAttempts?: number;
   readonly onAppended?: (command: PaymentCommand) => void;
+  /** Personal fields are stored encrypted under the customer's data key; without it they are stored as given. */
+  readonly personalData?: PersonalDataCipher;
 }
 
 /**
@@ -90,23 +94,46 @@ export class PaymentCommandRunner {
       const loaded = await this.load(command.data.paymentId);
       const ids = new CommandEventIds(context.idempotency, loaded.streamId, command.type);
       // A retry after a crash between append and response, the stream having moved on since: already applied.
-      if (ids.appliedIn(loaded.history)) return { events: loaded.history, appended: false };
+      if (ids.appliedIn(loaded.history)) return { events: await this.readable(loaded.history), appended: false };
       const decided = decide(command, loaded.state);
       // Already known (a provider's repeat of a refund or dispute the ledger holds): nothing to append.
-      if (decided.length === 0) return { events: loaded.history, appended: false };
+      if (decided.length === 0) return { events: await this.readable(loaded.history), appended: false };
       const metadata = eventMetadata(command, context);
-      const toAppend = decided.map((e, i) => ({ eventId: ids.id(i), type: e.type, data: e.data, metadata }));
+      const plain = decided.map((e, i) => ({ eventId: ids.id(i), type: e.type, data: e.data, metadata }));
+      const toAppend = await this.protect(plain, loaded, command);
       try {
         const result = await this.store.appendToStream(loaded.streamId, toAppend, loaded.expected);
         this.options.onAppended?.(command);
         const first = result.nextExpectedRevision - BigInt(toAppend.length - 1);
-        const appended = toAppend.map((e, i) => ({ ...e, revision: first + BigInt(i) }));
-        return { events: [...loaded.history, ...appended], appended: true };
+        // The caller reads what it asked for: the plaintext of what was just stored encrypted.
+        const appended = plain.map((e, i) => ({ ...e, revision: first + BigInt(i) }));
+        return { events: [...(await this.readable(loaded.history)), ...appended], appended: true };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAttempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
       }
     }
+  }
+
+  private async readable(history: readonly RecordedEvent[]): Promise<StreamEvent[]> {
+    const cipher = this.options.personalData;
+    if (!cipher) return [...history];
+    const open = cipher.opener();
+    return Promise.all(history.map((e) => openPersonalFields(e, open)));
+  }
+
+  /** The data key is made before the append when missing: a key without events is harmless, an event without its key is not. */
+  private async protect<E extends { data: unknown; metadata: Record<string, unknown> }>(
+    events: E[],
+    loaded: LoadedPayment,
+    command: PaymentCommand,
+  ): Promise<E[]> {
+    const cipher = this.options.personalData;
+    if (!cipher || !events.some((e) => hasPersonalFields(e.data, e.metadata))) return events;
+    const created = loaded.history[0]?.data as { customerId?: unknown } | undefined;
+    const customerId = created ? created.customerId : (command.data as { customerId?: unknown }).customerId;
+    const seal = await cipher.sealerFor(dataKeyOwner({ customerId, paymentId: command.data.paymentId }));
+    return events.map((e) => ({ ...e, ...sealPersonalFields(e.data, e.metadata, seal) }));
   }
 }
 

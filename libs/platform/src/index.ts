@@ -1,5 +1,6 @@
 export * from './config/config';
 export * from './config/parsers';
+export * from './config/encryption-key';
 export * from './embedded/embedded-postgres';
 export * from './embedded/redis-server';
 export * from './embedded/ports';

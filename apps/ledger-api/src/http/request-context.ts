@@ -20,6 +20,8 @@ export interface RequestContext {
    */
   readonly correlationId: string;
   apiKey?: ApiKeyPrincipal;
+  /** The payment whose personal data this request decrypted: logged on the request line (PCI DSS 10.2). */
+  personalDataRead?: string;
 }
 
 export type LedgerRequest = Request & { ctx: RequestContext };
@@ -55,6 +57,7 @@ export function requestContextMiddleware(logger: Logger, metrics: ApiMetrics) {
           ms: Math.round(seconds * 1000),
           apiKeyId: (req as LedgerRequest).ctx.apiKey?.id,
           ip: clientIp(req),
+          personalDataRead: (req as LedgerRequest).ctx.personalDataRead,
         },
         'request',
       );

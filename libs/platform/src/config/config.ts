@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseMasterKey } from '@ledger/security';
 import { parseCurrencyAmounts, parseDuration, parseList, parseRateLimits, type RateLimitRule } from './parsers';
 
 export const DEFAULT_RATE_LIMITS = 'payment=10/15m,refund=5/1h,status=30/1m,api=100/1m,webhook=100/1m';
@@ -42,7 +43,12 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
-  ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  // One secret, or `<id>:<secret>,…` with the current master key first (libs/security README, "Keys").
+  ENCRYPTION_KEY: z
+    .string()
+    .min(32, 'must be at least 32 characters')
+    .superRefine((v, ctx) => void wrap(() => parseMasterKey(v), ctx))
+    .optional(),
   STRIPE_WEBHOOK_SECRET: z
     .string()
     .optional()
@@ -112,6 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   const config = result.data;
   if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
     throw new ConfigError('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
+  }
+  // Outside production a development key is generated into the data dir (encryption-key.ts); never in production.
+  if (config.NODE_ENV === 'production' && !config.ENCRYPTION_KEY) {
+    throw new ConfigError('ENCRYPTION_KEY: required when NODE_ENV=production');
   }
   return config;
 }

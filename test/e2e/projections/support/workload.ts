@@ -165,7 +165,6 @@ export async function appendWorkload(store: EventStore, options: WorkloadOptions
       const metadata = {
         correlationId: randomUUID(),
         actor: random() < 0.5 ? 'key_1' : 'webhook:stripe',
-        sourceIp: '10.0.0.1',
         schemaVersion: 1,
         occurredAt: command.now.toISOString(),
       };

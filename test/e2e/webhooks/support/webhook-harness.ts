@@ -1,5 +1,8 @@
 import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
+import { openPersonalFields } from '@ledger/payments-app';
+import { loadConfig, masterKeyring } from '@ledger/platform';
+import { DataKeyStore, PersonalDataCipher } from '@ledger/security';
 import { startApiHarness, type ApiHarness } from '../../../support/api-harness';
 
 export const STRIPE_SECRET = 'whsec_current_9fJ2kQ8sLm4Np7Rt';
@@ -82,7 +85,9 @@ export async function eventsOf(
     `SELECT event_id, event_type AS type, data, metadata FROM event_store.events WHERE stream_id = $1 ORDER BY revision`,
     [`payment-${paymentId}`],
   );
-  return rows;
+  // Personal fields are stored encrypted; these tests check what was recorded, so read them as payments:read does.
+  const open = new PersonalDataCipher(new DataKeyStore(api.db.pool, masterKeyring(loadConfig({ NODE_ENV: 'test' })))).opener();
+  return Promise.all(rows.map((row: { event_id: string; type: string; data: any; metadata: any }) => openPersonalFields(row, open)));
 }
 
 export async function eventCount(api: ApiHarness): Promise<number> {

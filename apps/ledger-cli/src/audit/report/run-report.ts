@@ -3,6 +3,7 @@ import type { CliIo } from '../../io';
 import { firstLine, type AuditContext } from '../context';
 import { createProgress } from '../progress';
 import { checkConfiguration } from './config-checks';
+import { checkEncryptionAtRest } from './encryption-check';
 import type { Findings } from './findings';
 import { checkProviderHealth } from './health-check';
 import { probeSecurityHeaders } from './headers-probe';
@@ -41,6 +42,9 @@ export async function runReportChecks(
       events.hits,
     );
   } else findings.add('PCI', 'card data in stored events', 'pass', `${events.scanned} events scanned, none`);
+
+  if (config.EVENT_STORE === 'postgres') await checkEncryptionAtRest(pool, findings);
+  else findings.add('PCI', 'personal data encrypted', 'warning', 'not sampled: the events are in EventStoreDB');
 
   const logDir = options.logDir ?? config.LOG_DIR;
   if (!logDir) {

@@ -1,0 +1,57 @@
+import type { Pool } from 'pg';
+import type { Findings } from './findings';
+
+/** How many of the latest events with personal fields are sampled. */
+export const ENCRYPTION_SAMPLE = 1000;
+const SEALED = `'pd1:%'`;
+const plain = (expr: string) => `(${expr} IS NOT NULL AND ${expr} NOT LIKE ${SEALED})`;
+
+/** A stored event holding a personal field (libs/security README, "Personal data at rest") in plaintext. */
+const PLAINTEXT = `(${plain(`data->>'description'`)} OR ${plain(`data->'card'->>'token'`)} OR ${plain(`metadata->>'sourceIp'`)}
+  OR (jsonb_typeof(data->'metadata') = 'object'
+      AND EXISTS (SELECT 1 FROM jsonb_each_text(data->'metadata') m WHERE m.value IS NULL OR m.value NOT LIKE ${SEALED})))`;
+const PERSONAL = `(data ? 'description' OR data ? 'metadata' OR data->'card' ? 'token' OR metadata ? 'sourceIp')`;
+
+/**
+ * Whether encryption is in effect, from what is stored rather than from a variable: the latest events with
+ * personal fields must hold ciphertext there (a violation otherwise); plaintext stored before encryption
+ * began is a warning with its count and positions, since those events can never be forgotten.
+ */
+export async function checkEncryptionAtRest(pool: Pick<Pool, 'query'>, findings: Findings): Promise<void> {
+  const epoch = await pool.query<{ last: string }>(`SELECT last_plaintext_position::text AS last FROM ledger.encryption_epoch`);
+  const last = epoch.rows[0]?.last ?? '0';
+  const sample = await pool.query<{ position: string; plaintext: boolean }>(
+    `SELECT global_position::text AS position, ${PLAINTEXT} AS plaintext FROM event_store.events
+      WHERE stream_id LIKE 'payment-%' AND global_position > $1 AND ${PERSONAL}
+      ORDER BY global_position DESC LIMIT $2`,
+    [last, ENCRYPTION_SAMPLE],
+  );
+  const bad = sample.rows.filter((r) => r.plaintext).map((r) => `event at position ${r.position}`);
+  if (sample.rows.length === 0)
+    findings.add('PCI', 'personal data encrypted', 'warning', 'no event with personal fields stored since encryption began');
+  else if (bad.length > 0)
+    findings.add(
+      'PCI',
+      'personal data encrypted',
+      'violation',
+      `${bad.length} of the ${sample.rows.length} latest events with personal fields hold plaintext`,
+      bad.reverse(),
+    );
+  else
+    findings.add('PCI', 'personal data encrypted', 'pass', `the ${sample.rows.length} latest events with personal fields hold ciphertext`);
+
+  const legacy = await pool.query<{ n: number; positions: string[] }>(
+    `SELECT count(*)::int AS n, (array_agg(global_position::text ORDER BY global_position))[1:20] AS positions
+       FROM event_store.events WHERE stream_id LIKE 'payment-%' AND global_position <= $1 AND ${PLAINTEXT}`,
+    [last],
+  );
+  const { n, positions } = legacy.rows[0];
+  if (n > 0)
+    findings.add(
+      'PCI',
+      'plaintext from before encryption',
+      'warning',
+      `${n} events stored before encryption began hold personal data in plaintext; they cannot be forgotten`,
+      (positions ?? []).map((p) => `event at position ${p}`),
+    );
+}

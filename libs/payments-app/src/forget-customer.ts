@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import type { EventStore } from '@ledger/event-store';
+import { dataKeyOwner, type DataKeyStore } from '@ledger/security';
+
+/** Not a `payment-` stream: the projector reads those only, and this event changes no read model. */
+export const customerStreamId = (customerId: string) => `customer-${customerId}`;
+export const CUSTOMER_FORGOTTEN = 'CustomerForgotten';
+
+export interface ForgetResult {
+  readonly customerId: string;
+  readonly keysDestroyed: number;
+  readonly forgottenAt: string;
+}
+
+/**
+ * Crypto-shredding: the record of who asked is appended first, then the
+ * customer's data key is deleted, so a crash in between leaves a request
+ * that a rerun completes, never a key destroyed without a record.
+ */
+export async function forgetCustomer(
+  store: EventStore,
+  keys: DataKeyStore,
+  request: { customerId: string; actor: string; correlationId?: string; now?: Date },
+): Promise<ForgetResult> {
+  const forgottenAt = (request.now ?? new Date()).toISOString();
+  const correlationId = request.correlationId ?? randomUUID();
+  await store.appendToStream(
+    customerStreamId(request.customerId),
+    [
+      {
+        eventId: randomUUID(),
+        type: CUSTOMER_FORGOTTEN,
+        data: { customerId: request.customerId, requestedBy: request.actor, forgottenAt },
+        metadata: { actor: request.actor, correlationId, causationId: correlationId, occurredAt: forgottenAt, schemaVersion: 1 },
+      },
+    ],
+    'any',
+  );
+  const keysDestroyed = await keys.forget(dataKeyOwner({ customerId: request.customerId, paymentId: '' }));
+  return { customerId: request.customerId, keysDestroyed, forgottenAt };
+}

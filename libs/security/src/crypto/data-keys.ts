@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { Pool } from 'pg';
+import { decrypt, encrypt, type Keyring } from './aes-gcm';
+
+export interface DataKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+type Queryable = Pick<Pool, 'query'>;
+
+/** The context binds a wrapped key to its id: a wrapped key copied onto another row does not unwrap. */
+const wrapContext = (keyId: string) => `data-key:${keyId}`;
+
+/**
+ * Data keys in `ledger.data_keys`, one per owner (`customer:<id>` or
+ * `payment:<id>`), each wrapped by the master key. No key is cached: a
+ * forgotten key must stop decrypting in every process at once.
+ */
+export class DataKeyStore {
+  constructor(
+    private readonly db: Queryable,
+    private readonly master: Keyring,
+  ) {}
+
+  /** The owner's key, created on first use. Of two first callers racing, both get the one row that won. */
+  async keyFor(owner: string): Promise<DataKey> {
+    const existing = await this.byOwner(owner);
+    if (existing) return existing;
+    const id = randomBytes(12).toString('base64url');
+    const wrapped = encrypt(randomBytes(32).toString('base64url'), this.master, wrapContext(id));
+    await this.db.query(
+      `INSERT INTO ledger.data_keys (key_id, owner, master_key_id, wrapped) VALUES ($1, $2, $3, $4) ON CONFLICT (owner) DO NOTHING`,
+      [id, owner, this.master.current, wrapped],
+    );
+    const winner = await this.byOwner(owner);
+    if (!winner) throw new Error(`data key of ${owner} vanished while it was created (forgotten concurrently)`);
+    return winner;
+  }
+
+  /** The key with this id, or undefined once its owner has been forgotten. */
+  async find(keyId: string): Promise<Buffer | undefined> {
+    const { rows } = await this.db.query<{ key_id: string; wrapped: string }>(
+      `SELECT key_id, wrapped FROM ledger.data_keys WHERE key_id = $1`,
+      [keyId],
+    );
+    return rows[0] ? this.unwrap(rows[0]).key : undefined;
+  }
+
+  /**
+   * Destroys the owner's key; returns how many rows went (0 when there was none). VACUUM FULL then rewrites
+   * the table into new files, so no live page keeps the deleted row's bytes (README: what an operator must
+   * still purge). It runs outside any transaction and locks this small table for a moment.
+   */
+  async forget(owner: string): Promise<number> {
+    const { rowCount } = await this.db.query(`DELETE FROM ledger.data_keys WHERE owner = $1`, [owner]);
+    await this.db.query(`VACUUM FULL ledger.data_keys`);
+    return rowCount ?? 0;
+  }
+
+  /**
+   * Re-wraps up to `batch` keys not yet under the current master key; returns how many. Each row is its own
+   * update, so a crash leaves every row wrapped under one key or the other and a rerun carries on.
+   */
+  async rewrapBatch(batch = 500): Promise<number> {
+    const { rows } = await this.db.query<{ key_id: string; wrapped: string }>(
+      `SELECT key_id, wrapped FROM ledger.data_keys WHERE master_key_id <> $1 ORDER BY key_id LIMIT $2`,
+      [this.master.current, batch],
+    );
+    for (const row of rows) {
+      const { id, key } = this.unwrap(row);
+      const wrapped = encrypt(key.toString('base64url'), this.master, wrapContext(id));
+      await this.db.query(
+        `UPDATE ledger.data_keys SET wrapped = $2, master_key_id = $3, rewrapped_at = now() WHERE key_id = $1 AND wrapped = $4`,
+        [id, wrapped, this.master.current, row.wrapped],
+      );
+    }
+    return rows.length;
+  }
+
+  private async byOwner(owner: string): Promise<DataKey | undefined> {
+    const { rows } = await this.db.query<{ key_id: string; wrapped: string }>(
+      `SELECT key_id, wrapped FROM ledger.data_keys WHERE owner = $1`,
+      [owner],
+    );
+    return rows[0] ? this.unwrap(rows[0]) : undefined;
+  }
+
+  private unwrap(row: { key_id: string; wrapped: string }): DataKey {
+    return { id: row.key_id, key: Buffer.from(decrypt(row.wrapped, this.master, wrapContext(row.key_id)), 'base64url') };
+  }
+}
