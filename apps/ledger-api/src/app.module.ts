@@ -18,6 +18,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { InFlightInterceptor } from './http/in-flight.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { SealedResponses } from './idempotency/sealed-response';
 import { createIdempotencyPool, IdempotencyRepository } from './idempotency/idempotency.repository';
 import { ApiMetrics } from './metrics/metrics';
 import { PaymentCommandsController } from './payments/payment-commands.controller';
@@ -86,6 +87,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         { provide: APP_GUARD, useClass: RateLimitGuard },
         InFlightInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: InFlightInterceptor },
+        SealedResponses,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [RateLimiter, ApiMetrics, PaymentCommandRunner, DataKeyStore, PersonalDataCipher],

@@ -12,6 +12,8 @@ describe('forgetting a customer (crypto-shredding)', () => {
   let env: NodeJS.ProcessEnv;
   const [forgotten, kept, byCli] = [`cust-${randomUUID()}`, `cust-${randomUUID()}`, `cust-${randomUUID()}`];
   const paymentOf: Record<string, string> = {};
+  const createKey: Record<string, string> = {};
+  const created: Record<string, string> = {};
   const body = (customerId: string) => ({
     provider: 'stripe',
     amount: 4321,
@@ -30,13 +32,15 @@ describe('forgetting a customer (crypto-shredding)', () => {
     api = await startApiHarness({ env: { ENCRYPTION_KEY: MASTER } });
     env = { DATABASE_URL: api.db.url, ENCRYPTION_KEY: MASTER };
     for (const customerId of [forgotten, kept, byCli]) {
-      const created = await call(api, 'POST', '/v1/payments', {
+      createKey[customerId] = randomUUID();
+      const res = await call(api, 'POST', '/v1/payments', {
         key: api.keys['payments:write'],
-        headers: { 'idempotency-key': randomUUID() },
+        headers: { 'idempotency-key': createKey[customerId] },
         body: body(customerId),
       });
-      expect(created.status).toBe(201);
-      paymentOf[customerId] = created.body.paymentId as string;
+      expect(res.status).toBe(201);
+      paymentOf[customerId] = res.body.paymentId as string;
+      created[customerId] = res.text;
       const processing = await call(api, 'POST', `/v1/payments/${paymentOf[customerId]}/processing`, {
         key: api.keys['payments:write'],
         body: {},
@@ -85,6 +89,30 @@ describe('forgetting a customer (crypto-shredding)', () => {
 
     expect(await view(kept)).toMatchObject({ description: body(kept).description, card: body(kept).card, amount: 4321 });
     expect((await events(kept))[0].data.metadata).toEqual(body(kept).metadata);
+  });
+
+  it('keeps stored responses free of plaintext: a replay is byte for byte while the key lives, forgotten after', async () => {
+    const { rows } = await api.db.pool.query(`SELECT response_body FROM ledger.idempotency_keys WHERE key = ANY($1::text[])`, [
+      Object.values(createKey),
+    ]);
+    expect(rows).toHaveLength(3);
+    for (const customerId of [forgotten, kept, byCli]) {
+      expect(rows.some((r) => String(r.response_body).includes(body(customerId).description))).toBe(false);
+      expect(rows.some((r) => String(r.response_body).includes(body(customerId).card.token))).toBe(false);
+    }
+    const replay = (customerId: string) =>
+      call(api, 'POST', '/v1/payments', {
+        key: api.keys['payments:write'],
+        headers: { 'idempotency-key': createKey[customerId] },
+        body: body(customerId),
+      });
+    const keptReplay = await replay(kept);
+    expect(keptReplay.headers.get('idempotent-replayed')).toBe('true');
+    expect(keptReplay.text).toBe(created[kept]);
+    const forgottenReplay = await replay(forgotten);
+    expect(forgottenReplay.headers.get('idempotent-replayed')).toBe('true');
+    expect(forgottenReplay.body).toMatchObject({ description: FORGOTTEN, card: { token: FORGOTTEN }, amount: 4321 });
+    expect(forgottenReplay.text).not.toContain(body(forgotten).description);
   });
 
   it('ledger customers forget does the same from the command line', async () => {

@@ -10,6 +10,7 @@ import { contextOf } from '../http/request-context';
 import { requestHash } from './hashing';
 import { IdempotencyRepository, type IdempotencyScope } from './idempotency.repository';
 import { ReplayedResponse } from './replayed-response';
+import { SealedResponses } from './sealed-response';
 
 const IDEMPOTENT = 'ledger:idempotent';
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -34,6 +35,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly records: IdempotencyRepository,
+    private readonly sealed: SealedResponses,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
@@ -59,13 +61,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
       res.setHeader('Idempotent-Replayed', 'true');
       // A stored refusal goes out through the exception filter, which owns error statuses.
       if (begun.status >= 300) throw new ReplayedResponse(begun.status, begun.body);
-      return from([new StreamableFile(Buffer.from(begun.body), { type: JSON_TYPE })]);
+      return from([new StreamableFile(Buffer.from(await this.sealed.open(begun.body)), { type: JSON_TYPE })]);
     }
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
     return next.handle().pipe(
       mergeMap(async (value: unknown) => {
-        // What Express's res.json will send for this value, byte for byte.
-        await this.records.complete(scope, { status, body: JSON.stringify(value) });
+        // What Express's res.json will send for this value, byte for byte, its personal fields sealed.
+        await this.records.complete(scope, { status, body: await this.sealed.seal(value) });
         return value;
       }),
       catchError(async (error: unknown) => {
