@@ -10,5 +10,6 @@ export * from './crypto/aes-gcm';
 export * from './crypto/compare';
 export * from './api-keys';
 export * from './api-key-store';
+export * from './api-key-expiry';
 export * from './input/identifiers';
 export * from './input/control-chars';
