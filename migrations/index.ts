@@ -9,6 +9,7 @@ import { AppendFirstWrite1764001300000 } from './1764001300000-append-first-writ
 import { AlertRecovery1764001310000 } from './1764001310000-alert-recovery';
 import { HorizonGuards1764001320000 } from './1764001320000-horizon-guards';
 import { ApiKeyExpiry1764001350000 } from './1764001350000-api-key-expiry';
+import { AppRole1764001360000 } from './1764001360000-app-role';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   AlertRecovery1764001310000,
   HorizonGuards1764001320000,
   ApiKeyExpiry1764001350000,
+  AppRole1764001360000,
 ];
