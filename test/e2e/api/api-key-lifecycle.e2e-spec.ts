@@ -62,6 +62,13 @@ async function createKey(...extra: string[]): Promise<string> {
 }
 
 describe('ledger api-keys revoke', () => {
+  it('each API process listens for key changes on its own connection', async () => {
+    const { rows } = await first.db.pool.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN ledger_api_keys'`,
+    );
+    expect(rows[0].n).toBe(2);
+  });
+
   it('a revoked key is refused by both API processes, though both had it cached', async () => {
     const key = await createKey();
     expect([await statusWith(first, key), await statusWith(second, key)]).toEqual([404, 404]);
