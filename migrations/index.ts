@@ -8,6 +8,8 @@ import { DisputeOutcomes1764000700000 } from './1764000700000-dispute-outcomes';
 import { AppendFirstWrite1764001300000 } from './1764001300000-append-first-write';
 import { AlertRecovery1764001310000 } from './1764001310000-alert-recovery';
 import { HorizonGuards1764001320000 } from './1764001320000-horizon-guards';
+import { ApiKeyExpiry1764001350000 } from './1764001350000-api-key-expiry';
+import { AppRole1764001360000 } from './1764001360000-app-role';
 import { DataKeys1764001400000 } from './1764001400000-data-keys';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
@@ -22,5 +24,7 @@ export const migrations = [
   AppendFirstWrite1764001300000,
   AlertRecovery1764001310000,
   HorizonGuards1764001320000,
+  ApiKeyExpiry1764001350000,
+  AppRole1764001360000,
   DataKeys1764001400000,
 ];

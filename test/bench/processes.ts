@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
-export const GENEROUS_RATE_LIMITS = 'payment=1000000/1m,refund=1000000/1m,status=1000000/1m,api=1000000/1m';
+export const GENEROUS_RATE_LIMITS = 'payment=1000000/1m,payment_key=1000000/1m,refund=1000000/1m,status=1000000/1m,api=1000000/1m';
 
 /** An app (`apps/<name>/src/main.ts`) as its own process, from source, as the benchmarks run it. */
 export function startApp(entry: string, env: Record<string, string>): ChildProcess {

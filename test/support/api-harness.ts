@@ -16,7 +16,8 @@ export interface ApiHarness {
   close(): Promise<void>;
 }
 
-const GENEROUS_LIMITS = 'payment=100000/1m,refund=100000/1m,status=100000/1m,api=100000/1m,webhook=100000/1m';
+const GENEROUS_LIMITS =
+  'payment=100000/1m,payment_key=100000/1m,refund=100000/1m,status=100000/1m,api=100000/1m,webhook=100000/1m,auth_failure=100000/1m';
 
 /** The real HTTP server on an ephemeral port, on a fresh database and its own Redis key prefix. */
 export async function startApiHarness(

@@ -8,6 +8,7 @@ import { AlertProcessor } from './alert.processor';
 import { MetricsService } from './metrics/metrics.service';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { RelayService } from './relay.service';
+import { RetentionService } from './retention.service';
 import { TickerService } from './ticker.service';
 import { ALERT_DELIVERY, ALERT_LOGGER } from './tokens';
 
@@ -43,6 +44,7 @@ export class AlertWorkerModule {
         AlertProcessor,
         RelayService,
         TickerService,
+        RetentionService,
       ],
     };
   }

@@ -13,5 +13,6 @@ export * from './crypto/data-keys';
 export * from './crypto/personal-data';
 export * from './api-keys';
 export * from './api-key-store';
+export * from './api-key-expiry';
 export * from './input/identifiers';
 export * from './input/control-chars';

@@ -1,40 +1,66 @@
-import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, type CanActivate, type ExecutionContext, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@ledger/platform';
-import { hasScope, parseApiKey, verifyApiKey, type Scope } from '@ledger/security';
+import { findApiKey, hasScope, isApiKeyActive, parseApiKey, verifyApiKey, type ApiKeyRecord, type Scope } from '@ledger/security';
 import { ApiError } from '../http/api-error';
 import { contextOf, type ApiKeyPrincipal } from '../http/request-context';
-import { findApiKey, type ApiKeyRecord } from '@ledger/security';
+import { ApiKeyChanges } from './api-key-changes';
+import { RateLimiter } from '../rate-limit/rate-limiter';
+import { FailedAuthLimiter } from './failed-auth-limiter';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './require-scope.decorator';
 import { TtlCache } from './ttl-cache';
 
 /**
- * Lookups are cached for 30 s (hits and misses), so a revoked key may keep
- * working for up to that long on each instance; the price of not hitting
- * PostgreSQL on every request.
+ * Lookups are cached, but a revocation reaches every instance at once: the
+ * api_keys trigger NOTIFYs and each instance drops the entry (ApiKeyChanges).
+ * The TTL is only the fallback for a notification lost in flight; while the
+ * LISTEN connection is down the cache is bypassed altogether. Expiry is checked
+ * on every request against the cached record, so it needs no notification.
  */
-const CACHE_TTL_MS = 30_000;
+const CACHE_TTL_MS = 1_000;
 
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
   private readonly cache = new TtlCache<ApiKeyRecord | null>(10_000, CACHE_TTL_MS);
+  private readonly changes: ApiKeyChanges;
+  private readonly failedAuth: FailedAuthLimiter;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(PG_POOL) private readonly pool: Pool,
-  ) {}
+    limiter: RateLimiter,
+  ) {
+    this.failedAuth = new FailedAuthLimiter(limiter);
+    this.changes = new ApiKeyChanges(
+      pool,
+      (id) => this.cache.delete(id),
+      () => this.cache.clear(),
+    );
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.changes.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.changes.stop();
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const required = this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? 'admin';
     const req = context.switchToHttp().getRequest();
+    // Before the lookup: an address that keeps failing costs a Redis call, not a database query.
+    await this.failedAuth.check(req);
     const principal = await this.authenticate(req.get('authorization'));
-    if (!principal)
+    if (!principal) {
+      await this.failedAuth.record(req);
       throw new ApiError(401, 'unauthorized', 'A valid API key is required', undefined, {
         'WWW-Authenticate': 'Bearer',
       });
+    }
     contextOf(req).apiKey = principal;
     if (!hasScope(principal.scopes, required)) {
       throw new ApiError(403, 'forbidden', `This API key lacks the ${required} scope`);
@@ -46,12 +72,12 @@ export class ApiKeyGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     const parsed = match ? parseApiKey(match[1]) : null;
     if (!match || !parsed) return undefined;
-    let record = this.cache.get(parsed.id);
+    let record = this.changes.listening ? this.cache.get(parsed.id) : undefined;
     if (record === undefined) {
       record = (await findApiKey(this.pool, parsed.id)) ?? null;
-      this.cache.set(parsed.id, record);
+      if (this.changes.listening) this.cache.set(parsed.id, record);
     }
-    if (!record || record.revokedAt || !verifyApiKey(match[1], record.secretHash)) return undefined;
+    if (!record || !isApiKeyActive(record) || !verifyApiKey(match[1], record.secretHash)) return undefined;
     return { id: record.id, name: record.name, scopes: record.scopes };
   }
 }

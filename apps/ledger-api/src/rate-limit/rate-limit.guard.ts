@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { alertSettingsFromConfig, reportRateLimitViolations, type AlertSettings } from '@ledger/monitoring';
 import { LEDGER_CONFIG, PG_POOL, type LedgerConfig } from '@ledger/platform';
+import { customerIdSchema, paymentIdSchema } from '@ledger/security';
 import { PUBLIC_ROUTE } from '../auth/require-scope.decorator';
 import { ApiError } from '../http/api-error';
 import { clientIp, contextOf } from '../http/request-context';
@@ -15,22 +16,43 @@ const RATE_LIMIT_CLASS = 'ledger:rate-limit-class';
 /** The bucket class of a route; authenticated routes without one draw from `api`. */
 export const RateLimit = (limitClass: RateLimitClass): MethodDecorator & ClassDecorator => SetMetadata(RATE_LIMIT_CLASS, limitClass);
 
-/** Whose bucket a request draws from (CONTRACT.md › Rate limits). */
+/**
+ * Whose bucket a request draws from (CONTRACT.md › Rate limits). Guards run before
+ * validation, so a value from the request keys a bucket only once it passes the same
+ * schema the handler applies; anything else draws from the API key's bucket (a value
+ * this guard checked itself), never from a Redis key the client spelled.
+ */
 export function rateLimitSubject(limitClass: RateLimitClass, req: Request): string {
+  const byKey = `key:${contextOf(req).apiKey?.id ?? `ip:${clientIp(req)}`}`;
   switch (limitClass) {
     case 'payment': {
-      const customerId = (req.body as { customerId?: unknown } | undefined)?.customerId;
-      return typeof customerId === 'string' && customerId !== '' ? `customer:${customerId}` : `ip:${clientIp(req)}`;
+      const customerId = customerIdSchema.safeParse((req.body as { customerId?: unknown } | undefined)?.customerId);
+      return customerId.success ? `customer:${customerId.data}` : byKey;
     }
-    case 'refund':
-      return `payment:${String(req.params.id)}`;
+    case 'refund': {
+      const paymentId = paymentIdSchema.safeParse(req.params.id);
+      return paymentId.success ? `payment:${paymentId.data}` : byKey;
+    }
     case 'webhook':
+    case 'auth_failure':
       return `ip:${clientIp(req)}`;
+    case 'payment_key':
     case 'status':
     case 'api':
-      return `key:${contextOf(req).apiKey?.id ?? `ip:${clientIp(req)}`}`;
+      return byKey;
   }
 }
+
+/** The buckets a route's class draws from, in order; the last one's state is what the headers show. */
+const CHECKED_WITH: Readonly<Record<RateLimitClass, readonly RateLimitClass[]>> = {
+  payment: ['payment_key', 'payment'],
+  payment_key: ['payment_key'],
+  refund: ['refund'],
+  status: ['status'],
+  api: ['api'],
+  webhook: ['webhook'],
+  auth_failure: ['auth_failure'],
+};
 
 /** Runs after ApiKeyGuard (registered after it), so the key is known. */
 @Injectable()
@@ -51,15 +73,22 @@ export class RateLimitGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     const declared = this.reflector.getAllAndOverride<RateLimitClass>(RATE_LIMIT_CLASS, targets);
     if (!declared && this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const limitClass = declared ?? 'api';
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
+    // The per-key ceiling first: a refused card-testing burst then spends no customer's tokens.
+    const classes = CHECKED_WITH[declared ?? 'api'];
+    for (const limitClass of classes) await this.draw(limitClass, req, res);
+    return true;
+  }
+
+  private async draw(limitClass: RateLimitClass, req: Request, res: Response): Promise<void> {
+    const subject = rateLimitSubject(limitClass, req);
     let decision;
     try {
-      decision = await this.limiter.consume(limitClass, rateLimitSubject(limitClass, req));
+      decision = await this.limiter.consume(limitClass, subject);
     } catch (error) {
       if (!(error instanceof RateLimiterUnavailableError)) throw error;
-      if (!FAIL_CLOSED.has(limitClass)) return true;
+      if (!FAIL_CLOSED.has(limitClass)) return;
       throw new ApiError(503, 'rate_limiter_unavailable', 'Rate limiting is unavailable; retry shortly', undefined, {
         'Retry-After': '5',
       });
@@ -67,9 +96,9 @@ export class RateLimitGuard implements CanActivate {
     res.setHeader('X-RateLimit-Limit', String(decision.limit));
     res.setHeader('X-RateLimit-Remaining', String(decision.remaining));
     res.setHeader('X-RateLimit-Reset', String(decision.resetAt));
-    if (decision.allowed) return true;
+    if (decision.allowed) return;
     this.metrics.rateLimitHit(limitClass);
-    await this.reportViolations(limitClass, rateLimitSubject(limitClass, req));
+    await this.reportViolations(limitClass, subject);
     throw new ApiError(429, 'rate_limited', `Too many ${limitClass} requests; retry later`, undefined, {
       'Retry-After': String(Math.max(1, decision.retryAfter)),
     });

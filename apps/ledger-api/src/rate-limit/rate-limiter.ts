@@ -2,7 +2,7 @@ import { Redis } from 'ioredis';
 import type { RateLimitRule } from '@ledger/platform';
 import { TOKEN_BUCKET_LUA } from './token-bucket.lua';
 
-export const RATE_LIMIT_CLASSES = ['payment', 'refund', 'status', 'api', 'webhook'] as const;
+export const RATE_LIMIT_CLASSES = ['payment', 'payment_key', 'refund', 'status', 'api', 'webhook', 'auth_failure'] as const;
 export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
 
 /**
@@ -11,9 +11,19 @@ export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
  * closed (503); reads, other commands and webhooks fail open, so a Redis outage
  * does not take the ledger's reads or the providers' callbacks down with it.
  */
-export const FAIL_CLOSED: ReadonlySet<RateLimitClass> = new Set(['payment', 'refund']);
+export const FAIL_CLOSED: ReadonlySet<RateLimitClass> = new Set(['payment', 'payment_key', 'refund']);
 
 const VIOLATION_WINDOW_MS = 3_600_000;
+
+/**
+ * Defaults of the classes CONTRACT.md's RATE_LIMITS default does not name (README › Abuse):
+ * `payment_key` caps payment creation per API key whatever the customerId (card testing
+ * with a fresh customer per request); `auth_failure` counts 401s per client address.
+ */
+export const ABUSE_RATE_LIMIT_DEFAULTS: Readonly<Record<string, RateLimitRule>> = {
+  payment_key: { capacity: 120, windowMs: 60_000 },
+  auth_failure: { capacity: 20, windowMs: 300_000 },
+};
 
 export interface RateLimitDecision {
   readonly allowed: boolean;
@@ -36,12 +46,14 @@ type BucketRedis = Redis & {
 /** Token buckets shared by every API instance. Exported for the webhook endpoints and the alerts. */
 export class RateLimiter {
   private readonly redis: BucketRedis;
+  private readonly rules: Readonly<Record<string, RateLimitRule>>;
 
   constructor(
     redisUrl: string,
-    private readonly rules: Readonly<Record<string, RateLimitRule>>,
+    rules: Readonly<Record<string, RateLimitRule>>,
     private readonly prefix = 'ledger:rl',
   ) {
+    this.rules = { ...ABUSE_RATE_LIMIT_DEFAULTS, ...rules };
     this.redis = new Redis(redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
@@ -93,6 +105,33 @@ export class RateLimiter {
     return Number((await this.redis.get(this.violationKey(limitClass, subject))) ?? 0);
   }
 
+  /**
+   * A fixed-window counter, for events counted after the fact (failed authentication):
+   * `count` reads it without spending anything, `increment` adds one.
+   */
+  async count(limitClass: RateLimitClass, subject: string): Promise<number> {
+    try {
+      return Number((await this.redis.get(this.counterKey(limitClass, subject))) ?? 0);
+    } catch (error) {
+      throw new RateLimiterUnavailableError((error as Error).message);
+    }
+  }
+
+  async increment(limitClass: RateLimitClass, subject: string): Promise<number> {
+    const key = this.counterKey(limitClass, subject);
+    try {
+      const replies = await this.redis.multi().set(key, 0, 'PX', this.rule(limitClass).windowMs, 'NX').incr(key).exec();
+      return Number(replies?.[1]?.[1] ?? 0);
+    } catch (error) {
+      throw new RateLimiterUnavailableError((error as Error).message);
+    }
+  }
+
+  /** Milliseconds until a counter's window ends. */
+  async counterResetMs(limitClass: RateLimitClass, subject: string): Promise<number> {
+    return Math.max(0, await this.redis.pttl(this.counterKey(limitClass, subject)).catch(() => 0));
+  }
+
   async ping(): Promise<boolean> {
     try {
       return (await this.redis.ping()) === 'PONG';
@@ -107,6 +146,10 @@ export class RateLimiter {
 
   private bucketKey(limitClass: string, subject: string): string {
     return `${this.prefix}:bucket:${limitClass}:${subject}`;
+  }
+
+  private counterKey(limitClass: string, subject: string): string {
+    return `${this.prefix}:count:${limitClass}:${subject}`;
   }
 
   private violationKey(limitClass: string, subject: string): string {

@@ -1,9 +1,36 @@
 import type { Command } from 'commander';
+import type { Pool } from 'pg';
 import { createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
-import { createApiKey, parseScopes, UnknownScopeError } from '@ledger/security';
+import {
+  ApiKeyExpiryError,
+  ApiKeyNotActiveError,
+  createApiKey,
+  isApiKeyActive,
+  listApiKeys,
+  parseScopes,
+  resolveApiKeyExpiry,
+  revokeApiKey,
+  rotateApiKey,
+  UnknownScopeError,
+  type ApiKeySummary,
+} from '@ledger/security';
 import { CliError, type CliIo } from '../io';
 
-/** `ledger api-keys create --scopes a,b [--name n]`: the key alone on stdout, once. */
+interface ExpiryOptions {
+  expiresIn?: string;
+  expiresAt?: string;
+}
+
+const EXPIRY_HELP = `
+Expiry: --expires-in <n><unit> (m, h, d or w: 90m, 12h, 30d, 4w) or --expires-at
+<ISO 8601 date-time with offset>, in the future and within 5 years. Without
+either the key does not expire. An expired or revoked key is refused by every
+API process within a second.`;
+
+/**
+ * `ledger api-keys create|list|revoke|rotate`. A key is printed once, alone on
+ * stdout; `list` never prints a secret (only its hash is stored anyway).
+ */
 export function registerApiKeyCommands(program: Command, io: CliIo): void {
   const apiKeys = program.command('api-keys').description('manage API keys');
   apiKeys
@@ -11,7 +38,10 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
     .description('create an API key and print it once')
     .requiredOption('--scopes <list>', 'comma-separated: payments:write, payments:read, dashboard:read, audit:read, admin')
     .option('--name <name>', 'who or what the key is for', 'unnamed')
-    .action(async (options: { scopes: string; name: string }) => {
+    .option('--expires-in <duration>', 'the key expires this long from now (e.g. 30d)')
+    .option('--expires-at <date-time>', 'the key expires at this moment (e.g. 2027-01-31T00:00:00Z)')
+    .addHelpText('after', EXPIRY_HELP)
+    .action(async (options: { scopes: string; name: string } & ExpiryOptions) => {
       let scopes;
       try {
         scopes = parseScopes(options.scopes);
@@ -20,16 +50,113 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
         throw error;
       }
       if (scopes.length === 0) throw new CliError('--scopes needs at least one scope', 2);
-      const config = loadConfig(io.env);
-      const infrastructure = await resolveInfrastructure(config, { redis: false });
-      const pool = createPool(infrastructure.databaseUrl, { max: 1 });
-      try {
-        const { id, key } = await createApiKey(pool, { name: options.name, scopes });
-        io.stderr(`created API key ${id} (${options.name}) with scopes ${scopes.join(',')}; it is shown only once\n`);
+      const expiresAt = expiryOf(options);
+      await withPool(io, async (pool) => {
+        const { id, key } = await createApiKey(pool, { name: options.name, scopes, expiresAt });
+        const until = expiresAt ? `, expires ${expiresAt.toISOString()}` : '';
+        io.stderr(`created API key ${id} (${options.name}) with scopes ${scopes.join(',')}${until}; it is shown only once\n`);
         io.stdout(`${key}\n`);
-      } finally {
-        await pool.end();
-        await infrastructure.stop();
-      }
+      });
     });
+
+  apiKeys
+    .command('list')
+    .description('list API keys: id, name, scopes, created, expires, revoked (never a secret)')
+    .option('--json', 'one JSON object per line')
+    .action(async (options: { json?: boolean }) => {
+      await withPool(io, async (pool) => {
+        const keys = await listApiKeys(pool);
+        io.stdout(options.json ? keys.map((k) => `${JSON.stringify(asJson(k))}\n`).join('') : table(keys));
+      });
+    });
+
+  apiKeys
+    .command('revoke <id>')
+    .description('revoke an API key; every API process refuses it within a second')
+    .action(async (id: string) => {
+      await withPool(io, async (pool) => {
+        if (!(await revokeApiKey(pool, id))) throw new CliError(`no active API key ${id} (unknown or already revoked)`, 1);
+        io.stderr(`revoked API key ${id}\n`);
+      });
+    });
+
+  apiKeys
+    .command('rotate <id>')
+    .description('replace a key: a new key with the same name and scopes, printed once; the old key is revoked at once (no grace period)')
+    .option('--expires-in <duration>', 'the new key expires this long from now (default: the old key’s lifetime, from now)')
+    .option('--expires-at <date-time>', 'the new key expires at this moment')
+    .addHelpText('after', EXPIRY_HELP)
+    .action(async (id: string, options: ExpiryOptions) => {
+      const given = options.expiresIn !== undefined || options.expiresAt !== undefined;
+      const expiresAt = given ? expiryOf(options) : undefined;
+      await withPool(io, async (pool) => {
+        let rotated;
+        try {
+          rotated = await rotateApiKey(pool, id, { expiresAt });
+        } catch (error) {
+          if (error instanceof ApiKeyNotActiveError) throw new CliError(error.message, 1);
+          throw error;
+        }
+        const until = rotated.expiresAt ? `, expires ${rotated.expiresAt.toISOString()}` : '';
+        io.stderr(
+          `API key ${id} revoked; new key ${rotated.id} (${rotated.name}) with scopes ${rotated.scopes.join(',')}${until}; it is shown only once\n`,
+        );
+        io.stdout(`${rotated.key}\n`);
+      });
+    });
+}
+
+function expiryOf(options: ExpiryOptions): Date | null {
+  try {
+    return resolveApiKeyExpiry(options);
+  } catch (error) {
+    if (error instanceof ApiKeyExpiryError) throw new CliError(error.message, 2);
+    throw error;
+  }
+}
+
+async function withPool(io: CliIo, work: (pool: Pool) => Promise<void>): Promise<void> {
+  const config = loadConfig(io.env);
+  const infrastructure = await resolveInfrastructure(config, { redis: false });
+  const pool = createPool(infrastructure.databaseUrl, { max: 2 });
+  try {
+    await work(pool);
+  } finally {
+    await pool.end();
+    await infrastructure.stop();
+  }
+}
+
+function asJson(k: ApiKeySummary): Record<string, unknown> {
+  return {
+    id: k.id,
+    name: k.name,
+    scopes: k.scopes,
+    created: k.createdAt.toISOString(),
+    expires: k.expiresAt?.toISOString() ?? null,
+    revoked: k.revokedAt?.toISOString() ?? null,
+    active: isApiKeyActive(k),
+  };
+}
+
+function table(keys: readonly ApiKeySummary[]): string {
+  const header = ['ID', 'NAME', 'SCOPES', 'CREATED', 'EXPIRES', 'REVOKED'];
+  const rows = keys.map((k) => [
+    k.id,
+    k.name,
+    k.scopes.join(','),
+    k.createdAt.toISOString(),
+    k.expiresAt?.toISOString() ?? '-',
+    k.revokedAt?.toISOString() ?? '-',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  return [header, ...rows]
+    .map(
+      (r) =>
+        `${r
+          .map((c, i) => c.padEnd(widths[i]))
+          .join('  ')
+          .trimEnd()}\n`,
+    )
+    .join('');
 }
