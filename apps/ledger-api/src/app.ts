@@ -4,7 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { DestinationStream, Logger } from 'pino';
-import type { LedgerConfig } from '@ledger/platform';
+import { apiDocsEnabled, type LedgerConfig } from '@ledger/platform';
 import { createLogger } from '@ledger/security';
 import { ApiModule } from './app.module';
 import { bodyParserError } from './http/error-mapping';
@@ -62,11 +62,13 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   app.use(pciGuardMiddleware);
   app.use(inputHygieneMiddleware);
   app.useGlobalFilters(new ApiExceptionFilter(logger));
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle('Payment ledger API').setVersion('1').addBearerAuth().build(),
-  );
-  SwaggerModule.setup('docs', app, document);
+  if (apiDocsEnabled(config)) {
+    const document = SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder().setTitle('Payment ledger API').setVersion('1').addBearerAuth().build(),
+    );
+    SwaggerModule.setup('docs', app, document);
+  }
   return { app, logger, metrics };
 }
 

@@ -1,10 +1,12 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
-import { PG_POOL } from '@ledger/platform';
+import { LEDGER_CONFIG, PG_POOL, type LedgerConfig } from '@ledger/platform';
+import { constantTimeEqual } from '@ledger/security';
 import { Public } from '../auth/require-scope.decorator';
+import { ApiError } from '../http/api-error';
 import { ApiMetrics } from '../metrics/metrics';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 
@@ -22,6 +24,7 @@ export class HealthController {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     private readonly limiter: RateLimiter,
     private readonly metrics: ApiMetrics,
+    @Inject(LEDGER_CONFIG) private readonly config: LedgerConfig,
   ) {}
 
   @Get('health/live')
@@ -44,7 +47,11 @@ export class HealthController {
   }
 
   @Get('metrics')
-  async metricsText(@Res() res: Response): Promise<void> {
+  async metricsText(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const token = this.config.METRICS_TOKEN;
+    if (token && !constantTimeEqual(req.get('authorization') ?? '', `Bearer ${token}`)) {
+      throw new ApiError(401, 'unauthorized', 'GET /metrics needs the METRICS_TOKEN bearer token');
+    }
     res.setHeader('Content-Type', this.metrics.registry.contentType);
     res.send(await this.metrics.text());
   }

@@ -63,6 +63,13 @@ const schema = z.object({
     .default('USD=100000')
     .transform((v, ctx) => wrap(() => parseCurrencyAmounts(v), ctx)),
   FORCE_HTTPS: bool,
+  /** OpenAPI at /docs: on by default, off by default when NODE_ENV=production (see apiDocsEnabled). */
+  API_DOCS: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
+  /** When set, GET /metrics answers only `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_DIR: z.string().optional(),
@@ -127,3 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
 }
 
 export const LEDGER_CONFIG = Symbol('LEDGER_CONFIG');
+
+/** /docs is public by default in development and test, and off in production unless API_DOCS=true. */
+export function apiDocsEnabled(config: Pick<LedgerConfig, 'API_DOCS' | 'NODE_ENV'>): boolean {
+  return config.API_DOCS ?? config.NODE_ENV !== 'production';
+}
