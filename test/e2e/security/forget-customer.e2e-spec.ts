@@ -115,6 +115,34 @@ describe('forgetting a customer (crypto-shredding)', () => {
     expect(forgottenReplay.text).not.toContain(body(forgotten).description);
   });
 
+  it('ledger audit replay opens personal fields for the auditor, logs the read, and shows the forgotten as forgotten', async () => {
+    const replay = async (customerId: string) => {
+      const run = await ledger(['audit', 'replay', '--stream', `payment-${paymentOf[customerId]}`], env);
+      expect(run.code).toBe(0);
+      return { created: JSON.parse(run.stdout.split('\n')[0]) as { data: { description: string } }, stderr: run.stderr };
+    };
+    const keptRun = await replay(kept);
+    expect(keptRun.created.data.description).toBe(body(kept).description);
+    expect(keptRun.stderr).toMatch(new RegExp(`personal data read: payment-${paymentOf[kept]} by \\S+ at \\d{4}-`));
+    expect((await replay(forgotten)).created.data.description).toBe(FORGOTTEN);
+    const stored = await ledger(['audit', 'replay', '--stream', `payment-${paymentOf[kept]}`, '--as-stored'], env);
+    expect(stored.stdout).not.toContain(body(kept).description);
+  });
+
+  it('shows dashboard:read no personal data: withheld while the key lives, forgotten after', async () => {
+    await project(api.db.pool, new PostgresEventStore(api.db.pool));
+    const res = await call(api, 'GET', '/v1/dashboard/recent-events?limit=200', { key: api.keys['dashboard:read'] });
+    expect(res.status).toBe(200);
+    const created = (customerId: string) =>
+      (res.body as { type: string; data: { customerId?: string; description?: string } }[]).find(
+        (e) => e.type === 'PaymentCreated' && e.data.customerId === customerId,
+      )!;
+    expect(created(forgotten).data.description).toBe(FORGOTTEN);
+    expect(created(kept).data.description).toBe('[personal data]');
+    expect(res.text).not.toContain(body(kept).description);
+    expect(res.text).not.toContain('pd1:');
+  });
+
   it('ledger customers forget does the same from the command line', async () => {
     const run = await ledger(['customers', 'forget', byCli, '--actor', 'dpo@example'], env);
     expect(run.stderr).toBe('');

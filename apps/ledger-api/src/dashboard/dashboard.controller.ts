@@ -5,6 +5,7 @@ import { DashboardQueries } from '@ledger/projections';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RateLimit } from '../rate-limit/rate-limit.guard';
 import { parseFilter, parseList, parseVolume } from './dashboard.schemas';
+import { PersonalDataRedactor } from './redact-personal';
 
 /**
  * The dashboard of CONTRACT.md, answered from the read models only. Every
@@ -16,14 +17,17 @@ import { parseFilter, parseList, parseVolume } from './dashboard.schemas';
 @RateLimit('api')
 @Controller('v1/dashboard')
 export class DashboardController {
-  constructor(@Inject(DashboardQueries) private readonly queries: DashboardQueries) {}
+  constructor(
+    @Inject(DashboardQueries) private readonly queries: DashboardQueries,
+    private readonly redactor: PersonalDataRedactor,
+  ) {}
 
   @Get('payments')
   @ApiOperation({ summary: 'Metrics, breakdown, volume over time, recent events, failed payments, errors and health' })
   async payments(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
     const filter = parseFilter(query);
     const [body] = await Promise.all([this.queries.payments(filter), this.lagHeaders(res)]);
-    return body;
+    return { ...body, recentEvents: await this.redactor.redact(body.recentEvents) };
   }
 
   @Get('metrics')
@@ -45,7 +49,7 @@ export class DashboardController {
   @Get('recent-events')
   async recentEvents(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
     const { limit, ...filter } = parseList(query);
-    return this.withLag(res, this.queries.recentEvents(limit ?? 50, filter));
+    return this.redactor.redact(await this.withLag(res, this.queries.recentEvents(limit ?? 50, filter)));
   }
 
   @Get('failed-payments')

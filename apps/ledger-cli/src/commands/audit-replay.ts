@@ -1,5 +1,9 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { InvalidPositionError, parsePosition, type Position } from '@ledger/event-store';
+import { userInfo } from 'node:os';
+import { InvalidPositionError, parsePosition, type Position, type RecordedEvent } from '@ledger/event-store';
+import { openPersonalFields } from '@ledger/payments-app';
+import { masterKeyring } from '@ledger/platform';
+import { DataKeyStore, isSealed, PersonalDataCipher } from '@ledger/security';
 import { withAuditContext } from '../audit/context';
 import { writeOut } from '../audit/output';
 import { ndjson, tableHeader, tableRows } from '../audit/replay/format';
@@ -11,6 +15,7 @@ interface ReplayOptions {
   fromPosition?: Position;
   toPosition?: Position;
   format: 'ndjson' | 'table';
+  asStored?: boolean;
 }
 
 /** `ledger audit replay`: the event stream in global order, streamed with backpressure. */
@@ -24,12 +29,32 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
     .addOption(
       new Option('--format <format>', 'one JSON event per line, or a table to read').choices(['ndjson', 'table']).default('ndjson'),
     )
+    .option('--as-stored', 'print personal fields as stored (ciphertext) instead of opening them')
     .action((options: ReplayOptions) =>
-      withAuditContext(io, async ({ store }) => {
+      withAuditContext(io, async ({ store, pool, config }) => {
         const range = { stream: options.stream, from: options.fromPosition, to: options.toPosition };
+        // Personal fields are opened for the auditor (a forgotten customer's read "[forgotten]"), and each
+        // payment whose personal data is read is logged on standard error: who, which payment, when (PCI DSS 10.2).
+        const open = options.asStored ? undefined : new PersonalDataCipher(new DataKeyStore(pool, masterKeyring(config))).opener();
+        const logged = new Set<string>();
+        const reader = `${userInfo().username}@cli`;
+        const opened = async (page: RecordedEvent[]) => {
+          if (!open) return page;
+          return Promise.all(
+            page.map(async (event) => {
+              if (!hasSealed(event)) return event;
+              if (!logged.has(event.streamId)) {
+                logged.add(event.streamId);
+                io.stderr(`personal data read: ${event.streamId} by ${reader} at ${new Date().toISOString()}\n`);
+              }
+              return openPersonalFields(event, open);
+            }),
+          );
+        };
         if (options.format === 'table') await writeOut(io, tableHeader());
         let count = 0;
-        for await (const page of readEvents(store, range)) {
+        for await (const stored of readEvents(store, range)) {
+          const page = await opened(stored);
           await writeOut(io, options.format === 'table' ? tableRows(page) : ndjson(page));
           count += page.length;
         }
@@ -46,3 +71,10 @@ function position(value: string): Position {
     throw error;
   }
 }
+
+const hasSealed = (event: RecordedEvent): boolean =>
+  [event.data, event.metadata].some(function walk(v: unknown): boolean {
+    if (isSealed(v)) return true;
+    if (typeof v === 'object' && v !== null) return Object.values(v).some(walk);
+    return false;
+  });
