@@ -53,9 +53,10 @@ export interface RebasePlan {
 
 /** What the re-stamp will do; null when the store holds no foreign history. Call inside the rebase transaction. */
 export async function planRebase(tx: Db): Promise<RebasePlan | null> {
-  // Appends wait (and then get ids above the re-stamp); readers keep reading until the ALTERs below.
-  await tx.query(`LOCK TABLE event_store.events IN SHARE ROW EXCLUSIVE MODE`);
+  // A store that needs nothing is not locked at all.
   if (!(await findForeignHistory(tx))) return null;
+  // Taken before anything is counted: any append or read waits for the commit (appends then get ids above it).
+  await tx.query(`LOCK TABLE event_store.events IN ACCESS EXCLUSIVE MODE`);
   const { rows } = await tx.query<{ n: string; offset: string }>(
     `SELECT count(*)::text AS n, coalesce(max(global_position), 0)::text AS offset FROM event_store.events`,
   );
