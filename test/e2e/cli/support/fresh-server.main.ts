@@ -8,9 +8,11 @@ import { startEmbeddedPostgres } from '../../../../libs/platform/src/embedded/em
 async function main(): Promise<void> {
   const pg = await startEmbeddedPostgres({ dataDir: process.argv[2], fast: true });
   process.stdout.write(`${JSON.stringify({ url: pg.url })}\n`);
-  process.once('SIGTERM', () => {
-    void pg.stop().then(() => process.exit(0));
-  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => void (stopping ??= pg.stop().then(() => process.exit(0)));
+  process.once('SIGTERM', stop);
+  // The test process died without stopping it: do not leave a server behind.
+  process.once('disconnect', stop);
 }
 
 main().catch((error: unknown) => {

@@ -25,14 +25,16 @@ export async function startFreshServer(): Promise<FreshServer> {
     ['-r', join(root, 'test/support/swc-register.js'), join(__dirname, 'fresh-server.main.ts'), dataDir],
     {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     },
   );
+  if (!child.stdout || !child.stderr) throw new Error('fresh server: no output pipes');
+  const output = child.stdout;
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => void (stderr += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const [line] = await Promise.race([
-    once(createInterface({ input: child.stdout }), 'line') as Promise<[string]>,
+    once(createInterface({ input: output }), 'line') as Promise<[string]>,
     exited.then(() => Promise.reject(new Error(`fresh server did not start: ${stderr.trim()}`))),
   ]);
   return {
