@@ -134,6 +134,21 @@ describe('ledger store rebase: a database moved into a freshly initialised serve
     }
   }, 120_000);
 
+  it('refuses to rebase as ledger_app (it owns nothing): one line, exit 2, nothing changed', async () => {
+    await pool.query(`ALTER ROLE ledger_app LOGIN PASSWORD 'app-password'`);
+    const asApp = new URL(url);
+    asApp.username = 'ledger_app';
+    asApp.password = 'app-password';
+    const run = await ledger(['store', 'rebase'], { ...env(), DATABASE_URL: asApp.toString() });
+    expect(run).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'ledger: store rebase must run as the owner of event_store.events (the migration role): permission denied for table events\n',
+    });
+    expect(await store.foreignHistory()).not.toBeNull();
+    expect(await eventIds(pool, 'transaction_id, global_position')).toEqual(sourceOrder);
+  });
+
   it('rebase exits 0: all of $all in the original order, read models equal a rebuild, verify clean, no alert paged again', async () => {
     const alertsBefore = await outbox(pool);
     const run = await ledger(['store', 'rebase'], env());

@@ -7,6 +7,8 @@ import { firstLine, withAuditContext } from '../audit/context';
 import { CliError, type CliIo } from '../io';
 import { rebuildWithProgress } from './projections';
 
+const INSUFFICIENT_PRIVILEGE = '42501';
+
 const HELP = `
 After a pg_dump/pg_restore, a COPY or a logical-replication move into another
 PostgreSQL server, event_store.events holds that server's transaction ids: they
@@ -38,7 +40,10 @@ export function registerStoreCommands(program: Command, io: CliIo): void {
             io.stdout('store rebase: nothing to do: EventStoreDB keeps its own positions\n');
             return;
           }
-          const rebased = await withTransaction(ctx.pool, rebaseHistory, { settings: { lock_timeout: '30s' } });
+          const rebased = await withTransaction(ctx.pool, rebaseHistory, { settings: { lock_timeout: '30s' } }).catch((error: unknown) => {
+            if ((error as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+            throw new CliError(`store rebase must run as the owner of event_store.events (the migration role): ${firstLine(error)}`, 2);
+          });
           if (!rebased) {
             io.stdout('store rebase: nothing to do: every stored transaction id belongs to this server\n');
             return;
