@@ -5,6 +5,7 @@ import { registerAuditCommands } from './commands/audit-commands';
 import { registerCustomerCommands } from './commands/customers';
 import { registerKeyCommands } from './commands/keys';
 import { registerProjectionCommands } from './commands/projections';
+import { registerStoreCommands } from './commands/store';
 import { CliError, type CliIo } from './io';
 
 /** The `ledger` program; returns the exit code instead of exiting, so tests run it in-process. */
@@ -18,6 +19,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerProjectionCommands(program, io);
   registerCustomerCommands(program, io);
   registerKeyCommands(program, io);
+  registerStoreCommands(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -3,6 +3,7 @@ import type { EventStore } from './event-store';
 import { EventStoreUnavailableError } from './errors';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
 import { PostgresEventStore } from './postgres/postgres-event-store';
+import { ForeignHistoryError } from './postgres/rebase';
 
 export interface EventStoreSelection {
   readonly EVENT_STORE: 'postgres' | 'eventstoredb';
@@ -27,9 +28,16 @@ export function createEventStore(config: EventStoreSelection, pool: Pool): Event
 
 /**
  * Apps call this at start so a wrong or down EventStoreDB fails in one line, not at the
- * first command. A no-op for the PostgreSQL store, whose pool is checked on its own.
+ * first command. For the PostgreSQL store (whose pool is checked on its own) it refuses
+ * restored history whose transaction ids belong to another server (ForeignHistoryError,
+ * naming `ledger store rebase`), which no subscriber could see.
  */
 export async function assertEventStoreReachable(store: EventStore, timeoutMs = 5_000): Promise<void> {
+  if (store instanceof PostgresEventStore) {
+    const foreign = await store.foreignHistory();
+    if (foreign) throw new ForeignHistoryError(foreign);
+    return;
+  }
   if (!(store instanceof EventStoreDbEventStore)) return;
   try {
     await store.ping(timeoutMs);

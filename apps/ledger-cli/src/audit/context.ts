@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { assertEventStoreReachable, createEventStore, type EventStore } from '@ledger/event-store';
+import { PostgresEventStore, assertEventStoreReachable, createEventStore, type EventStore } from '@ledger/event-store';
 import { ConfigError, createPool, loadConfig, resolveInfrastructure, type LedgerConfig } from '@ledger/platform';
 import { CliError, type CliIo } from '../io';
 
@@ -17,7 +17,12 @@ export const firstLine = (error: unknown): string =>
  * commands never migrate (they must not change what they audit), and anything
  * unexpected becomes one line and exit 2: "could not run".
  */
-export async function withAuditContext<T>(io: CliIo, body: (ctx: AuditContext) => Promise<T>, config = loadConfigOr2(io)): Promise<T> {
+export async function withAuditContext<T>(
+  io: CliIo,
+  body: (ctx: AuditContext) => Promise<T>,
+  config = loadConfigOr2(io),
+  options: { foreignHistory?: 'refuse' | 'allow' } = {},
+): Promise<T> {
   let infrastructure;
   try {
     infrastructure = await resolveInfrastructure(config, { migrate: false, redis: false });
@@ -34,7 +39,8 @@ export async function withAuditContext<T>(io: CliIo, body: (ctx: AuditContext) =
       );
     });
     store = createEventStore(config, pool);
-    await assertEventStoreReachable(store);
+    // Restored history from another server refuses (one line naming `ledger store rebase`), except for that command.
+    if (options.foreignHistory !== 'allow' || !(store instanceof PostgresEventStore)) await assertEventStoreReachable(store);
     return await body({ config, pool, store });
   } catch (error) {
     if (error instanceof CliError) throw error;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createEventStore } from '@ledger/event-store';
+import { assertEventStoreReachable, createEventStore } from '@ledger/event-store';
 import { forgetCustomer } from '@ledger/payments-app';
 import { createPool, loadConfig, masterKeyring, resolveInfrastructure } from '@ledger/platform';
 import { customerIdSchema, DataKeyStore } from '@ledger/security';
@@ -21,7 +21,10 @@ export function registerCustomerCommands(program: Command, io: CliIo): void {
       const pool = createPool(infrastructure.databaseUrl, { max: 2 });
       try {
         const keys = new DataKeyStore(pool, masterKeyring(config));
-        const result = await forgetCustomer(createEventStore(config, pool), keys, { customerId: parsed.data, actor: options.actor });
+        const store = createEventStore(config, pool);
+        // It appends: never onto restored history this server cannot order (`ledger store rebase` first).
+        await assertEventStoreReachable(store);
+        const result = await forgetCustomer(store, keys, { customerId: parsed.data, actor: options.actor });
         io.stdout(
           `forgot customer ${result.customerId} at ${result.forgottenAt}: ${result.keysDestroyed} data key(s) destroyed; ` +
             `their encrypted fields now read as forgotten. Backups and WAL archives still hold the old key until they expire.\n`,

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { HorizonHolder } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { PROJECTIONS, projectionStatus, rebuildProjection } from '@ledger/projections';
-import { withAuditContext } from '../audit/context';
+import { withAuditContext, type AuditContext } from '../audit/context';
 import { createProgress } from '../audit/progress';
 import { CliError, type CliIo } from '../io';
 
@@ -45,14 +45,17 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .argument('<name>', `one of: ${Object.keys(PROJECTIONS).join(', ')}`)
     .action((name: string) => {
       if (!PROJECTIONS[name]) throw new CliError(`unknown projection "${name}" (known: ${Object.keys(PROJECTIONS).join(', ')})`, 2);
-      return withAuditContext(io, async ({ pool, store, config }) => {
-        // The ledger's live alert hook: the events the rebuild reads past the live checkpoint still page.
-        const onBatch = name === 'ledger' ? createAlertHook(alertSettingsFromConfig(config)) : undefined;
-        const total = (await projectionStatus(pool, store)).find((s) => s.name === name)?.eventsApplied;
-        const progress = createProgress(io, `rebuild ${name}`, total);
-        const result = await rebuildProjection(name, { pool, store, onBatch, onProgress: (p) => progress.update(p.eventsDone) });
-        progress.stop(result.eventsDone);
-        io.stdout(`rebuilt ${name}: ${result.eventsDone} events, now at ${result.position.commit}/${result.position.prepare}\n`);
-      });
+      return withAuditContext(io, (ctx) => rebuildWithProgress(io, ctx, name));
     });
+}
+
+/** One projection rebuilt and swapped in, with progress on stderr and one line on stdout (also used by `ledger store rebase`). */
+export async function rebuildWithProgress(io: CliIo, { pool, store, config }: AuditContext, name: string): Promise<void> {
+  // The ledger's live alert hook: the events the rebuild reads past the live checkpoint still page.
+  const onBatch = name === 'ledger' ? createAlertHook(alertSettingsFromConfig(config)) : undefined;
+  const total = (await projectionStatus(pool, store)).find((s) => s.name === name)?.eventsApplied;
+  const progress = createProgress(io, `rebuild ${name}`, total);
+  const result = await rebuildProjection(name, { pool, store, onBatch, onProgress: (p) => progress.update(p.eventsDone) });
+  progress.stop(result.eventsDone);
+  io.stdout(`rebuilt ${name}: ${result.eventsDone} events, now at ${result.position.commit}/${result.position.prepare}\n`);
 }

@@ -15,6 +15,7 @@ import { WrongExpectedVersionError } from '../errors';
 import type { Position } from '../position';
 import { PollingSubscription } from '../subscription-iterator';
 import { committedAfter, committedHead, readHorizon, type Horizon } from './horizon';
+import { findForeignHistory, type ForeignHistory } from './rebase';
 import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './rows';
 
 /**
@@ -129,6 +130,11 @@ export class PostgresEventStore implements EventStore {
   /** Committed events after a position, whatever the horizon (lag is measured against these, not against what is visible). */
   committedAfter(after: Position | undefined, cap: number, streamPrefix = ''): Promise<{ count: number; oldestRecordedAt: Date | null }> {
     return committedAfter(this.pool, after, cap, streamPrefix);
+  }
+
+  /** Stored history whose transaction ids belong to another server (a restore): null on a store of this server's own. */
+  foreignHistory(): Promise<ForeignHistory | null> {
+    return findForeignHistory(this.pool);
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,17 @@ export async function ensureCheckpoint(pool: Pool | PoolClient, name: string): P
   await pool.query(`INSERT INTO ${TABLE} (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`, [name]);
 }
 
+/** Every stored checkpoint, locked for the caller's transaction (a store rebase moves them all at once). */
+export async function lockAllCheckpoints(tx: PoolClient): Promise<Checkpoint[]> {
+  const { rows } = await tx.query<Row>(`SELECT * FROM ${TABLE} ORDER BY name FOR UPDATE`);
+  return rows.map((row) => ({
+    name: row.name,
+    position: { commit: BigInt(row.commit_position), prepare: BigInt(row.prepare_position) },
+    eventsApplied: Number(row.events_applied),
+    updatedAt: row.updated_at,
+  }));
+}
+
 export async function readCheckpoint(db: Pool | PoolClient, name: string, forUpdate = false): Promise<Checkpoint> {
   const { rows } = await db.query<Row>(`SELECT * FROM ${TABLE} WHERE name = $1 ${forUpdate ? 'FOR UPDATE' : ''}`, [name]);
   const row = rows[0];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pool } from 'pg';
 import type { EventStore } from '@ledger/event-store';
-import { PROJECTIONS, ProjectionRunner } from '@ledger/projections';
+import { PROJECTIONS, ProjectionRunner, type OnBatch } from '@ledger/projections';
 import { runCli } from '../../../../apps/ledger-cli/src/cli';
 import type { CliIo } from '../../../../apps/ledger-cli/src/io';
 import { waitForProjections } from '../../projections/support/harness';
@@ -34,9 +34,11 @@ export const GOOD_SECRETS = {
   PAYSTACK_SECRET_KEY: 'sk_test_4Hq8Lz2Mx7Pw1Rt5Vb9Nc3Kd6Jf0',
 };
 
-/** Runs every projection with libs/projections' runner until it reaches the store's head, then stops it. */
-export async function project(pool: Pool, store: EventStore): Promise<void> {
-  const runners = Object.values(PROJECTIONS).map((projection) => new ProjectionRunner({ pool, store, projection, batchSize: 97 }));
+/** Runs every projection with libs/projections' runner until it reaches the store's head, then stops it; `hooks` by projection name. */
+export async function project(pool: Pool, store: EventStore, hooks: Readonly<Record<string, OnBatch>> = {}): Promise<void> {
+  const runners = Object.values(PROJECTIONS).map(
+    (projection) => new ProjectionRunner({ pool, store, projection, batchSize: 97, onBatch: hooks[projection.name] }),
+  );
   const running = runners.map((r) => r.run());
   try {
     await Promise.race([
