@@ -8,6 +8,8 @@ import { CliError, type CliIo } from '../io';
 import { rebuildWithProgress } from './projections';
 
 const INSUFFICIENT_PRIVILEGE = '42501';
+/** SQLSTATE lock_not_available: lock_timeout ran out waiting for the log, held by a running process. */
+const LOCK_NOT_AVAILABLE = '55P03';
 
 const HELP = `
 After a pg_dump/pg_restore, a COPY or a logical-replication move into another
@@ -41,7 +43,14 @@ export function registerStoreCommands(program: Command, io: CliIo): void {
             return;
           }
           const rebased = await withTransaction(ctx.pool, rebaseHistory, { settings: { lock_timeout: '30s' } }).catch((error: unknown) => {
-            if ((error as { code?: string }).code !== INSUFFICIENT_PRIVILEGE) throw error;
+            const code = (error as { code?: string }).code;
+            if (code === LOCK_NOT_AVAILABLE) {
+              throw new CliError(
+                'store rebase: event_store.events is in use: stop the API, projector and alert-worker, then run it again',
+                2,
+              );
+            }
+            if (code !== INSUFFICIENT_PRIVILEGE) throw error;
             throw new CliError(`store rebase must run as the owner of event_store.events (the migration role): ${firstLine(error)}`, 2);
           });
           if (!rebased) {
