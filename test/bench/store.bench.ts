@@ -9,7 +9,8 @@ import { benchDatabase } from './bench-db';
  * `npm run bench:store`: event-store appends against raw INSERTs of the same
  * rows into a plain table of the same database, at the same concurrency.
  * With EVENTSTORE_CONNECTION_STRING set (opt-in), the same writers and batches
- * also append to that EventStoreDB, in the same alternating rounds.
+ * also append to that EventStoreDB, in the same alternating rounds, to `bench-`
+ * streams: a projector on that server must not take them for payments.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Raw and store runs alternate, so checkpoints and table growth fall on both alike. */
@@ -35,7 +36,7 @@ async function runFor(writers: number, work: (writer: number, i: number) => Prom
   return events / ((Date.now() - started) / 1000);
 }
 
-function storeWork(store: EventStore, run: string, batch: number) {
+function storeWork(store: EventStore, run: string, batch: number, prefix = 'payment-') {
   return async (w: number, i: number) => {
     const events = Array.from({ length: batch }, (_, k) => ({
       eventId: randomUUID(),
@@ -44,9 +45,9 @@ function storeWork(store: EventStore, run: string, batch: number) {
       metadata: meta,
     }));
     if (batch > 1) {
-      await store.appendToStream(`payment-${run}-${w}-${i}`, events, 'no_stream');
+      await store.appendToStream(`${prefix}${run}-${w}-${i}`, events, 'no_stream');
     } else {
-      const stream = `payment-${run}-${w}-${Math.floor(i / EVENTS_PER_PAYMENT)}`;
+      const stream = `${prefix}${run}-${w}-${Math.floor(i / EVENTS_PER_PAYMENT)}`;
       const revision = i % EVENTS_PER_PAYMENT;
       await store.appendToStream(stream, events, revision === 0 ? 'no_stream' : BigInt(revision - 1));
     }
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
       const run = randomUUID().slice(0, 8);
       raw += (await runFor(c.writers, rawWork(pool, run, c.batch))) / ROUNDS;
       appended += (await runFor(c.writers, storeWork(store, run, c.batch))) / ROUNDS;
-      if (esdb) onEsdb += (await runFor(c.writers, storeWork(esdb, `esdb${run}`, c.batch))) / ROUNDS;
+      if (esdb) onEsdb += (await runFor(c.writers, storeWork(esdb, run, c.batch, 'bench-'))) / ROUNDS;
     }
     const esdbCells = esdb ? ` ${onEsdb.toFixed(0)} | ${((onEsdb / appended) * 100).toFixed(0)} % |` : '';
     console.log(`| ${c.label} | ${appended.toFixed(0)} | ${raw.toFixed(0)} | ${((appended / raw) * 100).toFixed(0)} % |${esdbCells}`);
