@@ -1,13 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import type { Pool } from 'pg';
-import { PostgresEventStore } from '../../libs/event-store/src';
+import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '../../libs/event-store/src';
 import { createPool } from '../../libs/platform/src';
 import { benchDatabase } from './bench-db';
 
 /**
  * `npm run bench:store`: event-store appends against raw INSERTs of the same
  * rows into a plain table of the same database, at the same concurrency.
+ * With EVENTSTORE_CONNECTION_STRING set (opt-in), the same writers and batches
+ * also append to that EventStoreDB, in the same alternating rounds, to `bench-`
+ * streams: a projector on that server must not take them for payments.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Raw and store runs alternate, so checkpoints and table growth fall on both alike. */
@@ -33,7 +36,7 @@ async function runFor(writers: number, work: (writer: number, i: number) => Prom
   return events / ((Date.now() - started) / 1000);
 }
 
-function storeWork(store: PostgresEventStore, run: string, batch: number) {
+function storeWork(store: EventStore, run: string, batch: number, prefix = 'payment-') {
   return async (w: number, i: number) => {
     const events = Array.from({ length: batch }, (_, k) => ({
       eventId: randomUUID(),
@@ -42,9 +45,9 @@ function storeWork(store: PostgresEventStore, run: string, batch: number) {
       metadata: meta,
     }));
     if (batch > 1) {
-      await store.appendToStream(`payment-${run}-${w}-${i}`, events, 'no_stream');
+      await store.appendToStream(`${prefix}${run}-${w}-${i}`, events, 'no_stream');
     } else {
-      const stream = `payment-${run}-${w}-${Math.floor(i / EVENTS_PER_PAYMENT)}`;
+      const stream = `${prefix}${run}-${w}-${Math.floor(i / EVENTS_PER_PAYMENT)}`;
       const revision = i % EVENTS_PER_PAYMENT;
       await store.appendToStream(stream, events, revision === 0 ? 'no_stream' : BigInt(revision - 1));
     }
@@ -81,6 +84,8 @@ async function main(): Promise<void> {
     event_id uuid NOT NULL UNIQUE, event_type text NOT NULL, data jsonb NOT NULL, metadata jsonb NOT NULL,
     recorded_at timestamptz NOT NULL DEFAULT now(), UNIQUE (stream_id, revision))`);
   const store = new PostgresEventStore(pool);
+  const esdbConnection = process.env.EVENTSTORE_CONNECTION_STRING;
+  const esdb = esdbConnection ? EventStoreDbEventStore.fromConnectionString(esdbConnection) : undefined;
   const cases = [
     { label: '1 writer, 1 event/tx', writers: 1, batch: 1 },
     { label: '8 writers, 1 event/tx', writers: 8, batch: 1 },
@@ -90,20 +95,36 @@ async function main(): Promise<void> {
   console.log(
     `bench:store — ${cpus().length} cores, ${ROUNDS} alternating rounds of ${SECONDS}s per case, PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version}, fsync ${(await pool.query('SHOW fsync')).rows[0].fsync}`,
   );
-  console.log('| case | store events/s | raw INSERT events/s | ratio |');
-  console.log('|---|---:|---:|---:|');
+  if (esdb) console.log(`EventStoreDB at ${esdb.target}: ${await esdbVersion(esdb, esdbConnection!)}`);
+  console.log(`| case | store events/s | raw INSERT events/s | ratio |${esdb ? ' EventStoreDB events/s | EventStoreDB / store |' : ''}`);
+  console.log(`|---|---:|---:|---:|${esdb ? '---:|---:|' : ''}`);
   for (const c of cases) {
     let raw = 0;
     let appended = 0;
+    let onEsdb = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const run = randomUUID().slice(0, 8);
       raw += (await runFor(c.writers, rawWork(pool, run, c.batch))) / ROUNDS;
       appended += (await runFor(c.writers, storeWork(store, run, c.batch))) / ROUNDS;
+      if (esdb) onEsdb += (await runFor(c.writers, storeWork(esdb, run, c.batch, 'bench-'))) / ROUNDS;
     }
-    console.log(`| ${c.label} | ${appended.toFixed(0)} | ${raw.toFixed(0)} | ${((appended / raw) * 100).toFixed(0)} % |`);
+    const esdbCells = esdb ? ` ${onEsdb.toFixed(0)} | ${((onEsdb / appended) * 100).toFixed(0)} % |` : '';
+    console.log(`| ${c.label} | ${appended.toFixed(0)} | ${raw.toFixed(0)} | ${((appended / raw) * 100).toFixed(0)} % |${esdbCells}`);
   }
+  await esdb?.close();
   await pool.end();
   await db.stop();
+}
+
+/** The server's own version from its /info endpoint (plain HTTP only, as with tls=false). */
+async function esdbVersion(store: EventStoreDbEventStore, connectionString: string): Promise<string> {
+  if (!/tls=false/i.test(connectionString)) return 'version not read (TLS)';
+  try {
+    const info = (await (await fetch(`http://${store.target.split(',')[0]}/info`)).json()) as { esVersion?: string };
+    return `server ${info.esVersion ?? 'unknown'}`;
+  } catch {
+    return 'version not read';
+  }
 }
 
 main().catch((error) => {

@@ -1,9 +1,9 @@
-import { PostgresEventStore, formatPosition, type RecordedEvent } from '@ledger/event-store';
+import { formatPosition, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { DashboardQueries, rebuildProjection, verifyAuditChain } from '@ledger/projections';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { startProjector } from '../../../apps/projector/src/projector';
 import { expectedBreakdown, expectedErrors, expectedFailed, expectedMetrics, expectedVolume, model, type Filter } from './support/expected';
-import { readAllEvents, snapshotReadModels, waitForProjections } from './support/harness';
+import { auditChainSource, openWorkloadStore, readAllEvents, snapshotReadModels, waitForProjections } from './support/harness';
 import { appendWorkload, type Truth } from './support/workload';
 
 const THRESHOLDS = { USD: 100_000, JPY: 50_000, KWD: 200_000 };
@@ -18,14 +18,14 @@ const FILTERS: Filter[] = [
 
 describe('Read models', () => {
   let db: TestDatabase;
-  let store: PostgresEventStore;
+  let store: EventStore;
   let queries: DashboardQueries;
   let events: RecordedEvent[];
   const truth = new Map<string, Truth>();
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = new PostgresEventStore(db.pool, { pollIntervalMs: 10 });
+    store = await openWorkloadStore(db.pool);
     queries = new DashboardQueries(db.pool, { store, suspiciousAmounts: THRESHOLDS, clock: () => new Date('2025-11-21T12:00:00Z') });
     const projector = startProjector({ pool: db.pool, store, batchSize: 137 });
     // The projector runs while the workload is appended, with appends committing out of order.
@@ -36,7 +36,10 @@ describe('Read models', () => {
     expect(events).toHaveLength(appended);
   }, 180_000);
 
-  afterAll(() => db.drop());
+  afterAll(async () => {
+    await store?.close();
+    await db.drop();
+  });
 
   describe('after a randomised workload over both providers and five currencies', () => {
     it.each(FILTERS)('metrics equal the independent computation for %j', async (filter) => {
@@ -136,7 +139,7 @@ describe('Read models', () => {
     });
 
     it('has an intact audit chain with one row per event', async () => {
-      expect(await verifyAuditChain(db.pool)).toEqual({ ok: true, rows: events.length, events: events.length });
+      expect(await verifyAuditChain(db.pool, auditChainSource(store))).toEqual({ ok: true, rows: events.length, events: events.length });
     });
 
     it('rebuilds every projection into identical tables', async () => {
@@ -165,7 +168,7 @@ describe('Read models', () => {
           WHERE commit_position = $1 AND prepare_position = $2`,
         [victim.position.commit.toString(), victim.position.prepare.toString()],
       );
-      expect(await verifyAuditChain(db.pool)).toMatchObject({ ok: false, brokenAt: at });
+      expect(await verifyAuditChain(db.pool, auditChainSource(store))).toMatchObject({ ok: false, brokenAt: at });
     });
 
     it('detects a deleted audit row', async () => {
@@ -175,7 +178,11 @@ describe('Read models', () => {
         victim.position.commit.toString(),
         victim.position.prepare.toString(),
       ]);
-      expect(await verifyAuditChain(db.pool)).toMatchObject({ ok: false, rows: events.length - 1, events: events.length });
+      expect(await verifyAuditChain(db.pool, auditChainSource(store))).toMatchObject({
+        ok: false,
+        rows: events.length - 1,
+        events: events.length,
+      });
     });
   });
 });

@@ -22,6 +22,7 @@ import type {
 } from '../event-store';
 import { StreamNotFoundError } from '../errors';
 import { comparePositions, type Position } from '../position';
+import { releaseOnEarlyExit } from './early-exit-read';
 import { EsdbSubscription } from './esdb-subscription';
 import {
   connectionTarget,
@@ -141,6 +142,7 @@ export class EventStoreDbEventStore implements EventStore {
   /** A cheap read that fails within `timeoutMs` (the client ignores deadlines on reads, hence the timer). */
   async ping(timeoutMs: number): Promise<void> {
     const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    const release = releaseOnEarlyExit(read);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -156,7 +158,7 @@ export class EventStoreDbEventStore implements EventStore {
       throw mapError(error);
     } finally {
       clearTimeout(timer);
-      await read.cancel().catch(() => undefined);
+      await release();
     }
   }
 
@@ -172,6 +174,7 @@ export class EventStoreDbEventStore implements EventStore {
     matches: (e: RecordedEvent) => boolean,
     wanted: number,
   ): Promise<{ events: RecordedEvent[]; last?: Position; exhausted: boolean }> {
+    const release = releaseOnEarlyExit(read);
     const events: RecordedEvent[] = [];
     let last: Position | undefined;
     let seen = 0;
@@ -187,7 +190,7 @@ export class EventStoreDbEventStore implements EventStore {
         if (events.length >= wanted) return { events, last, exhausted: false };
       }
     } finally {
-      await read.cancel().catch(() => undefined);
+      await release();
     }
     return { events, last, exhausted: seen < READ_ALL_PAGE };
   }

@@ -1,4 +1,6 @@
 import type { Pool } from 'pg';
+import { START, comparePositions, type EventStore, type Position } from '@ledger/event-store';
+import { readCheckpoint } from '../runner/checkpoints';
 import { READ_MODELS_SCHEMA } from '../runner/projection';
 import { tableName } from '../sql/upsert';
 import { GENESIS_HASH, rowHash } from './audit-hash';
@@ -30,9 +32,11 @@ const PAGE = 5000;
  * Walks the audit trail in order, recomputing each row's hash from its content
  * and the previous row's hash; reports the first broken link. Then checks that
  * the trail holds exactly as many rows as the store holds payment events up to
- * the trail's checkpoint (PostgreSQL store: counted in event_store.events).
+ * the trail's checkpoint: counted in event_store.events for the PostgreSQL store,
+ * or, when `options.store` is given (EventStoreDB, whose events are not in the
+ * database), read from that store.
  */
-export async function verifyAuditChain(pool: Pool): Promise<AuditChainResult> {
+export async function verifyAuditChain(pool: Pool, options: { store?: EventStore } = {}): Promise<AuditChainResult> {
   const table = tableName(READ_MODELS_SCHEMA, 'audit_trail');
   let prev: Buffer = GENESIS_HASH;
   let rows = 0;
@@ -69,7 +73,9 @@ export async function verifyAuditChain(pool: Pool): Promise<AuditChainResult> {
     const last = page.rows[page.rows.length - 1];
     after = [last.commit_position, last.prepare_position];
   }
-  const events = await countEventsUpToCheckpoint(pool);
+  const events = options.store
+    ? await countStoreEventsUpTo(options.store, (await readCheckpoint(pool, 'audit_trail')).position)
+    : await countEventsUpToCheckpoint(pool);
   if (events !== rows)
     return { ok: false, rows, events, reason: `audit trail has ${rows} rows but the store has ${events} events up to its checkpoint` };
   return { ok: true, rows, events };
@@ -82,4 +88,18 @@ async function countEventsUpToCheckpoint(pool: Pool): Promise<number> {
         AND (e.transaction_id, e.global_position) <= (c.commit_position::text::xid8, c.prepare_position)`,
   );
   return Number(rows[0]?.n ?? 0);
+}
+
+/** The store's payment events at or before `to`, read through the port a page at a time. */
+export async function countStoreEventsUpTo(store: EventStore, to: Position, pageSize = 5000): Promise<number> {
+  if (comparePositions(to, START) === 0) return 0;
+  let count = 0;
+  let after: Position | undefined;
+  for (;;) {
+    const page = await store.readAll({ after, maxCount: pageSize, streamPrefix: 'payment-' });
+    const upTo = page.filter((e) => comparePositions(e.position, to) <= 0);
+    count += upTo.length;
+    if (page.length < pageSize || upTo.length < page.length) return count;
+    after = page[page.length - 1].position;
+  }
 }

@@ -1,6 +1,35 @@
 import type { Pool } from 'pg';
-import { comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
+import {
+  PostgresEventStore,
+  comparePositions,
+  createEventStore,
+  type EventStore,
+  type Position,
+  type RecordedEvent,
+} from '@ledger/event-store';
 import { readCheckpoint, PROJECTIONS } from '@ledger/projections';
+
+/**
+ * The store the workload runs on: PostgreSQL by default; with EVENT_STORE=eventstoredb and
+ * EVENTSTORE_CONNECTION_STRING (opt-in, as for `npm run test:eventstoredb`), a live EventStoreDB.
+ * The workload counts every `payment-` stream, so that server must hold none yet (restart a --mem-db node).
+ */
+export async function openWorkloadStore(pool: Pool): Promise<EventStore> {
+  if (process.env.EVENT_STORE !== 'eventstoredb') return new PostgresEventStore(pool, { pollIntervalMs: 10 });
+  const store = createEventStore(
+    { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: process.env.EVENTSTORE_CONNECTION_STRING },
+    pool,
+  );
+  const existing = await store.readAll({ maxCount: 1, streamPrefix: 'payment-' });
+  if (existing.length > 0) {
+    await store.close();
+    throw new Error('the read-model workload needs an EventStoreDB with no payment- streams yet (restart the in-memory node)');
+  }
+  return store;
+}
+
+/** verifyAuditChain counts a PostgreSQL store's events by SQL; any other store's through the store. */
+export const auditChainSource = (store: EventStore): { store?: EventStore } => (store instanceof PostgresEventStore ? {} : { store });
 
 export async function readAllEvents(store: EventStore): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
