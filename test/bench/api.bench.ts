@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '@ledger/security';
 import { benchDatabase } from './bench-db';
+import { cpuOf, postmasterOf } from './cpu-usage';
 import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
@@ -137,16 +138,27 @@ async function main(): Promise<void> {
   const { key } = await createApiKey(pool, { name: 'bench', scopes: ['payments:write', 'payments:read'] });
   await pool.end();
 
-  const results: [number, LoadResult][] = [];
-  for (const connections of CONNECTION_STEPS) results.push([connections, await runLoad(url, key, connections)]);
+  const results: [number, LoadResult, { api: number; db: number }][] = [];
+  const postmaster = postmasterOf(db.url);
+  for (const connections of CONNECTION_STEPS) {
+    const before = { api: cpuOf(api.pid), db: cpuOf(postmaster, true) };
+    const r = await runLoad(url, key, connections);
+    const served = Math.max(1, r.requests - r.non2xx);
+    const ms = (now: number, then: number) => ((now - then) * 1000) / served;
+    results.push([connections, r, { api: ms(cpuOf(api.pid), before.api), db: ms(cpuOf(postmaster, true), before.db) }]);
+  }
   await stopApp(api);
   const inserts = await rawInsertRate(db.url);
   console.log(`bench:api — ${cpus().length} cores, ${SECONDS}s per row, API_WORKERS=${WORKERS}, request log level warn`);
-  console.log('| connections | HTTP requests/s (2xx; ~85 % commands, rest GET) | non-2xx or errors | p50 | p99 |');
-  console.log('|---:|---:|---:|---:|---:|');
-  for (const [connections, r] of results) {
+  console.log(
+    '| connections | HTTP requests/s (2xx; ~85 % commands, rest GET) | non-2xx or errors | p50 | p99 | CPU ms per request: API / PostgreSQL |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const [connections, r, cpu] of results) {
     const rate = (r.requests - r.non2xx) / r.seconds;
-    console.log(`| ${connections} | ${rate.toFixed(0)} | ${r.non2xx} | ${r.p50} ms | ${r.p99} ms |`);
+    console.log(
+      `| ${connections} | ${rate.toFixed(0)} | ${r.non2xx} | ${r.p50} ms | ${r.p99} ms | ${cpu.api.toFixed(2)} / ${cpu.db.toFixed(2)} |`,
+    );
   }
   console.log(`raw single-row INSERT/s, same DB, ${RAW_WRITERS} writers: ${inserts.toFixed(0)}`);
   await redis.stop();
