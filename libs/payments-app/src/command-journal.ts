@@ -1,4 +1,5 @@
 import type { AppendResult, EventData, ExpectedRevision, RecordedEvent } from '@ledger/event-store';
+import type { PersonalDataCipher } from '@ledger/security';
 import type { CommandKey } from './event-ids';
 
 /** The response a keyed command's caller sends, as stored for its replays: status and exact bytes. */
@@ -15,8 +16,8 @@ export interface KeyedRecord {
   readonly key: CommandKey;
   /** Fingerprint of the request the key is bound to. */
   readonly requestHash: string;
-  /** The bytes the caller will send for this value, as they are to be stored. */
-  seal(value: unknown): Promise<RecordedResponse>;
+  /** The bytes the caller will send for this value, as they are to be stored (personal fields sealed with `keys`). */
+  seal(value: unknown, keys?: PersonalDataCipher): Promise<RecordedResponse>;
   /** Set once this request holds the key. */
   claimed: boolean;
   /** Set once the response is stored (with the append). */

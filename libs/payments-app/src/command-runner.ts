@@ -104,22 +104,24 @@ export class PaymentCommandRunner {
       // The key is claimed once; a retry after a lost race only reads again.
       const claim = journal && context.record && !context.record.claimed ? { journal, record: context.record } : undefined;
       const loaded = await this.load(command.data.paymentId, claim);
+      // One lookup per data key for the whole command: sealing the events, opening the stream, sealing the response.
+      const keys = this.options.personalData?.session();
       const ids = new CommandEventIds(context.idempotency, loaded.streamId, command.type);
       // A retry after a crash between append and response, the stream having moved on since: already applied.
-      if (ids.appliedIn(loaded.history)) return { events: await this.readable(loaded.history), appended: false };
+      if (ids.appliedIn(loaded.history)) return { events: await this.readable(loaded.history, keys), appended: false };
       const decided = decide(command, loaded.state);
       // Already known (a provider's repeat of a refund or dispute the ledger holds): nothing to append.
-      if (decided.length === 0) return { events: await this.readable(loaded.history), appended: false };
+      if (decided.length === 0) return { events: await this.readable(loaded.history, keys), appended: false };
       const metadata = eventMetadata(command, context);
       const plain = decided.map((e, i) => ({ eventId: ids.id(i), type: e.type, data: e.data, metadata }));
-      const toAppend = await this.protect(plain, loaded, command);
+      const toAppend = await this.protect(plain, loaded, command, keys);
       // Revisions are known before the append (it fails otherwise), so is the response.
       const first = loaded.expected === 'no_stream' ? 0n : (loaded.expected as bigint) + 1n;
       // The caller reads what it asked for: the plaintext of what is stored encrypted.
-      const events = [...(await this.readable(loaded.history)), ...plain.map((e, i) => ({ ...e, revision: first + BigInt(i) }))];
+      const events = [...(await this.readable(loaded.history, keys)), ...plain.map((e, i) => ({ ...e, revision: first + BigInt(i) }))];
       try {
         if (journal && context.record) {
-          const response = await context.record.seal(present(events));
+          const response = await context.record.seal(present(events), keys);
           await journal.appendAndRecord(loaded.streamId, toAppend, loaded.expected, context.record, response);
         } else {
           await this.store.appendToStream(loaded.streamId, toAppend, loaded.expected);
@@ -133,8 +135,7 @@ export class PaymentCommandRunner {
     }
   }
 
-  private async readable(history: readonly RecordedEvent[]): Promise<StreamEvent[]> {
-    const cipher = this.options.personalData;
+  private async readable(history: readonly RecordedEvent[], cipher = this.options.personalData): Promise<StreamEvent[]> {
     if (!cipher) return [...history];
     const open = cipher.opener();
     return Promise.all(history.map((e) => openPersonalFields(e, open)));
@@ -145,8 +146,8 @@ export class PaymentCommandRunner {
     events: E[],
     loaded: LoadedPayment,
     command: PaymentCommand,
+    cipher = this.options.personalData,
   ): Promise<E[]> {
-    const cipher = this.options.personalData;
     if (!cipher || !events.some((e) => hasPersonalFields(e.data, e.metadata))) return events;
     const created = loaded.history[0]?.data as { customerId?: unknown } | undefined;
     const customerId = created ? created.customerId : (command.data as { customerId?: unknown }).customerId;

@@ -13,7 +13,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import type { KeyedRecord } from '@ledger/payments-app';
-import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from '@ledger/security';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, type PersonalDataCipher } from '@ledger/security';
 import { ApiError, validationFailed } from '../http/api-error';
 import { toApiError } from '../http/error-mapping';
 import { contextOf } from '../http/request-context';
@@ -71,7 +71,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const hash = requestHash({ endpoint, params: req.params, body: req.body });
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
     // What Express's res.json will send for this value, byte for byte, its personal fields sealed.
-    const seal = async (value: unknown) => ({ status, body: await this.sealed.seal(value) });
+    const seal = async (value: unknown, keys?: PersonalDataCipher) => ({ status, body: await this.sealed.seal(value, keys) });
     if (this.journal)
       return this.deferred(next, req, res, { key: { namespace: apiKeyId, key }, requestHash: hash, seal, claimed: false, recorded: false });
     const begun = await this.records.begin(scope, hash);
