@@ -22,7 +22,7 @@ export function stopApp(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function waitUntilLive(baseUrl: string, timeoutMs = 20_000): Promise<void> {
+export async function waitUntilLive(baseUrl: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (
