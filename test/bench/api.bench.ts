@@ -6,17 +6,20 @@ import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '@ledger/security';
 import { benchDatabase } from './bench-db';
+import { cpuOf, postmasterOf } from './cpu-usage';
 import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
  * `node -r ./test/support/swc-register.js test/bench/api.bench.ts` (or the built file):
  * the real HTTP server under autocannon (run in a child process so the load
- * generator does not share the server's event loop), 32 connections, a payment
+ * generator does not share the server's event loop), at 1, 8, 32 and 64 connections, a payment
  * lifecycle mix; then raw single-row INSERTs into the same database at the same
  * concurrency, for scale.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 32;
+/** Connections per run, in turn (`BENCH_CONNECTIONS=32` for one). */
+const CONNECTION_STEPS = (process.env.BENCH_CONNECTIONS ?? '1,8,32,64').split(',').map(Number);
+const RAW_WRITERS = 32;
 const WORKERS = Number(process.env.API_WORKERS ?? 1);
 const PORT = 3900 + Math.floor(Math.random() * 90);
 
@@ -29,6 +32,7 @@ interface LoadResult {
 }
 
 async function load(url: string, key: string): Promise<void> {
+  const connections = Number(process.argv[5]);
   const { default: autocannon } = await import('autocannon');
   const json = (ctx: Record<string, unknown>, body: unknown, extra: Record<string, string> = {}) => ({
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'idempotency-key': randomUUID(), ...extra },
@@ -36,7 +40,7 @@ async function load(url: string, key: string): Promise<void> {
   });
   const result = await autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration: SECONDS,
     requests: [
       {
@@ -85,9 +89,9 @@ async function load(url: string, key: string): Promise<void> {
   process.send?.(out);
 }
 
-function runLoad(url: string, key: string): Promise<LoadResult> {
+function runLoad(url: string, key: string, connections: number): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--load', url, key], { stdio: 'inherit' });
+    const child = fork(__filename, ['--load', url, key, String(connections)], { stdio: 'inherit' });
     child.once('message', (m) => resolve(m as LoadResult));
     child.once('error', reject);
     child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
@@ -95,7 +99,7 @@ function runLoad(url: string, key: string): Promise<LoadResult> {
 }
 
 async function rawInsertRate(url: string): Promise<number> {
-  const pool = createPool(url, { max: CONNECTIONS });
+  const pool = createPool(url, { max: RAW_WRITERS });
   await pool.query(
     `CREATE TABLE IF NOT EXISTS bench_raw_api (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, k uuid NOT NULL UNIQUE, data jsonb NOT NULL)`,
   );
@@ -103,7 +107,7 @@ async function rawInsertRate(url: string): Promise<number> {
   let rows = 0;
   const started = Date.now();
   await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
+    Array.from({ length: RAW_WRITERS }, async () => {
       while (Date.now() < deadline) {
         await pool.query('INSERT INTO bench_raw_api (k, data) VALUES ($1, $2::jsonb)', [
           randomUUID(),
@@ -134,20 +138,29 @@ async function main(): Promise<void> {
   const { key } = await createApiKey(pool, { name: 'bench', scopes: ['payments:write', 'payments:read'] });
   await pool.end();
 
-  const result = await runLoad(url, key);
-  const commands = (result.requests - result.non2xx) / result.seconds;
+  const results: [number, LoadResult, { api: number; db: number }][] = [];
+  const postmaster = postmasterOf(db.url);
+  for (const connections of CONNECTION_STEPS) {
+    const before = { api: cpuOf(api.pid), db: cpuOf(postmaster, true) };
+    const r = await runLoad(url, key, connections);
+    const served = Math.max(1, r.requests - r.non2xx);
+    const ms = (now: number, then: number) => ((now - then) * 1000) / served;
+    results.push([connections, r, { api: ms(cpuOf(api.pid), before.api), db: ms(cpuOf(postmaster, true), before.db) }]);
+  }
   await stopApp(api);
   const inserts = await rawInsertRate(db.url);
+  console.log(`bench:api — ${cpus().length} cores, ${SECONDS}s per row, API_WORKERS=${WORKERS}, request log level warn`);
   console.log(
-    `bench:api — ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s, API_WORKERS=${WORKERS}, request log level warn`,
+    '| connections | HTTP requests/s (2xx; ~85 % commands, rest GET) | non-2xx or errors | p50 | p99 | CPU ms per request: API / PostgreSQL |',
   );
-  console.log('| measure | value |');
-  console.log('|---|---:|');
-  console.log(`| HTTP requests/s (2xx; ~85 % commands, rest GET) | ${commands.toFixed(0)} |`);
-  console.log(`| non-2xx or errors | ${result.non2xx} |`);
-  console.log(`| latency p50 / p99 | ${result.p50} ms / ${result.p99} ms |`);
-  console.log(`| raw single-row INSERT/s, same DB, ${CONNECTIONS} writers | ${inserts.toFixed(0)} |`);
-  console.log(`| ratio | ${((commands / inserts) * 100).toFixed(0)} % |`);
+  console.log('|---:|---:|---:|---:|---:|---:|');
+  for (const [connections, r, cpu] of results) {
+    const rate = (r.requests - r.non2xx) / r.seconds;
+    console.log(
+      `| ${connections} | ${rate.toFixed(0)} | ${r.non2xx} | ${r.p50} ms | ${r.p99} ms | ${cpu.api.toFixed(2)} / ${cpu.db.toFixed(2)} |`,
+    );
+  }
+  console.log(`raw single-row INSERT/s, same DB, ${RAW_WRITERS} writers: ${inserts.toFixed(0)}`);
   await redis.stop();
   rmSync(redisDir, { recursive: true, force: true });
   await db.stop();

@@ -6,7 +6,9 @@ export const GENEROUS_RATE_LIMITS = 'payment=1000000/1m,payment_key=1000000/1m,r
 
 /** An app (`apps/<name>/src/main.ts`) as its own process, from source, as the benchmarks run it. */
 export function startApp(entry: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, ['--require', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, entry)], {
+  // BENCH_APP_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: node options for the app alone (NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  return spawn(process.execPath, [...nodeArgs, '--require', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, entry)], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -20,7 +22,7 @@ export function stopApp(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function waitUntilLive(baseUrl: string, timeoutMs = 20_000): Promise<void> {
+export async function waitUntilLive(baseUrl: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (

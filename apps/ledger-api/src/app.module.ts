@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
-import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { EVENT_STORE, PostgresEventStore, type EventStore } from '@ledger/event-store';
 import { PaymentCommandRunner } from '@ledger/payments-app';
 import { LEDGER_CONFIG, masterKeyring, PG_POOL, PlatformModule, type LedgerConfig, type PlatformOptions } from '@ledger/platform';
 import { DataKeyStore, PersonalDataCipher } from '@ledger/security';
@@ -20,6 +20,7 @@ import { InFlightInterceptor } from './http/in-flight.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { SealedResponses } from './idempotency/sealed-response';
 import { createIdempotencyPool, IdempotencyRepository } from './idempotency/idempotency.repository';
+import { PostgresCommandJournal } from './idempotency/postgres-command-journal';
 import { ApiMetrics } from './metrics/metrics';
 import { PaymentCommandsController } from './payments/payment-commands.controller';
 import { PaymentQueriesController } from './payments/payment-queries.controller';
@@ -77,10 +78,21 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         },
         { provide: PersonalDataCipher, useFactory: (keys: DataKeyStore) => new PersonalDataCipher(keys), inject: [DataKeyStore] },
         {
+          // PostgreSQL only: EventStoreDB shares no transaction with the idempotency records.
+          provide: PostgresCommandJournal,
+          useFactory: (store: EventStore, records: IdempotencyRepository) =>
+            store instanceof PostgresEventStore ? new PostgresCommandJournal(records.pool, store, records) : null,
+          inject: [EVENT_STORE, IdempotencyRepository],
+        },
+        {
           provide: PaymentCommandRunner,
-          useFactory: (store: EventStore, personalData: PersonalDataCipher) =>
-            new PaymentCommandRunner(store, { onAppended: (command) => options.metrics.commandAppended(command.type), personalData }),
-          inject: [EVENT_STORE, PersonalDataCipher],
+          useFactory: (store: EventStore, personalData: PersonalDataCipher, journal: PostgresCommandJournal | null) =>
+            new PaymentCommandRunner(store, {
+              onAppended: (command) => options.metrics.commandAppended(command.type),
+              personalData,
+              journal: journal ?? undefined,
+            }),
+          inject: [EVENT_STORE, PersonalDataCipher, PostgresCommandJournal],
         },
         // Order matters: the rate limiter needs the API key the first guard found.
         { provide: APP_GUARD, useClass: ApiKeyGuard },

@@ -12,6 +12,7 @@ import {
   type PaymentState,
 } from '@ledger/payments-domain';
 import { dataKeyOwner, type PersonalDataCipher } from '@ledger/security';
+import type { CommandJournal, KeyedRecord } from './command-journal';
 import { CommandEventIds, type CommandKey } from './event-ids';
 import { hasPersonalFields, openPersonalFields, sealPersonalFields } from './personal-fields';
 
@@ -26,6 +27,8 @@ export interface CommandContext {
   readonly deliveryId?: string;
   /** Notes kept in the event metadata (e.g. a provider time that was not believed). */
   readonly flags?: Readonly<Record<string, string>>;
+  /** With a journal, the key is claimed with the stream read and the response recorded with the append. */
+  readonly record?: KeyedRecord;
 }
 
 /** A stored event, or one this command just appended (no position or recorded time yet). */
@@ -59,7 +62,12 @@ export interface CommandRunnerOptions {
   readonly onAppended?: (command: PaymentCommand) => void;
   /** Personal fields are stored encrypted under the customer's data key; without it they are stored as given. */
   readonly personalData?: PersonalDataCipher;
+  /** The PostgreSQL store's: keyed commands in one commit (see CommandJournal). */
+  readonly journal?: CommandJournal;
 }
+
+/** What the caller will answer for the stream after the command (its recorded response is this, sealed). */
+export type Present = (events: readonly StreamEvent[]) => unknown;
 
 /**
  * The one way to run a payment command, for the API, the webhooks and any
@@ -76,9 +84,9 @@ export class PaymentCommandRunner {
     this.maxAttempts = options.maxAttempts ?? 8;
   }
 
-  async load(paymentId: string): Promise<LoadedPayment> {
+  async load(paymentId: string, claim?: { journal: CommandJournal; record: KeyedRecord }): Promise<LoadedPayment> {
     const streamId = paymentStreamId(paymentId);
-    const history = await this.store.readStream(streamId);
+    const history = claim ? await claim.journal.claimAndRead(streamId, claim.record) : await this.store.readStream(streamId);
     const state = history.reduce((s, stored) => evolve(s, toPaymentEvent(stored)), initialState());
     const expected: ExpectedRevision = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
     return { streamId, history, state, expected };
@@ -89,25 +97,37 @@ export class PaymentCommandRunner {
     return new CommandEventIds(context.idempotency, loaded.streamId, commandType).appliedIn(loaded.history);
   }
 
-  async run(command: PaymentCommand, context: CommandContext): Promise<CommandOutcome> {
+  /** `present` is what the caller answers for the stream after the command; with a journal it is recorded with the append. */
+  async run(command: PaymentCommand, context: CommandContext, present: Present = (events) => events): Promise<CommandOutcome> {
+    const journal = context.record && this.options.journal;
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(command.data.paymentId);
+      // The key is claimed once; a retry after a lost race only reads again.
+      const claim = journal && context.record && !context.record.claimed ? { journal, record: context.record } : undefined;
+      const loaded = await this.load(command.data.paymentId, claim);
+      // One lookup per data key for the whole command: sealing the events, opening the stream, sealing the response.
+      const keys = this.options.personalData?.session();
       const ids = new CommandEventIds(context.idempotency, loaded.streamId, command.type);
       // A retry after a crash between append and response, the stream having moved on since: already applied.
-      if (ids.appliedIn(loaded.history)) return { events: await this.readable(loaded.history), appended: false };
+      if (ids.appliedIn(loaded.history)) return { events: await this.readable(loaded.history, keys), appended: false };
       const decided = decide(command, loaded.state);
       // Already known (a provider's repeat of a refund or dispute the ledger holds): nothing to append.
-      if (decided.length === 0) return { events: await this.readable(loaded.history), appended: false };
+      if (decided.length === 0) return { events: await this.readable(loaded.history, keys), appended: false };
       const metadata = eventMetadata(command, context);
       const plain = decided.map((e, i) => ({ eventId: ids.id(i), type: e.type, data: e.data, metadata }));
-      const toAppend = await this.protect(plain, loaded, command);
+      const toAppend = await this.protect(plain, loaded, command, keys);
+      // Revisions are known before the append (it fails otherwise), so is the response.
+      const first = loaded.expected === 'no_stream' ? 0n : (loaded.expected as bigint) + 1n;
+      // The caller reads what it asked for: the plaintext of what is stored encrypted.
+      const events = [...(await this.readable(loaded.history, keys)), ...plain.map((e, i) => ({ ...e, revision: first + BigInt(i) }))];
       try {
-        const result = await this.store.appendToStream(loaded.streamId, toAppend, loaded.expected);
+        if (journal && context.record) {
+          const response = await context.record.seal(present(events), keys);
+          await journal.appendAndRecord(loaded.streamId, toAppend, loaded.expected, context.record, response);
+        } else {
+          await this.store.appendToStream(loaded.streamId, toAppend, loaded.expected);
+        }
         this.options.onAppended?.(command);
-        const first = result.nextExpectedRevision - BigInt(toAppend.length - 1);
-        // The caller reads what it asked for: the plaintext of what was just stored encrypted.
-        const appended = plain.map((e, i) => ({ ...e, revision: first + BigInt(i) }));
-        return { events: [...(await this.readable(loaded.history)), ...appended], appended: true };
+        return { events, appended: true };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAttempts) throw error;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
@@ -115,8 +135,7 @@ export class PaymentCommandRunner {
     }
   }
 
-  private async readable(history: readonly RecordedEvent[]): Promise<StreamEvent[]> {
-    const cipher = this.options.personalData;
+  private async readable(history: readonly RecordedEvent[], cipher = this.options.personalData): Promise<StreamEvent[]> {
     if (!cipher) return [...history];
     const open = cipher.opener();
     return Promise.all(history.map((e) => openPersonalFields(e, open)));
@@ -127,8 +146,8 @@ export class PaymentCommandRunner {
     events: E[],
     loaded: LoadedPayment,
     command: PaymentCommand,
+    cipher = this.options.personalData,
   ): Promise<E[]> {
-    const cipher = this.options.personalData;
     if (!cipher || !events.some((e) => hasPersonalFields(e.data, e.metadata))) return events;
     const created = loaded.history[0]?.data as { customerId?: unknown } | undefined;
     const customerId = created ? created.customerId : (command.data as { customerId?: unknown }).customerId;

@@ -49,8 +49,9 @@ interface RecordRow {
 
 export class IdempotencyRepository {
   constructor(
-    private readonly pool: Pool,
-    private readonly ttlMs: number,
+    /** Commits without waiting for the WAL flush (createIdempotencyPool); the command journal claims through it. */
+    readonly pool: Pool,
+    readonly ttlMs: number,
   ) {}
 
   async begin(scope: IdempotencyScope, hash: string): Promise<IdempotencyBegin> {
@@ -63,13 +64,7 @@ export class IdempotencyRepository {
         [...params, hash, this.ttlMs],
       );
       if (inserted.rowCount === 1) return { kind: 'started' };
-      const { rows } = await this.pool.query<RecordRow>(
-        `SELECT request_hash, status, response_status, response_body, expires_at <= now() AS expired,
-                (status = 'in_flight' AND created_at < now() - interval '${ABANDONED_AFTER}') AS abandoned
-           FROM ledger.idempotency_keys WHERE ${PK}`,
-        params,
-      );
-      const row = rows[0];
+      const row = await this.read(params);
       if (!row) continue;
       if (row.expired) {
         await this.pool.query(`DELETE FROM ledger.idempotency_keys WHERE ${PK} AND expires_at <= now()`, params);
@@ -81,6 +76,15 @@ export class IdempotencyRepository {
       return { kind: 'in_flight' };
     }
     return { kind: 'in_flight' };
+  }
+
+  /** What `begin` would answer for an existing record, without claiming: undefined when there is none to honour. */
+  async peek(scope: IdempotencyScope, hash: string): Promise<Exclude<IdempotencyBegin, { kind: 'started' }> | undefined> {
+    const row = await this.read([scope.apiKeyId, scope.key]);
+    if (!row || row.expired) return undefined;
+    if (row.request_hash !== hash) return { kind: 'reused' };
+    if (row.status === 'done') return { kind: 'replay', status: row.response_status ?? 200, body: row.response_body ?? '' };
+    return row.abandoned ? undefined : { kind: 'in_flight' };
   }
 
   async complete(scope: IdempotencyScope, response: StoredResponse): Promise<void> {
@@ -99,6 +103,16 @@ export class IdempotencyRepository {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  private async read(params: string[]): Promise<RecordRow | undefined> {
+    const { rows } = await this.pool.query<RecordRow>(
+      `SELECT request_hash, status, response_status, response_body, expires_at <= now() AS expired,
+              (status = 'in_flight' AND created_at < now() - interval '${ABANDONED_AFTER}') AS abandoned
+         FROM ledger.idempotency_keys WHERE ${PK}`,
+      params,
+    );
+    return rows[0];
   }
 
   private async takeOver(params: string[]): Promise<boolean> {

@@ -15,9 +15,9 @@ const isPayment = (v: unknown): v is Json & { paymentId: string } =>
 export class SealedResponses {
   constructor(private readonly cipher: PersonalDataCipher) {}
 
-  async seal(value: unknown): Promise<string> {
+  async seal(value: unknown, cipher = this.cipher): Promise<string> {
     if (!isPayment(value)) return JSON.stringify(value);
-    const seal = await this.cipher.sealerFor(dataKeyOwner(value));
+    const seal = await cipher.sealerFor(dataKeyOwner(value));
     return JSON.stringify(sealPersonalFields(value, {}, seal).data);
   }
 

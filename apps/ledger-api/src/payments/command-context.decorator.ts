@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { CommandContext } from '@ledger/payments-app';
 import { ApiError } from '../http/api-error';
 import { clientIp, contextOf } from '../http/request-context';
-import { idempotencyKeyOf } from '../idempotency/idempotency.interceptor';
+import { idempotencyKeyOf, keyedRecordOf } from '../idempotency/idempotency.interceptor';
 
 /** Who is asking and under which key: the event metadata of whatever the command appends. */
 export const CommandCtx = createParamDecorator((_data: unknown, context: ExecutionContext): CommandContext => {
@@ -18,5 +18,6 @@ export const CommandCtx = createParamDecorator((_data: unknown, context: Executi
     causationId: ctx.requestId,
     sourceIp: clientIp(req),
     idempotency: key === undefined ? undefined : { namespace: apiKeyId, key },
+    record: keyedRecordOf(req),
   };
 });

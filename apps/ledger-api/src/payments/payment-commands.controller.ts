@@ -108,6 +108,6 @@ export class PaymentCommandsController {
   }
 
   private async run(command: PaymentCommand, ctx: CommandContext): Promise<PaymentView | undefined> {
-    return foldPaymentView((await this.payments.run(command, ctx)).events);
+    return foldPaymentView((await this.payments.run(command, ctx, foldPaymentView)).events);
   }
 }

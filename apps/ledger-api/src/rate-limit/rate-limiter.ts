@@ -56,6 +56,8 @@ export class RateLimiter {
     this.rules = { ...ABUSE_RATE_LIMIT_DEFAULTS, ...rules };
     this.redis = new Redis(redisUrl, {
       enableOfflineQueue: false,
+      // Commands issued in the same tick by concurrent requests (auth-failure count, buckets) share one write.
+      enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       commandTimeout: 1_000,
       retryStrategy: (times) => Math.min(times * 200, 2_000),

@@ -41,7 +41,22 @@ export class PostgresEventStore implements EventStore {
     private readonly options: { pollIntervalMs?: number } = {},
   ) {}
 
-  async appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+  appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
+    return this.appendVia('event_store.append_events', streamId, events, expected);
+  }
+
+  /**
+   * An append through a SQL function `fn(stream, expected, events, ...more)` that calls append_events as its
+   * first write and may write more in the same transaction (one call, one commit), e.g. a command's
+   * idempotency record. It returns append_events' row.
+   */
+  async appendVia(
+    fn: string,
+    streamId: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+    more: readonly unknown[] = [],
+  ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     const payload = events.map((e) => ({
       id: e.eventId ?? randomUUID(),
@@ -49,11 +64,12 @@ export class PostgresEventStore implements EventStore {
       data: e.data,
       metadata: e.metadata ?? {},
     }));
+    const args = more.map((_, i) => `, $${i + 4}`).join('');
     try {
       const { rows } = await this.pool.query<{ next_revision: string; tx_id: string; last_position: string }>({
-        name: 'event_store_append',
-        text: 'SELECT next_revision, tx_id, last_position FROM event_store.append_events($1, $2, $3::jsonb)',
-        values: [streamId, String(expected), JSON.stringify(payload)],
+        name: `append:${fn}`,
+        text: `SELECT next_revision, tx_id, last_position FROM ${fn}($1, $2, $3::jsonb${args})`,
+        values: [streamId, String(expected), JSON.stringify(payload), ...more],
       });
       const row = rows[0];
       return {

@@ -1,5 +1,8 @@
 import { decrypt, encrypt } from './aes-gcm';
-import type { DataKeyStore } from './data-keys';
+import type { DataKey, DataKeyStore } from './data-keys';
+
+/** What the cipher needs of the key store. */
+type DataKeyLookup = Pick<DataKeyStore, 'keyFor' | 'find'>;
 
 /** What a field encrypted under a destroyed data key reads as. */
 export const FORGOTTEN = '[forgotten]';
@@ -19,7 +22,36 @@ export type Open = (value: unknown) => Promise<unknown>;
 
 /** Envelope encryption of personal fields: each value under its owner's data key, the type kept through JSON. */
 export class PersonalDataCipher {
-  constructor(readonly keys: DataKeyStore) {}
+  constructor(readonly keys: DataKeyLookup) {}
+
+  /**
+   * A cipher for one command or one read: each owner's key and each key id is looked up once, and the key an
+   * owner's seal used opens that owner's values without a second lookup. Nothing outlives the session, so a
+   * forgotten key still stops decrypting everywhere at once (no cache across requests).
+   */
+  session(): PersonalDataCipher {
+    const byOwner = new Map<string, Promise<DataKey>>();
+    const byId = new Map<string, Promise<Buffer | undefined>>();
+    return new PersonalDataCipher({
+      keyFor: (owner) => {
+        let found = byOwner.get(owner);
+        if (!found) {
+          found = this.keys.keyFor(owner);
+          byOwner.set(owner, found);
+          found.then(
+            ({ id, key }) => byId.set(id, Promise.resolve(key)),
+            () => byOwner.delete(owner),
+          );
+        }
+        return found;
+      },
+      find: (keyId) => {
+        let found = byId.get(keyId);
+        if (!found) byId.set(keyId, (found = this.keys.find(keyId)));
+        return found;
+      },
+    });
+  }
 
   async sealerFor(owner: string): Promise<Seal> {
     const { id, key } = await this.keys.keyFor(owner);
