@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '@ledger/security';
 import { benchDatabase } from './bench-db';
+import { installEmmettPeer, peerDatabase, printApiComparison, requestedPeer, startEmmettServer } from './peers/emmett-peer';
 import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
@@ -13,7 +14,8 @@ import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from
  * the real HTTP server under autocannon (run in a child process so the load
  * generator does not share the server's event loop), 32 connections, a payment
  * lifecycle mix; then raw single-row INSERTs into the same database at the same
- * concurrency, for scale.
+ * concurrency, for scale. With `-- --peer emmett`, the same workload through the Emmett peer
+ * (test/bench/peers/emmett-peer.ts), in the same run.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
@@ -117,6 +119,19 @@ async function rawInsertRate(url: string): Promise<number> {
   return rows / ((Date.now() - started) / 1000);
 }
 
+/** `--peer emmett`: the same workload against the Emmett peer, after the ledger-api has stopped. */
+async function runEmmettPeer(ledgerDatabaseUrl: string): Promise<LoadResult> {
+  installEmmettPeer();
+  const url = `http://127.0.0.1:${PORT + 100}`;
+  const peer = startEmmettServer(await peerDatabase(ledgerDatabaseUrl, 'bench_emmett_peer'), PORT + 100);
+  try {
+    await waitUntilLive(url, 60_000);
+    return await runLoad(url, 'unused-by-the-peer');
+  } finally {
+    await stopApp(peer);
+  }
+}
+
 async function main(): Promise<void> {
   const db = await benchDatabase();
   const redisDir = mkdtempSync(join(tmpdir(), 'ledger-bench-redis-'));
@@ -137,6 +152,7 @@ async function main(): Promise<void> {
   const result = await runLoad(url, key);
   const commands = (result.requests - result.non2xx) / result.seconds;
   await stopApp(api);
+  const peer = requestedPeer() ? await runEmmettPeer(db.url) : undefined;
   const inserts = await rawInsertRate(db.url);
   console.log(
     `bench:api — ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s, API_WORKERS=${WORKERS}, request log level warn`,
@@ -148,6 +164,7 @@ async function main(): Promise<void> {
   console.log(`| latency p50 / p99 | ${result.p50} ms / ${result.p99} ms |`);
   console.log(`| raw single-row INSERT/s, same DB, ${CONNECTIONS} writers | ${inserts.toFixed(0)} |`);
   console.log(`| ratio | ${((commands / inserts) * 100).toFixed(0)} % |`);
+  if (peer) printApiComparison(result, peer);
   await redis.stop();
   rmSync(redisDir, { recursive: true, force: true });
   await db.stop();
