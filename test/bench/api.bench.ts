@@ -122,8 +122,9 @@ async function rawInsertRate(url: string): Promise<number> {
 /** `--peer emmett`: the same workload against the Emmett peer, after the ledger-api has stopped. */
 async function runEmmettPeer(ledgerDatabaseUrl: string): Promise<LoadResult> {
   installEmmettPeer();
-  const url = `http://127.0.0.1:${PORT + 100}`;
-  const peer = startEmmettServer(await peerDatabase(ledgerDatabaseUrl, 'bench_emmett_peer'), PORT + 100);
+  // Next to the API's port: PORT + 100 could land on 4045, a port fetch() refuses to call.
+  const url = `http://127.0.0.1:${PORT + 1}`;
+  const peer = startEmmettServer(await peerDatabase(ledgerDatabaseUrl, 'bench_emmett_peer'), PORT + 1);
   try {
     await waitUntilLive(url, 60_000);
     return await runLoad(url, 'unused-by-the-peer');
