@@ -96,14 +96,14 @@ export function printApiComparison(ours: LoadSummary, peer: LoadSummary): void {
 }
 
 const PER_COMMAND: readonly (readonly [string, string, string])[] = [
-  ['framework', 'NestJS 11 on Express 5, helmet, input hygiene, request context', 'Express 5, express.json()'],
+  ['framework', 'NestJS 11 on Express 5, helmet, input hygiene, request context and metrics', 'Express 5, express.json()'],
   [
     'auth',
     'Bearer API key: failed-auth count in Redis, key record (cached ≤ 1 s, else PostgreSQL), SHA-256 check, scope',
     'none (header ignored)',
   ],
   ['rate limit', 'Redis token bucket per class (two on create: per key, per customer)', 'none'],
-  ['card scan', 'every body field scanned for card numbers (Luhn) before the handler', 'none'],
+  ['card scan', 'body, query, path and copied headers scanned for card numbers (Luhn) before anything else', 'none'],
   ['validation', 'zod schema per route', "Emmett's assert helpers and the decider's checks"],
   ['idempotency', 'Idempotency-Key claimed and its response stored in PostgreSQL, scoped per API key', 'none (header ignored)'],
   [
