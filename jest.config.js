@@ -28,7 +28,8 @@ module.exports = {
       ...common,
       displayName: 'ledger',
       testMatch: ['<rootDir>/{apps,libs,test}/**/*.{spec,int-spec,e2e-spec}.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '/dist/', 'eventstoredb\\.contract\\.int-spec\\.ts$'],
+      // The Emmett benchmark peer has its own package and node:test runner (test/bench/peers/emmett).
+      testPathIgnorePatterns: ['/node_modules/', '/dist/', 'eventstoredb\\.contract\\.int-spec\\.ts$', '/test/bench/peers/emmett/'],
     },
   ],
 };

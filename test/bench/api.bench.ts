@@ -7,6 +7,7 @@ import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '@ledger/security';
 import { benchDatabase } from './bench-db';
 import { cpuOf, postmasterOf } from './cpu-usage';
+import { installEmmettPeer, peerDatabase, printApiComparison, requestedPeer, startEmmettServer } from './peers/emmett-peer';
 import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
@@ -14,12 +15,15 @@ import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from
  * the real HTTP server under autocannon (run in a child process so the load
  * generator does not share the server's event loop), at 1, 8, 32 and 64 connections, a payment
  * lifecycle mix; then raw single-row INSERTs into the same database at the same
- * concurrency, for scale.
+ * concurrency, for scale. With `-- --peer emmett`, the same workload through the Emmett peer
+ * (test/bench/peers/emmett-peer.ts), in the same run.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 /** Connections per run, in turn (`BENCH_CONNECTIONS=32` for one). */
 const CONNECTION_STEPS = (process.env.BENCH_CONNECTIONS ?? '1,8,32,64').split(',').map(Number);
 const RAW_WRITERS = 32;
+/** The peer runs once, at the connection count the issue's API target names. */
+const PEER_CONNECTIONS = 32;
 const WORKERS = Number(process.env.API_WORKERS ?? 1);
 const PORT = 3900 + Math.floor(Math.random() * 90);
 
@@ -121,6 +125,20 @@ async function rawInsertRate(url: string): Promise<number> {
   return rows / ((Date.now() - started) / 1000);
 }
 
+/** `--peer emmett`: the same workload against the Emmett peer, after the ledger-api has stopped. */
+async function runEmmettPeer(ledgerDatabaseUrl: string): Promise<LoadResult> {
+  installEmmettPeer();
+  // Next to the API's port: PORT + 100 could land on 4045, a port fetch() refuses to call.
+  const url = `http://127.0.0.1:${PORT + 1}`;
+  const peer = startEmmettServer(await peerDatabase(ledgerDatabaseUrl, 'bench_emmett_peer'), PORT + 1);
+  try {
+    await waitUntilLive(url, 60_000);
+    return await runLoad(url, 'unused-by-the-peer', PEER_CONNECTIONS);
+  } finally {
+    await stopApp(peer);
+  }
+}
+
 async function main(): Promise<void> {
   const db = await benchDatabase();
   const redisDir = mkdtempSync(join(tmpdir(), 'ledger-bench-redis-'));
@@ -148,6 +166,7 @@ async function main(): Promise<void> {
     results.push([connections, r, { api: ms(cpuOf(api.pid), before.api), db: ms(cpuOf(postmaster, true), before.db) }]);
   }
   await stopApp(api);
+  const peer = requestedPeer() ? await runEmmettPeer(db.url) : undefined;
   const inserts = await rawInsertRate(db.url);
   console.log(`bench:api — ${cpus().length} cores, ${SECONDS}s per row, API_WORKERS=${WORKERS}, request log level warn`);
   console.log(
@@ -161,6 +180,11 @@ async function main(): Promise<void> {
     );
   }
   console.log(`raw single-row INSERT/s, same DB, ${RAW_WRITERS} writers: ${inserts.toFixed(0)}`);
+  if (peer) {
+    const ours = results.find(([connections]) => connections === PEER_CONNECTIONS)?.[1];
+    if (ours) printApiComparison(ours, peer);
+    else console.log(`--peer emmett compares at ${PEER_CONNECTIONS} connections: add it to BENCH_CONNECTIONS`);
+  }
   await redis.stop();
   rmSync(redisDir, { recursive: true, force: true });
   await db.stop();

@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '../../libs/event-store/src';
 import { createPool } from '../../libs/platform/src';
 import { benchDatabase } from './bench-db';
+import { emmettAppender, installEmmettPeer, peerDatabase, requestedPeer, type EmmettAppender } from './peers/emmett-peer';
 
 /**
  * `npm run bench:store`: event-store appends against raw INSERTs of the same
@@ -11,6 +12,7 @@ import { benchDatabase } from './bench-db';
  * With EVENTSTORE_CONNECTION_STRING set (opt-in), the same writers and batches
  * also append to that EventStoreDB, in the same alternating rounds, to `bench-`
  * streams: a projector on that server must not take them for payments.
+ * With `-- --peer emmett`, Emmett's PostgreSQL event store too (test/bench/peers/emmett-peer.ts).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Raw and store runs alternate, so checkpoints and table growth fall on both alike. */
@@ -55,6 +57,16 @@ function storeWork(store: EventStore, run: string, batch: number, prefix = 'paym
   };
 }
 
+/** The same events and stream shapes through Emmett's store (stream positions count from 1: expect the events so far). */
+function emmettWork(emmett: EmmettAppender, run: string, batch: number) {
+  return async (w: number, i: number) => {
+    const events = Array.from({ length: batch }, (_, k) => ({ type: 'PaymentCreated', data: payload(i * batch + k), metadata: meta }));
+    if (batch > 1) await emmett.append(`payment-${run}-${w}-${i}`, events, 0n);
+    else await emmett.append(`payment-${run}-${w}-${Math.floor(i / EVENTS_PER_PAYMENT)}`, events, BigInt(i % EVENTS_PER_PAYMENT));
+    return batch;
+  };
+}
+
 function rawWork(pool: Pool, run: string, batch: number) {
   return async (w: number, i: number) => {
     const values: unknown[] = [];
@@ -86,6 +98,9 @@ async function main(): Promise<void> {
   const store = new PostgresEventStore(pool);
   const esdbConnection = process.env.EVENTSTORE_CONNECTION_STRING;
   const esdb = esdbConnection ? EventStoreDbEventStore.fromConnectionString(esdbConnection) : undefined;
+  // --peer emmett: Emmett's PostgreSQL store, same pool size, in a database of its own on the same server.
+  if (requestedPeer()) installEmmettPeer();
+  const emmett = requestedPeer() ? await emmettAppender(await peerDatabase(db.url, 'bench_emmett_store'), 40) : undefined;
   const cases = [
     { label: '1 writer, 1 event/tx', writers: 1, batch: 1 },
     { label: '8 writers, 1 event/tx', writers: 8, batch: 1 },
@@ -96,22 +111,29 @@ async function main(): Promise<void> {
     `bench:store — ${cpus().length} cores, ${ROUNDS} alternating rounds of ${SECONDS}s per case, PostgreSQL ${(await pool.query('SHOW server_version')).rows[0].server_version}, fsync ${(await pool.query('SHOW fsync')).rows[0].fsync}`,
   );
   if (esdb) console.log(`EventStoreDB at ${esdb.target}: ${await esdbVersion(esdb, esdbConnection!)}`);
-  console.log(`| case | store events/s | raw INSERT events/s | ratio |${esdb ? ' EventStoreDB events/s | EventStoreDB / store |' : ''}`);
-  console.log(`|---|---:|---:|---:|${esdb ? '---:|---:|' : ''}`);
+  const extraHeads = `${esdb ? ' EventStoreDB events/s | EventStoreDB / store |' : ''}${emmett ? ' Emmett 0.42 store events/s | store / Emmett |' : ''}`;
+  console.log(`| case | store events/s | raw INSERT events/s | ratio |${extraHeads}`);
+  console.log(`|---|---:|---:|---:|${esdb ? '---:|---:|' : ''}${emmett ? '---:|---:|' : ''}`);
   for (const c of cases) {
     let raw = 0;
     let appended = 0;
     let onEsdb = 0;
+    let peer = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const run = randomUUID().slice(0, 8);
       raw += (await runFor(c.writers, rawWork(pool, run, c.batch))) / ROUNDS;
       appended += (await runFor(c.writers, storeWork(store, run, c.batch))) / ROUNDS;
       if (esdb) onEsdb += (await runFor(c.writers, storeWork(esdb, run, c.batch, 'bench-'))) / ROUNDS;
+      if (emmett) peer += (await runFor(c.writers, emmettWork(emmett, run, c.batch))) / ROUNDS;
     }
     const esdbCells = esdb ? ` ${onEsdb.toFixed(0)} | ${((onEsdb / appended) * 100).toFixed(0)} % |` : '';
-    console.log(`| ${c.label} | ${appended.toFixed(0)} | ${raw.toFixed(0)} | ${((appended / raw) * 100).toFixed(0)} % |${esdbCells}`);
+    const versus = emmett ? ` ${peer.toFixed(0)} | ${(appended / peer).toFixed(2)}× |` : '';
+    console.log(
+      `| ${c.label} | ${appended.toFixed(0)} | ${raw.toFixed(0)} | ${((appended / raw) * 100).toFixed(0)} % |${esdbCells}${versus}`,
+    );
   }
   await esdb?.close();
+  await emmett?.close();
   await pool.end();
   await db.stop();
 }
