@@ -14,7 +14,7 @@ export async function generate(pool: Pool, total: number, firstPayment = 1): Pro
       `
       WITH p AS (
         SELECT g AS n, md5(g::text) AS id, CASE WHEN g % 2 = 0 THEN 'stripe' ELSE 'paystack' END AS provider,
-               (ARRAY['USD','EUR','JPY','KWD','NGN'])[1 + g % 5] AS currency, 1 + (g * 7919) % 200000 AS amount,
+               (ARRAY['USD','EUR','JPY','KWD','NGN'])[1 + g % 5] AS currency, 1 + (g::bigint * 7919) % 200000 AS amount,
                timestamptz '2025-11-01T00:00:00Z' + (g % 43200) * interval '1 minute' AS t
           FROM generate_series($1::int, $2::int) g),
       e AS (
