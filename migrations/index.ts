@@ -11,6 +11,7 @@ import { HorizonGuards1764001320000 } from './1764001320000-horizon-guards';
 import { ApiKeyExpiry1764001350000 } from './1764001350000-api-key-expiry';
 import { AppRole1764001360000 } from './1764001360000-app-role';
 import { DataKeys1764001400000 } from './1764001400000-data-keys';
+import { AmountCounts1764002200000 } from './1764002200000-amount-counts';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   ApiKeyExpiry1764001350000,
   AppRole1764001360000,
   DataKeys1764001400000,
+  AmountCounts1764002200000,
 ];

@@ -28,6 +28,7 @@ describe('The ledger_finance role', () => {
     'volume_buckets',
     'error_counts',
     'health_windows',
+    'amount_counts',
     'audit_trail',
     'checkpoints',
   ];

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
 import type { RecordedEvent } from '@ledger/event-store';
+import { amountCountsProjection } from '../amounts/amount-counts.projection';
 import { errorsProjection } from '../errors/errors.projection';
 import { healthProjection } from '../health/health.projection';
 import { metricsProjection } from '../metrics/metrics.projection';
@@ -26,6 +27,7 @@ export class LedgerBatch {
     counting(volumeProjection),
     counting(errorsProjection),
     counting(healthProjection),
+    counting(amountCountsProjection),
   ];
 
   /** `payments`: the stored rows of the batch's payments, by payment id. */

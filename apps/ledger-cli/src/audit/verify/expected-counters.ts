@@ -34,6 +34,7 @@ export const COUNTER_TABLES: readonly CounterSpec[] = [
     keys: ['minute_start', 'provider'],
     counters: ['succeeded', 'failed', 'processing_time_sum_ms', 'processing_count', 'fraud_flags'],
   },
+  { table: 'amount_counts', keys: ['provider', 'currency', 'amount_floor'], counters: ['payments'] },
 ];
 
 export interface CounterRow {
@@ -57,6 +58,11 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const floorIso = (ms: number, unit: number) => new Date(Math.floor(ms / unit) * unit).toISOString();
+/** The amount's first 3 significant digits followed by zeros (an amount below 1,000 stays itself), by digits. */
+const threeDigits = (amount: number) => {
+  const digits = BigInt(amount).toString();
+  return digits.length <= 3 ? digits : digits.slice(0, 3) + '0'.repeat(digits.length - 3);
+};
 
 /**
  * Every counter read model, aggregated from the final per-payment facts (the
@@ -86,6 +92,7 @@ export function expectedCounters(payments: Iterable<PaymentFacts>, fraudMinutes:
       volume_dispute_losses: p.disputeLosses,
     });
     get('status_counts').add([...key, p.status], { payments: 1 });
+    get('amount_counts').add([...key, threeDigits(p.amount)], { payments: 1 });
     if (p.succeededAt !== null) {
       get('volume_buckets').add(['hour', floorIso(p.succeededAt, HOUR), ...key], { payments: 1, volume: p.captured });
       get('volume_buckets').add(['day', floorIso(p.succeededAt, DAY), ...key], { payments: 1, volume: p.captured });
