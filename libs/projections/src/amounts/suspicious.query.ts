@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { filterParams, type DashboardFilter } from '../dashboard/shapes';
+import type { DashboardFilter } from '../dashboard/shapes';
 import { amountBucketWidth, amountFloor } from './amount-counts.projection';
 
 /**
@@ -11,16 +11,18 @@ import { amountBucketWidth, amountFloor } from './amount-counts.projection';
 export async function countSuspicious(pool: Pool, filter: DashboardFilter, thresholds: Readonly<Record<string, number>>): Promise<number> {
   const entries = Object.entries(thresholds).filter(([currency]) => !filter.currency || currency === filter.currency);
   if (entries.length === 0) return 0;
+  // One lateral pair per currency: each is an index range scan with that currency's own bounds (a join over all
+  // thresholds at once was planned as a scan of every payment of the provider).
   const { rows } = await pool.query<{ buckets: string; edge: string }>(
-    `WITH t(currency, threshold, bucket_end) AS (SELECT * FROM unnest($3::text[], $4::bigint[], $5::bigint[]))
-     SELECT (SELECT coalesce(sum(c.payments), 0) FROM t JOIN read_models.amount_counts c
-               ON c.currency = t.currency AND c.amount_floor > t.threshold
-              WHERE ($1::text IS NULL OR c.provider = $1) AND ($2::text IS NULL OR c.currency = $2)) AS buckets,
-            (SELECT count(*) FROM t JOIN read_models.payments p
-               ON p.currency = t.currency AND p.amount > t.threshold AND p.amount < t.bucket_end
-              WHERE ($1::text IS NULL OR p.provider = $1) AND ($2::text IS NULL OR p.currency = $2)) AS edge`,
+    `SELECT coalesce(sum(b.n), 0) AS buckets, coalesce(sum(e.n), 0) AS edge
+       FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS t(currency, threshold, bucket_end)
+      CROSS JOIN LATERAL (SELECT sum(c.payments) AS n FROM read_models.amount_counts c
+                           WHERE c.currency = t.currency AND c.amount_floor > t.threshold AND ($1::text IS NULL OR c.provider = $1)) b
+      CROSS JOIN LATERAL (SELECT count(*) AS n FROM read_models.payments p
+                           WHERE p.currency = t.currency AND p.amount > t.threshold AND p.amount < t.bucket_end
+                             AND ($1::text IS NULL OR p.provider = $1)) e`,
     [
-      ...filterParams(filter),
+      filter.provider ?? null,
       entries.map(([c]) => c),
       entries.map(([, v]) => v),
       entries.map(([, v]) => amountFloor(v) + amountBucketWidth(v)),
