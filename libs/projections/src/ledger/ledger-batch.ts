@@ -10,7 +10,7 @@ import { evolvePaymentRow } from '../payments/payments.projection';
 import { ProjectionError, describeEvent } from '../runner/projection';
 import { DeltaTable } from '../sql/delta-table';
 import { statusCountsProjection } from '../status-breakdown/status-counts.projection';
-import { volumeProjection } from '../volume/volume.projection';
+import { volumeProjection, volumeTotalsProjection } from '../volume/volume.projection';
 import type { CounterProjection, PaymentChange } from './payment-change';
 
 /**
@@ -25,6 +25,7 @@ export class LedgerBatch {
     counting(metricsProjection),
     counting(statusCountsProjection),
     counting(volumeProjection),
+    counting(volumeTotalsProjection),
     counting(errorsProjection),
     counting(healthProjection),
     counting(amountCountsProjection),

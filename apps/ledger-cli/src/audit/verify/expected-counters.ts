@@ -28,6 +28,7 @@ export const COUNTER_TABLES: readonly CounterSpec[] = [
   },
   { table: 'status_counts', keys: ['provider', 'currency', 'status'], counters: ['payments'] },
   { table: 'volume_buckets', keys: ['granularity', 'bucket_start', 'provider', 'currency'], counters: ['payments', 'volume'] },
+  { table: 'volume_totals', keys: ['granularity', 'bucket_start', 'currency'], counters: ['payments', 'volume'] },
   { table: 'error_counts', keys: ['provider', 'currency', 'error_code'], counters: ['failures'] },
   {
     table: 'health_windows',
@@ -96,6 +97,8 @@ export function expectedCounters(payments: Iterable<PaymentFacts>, fraudMinutes:
     if (p.succeededAt !== null) {
       get('volume_buckets').add(['hour', floorIso(p.succeededAt, HOUR), ...key], { payments: 1, volume: p.captured });
       get('volume_buckets').add(['day', floorIso(p.succeededAt, DAY), ...key], { payments: 1, volume: p.captured });
+      get('volume_totals').add(['hour', floorIso(p.succeededAt, HOUR), p.currency], { payments: 1, volume: p.captured });
+      get('volume_totals').add(['day', floorIso(p.succeededAt, DAY), p.currency], { payments: 1, volume: p.captured });
     }
     if (p.failedAt !== null && p.errorCode !== null) get('error_counts').add([...key, p.errorCode], { failures: 1 });
     if (decided !== null) {
