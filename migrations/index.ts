@@ -13,6 +13,7 @@ import { AppRole1764001360000 } from './1764001360000-app-role';
 import { DataKeys1764001400000 } from './1764001400000-data-keys';
 import { AmountCounts1764002200000 } from './1764002200000-amount-counts';
 import { VolumeTotals1764002210000 } from './1764002210000-volume-totals';
+import { PaymentsAmountCovering1764002220000 } from './1764002220000-payments-amount-covering';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   DataKeys1764001400000,
   AmountCounts1764002200000,
   VolumeTotals1764002210000,
+  PaymentsAmountCovering1764002220000,
 ];
