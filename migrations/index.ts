@@ -12,6 +12,9 @@ import { ApiKeyExpiry1764001350000 } from './1764001350000-api-key-expiry';
 import { AppRole1764001360000 } from './1764001360000-app-role';
 import { DataKeys1764001400000 } from './1764001400000-data-keys';
 import { CommandJournal1764002000000 } from './1764002000000-command-journal';
+import { AmountCounts1764002200000 } from './1764002200000-amount-counts';
+import { VolumeTotals1764002210000 } from './1764002210000-volume-totals';
+import { PaymentsAmountCovering1764002220000 } from './1764002220000-payments-amount-covering';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -29,4 +32,7 @@ export const migrations = [
   AppRole1764001360000,
   DataKeys1764001400000,
   CommandJournal1764002000000,
+  AmountCounts1764002200000,
+  VolumeTotals1764002210000,
+  PaymentsAmountCovering1764002220000,
 ];

@@ -26,8 +26,10 @@ describe('The ledger_finance role', () => {
     'payment_metrics',
     'status_counts',
     'volume_buckets',
+    'volume_totals',
     'error_counts',
     'health_windows',
+    'amount_counts',
     'audit_trail',
     'checkpoints',
   ];

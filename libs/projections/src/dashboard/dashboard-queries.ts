@@ -31,17 +31,32 @@ export interface DashboardQueriesOptions {
   readonly clock?: () => Date;
   /** ALERT_RULES' thresholds, so the dashboard and the health alerts judge alike; the seed's by default. */
   readonly health?: HealthSettings;
+  /**
+   * lag() is measured at most once per this many ms (1000 by default; 0 measures on every call) and
+   * served from that measurement meanwhile; a measurement older than twice this is never served.
+   */
+  readonly lagRefreshMs?: number;
+}
+
+interface LagMeasurement {
+  /** performance.now() when the measurement started: its age is never understated. */
+  readonly at: number;
+  readonly value: Record<string, Lag>;
 }
 
 /** Every dashboard read, returning the CONTRACT shapes. Plain class; the HTTP layer wraps it. */
 export class DashboardQueries {
   private readonly clock: () => Date;
+  private readonly lagRefreshMs: number;
+  private lastLag?: LagMeasurement;
+  private lagInFlight?: Promise<LagMeasurement>;
 
   constructor(
     private readonly pool: Pool,
     private readonly options: DashboardQueriesOptions,
   ) {
     this.clock = options.clock ?? (() => new Date());
+    this.lagRefreshMs = options.lagRefreshMs ?? 1000;
   }
 
   metrics(filter: DashboardFilter = {}): Promise<Metrics> {
@@ -86,16 +101,43 @@ export class DashboardQueries {
     return { metrics, breakdown, volumeOverTime, recentEvents, failedPayments, errors, health };
   }
 
-  /** Per projection: how far its checkpoint is behind the store's head. */
+  /**
+   * Per projection: how far its checkpoint is behind the store's true head. Counting the committed events above
+   * the checkpoint and reading the horizon costs several queries, and every dashboard response carries the lag:
+   * so it is measured once per `lagRefreshMs` per instance (one per process) and that measurement is served
+   * meanwhile. A measurement older than `lagRefreshMs` is refreshed in the background (one at a time); one older
+   * than twice that is never served, the call waits for a fresh one. A stall therefore shows within 2 s.
+   */
   async lag(): Promise<Record<string, Lag>> {
-    const store = this.options.store;
-    if (!store) throw new Error('DashboardQueries.lag needs the event store');
+    if (!this.options.store) throw new Error('DashboardQueries.lag needs the event store');
+    const last = this.lastLag;
+    const age = last ? performance.now() - last.at : Infinity;
+    if (last && age < this.lagRefreshMs) return last.value;
+    if (last && age < 2 * this.lagRefreshMs) {
+      this.measureLagOnce().catch(() => undefined); // a failure surfaces on the call that has to wait
+      return last.value;
+    }
+    return (await this.measureLagOnce()).value;
+  }
+
+  private measureLagOnce(): Promise<LagMeasurement> {
+    this.lagInFlight ??= this.measureLag().finally(() => {
+      this.lagInFlight = undefined;
+    });
+    return this.lagInFlight;
+  }
+
+  private async measureLag(): Promise<LagMeasurement> {
+    const store = this.options.store as EventStore;
+    const at = performance.now();
     const entries = await Promise.all(
       Object.keys(PROJECTIONS).map(async (name) => {
         const checkpoint = await readCheckpoint(this.pool, name);
         return [name, await measureLag(store, checkpoint.position, this.clock())] as const;
       }),
     );
-    return Object.fromEntries(entries);
+    const measurement = { at, value: Object.fromEntries(entries) };
+    if (!this.lastLag || this.lastLag.at < at) this.lastLag = measurement;
+    return measurement;
   }
 }

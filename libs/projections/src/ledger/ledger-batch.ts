@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
 import type { RecordedEvent } from '@ledger/event-store';
+import { amountCountsProjection } from '../amounts/amount-counts.projection';
 import { errorsProjection } from '../errors/errors.projection';
 import { healthProjection } from '../health/health.projection';
 import { metricsProjection } from '../metrics/metrics.projection';
@@ -9,7 +10,7 @@ import { evolvePaymentRow } from '../payments/payments.projection';
 import { ProjectionError, describeEvent } from '../runner/projection';
 import { DeltaTable } from '../sql/delta-table';
 import { statusCountsProjection } from '../status-breakdown/status-counts.projection';
-import { volumeProjection } from '../volume/volume.projection';
+import { volumeProjection, volumeTotalsProjection } from '../volume/volume.projection';
 import type { CounterProjection, PaymentChange } from './payment-change';
 
 /**
@@ -24,8 +25,10 @@ export class LedgerBatch {
     counting(metricsProjection),
     counting(statusCountsProjection),
     counting(volumeProjection),
+    counting(volumeTotalsProjection),
     counting(errorsProjection),
     counting(healthProjection),
+    counting(amountCountsProjection),
   ];
 
   /** `payments`: the stored rows of the batch's payments, by payment id. */

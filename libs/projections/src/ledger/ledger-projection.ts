@@ -13,7 +13,16 @@ import { LedgerBatch } from './ledger-batch';
  */
 export const ledgerProjection: Projection = {
   name: 'ledger',
-  tables: ['payments', 'payment_metrics', 'status_counts', 'volume_buckets', 'error_counts', 'health_windows'],
+  tables: [
+    'payments',
+    'payment_metrics',
+    'status_counts',
+    'volume_buckets',
+    'volume_totals',
+    'error_counts',
+    'health_windows',
+    'amount_counts',
+  ],
   async apply(tx: PoolClient, events: readonly RecordedEvent[], { schema }: ProjectionTarget): Promise<void> {
     const ids = [...new Set(events.map((e) => paymentIdFromStream(e.streamId) as string))];
     const batch = new LedgerBatch(await loadPayments(tx, schema, ids));

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { countSuspicious } from '../amounts/suspicious.query';
 import { FILTER_SQL, filterParams, percent, round2, type DashboardFilter, type Metrics } from '../dashboard/shapes';
 
 interface CurrencyRow {
@@ -22,8 +23,8 @@ interface CurrencyRow {
 /**
  * CONTRACT "What the numbers mean". Counts are summed over currency rows: each
  * payment lives in exactly one, so the sum counts payments. Money never is.
- * fraud.suspicious is counted at query time from payments against the current
- * SUSPICIOUS_AMOUNTS, so the projection stays a pure function of the events.
+ * fraud.suspicious is counted at query time against the current SUSPICIOUS_AMOUNTS
+ * (amounts/suspicious.query.ts), so the projections stay a pure function of the events.
  */
 export async function queryMetrics(pool: Pool, filter: DashboardFilter, thresholds: Readonly<Record<string, number>>): Promise<Metrics> {
   const params = filterParams(filter);
@@ -79,16 +80,4 @@ export async function queryMetrics(pool: Pool, filter: DashboardFilter, threshol
     averageProcessingTimeMs: timeCount === 0 ? null : round2(sum((r) => r.time_sum) / timeCount),
     fraud: { attempts: sum((r) => r.fraud), suspicious },
   };
-}
-
-async function countSuspicious(pool: Pool, filter: DashboardFilter, thresholds: Readonly<Record<string, number>>): Promise<number> {
-  const entries = Object.entries(thresholds).filter(([currency]) => !filter.currency || currency === filter.currency);
-  if (entries.length === 0) return 0;
-  const { rows } = await pool.query<{ n: string }>(
-    `SELECT count(*) AS n FROM unnest($3::text[], $4::bigint[]) AS t(currency, threshold)
-       JOIN read_models.payments p ON p.currency = t.currency AND p.amount > t.threshold
-      WHERE ($1::text IS NULL OR p.provider = $1) AND ($2::text IS NULL OR p.currency = $2)`,
-    [...filterParams(filter), entries.map(([c]) => c), entries.map(([, v]) => v)],
-  );
-  return Number(rows[0].n);
 }

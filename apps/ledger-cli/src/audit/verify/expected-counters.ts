@@ -28,12 +28,14 @@ export const COUNTER_TABLES: readonly CounterSpec[] = [
   },
   { table: 'status_counts', keys: ['provider', 'currency', 'status'], counters: ['payments'] },
   { table: 'volume_buckets', keys: ['granularity', 'bucket_start', 'provider', 'currency'], counters: ['payments', 'volume'] },
+  { table: 'volume_totals', keys: ['granularity', 'bucket_start', 'currency'], counters: ['payments', 'volume'] },
   { table: 'error_counts', keys: ['provider', 'currency', 'error_code'], counters: ['failures'] },
   {
     table: 'health_windows',
     keys: ['minute_start', 'provider'],
     counters: ['succeeded', 'failed', 'processing_time_sum_ms', 'processing_count', 'fraud_flags'],
   },
+  { table: 'amount_counts', keys: ['provider', 'currency', 'amount_floor'], counters: ['payments'] },
 ];
 
 export interface CounterRow {
@@ -57,6 +59,11 @@ const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const floorIso = (ms: number, unit: number) => new Date(Math.floor(ms / unit) * unit).toISOString();
+/** The amount's first 3 significant digits followed by zeros (an amount below 1,000 stays itself), by digits. */
+const threeDigits = (amount: number) => {
+  const digits = BigInt(amount).toString();
+  return digits.length <= 3 ? digits : digits.slice(0, 3) + '0'.repeat(digits.length - 3);
+};
 
 /**
  * Every counter read model, aggregated from the final per-payment facts (the
@@ -86,9 +93,12 @@ export function expectedCounters(payments: Iterable<PaymentFacts>, fraudMinutes:
       volume_dispute_losses: p.disputeLosses,
     });
     get('status_counts').add([...key, p.status], { payments: 1 });
+    get('amount_counts').add([...key, threeDigits(p.amount)], { payments: 1 });
     if (p.succeededAt !== null) {
       get('volume_buckets').add(['hour', floorIso(p.succeededAt, HOUR), ...key], { payments: 1, volume: p.captured });
       get('volume_buckets').add(['day', floorIso(p.succeededAt, DAY), ...key], { payments: 1, volume: p.captured });
+      get('volume_totals').add(['hour', floorIso(p.succeededAt, HOUR), p.currency], { payments: 1, volume: p.captured });
+      get('volume_totals').add(['day', floorIso(p.succeededAt, DAY), p.currency], { payments: 1, volume: p.captured });
     }
     if (p.failedAt !== null && p.errorCode !== null) get('error_counts').add([...key, p.errorCode], { failures: 1 });
     if (decided !== null) {
