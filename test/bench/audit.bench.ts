@@ -73,6 +73,8 @@ async function stage(command: 'replay' | 'verify', url: string): Promise<void> {
     out,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage();
+  const cpuSeconds = Math.round((cpu.user + cpu.system) / 1e5) / 10;
   const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(
     `${JSON.stringify({
@@ -81,6 +83,7 @@ async function stage(command: 'replay' | 'verify', url: string): Promise<void> {
       events: EVENTS,
       payments: Math.ceil(EVENTS / 4),
       seconds: Math.round(seconds * 10) / 10,
+      cpuSeconds,
       eventsPerSecond: Math.round(EVENTS / seconds),
       maxRssMiB,
       outputMiB: Math.round(bytes / 2 ** 20),

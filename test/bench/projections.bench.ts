@@ -6,7 +6,7 @@
  * transaction, load average). Dashboard query timings are bench:dashboard's.
  * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -22,7 +22,38 @@ interface Row {
   seconds: number;
   eventsPerSecond: number;
   longestTransactionMs: number;
+  /** CPU seconds of this process and of the whole embedded PostgreSQL: a loaded machine stretches the wall clock, not these. */
+  nodeCpu: number;
+  pgCpu: number | undefined;
   load: string;
+}
+
+/** CPU seconds used so far by an embedded PostgreSQL: the postmaster, its live children, and its exited children. */
+function postgresCpu(pgdata: string | undefined): number | undefined {
+  if (!pgdata) return undefined;
+  const ticks = (pid: string): number[] => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+  };
+  try {
+    const postmaster = readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0];
+    const own = ticks(postmaster);
+    let total = own[11] + own[12] + own[13] + own[14];
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const f = ticks(pid);
+        if (String(f[1]) === postmaster) total += f[11] + f[12];
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return total / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 async function main(): Promise<void> {
@@ -34,22 +65,28 @@ async function main(): Promise<void> {
   await admin.connect();
   const table: Row[] = [];
   try {
-    for (const total of SIZES) table.push(...(await atSize(admin, process.env.DATABASE_URL ?? server!.url, total)));
+    const pgdata = server ? join(dataDir, 'postgres', 'pgdata') : undefined;
+    for (const total of SIZES) table.push(...(await atSize(admin, process.env.DATABASE_URL ?? server!.url, total, pgdata)));
   } finally {
     await admin.end();
     await server?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  console.log('\n| events | projection | time | events/s | longest transaction | load average (1/5/15) |');
-  console.log('|---:|---|---:|---:|---:|---|');
+  console.log(
+    '\n| events | projection | time | events/s | longest transaction | CPU s (node + PostgreSQL) | events per CPU s | load average (1/5/15) |',
+  );
+  console.log('|---:|---|---:|---:|---:|---:|---:|---|');
   for (const r of table) {
+    const cpu = r.nodeCpu + (r.pgCpu ?? 0);
     console.log(
-      `| ${r.events.toLocaleString('en')} | \`${r.projection}\` | ${r.seconds.toFixed(1)} s | ${r.eventsPerSecond.toLocaleString('en')} | ${(r.longestTransactionMs / 1000).toFixed(2)} s | ${r.load} |`,
+      `| ${r.events.toLocaleString('en')} | \`${r.projection}\` | ${r.seconds.toFixed(1)} s | ${r.eventsPerSecond.toLocaleString('en')} | ` +
+        `${(r.longestTransactionMs / 1000).toFixed(2)} s | ${r.nodeCpu.toFixed(1)} + ${r.pgCpu?.toFixed(1) ?? '?'} | ` +
+        `${Math.round(r.events / cpu).toLocaleString('en')} | ${r.load} |`,
     );
   }
 }
 
-async function atSize(admin: Client, serverUrl: string, total: number): Promise<Row[]> {
+async function atSize(admin: Client, serverUrl: string, total: number, pgdata: string | undefined): Promise<Row[]> {
   const name = `bench_${Date.now()}`;
   await admin.query(`CREATE DATABASE ${name}`);
   const url = withDatabase(serverUrl, name);
@@ -64,14 +101,20 @@ async function atSize(admin: Client, serverUrl: string, total: number): Promise<
     console.log(`generated ${total} events in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     for (const projection of Object.keys(PROJECTIONS)) {
       t = Date.now();
+      const cpu0 = process.cpuUsage();
+      const pg0 = postgresCpu(pgdata);
       const result = await rebuildProjection(projection, { pool, store });
       const seconds = (Date.now() - t) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const pg1 = postgresCpu(pgdata);
       const row: Row = {
         events: total,
         projection,
         seconds,
         eventsPerSecond: Math.round(result.eventsDone / seconds),
-        longestTransactionMs: result.longestTransactionMs ?? 0,
+        longestTransactionMs: result.longestTransactionMs,
+        nodeCpu: (cpu.user + cpu.system) / 1e6,
+        pgCpu: pg0 === undefined || pg1 === undefined ? undefined : pg1 - pg0,
         load: loadavg()
           .map((l) => l.toFixed(2))
           .join(' / '),
@@ -80,7 +123,7 @@ async function atSize(admin: Client, serverUrl: string, total: number): Promise<
       rows.push(row);
       console.log(
         `rebuild ${projection}: ${result.eventsDone} events in ${seconds.toFixed(1)} s = ${row.eventsPerSecond} events/s ` +
-          `(longest transaction ${row.longestTransactionMs} ms, load ${row.load})`,
+          `(longest transaction ${row.longestTransactionMs} ms, CPU ${row.nodeCpu.toFixed(1)} s node + ${row.pgCpu?.toFixed(1)} s PostgreSQL, load ${row.load})`,
       );
     }
   } finally {
