@@ -92,6 +92,9 @@ export async function rebuildProjection(name: string, options: RebuildOptions): 
       else {
         await rebuilder.fold(pool, events, flushed);
         if (rebuilder.full) await flush();
+        // A turn of the event loop: a flush in flight gets its replies now, not after the next page's fold
+        // (the next page is often read already, and awaiting it would not yield): its transaction stays short.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       done += events.length;
       report('building');
