@@ -1,19 +1,22 @@
 import { fork } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { Writable } from 'node:stream';
 import type { Pool } from 'pg';
-import { PostgresEventStore, comparePositions } from '../../libs/event-store/src';
+import { PostgresEventStore } from '../../libs/event-store/src';
 import { createPool } from '../../libs/platform/src';
-import { PROJECTIONS, ProjectionRunner, readCheckpoint } from '../../libs/projections/src';
+import { PROJECTIONS, rebuildProjection } from '../../libs/projections/src';
 import { runCli } from '../../apps/ledger-cli/src/cli';
 import { benchDatabase } from './bench-db';
 
 /**
  * `node --require ./test/support/swc-register.js test/bench/audit.bench.ts`
- * (BENCH_EVENTS, default 1,000,000): seeds the events with SQL, projects them,
+ * (BENCH_EVENTS, default 4,000,000: 1,000,000 payments of four events): seeds
+ * the events with SQL, builds the read models (a rebuild of each projection),
  * then runs `ledger audit replay` and `ledger audit verify`, each in a process
- * of its own so that its peak RSS is its own.
+ * of its own so that its peak RSS is its own. BENCH_STAGES=verify runs verify only.
  */
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 4_000_000);
+const STAGES = (process.env.BENCH_STAGES ?? 'replay,verify').split(',');
 const CHUNK = 25_000;
 
 const iso = (t: string) => `to_char((${t}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -24,7 +27,7 @@ async function seed(pool: Pool, payments: number): Promise<void> {
     await pool.query(
       `WITH p AS (
          SELECT i, md5('bench' || i)::uuid::text AS id, CASE WHEN i % 2 = 0 THEN 'stripe' ELSE 'paystack' END AS provider,
-                (ARRAY['USD','EUR','JPY','KWD','NGN'])[1 + i % 5] AS currency, 1000 + (i * 7919) % 100000 AS amount,
+                (ARRAY['USD','EUR','JPY','KWD','NGN'])[1 + i % 5] AS currency, 1000 + (i::bigint * 7919) % 100000 AS amount,
                 timestamptz '2025-11-01' + i * interval '7 seconds' AS t, i % 4 <> 0 AS ok
            FROM generate_series($1::int, $2::int - 1) i)
        INSERT INTO event_store.events (stream_id, revision, event_id, event_type, data, metadata)
@@ -55,16 +58,7 @@ async function seed(pool: Pool, payments: number): Promise<void> {
 }
 
 async function project(pool: Pool, store: PostgresEventStore): Promise<void> {
-  const [head] = await store.readAll({ direction: 'backwards', maxCount: 1 });
-  const runners = Object.values(PROJECTIONS).map((projection) => new ProjectionRunner({ pool, store, projection, batchSize: 5000 }));
-  const failed = Promise.race(runners.map((r) => r.run().then(() => Promise.reject(new Error(`${r.name} stopped`)))));
-  failed.catch(() => undefined);
-  for (;;) {
-    const checkpoints = await Promise.all(runners.map((r) => readCheckpoint(pool, r.name)));
-    if (checkpoints.every((c) => comparePositions(c.position, head.position) === 0)) break;
-    await Promise.race([new Promise((r) => setTimeout(r, 500)), failed]);
-  }
-  await Promise.all(runners.map((r) => r.stop()));
+  for (const name of Object.keys(PROJECTIONS)) await rebuildProjection(name, { pool, store });
 }
 
 /** The child: one CLI command in-process, its output discarded, its figures as one JSON line. */
@@ -79,9 +73,24 @@ async function stage(command: 'replay' | 'verify', url: string): Promise<void> {
     out,
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage();
+  const cpuSeconds = Math.round((cpu.user + cpu.system) / 1e5) / 10;
   const maxRssMiB = Math.round(process.resourceUsage().maxRSS / 1024);
   process.stdout.write(
-    `${JSON.stringify({ command, code, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(EVENTS / seconds), maxRssMiB, outputMiB: Math.round(bytes / 2 ** 20) })}\n`,
+    `${JSON.stringify({
+      command,
+      code,
+      events: EVENTS,
+      payments: Math.ceil(EVENTS / 4),
+      seconds: Math.round(seconds * 10) / 10,
+      cpuSeconds,
+      eventsPerSecond: Math.round(EVENTS / seconds),
+      maxRssMiB,
+      outputMiB: Math.round(bytes / 2 ** 20),
+      load: loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' / '),
+    })}\n`,
   );
 }
 
@@ -103,8 +112,7 @@ async function main(): Promise<void> {
     t = Date.now();
     await project(pool, store);
     console.log(`projected them in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    await inChild('replay', db.url);
-    await inChild('verify', db.url);
+    for (const command of STAGES) await inChild(command, db.url);
   } finally {
     await pool.end();
     await db.stop();

@@ -1,80 +1,137 @@
 /**
- * node --require ./test/support/swc-register.js test/bench/projections.bench.ts [events]
- * 1,000,000 payment events straight into the PostgreSQL store, then every
- * projection rebuilt (events/s), then every dashboard query timed (p50/p99).
- * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL.
+ * node --require ./test/support/swc-register.js test/bench/projections.bench.ts [events …]
+ * (default: 200000 1000000 5000000). For each size: that many payment events
+ * straight into a fresh database of the PostgreSQL store, then every projection
+ * rebuilt from zero into new tables and swapped in (events/s, longest rebuild
+ * transaction, load average). Dashboard query timings are bench:dashboard's.
+ * Uses DATABASE_URL when set, else a throwaway embedded PostgreSQL (fsync off).
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { PostgresEventStore } from '@ledger/event-store';
 import { createPool, runMigrations, startEmbeddedPostgres, withDatabase } from '@ledger/platform';
-import { DashboardQueries, PROJECTIONS, rebuildProjection } from '@ledger/projections';
+import { PROJECTIONS, rebuildProjection } from '@ledger/projections';
 import { generate } from './payment-events';
 
-const TOTAL = Number(process.argv[2] ?? 1_000_000);
+const SIZES = process.argv.slice(2).length > 0 ? process.argv.slice(2).map(Number) : [200_000, 1_000_000, 5_000_000];
+
+interface Row {
+  events: number;
+  projection: string;
+  seconds: number;
+  eventsPerSecond: number;
+  longestTransactionMs: number;
+  /** CPU seconds of this process and of the whole embedded PostgreSQL: a loaded machine stretches the wall clock, not these. */
+  nodeCpu: number;
+  pgCpu: number | undefined;
+  load: string;
+}
+
+/** CPU seconds used so far by an embedded PostgreSQL: the postmaster, its live children, and its exited children. */
+function postgresCpu(pgdata: string | undefined): number | undefined {
+  if (!pgdata) return undefined;
+  const ticks = (pid: string): number[] => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .split(' ')
+      .map(Number);
+  };
+  try {
+    const postmaster = readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0];
+    const own = ticks(postmaster);
+    let total = own[11] + own[12] + own[13] + own[14];
+    for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+      try {
+        const f = ticks(pid);
+        if (String(f[1]) === postmaster) total += f[11] + f[12];
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return total / 100;
+  } catch {
+    return undefined;
+  }
+}
 
 async function main(): Promise<void> {
+  if (SIZES.some((n) => !Number.isSafeInteger(n) || n <= 0)) throw new Error(`sizes must be positive integers: ${SIZES.join(' ')}`);
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-'));
   chmodSync(dataDir, 0o755);
   const server = process.env.DATABASE_URL ? undefined : await startEmbeddedPostgres({ dataDir, fast: true });
   const admin = new Client({ connectionString: process.env.DATABASE_URL ?? server!.url });
   await admin.connect();
+  const table: Row[] = [];
+  try {
+    const pgdata = server ? join(dataDir, 'postgres', 'pgdata') : undefined;
+    for (const total of SIZES) table.push(...(await atSize(admin, process.env.DATABASE_URL ?? server!.url, total, pgdata)));
+  } finally {
+    await admin.end();
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  console.log(
+    '\n| events | projection | time | events/s | longest transaction | CPU s (node + PostgreSQL) | events per CPU s | load average (1/5/15) |',
+  );
+  console.log('|---:|---|---:|---:|---:|---:|---:|---|');
+  for (const r of table) {
+    const cpu = r.nodeCpu + (r.pgCpu ?? 0);
+    console.log(
+      `| ${r.events.toLocaleString('en')} | \`${r.projection}\` | ${r.seconds.toFixed(1)} s | ${r.eventsPerSecond.toLocaleString('en')} | ` +
+        `${(r.longestTransactionMs / 1000).toFixed(2)} s | ${r.nodeCpu.toFixed(1)} + ${r.pgCpu?.toFixed(1) ?? '?'} | ` +
+        `${Math.round(r.events / cpu).toLocaleString('en')} | ${r.load} |`,
+    );
+  }
+}
+
+async function atSize(admin: Client, serverUrl: string, total: number, pgdata: string | undefined): Promise<Row[]> {
   const name = `bench_${Date.now()}`;
   await admin.query(`CREATE DATABASE ${name}`);
-  const url = withDatabase(process.env.DATABASE_URL ?? server!.url, name);
-  await runMigrations(url);
+  const url = withDatabase(serverUrl, name);
+  const rows: Row[] = [];
   const pool = createPool(url, { max: 10 });
-  const store = new PostgresEventStore(pool);
   try {
+    await runMigrations(url);
+    const store = new PostgresEventStore(pool);
     let t = Date.now();
-    await generate(pool, TOTAL);
-    console.log(`generated ${TOTAL} events in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    await generate(pool, total);
+    await pool.query('VACUUM ANALYZE event_store.events');
+    console.log(`generated ${total} events in ${((Date.now() - t) / 1000).toFixed(1)} s`);
     for (const projection of Object.keys(PROJECTIONS)) {
       t = Date.now();
-      const result = await rebuildProjection(projection, { pool, store, chunkSize: 5000 });
+      const cpu0 = process.cpuUsage();
+      const pg0 = postgresCpu(pgdata);
+      const result = await rebuildProjection(projection, { pool, store });
       const seconds = (Date.now() - t) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const pg1 = postgresCpu(pgdata);
+      const row: Row = {
+        events: total,
+        projection,
+        seconds,
+        eventsPerSecond: Math.round(result.eventsDone / seconds),
+        longestTransactionMs: result.longestTransactionMs,
+        nodeCpu: (cpu.user + cpu.system) / 1e6,
+        pgCpu: pg0 === undefined || pg1 === undefined ? undefined : pg1 - pg0,
+        load: loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' / '),
+      };
+      if (result.eventsDone !== total) throw new Error(`rebuild ${projection} applied ${result.eventsDone} of ${total} events`);
+      rows.push(row);
       console.log(
-        `rebuild ${projection}: ${result.eventsDone} events in ${seconds.toFixed(1)} s = ${Math.round(result.eventsDone / seconds)} events/s`,
+        `rebuild ${projection}: ${result.eventsDone} events in ${seconds.toFixed(1)} s = ${row.eventsPerSecond} events/s ` +
+          `(longest transaction ${row.longestTransactionMs} ms, CPU ${row.nodeCpu.toFixed(1)} s node + ${row.pgCpu?.toFixed(1)} s PostgreSQL, load ${row.load})`,
       );
-    }
-    const q = new DashboardQueries(pool, {
-      store,
-      suspiciousAmounts: { USD: 100_000, JPY: 50_000 },
-      clock: () => new Date('2025-11-21T12:00:00Z'),
-    });
-    const calls: Record<string, () => Promise<unknown>> = {
-      metrics: () => q.metrics(),
-      'metrics(stripe,USD)': () => q.metrics({ provider: 'stripe', currency: 'USD' }),
-      breakdown: () => q.breakdown(),
-      'volume(hour,30d)': () =>
-        q.volumeOverTime({ granularity: 'hour', from: new Date('2025-11-01T00:00:00Z'), to: new Date('2025-12-01T00:00:00Z') }),
-      'volume(day)': () => q.volumeOverTime({ granularity: 'day' }),
-      recentEvents: () => q.recentEvents(50),
-      'recentEvents(paystack)': () => q.recentEvents(50, { provider: 'paystack' }),
-      failedPayments: () => q.failedPayments(20),
-      errors: () => q.errors(),
-      health: () => q.health(),
-      lag: () => q.lag(),
-      'payments (whole dashboard)': () => q.payments(),
-    };
-    for (const [label, call] of Object.entries(calls)) {
-      const times: number[] = [];
-      for (let i = 0; i < 200; i++) {
-        const s = process.hrtime.bigint();
-        await call();
-        times.push(Number(process.hrtime.bigint() - s) / 1e6);
-      }
-      times.sort((a, b) => a - b);
-      console.log(`${label.padEnd(28)} p50 ${times[99].toFixed(2)} ms   p99 ${times[197].toFixed(2)} ms`);
     }
   } finally {
     await pool.end();
     await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-    await server?.stop();
   }
+  return rows;
 }
 
 main().catch((error) => {

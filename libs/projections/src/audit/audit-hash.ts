@@ -21,15 +21,30 @@ export interface AuditRowContent {
 /** JSON with object keys sorted at every level, so equal values always hash equal. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const object = value as Record<string, unknown>;
+  // Default sort: by UTF-16 code units, as a < b compares strings.
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const v = object[key];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
-export function canonicalRow(r: AuditRowContent): string {
-  return canonicalJson([
+/** The canonical row, and its data and metadata on their own (canonical JSON too: what the trail stores). */
+export function canonicalRowParts(r: AuditRowContent): { row: string; data: string; metadata: string } {
+  const data = canonicalJson(r.data);
+  const metadata = canonicalJson(r.metadata);
+  const scalars = [
     r.commitPosition.toString(),
     r.preparePosition.toString(),
     r.streamId,
@@ -40,11 +55,19 @@ export function canonicalRow(r: AuditRowContent): string {
     r.sourceIp,
     r.occurredAt?.toISOString() ?? null,
     r.recordedAt.toISOString(),
-    r.data,
-    r.metadata,
-  ]);
+  ].map(canonicalJson);
+  return { row: `[${scalars.join(',')},${data},${metadata}]`, data, metadata };
+}
+
+export function canonicalRow(r: AuditRowContent): string {
+  return canonicalRowParts(r).row;
 }
 
 export function rowHash(prevHash: Buffer, row: AuditRowContent): Buffer {
-  return createHash('sha256').update(prevHash).update(canonicalRow(row), 'utf8').digest();
+  return chainHash(prevHash, canonicalRow(row));
+}
+
+/** H(previous row_hash, canonical row). */
+export function chainHash(prevHash: Buffer, canonical: string): Buffer {
+  return createHash('sha256').update(prevHash).update(canonical, 'utf8').digest();
 }

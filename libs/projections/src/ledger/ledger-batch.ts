@@ -5,7 +5,7 @@ import { amountCountsProjection } from '../amounts/amount-counts.projection';
 import { errorsProjection } from '../errors/errors.projection';
 import { healthProjection } from '../health/health.projection';
 import { metricsProjection } from '../metrics/metrics.projection';
-import { savePayments, type PaymentRow } from '../payments/payment-row';
+import { insertPayments, savePayments, type PaymentRow } from '../payments/payment-row';
 import { evolvePaymentRow } from '../payments/payments.projection';
 import { ProjectionError, describeEvent } from '../runner/projection';
 import { DeltaTable } from '../sql/delta-table';
@@ -44,12 +44,37 @@ export class LedgerBatch {
     }
   }
 
-  async write(tx: PoolClient, schema: string): Promise<void> {
-    await savePayments(
-      tx,
-      schema,
-      [...this.dirty].map((id) => this.payments.get(id) as PaymentRow),
-    );
+  /** Whether this batch changed the payment (its row is still to be written). */
+  touched(id: string): boolean {
+    return this.dirty.has(id);
+  }
+
+  /** Payments changed so far. */
+  get size(): number {
+    return this.dirty.size;
+  }
+
+  /**
+   * Writes the changed rows and the aggregated deltas. `fresh`: payments known
+   * to have no stored row yet (a rebuild's), inserted without a conflict clause:
+   * a row already there is a payment created twice, and fails loudly.
+   */
+  async write(tx: PoolClient, schema: string, fresh?: ReadonlySet<string>): Promise<void> {
+    const rows = [...this.dirty].map((id) => this.payments.get(id) as PaymentRow);
+    if (fresh && fresh.size > 0) {
+      await insertPayments(
+        tx,
+        schema,
+        rows.filter((r) => fresh.has(r.paymentId)),
+      );
+      await savePayments(
+        tx,
+        schema,
+        rows.filter((r) => !fresh.has(r.paymentId)),
+      );
+    } else {
+      await savePayments(tx, schema, rows);
+    }
     for (const counter of this.counters) await counter.write(tx, schema);
   }
 

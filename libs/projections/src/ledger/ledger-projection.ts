@@ -4,6 +4,7 @@ import { paymentIdFromStream } from '@ledger/payments-domain';
 import { loadPayments } from '../payments/payment-row';
 import type { Projection, ProjectionTarget } from '../runner/projection';
 import { LedgerBatch } from './ledger-batch';
+import { LedgerRebuilder } from './ledger-rebuilder';
 
 /**
  * Every dashboard read model in one projection, one checkpoint: they change
@@ -29,4 +30,5 @@ export const ledgerProjection: Projection = {
     for (const event of events) batch.apply(event);
     await batch.write(tx, schema);
   },
+  rebuilder: ({ schema }, tuning) => new LedgerRebuilder(schema, tuning),
 };

@@ -1,6 +1,6 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { PaymentStatus, Provider } from '@ledger/payments-domain';
-import { tableName, upsertReplacing, type ColumnSpec } from '../sql/upsert';
+import { insertRows, tableName, upsertReplacing, type CellValue, type ColumnSpec } from '../sql/upsert';
 
 /** In-memory image of one read_models.payments row while a batch is folded. */
 export interface PaymentRow {
@@ -81,13 +81,22 @@ interface StoredRow {
   revision: string;
 }
 
-export async function loadPayments(tx: PoolClient, schema: string, ids: readonly string[]): Promise<Map<string, PaymentRow>> {
+export async function loadPayments(tx: Pool | PoolClient, schema: string, ids: readonly string[]): Promise<Map<string, PaymentRow>> {
   const { rows } = await tx.query<StoredRow>(`SELECT * FROM ${tableName(schema, 'payments')} WHERE payment_id = ANY($1::text[])`, [ids]);
   return new Map(rows.map((r) => [r.payment_id, fromStored(r)]));
 }
 
 export async function savePayments(tx: PoolClient, schema: string, rows: Iterable<PaymentRow>): Promise<void> {
-  const cells = [...rows].map((p) => [
+  await upsertReplacing(tx, tableName(schema, 'payments'), KEY, COLUMNS, toCells(rows));
+}
+
+/** Rows that cannot be there yet: a plain insert, so one that is there after all violates the key. */
+export async function insertPayments(tx: PoolClient, schema: string, rows: Iterable<PaymentRow>): Promise<void> {
+  await insertRows(tx, tableName(schema, 'payments'), [...KEY, ...COLUMNS], toCells(rows));
+}
+
+function toCells(rows: Iterable<PaymentRow>): CellValue[][] {
+  return [...rows].map((p) => [
     p.paymentId,
     p.provider,
     p.status,
@@ -112,7 +121,6 @@ export async function savePayments(tx: PoolClient, schema: string, rows: Iterabl
     iso(p.updatedAt),
     p.revision,
   ]);
-  await upsertReplacing(tx, tableName(schema, 'payments'), KEY, COLUMNS, cells);
 }
 
 function fromStored(r: StoredRow): PaymentRow {

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import { withTransaction } from '@ledger/platform';
 import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { START, type EventStore, type Position } from '@ledger/event-store';
-import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
+import { READ_MODELS_SCHEMA, quoteIdent, type Projection, type RebuilderTuning } from '../runner/projection';
 import { projectionByName } from '../projections';
 import type { OnBatch } from '../runner/projection-runner';
 import { applyChunk, swapIn } from './swap';
@@ -13,6 +13,8 @@ export interface RebuildProgress {
   readonly eventsPerSecond: number;
   readonly position: Position;
   readonly phase: 'building' | 'swapping' | 'done';
+  /** The longest transaction the rebuild has held so far (its flushes and the swap). */
+  readonly longestTransactionMs: number;
 }
 
 export interface RebuildOptions {
@@ -27,6 +29,8 @@ export interface RebuildOptions {
    * read past the live checkpoint, which the live runner will not see once the checkpoint moves past them.
    */
   readonly onBatch?: OnBatch;
+  /** The projection's rebuilder: how much it holds before each flush (see RebuilderTuning). */
+  readonly tuning?: RebuilderTuning;
 }
 
 /**
@@ -42,6 +46,15 @@ export async function rebuildProjection(name: string, options: RebuildOptions): 
   const started = Date.now();
   let position: Position = START;
   let done = 0;
+  let longest = 0;
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    try {
+      return await work();
+    } finally {
+      longest = Math.max(longest, Date.now() - t);
+    }
+  };
   const report = (phase: RebuildProgress['phase']): RebuildProgress => {
     const progress = {
       projection: name,
@@ -49,13 +62,25 @@ export async function rebuildProjection(name: string, options: RebuildOptions): 
       eventsPerSecond: done / Math.max((Date.now() - started) / 1000, 1e-3),
       position,
       phase,
+      longestTransactionMs: longest,
     };
     options.onProgress?.(progress);
     return progress;
   };
   const read = (after: Position) => store.readAll({ after: after === START ? undefined : after, maxCount: chunkSize, streamPrefix });
+  // One flush in flight at a time, on its own connection, while the next pages are read and folded.
+  let flushing: Promise<void> = Promise.resolve();
   try {
     const deferred = await dropSecondaryIndexes(pool, schema);
+    // Same rules as the live path; a projection without a rebuilder of its own is applied page by page.
+    const rebuilder = projection.rebuilder?.({ schema }, options.tuning);
+    const flushed = () => flushing;
+    const flush = async () => {
+      await flushing;
+      if (!rebuilder) return;
+      flushing = timed(() => withTransaction(pool, (tx) => rebuilder.flush(tx)));
+      flushing.catch(() => undefined); // awaited before the next flush, a read and the swap
+    };
     let next = read(position);
     for (;;) {
       const events = await next;
@@ -63,31 +88,43 @@ export async function rebuildProjection(name: string, options: RebuildOptions): 
       position = events[events.length - 1].position;
       // Reading the next chunk overlaps writing this one.
       next = read(position);
-      await applyChunk(pool, projection, schema, events);
+      if (!rebuilder) await timed(() => applyChunk(pool, projection, schema, events));
+      else {
+        await rebuilder.fold(pool, events, flushed);
+        if (rebuilder.full) await flush();
+        // A turn of the event loop: a flush in flight gets its replies now, not after the next page's fold
+        // (the next page is often read already, and awaiting it would not yield): its transaction stays short.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
       done += events.length;
       report('building');
       // At the head: whatever the live tables gained meanwhile is applied inside the swap transaction.
       if (events.length < chunkSize) break;
     }
     await next.catch(() => undefined);
+    await flush();
+    await flushing;
     // Built before the swap, so the catch-up inside it and the live tables afterwards have them.
     for (const ddl of deferred) await pool.query(ddl);
     report('swapping');
-    const applied = await swapIn({
-      pool,
-      store,
-      projection,
-      schema,
-      position,
-      eventsDone: done,
-      chunkSize,
-      streamPrefix,
-      onBatch: options.onBatch,
-    });
+    const applied = await timed(() =>
+      swapIn({
+        pool,
+        store,
+        projection,
+        schema,
+        position,
+        eventsDone: done,
+        chunkSize,
+        streamPrefix,
+        onBatch: options.onBatch,
+      }),
+    );
     done += applied.extra;
     position = applied.position;
     return report('done');
   } catch (error) {
+    await flushing.catch(() => undefined);
     await pool.query(`DROP SCHEMA IF EXISTS ${quoteIdent(schema)} CASCADE`).catch(() => undefined);
     throw error;
   }

@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { formatPosition, type RecordedEvent } from '@ledger/event-store';
 
 export const READ_MODELS_SCHEMA = 'read_models';
@@ -18,6 +18,37 @@ export interface Projection {
   /** Tables it owns in the read-model schema; a rebuild recreates and swaps exactly these. */
   readonly tables: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[], target: ProjectionTarget): Promise<void>;
+  /**
+   * The rebuild's writer, when the projection has one: the rebuild is the only
+   * writer of its shadow tables, so it may keep state between pages and write
+   * each touched row once per flush, by the same rules as `apply`.
+   */
+  rebuilder?(target: ProjectionTarget, tuning?: RebuilderTuning): ProjectionRebuilder;
+}
+
+/** How much a rebuilder holds in memory (defaults suit production; tests make them tiny to cross every boundary). */
+export interface RebuilderTuning {
+  /** Rows (payments, audit rows) held before a flush writes them. */
+  readonly flushRows?: number;
+  /** Rows kept in memory after they are written, so later events need no read. */
+  readonly cacheRows?: number;
+}
+
+/**
+ * Folds pages of history in memory and writes them in flushes, each flush one
+ * short transaction of its own. Pages come strictly in order. A flush may still
+ * be running while the next pages are folded (it has its own connection): before
+ * `fold` reads the shadow tables through `db`, it awaits `flushed()`.
+ */
+export interface ProjectionRebuilder {
+  fold(db: Pool, events: readonly RecordedEvent[], flushed: () => Promise<void>): Promise<void>;
+  /** True when enough is held in memory that it should be written now. */
+  readonly full: boolean;
+  /**
+   * Writes everything folded so far (inside the caller's transaction). What it
+   * writes is taken synchronously, before its first await: folding may go on.
+   */
+  flush(tx: PoolClient): Promise<void>;
 }
 
 export class ProjectionError extends Error {

@@ -38,6 +38,20 @@ export async function upsertReplacing(
   await upsert(tx, table, keys, columns, rows, set);
 }
 
+/** Plain multi-row insert (no conflict clause): for rows that must be new. */
+export async function insertRows(
+  tx: PoolClient,
+  table: string,
+  columns: readonly ColumnSpec[],
+  rows: readonly (readonly CellValue[])[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const arrays = columns.map((_, i) => rows.map((r) => toParam(r[i])));
+  const names = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const unnest = columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ');
+  await tx.query(`INSERT INTO ${table} (${names}) SELECT * FROM unnest(${unnest})`, arrays);
+}
+
 async function upsert(
   tx: PoolClient,
   table: string,

@@ -71,10 +71,22 @@ const threeDigits = (amount: number) => {
  * Fraud flags carry their own times, so the fold counts them per minute itself.
  */
 export function expectedCounters(payments: Iterable<PaymentFacts>, fraudMinutes: Counters): Map<string, Counters> {
-  const out = new Map(COUNTER_TABLES.map((spec) => [spec.table, new Counters()]));
-  const get = (table: string) => out.get(table) as Counters;
-  out.set('health_windows', fraudMinutes);
-  for (const p of payments) {
+  const out = new ExpectedCounters(fraudMinutes);
+  for (const p of payments) out.add(p);
+  return out.tables;
+}
+
+/** The same, one finished payment at a time: what verify holds is the counter rows, not the payments. */
+export class ExpectedCounters {
+  readonly tables: Map<string, Counters>;
+
+  constructor(fraudMinutes: Counters) {
+    this.tables = new Map(COUNTER_TABLES.map((spec) => [spec.table, new Counters()]));
+    this.tables.set('health_windows', fraudMinutes);
+  }
+
+  add(p: PaymentFacts): void {
+    const get = (table: string) => this.tables.get(table) as Counters;
     const key = [p.provider, p.currency];
     const decided = p.succeededAt ?? p.failedAt;
     get('payment_metrics').add(key, {
@@ -110,7 +122,6 @@ export function expectedCounters(payments: Iterable<PaymentFacts>, fraudMinutes:
       });
     }
   }
-  return out;
 }
 
 export const minuteOf = (ms: number): string => floorIso(ms, MINUTE);

@@ -4,10 +4,10 @@ import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
 import { withTransaction } from '@ledger/platform';
 import { AuditTrailCheck } from './audit-trail-check';
 import { AUDIT_TRAIL, LEDGER, storedCheckpoint, type StoredCheckpoint } from './checkpoints';
-import { compareCounters, comparePayments, type ReportDifference } from './compare-tables';
-import { COUNTER_TABLES, Counters, expectedCounters, minuteOf } from './expected-counters';
+import { compareCounters, comparePayments, comparePaymentsById, reportRowsWithoutEvents, type ReportDifference } from './compare-tables';
+import { COUNTER_TABLES, Counters, ExpectedCounters, minuteOf } from './expected-counters';
 import { PaymentFacts } from './payment-facts';
-import { eventsInStore, eventsInTable } from './stored-events';
+import { PAYMENT_STREAMS, eventsInStore, eventsInTable, paymentEventsByStream } from './stored-events';
 
 export interface VerifyOptions {
   readonly pool: Pool;
@@ -47,7 +47,11 @@ export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       await trail.open();
       const fold = new Fold(report);
       const last = comparePositions(ledger.position, audit.position) >= 0 ? ledger.position : audit.position;
-      const read = options.events.from === 'table' ? eventsInTable(client) : eventsInStore(options.events.store);
+      const fromTable = options.events.from === 'table';
+      const read = fromTable ? eventsInTable(client) : eventsInStore((options.events as { store: EventStore }).store);
+      // PostgreSQL: the global walk checks the trail and counts; the fold walks the events again stream by stream
+      // (bounded memory). EventStoreDB ($all only): one walk does both and the fold holds every payment.
+      const share = fromTable ? 0.5 : 1;
       let done = 0;
       let inLedger = 0n;
       let inAudit = 0n;
@@ -55,7 +59,7 @@ export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
         for (const event of page) {
           if (within(event, ledger.position)) {
             inLedger += 1n;
-            fold.apply(event);
+            if (!fromTable) fold.apply(event);
           }
           if (within(event, audit.position)) {
             inAudit += 1n;
@@ -63,7 +67,7 @@ export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
           }
         }
         done += page.length;
-        options.onProgress?.(done);
+        options.onProgress?.(Math.floor(done * share));
       }
       await trail.finish();
       countedAgainst(ledger, inLedger, report);
@@ -77,10 +81,43 @@ export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
           actual: String(trail.rows),
         });
       }
-      const payments = fold.payments.size;
-      const counters = expectedCounters(fold.payments.values(), fold.fraudMinutes);
-      await comparePayments(client, fold.payments, report);
-      for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.get(spec.table) as Counters, report);
+      const counters = new ExpectedCounters(fold.fraudMinutes);
+      let payments = 0;
+      if (fromTable) {
+        let folded = 0;
+        let current: string | undefined;
+        let finished = new Map<string, PaymentFacts>();
+        const finish = (stream: string) => {
+          const id = paymentIdFromStream(stream) ?? stream;
+          const facts = fold.payments.get(id);
+          if (!facts) return;
+          fold.payments.delete(id);
+          finished.set(id, facts);
+          counters.add(facts);
+          payments += 1;
+        };
+        for await (const page of paymentEventsByStream(client)(ledger.position)) {
+          for (const event of page) {
+            if (event.streamId !== current) {
+              if (current !== undefined) finish(current);
+              current = event.streamId;
+            }
+            fold.apply(event);
+          }
+          await comparePaymentsById(client, finished, report);
+          finished = new Map();
+          folded += page.length;
+          options.onProgress?.(Math.floor(done * share + folded * share));
+        }
+        if (current !== undefined) finish(current);
+        await comparePaymentsById(client, finished, report);
+        await reportRowsWithoutEvents(client, PAYMENT_STREAMS, ledger.position, report);
+      } else {
+        payments = fold.payments.size;
+        for (const facts of fold.payments.values()) counters.add(facts);
+        await comparePayments(client, fold.payments, report);
+      }
+      for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.tables.get(spec.table) as Counters, report);
       return { events: done, payments, auditRows: trail.rows };
     },
     { isolation: 'REPEATABLE READ', readOnly: true },
