@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -78,10 +78,18 @@ function summarise(
 }
 
 if (require.main === module) {
-  const { values } = parseArgs({ options: { seed: { type: 'string', default: '1' }, minutes: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({
+    options: {
+      seed: { type: 'string', default: '1' },
+      minutes: { type: 'string', default: '5' },
+      keep: { type: 'boolean', default: false },
+    },
+  });
   runChaos(Number(values.seed), Number(values.minutes)).then(
     ({ ok, summary, dir }) => {
-      process.stdout.write(`\n${summary}(history and logs in ${dir})\n`);
+      // A passing run's data dir (its PostgreSQL cluster, Redis, logs) goes unless --keep; a failing one stays for the post-mortem.
+      if (ok && !values.keep) rmSync(dir, { recursive: true, force: true });
+      process.stdout.write(`\n${summary}${ok && !values.keep ? '' : `(history and logs in ${dir})\n`}`);
       process.exit(ok ? 0 : 1);
     },
     (error: Error) => {
