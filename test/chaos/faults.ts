@@ -104,7 +104,7 @@ async function probing<T>(system: System, during: () => Promise<T>) {
       const at = Date.now();
       const status = await fetch(`${system.baseUrl}/v1/payments/chaos_probe_missing`, {
         headers: { authorization: `Bearer ${system.apiKey}` },
-        signal: AbortSignal.timeout(3_000),
+        signal: AbortSignal.timeout(10_000),
       }).then(
         (r) => r.status,
         (e: Error) => (e.name === 'TimeoutError' ? 'timeout' : 'reset'),
@@ -129,7 +129,7 @@ async function firstAnswerAfter(system: System, from: number, timeoutMs: number)
   while (Date.now() < deadline) {
     const status = await fetch(`${system.baseUrl}/v1/payments/chaos_probe_missing`, {
       headers: { authorization: `Bearer ${system.apiKey}` },
-      signal: AbortSignal.timeout(3_000),
+      signal: AbortSignal.timeout(10_000),
     }).then(
       (r) => r.status,
       () => 0,
@@ -202,6 +202,8 @@ const INJECTORS: Record<FaultKind, (system: System, fault: InjectedFault) => Pro
     const active = system.projectors.find((p) => p.alive && activeProjections(p).has('ledger'));
     if (!active) throw new Error('no projector holds the ledger projection');
     const held = activeProjections(active);
+    // A standby the supervisor is still bringing back (it exited on its own earlier) is waited for.
+    await waitUntil(() => system.projectors.every((p) => p.alive), 60_000, 'a projector is not running').catch(() => undefined);
     const standby = system.projectors.filter((p) => p !== active && p.alive);
     await active.kill('SIGKILL');
     const killedAt = Date.now();

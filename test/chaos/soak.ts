@@ -43,15 +43,21 @@ function slope(xs: number[], ys: number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-/** Closed loop, many clients, no faults: what the API answers per second on this machine right now. */
+/**
+ * Closed loop, many clients, no faults: what the API answers per second on this machine right now.
+ * Warmed up first (every app compiled and connected), then counted by answers received in the window.
+ */
 async function measureCeiling(system: System, seconds: number): Promise<number> {
   const probe = new Workload({ baseUrl: system.baseUrl, apiKey: system.apiKey, seed: 999, clients: 24 });
   probe.start();
+  const warm = Date.now() + 120_000;
+  while (Date.now() < warm && probe.history.filter((o) => o.outcome === 'ok').length < 50) await new Promise((r) => setTimeout(r, 500));
   const from = Date.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
+  const to = Date.now();
   await probe.stop();
-  const ok = probe.history.filter((o) => o.outcome === 'ok' && o.attempts[0].sentAt >= from).length;
-  return ok / ((Date.now() - from) / 1000);
+  const ok = probe.history.filter((o) => o.outcome === 'ok' && o.attempts.at(-1)!.at >= from && o.attempts.at(-1)!.at <= to).length;
+  return ok / ((to - from) / 1000);
 }
 
 export async function runSoak(minutes: number, rate: number | undefined, log: (l: string) => void) {
@@ -60,7 +66,7 @@ export async function runSoak(minutes: number, rate: number | undefined, log: (l
   const store = new PostgresEventStore(pool);
   const load: number[] = [loadavg()[0]];
   try {
-    const ceiling = rate === undefined ? await measureCeiling(system, 30) : undefined;
+    const ceiling = rate === undefined ? await measureCeiling(system, 60) : undefined;
     const target = rate ?? Math.max(1, Math.floor(ceiling! / 2));
     log(
       `${ceiling === undefined ? '' : `measured ceiling ${ceiling.toFixed(0)} ops/s; `}steady load at ${target} ops/s for ${minutes} min`,

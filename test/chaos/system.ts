@@ -37,6 +37,9 @@ export class App {
   child!: ChildProcess;
   readonly lines: LogLine[] = [];
   starts = 0;
+  /** Exits nobody asked for (e.g. started while PostgreSQL was down), each restarted 1 s later as systemd's Restart=always would. */
+  readonly unexpectedExits: { at: number; code: number | null; signal: string | null }[] = [];
+  private supervised = true;
   private readonly log: WriteStream;
 
   constructor(
@@ -50,12 +53,14 @@ export class App {
   }
 
   teardown(): void {
+    this.supervised = false;
     // The API's primary would leave its workers behind on SIGKILL: they are killed by pid first.
     if (this.alive && this.name === 'ledger-api') for (const pid of apiWorkerPids(this)) process.kill(pid, 'SIGKILL');
     if (this.alive) this.child.kill('SIGKILL');
   }
 
   start(): void {
+    this.supervised = true;
     this.starts++;
     const child = spawn(process.execPath, ['--require', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, this.entry)], {
       env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
@@ -67,7 +72,14 @@ export class App {
         this.log.write(`${new Date().toISOString()} ${line}\n`);
       });
     }
-    child.on('exit', (code, signal) => this.log.write(`${new Date().toISOString()} [chaos] exited ${signal ?? code}\n`));
+    child.on('exit', (code, signal) => {
+      this.log.write(`${new Date().toISOString()} [chaos] exited ${signal ?? code}\n`);
+      if (!this.supervised || this.child !== child) return;
+      this.unexpectedExits.push({ at: Date.now(), code, signal });
+      setTimeout(() => {
+        if (this.supervised && this.child === child) this.start();
+      }, 1_000);
+    });
     this.child = child;
   }
 
@@ -80,7 +92,9 @@ export class App {
   }
 
   /** Sends the signal and waits for the exit. */
+  /** A deliberate kill: the supervisor stands back until start() is called again. */
   async kill(signal: NodeJS.Signals): Promise<void> {
+    this.supervised = false;
     if (!this.alive) return;
     const exited = new Promise<void>((r) => this.child.once('exit', () => r()));
     this.child.kill(signal);
