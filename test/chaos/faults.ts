@@ -256,7 +256,8 @@ async function projectorsActive(system: System, fault: InjectedFault, when: stri
   const names = ['ledger', 'audit_trail'];
   const all = () => new Set(system.projectors.filter((p: App) => p.alive).flatMap((p) => [...activeProjections(p)]));
   let ok = true;
-  await waitUntil(() => names.every((n) => all().has(n)), 30_000, '').catch(() => (ok = false));
+  // A projector that exited on its own (started while the server was down) counts once its supervisor brought it back.
+  await waitUntil(() => system.projectors.every((p) => p.alive) && names.every((n) => all().has(n)), 30_000, '').catch(() => (ok = false));
   const dead = system.projectors.filter((p) => !p.alive).map((p) => `${p.name} exited ${p.child.exitCode ?? p.child.signalCode}`);
   fault.checks.push({
     name: `projectors running and active ${when}`,
