@@ -6,6 +6,7 @@ export * from './embedded/redis-server';
 export * from './embedded/ports';
 export * from './database/database';
 export * from './database/transaction';
+export * from './database/unavailable';
 export * from './database/retention';
 export * from './infrastructure';
 export * from './nest/platform.module';

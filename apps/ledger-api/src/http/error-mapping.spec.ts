@@ -24,6 +24,22 @@ describe('Error mapping', () => {
     expect(JSON.stringify(mapped.toBody())).not.toMatch(/4111|secret detail/);
   });
 
+  // Issue 16 (chaos): with PostgreSQL stopped every request answered 500; nothing was decided, so 503 and retry.
+  it.each([
+    ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['refused on every address', new AggregateError([Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })], 'connect failed')],
+    ['terminated by the server', Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })],
+    ['still starting up', Object.assign(new Error('the database system is starting up'), { code: '57P03' })],
+    ['lost mid-query', new Error('Connection terminated unexpectedly')],
+  ])('maps a database outage (%s) to 503 database_unavailable with Retry-After', (_label, error) => {
+    const mapped = toApiError(error);
+    expect({ status: mapped.status, code: mapped.code, headers: mapped.headers }).toEqual({
+      status: 503,
+      code: 'database_unavailable',
+      headers: { 'Retry-After': '1' },
+    });
+  });
+
   it('lists card-data paths as details', () => {
     expect(toApiError(new CardDataRejectedError(['metadata.note'])).toBody().error.details).toEqual([
       { path: 'metadata.note', message: 'card data is not accepted' },

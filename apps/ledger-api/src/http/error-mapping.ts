@@ -1,6 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { WrongExpectedVersionError } from '@ledger/event-store';
 import { isDomainError } from '@ledger/payments-domain';
+import { isDatabaseUnavailable } from '@ledger/platform';
 import { CardDataRejectedError } from '@ledger/security';
 import { ApiError } from './api-error';
 
@@ -36,6 +37,12 @@ export function toApiError(error: unknown): ApiError {
   }
   if (error instanceof WrongExpectedVersionError) {
     return new ApiError(409, 'concurrency_conflict', 'The payment changed concurrently; retry the command');
+  }
+  // PostgreSQL stopped, restarting or out of reach: nothing was decided, the client retries (same Idempotency-Key).
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError(503, 'database_unavailable', 'The ledger database is unavailable; retry shortly', undefined, {
+      'Retry-After': '1',
+    });
   }
   const bodyParser = bodyParserError(error) ?? bodyParserError((error as { cause?: unknown })?.cause);
   if (bodyParser) return bodyParser;

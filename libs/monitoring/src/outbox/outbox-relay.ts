@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { ALERT_JOB_NAME, type AlertPayload } from '../alerts/alert';
 import { alertJobOptions, type AlertQueue } from '../queue/alert-queue';
@@ -38,9 +38,19 @@ export class OutboxRelay {
 
   /** One pass; returns how many rows were relayed (0 when Redis is unavailable or another relay holds the pass). */
   async relayOnce(): Promise<number> {
-    const client = await this.pool.connect();
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      // PostgreSQL down or restarting: the rows wait in the outbox, the next pass tries again.
+      this.failed(error);
+      return 0;
+    }
     let locked = false;
     let broken: Error | undefined;
+    // A session the server ends mid-pass is reported by the failing query; unheard, its 'error' event would crash the worker.
+    const ignore = () => undefined;
+    client.on('error', ignore);
     try {
       const {
         rows: [lock],
@@ -65,6 +75,7 @@ export class OutboxRelay {
       return 0;
     } finally {
       if (locked) await client.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [RELAY_LOCK]).catch((e: Error) => (broken = e));
+      client.off('error', ignore);
       // A session that could not unlock still holds the lock: destroy it rather than return it to the pool.
       client.release(broken);
     }
@@ -103,12 +114,12 @@ export class OutboxRelay {
 
   private failed(error: unknown): void {
     if (!this.failing)
-      this.options.logger?.warn({ err: (error as Error).message }, 'alert relay: queue unavailable, alerts wait in the outbox');
+      this.options.logger?.warn({ err: (error as Error).message }, 'alert relay: queue or database unavailable, alerts wait in the outbox');
     this.failing = true;
   }
 
   private recovered(): void {
-    if (this.failing) this.options.logger?.info('alert relay: queue reachable again');
+    if (this.failing) this.options.logger?.info('alert relay: queue and database reachable again');
     this.failing = false;
   }
 }

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { withTransaction } from '@ledger/platform';
+import { isDatabaseUnavailable, withTransaction } from '@ledger/platform';
 import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { START, comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { AdvisoryLock } from './advisory-lock';
@@ -62,17 +62,30 @@ export class ProjectionRunner {
 
   private async loop(): Promise<void> {
     const { pool, exclusive = true, standbyPollMs = 1000 } = this.options;
-    await ensureCheckpoint(pool, this.name);
+    let ready = false;
     while (!this.stopping) {
-      if (exclusive && !(await this.lock.tryAcquire())) {
-        await this.standby(standbyPollMs);
-        continue;
-      }
-      this.options.log?.('projection active', { projection: this.name });
       try {
-        await this.follow(exclusive);
-      } finally {
-        if (exclusive) await this.lock.release();
+        if (!ready) await ensureCheckpoint(pool, this.name);
+        ready = true;
+        if (exclusive && !(await this.lock.tryAcquire())) {
+          await this.standby(standbyPollMs);
+          continue;
+        }
+        this.options.log?.('projection active', { projection: this.name });
+        try {
+          await this.follow(exclusive);
+        } finally {
+          if (exclusive) await this.lock.release();
+        }
+      } catch (error) {
+        // PostgreSQL stopped or restarting: nothing was applied past the checkpoint; wait and resume from it.
+        // Anything else (an event the projection cannot apply) still stops the runner loudly.
+        if (!isDatabaseUnavailable(error)) throw error;
+        this.options.log?.('projection interrupted: database unavailable, resuming from the checkpoint', {
+          projection: this.name,
+          error: (error as Error).message,
+        });
+        await this.standby(standbyPollMs);
       }
     }
     this.options.log?.('projection stopped', { projection: this.name });
