@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PostgresEventStore } from '@ledger/event-store';
 import { rebuildProjection } from '@ledger/projections';
+import { maskCardData } from '@ledger/security';
 import { createPool } from '../../libs/platform/src';
 import { snapshotReadModels, waitForProjections } from '../e2e/projections/support/harness';
 import type { InjectedFault } from './faults';
@@ -75,7 +76,11 @@ export async function check(system: System, history: readonly Op[], faults: read
       `SELECT reference, payment_id FROM ledger.provider_references WHERE provider = 'paystack'`,
     );
     const paystackPayment = new Map(refs.map((r) => [r.reference, r.payment_id]));
-    for (const op of history) if (op.source === 'paystack' && !op.paymentId) op.paymentId = paystackPayment.get(op.reference!);
+    // The webhook masks card-number-like runs in the whole payload before mapping, the reference included
+    // (`T_chaos_d6334761704045a3` is stored as `T_chaos_d**** **** **** 4045a3`): look it up as stored.
+    for (const op of history) {
+      if (op.source === 'paystack' && !op.paymentId) op.paymentId = paystackPayment.get(maskCardData(op.reference!));
+    }
 
     // 1. Every acknowledged command's events are in the store exactly once; unknown: all or nothing; refused: nothing.
     const exactlyOnce = new Rule('acknowledged command → its events exactly once');
