@@ -94,7 +94,7 @@ export async function check(system: System, history: readonly Op[], faults: read
         const t = op.expect.type;
         found = stream.filter((e) => e.type === t);
       } else {
-        const id = op.expect.refundId;
+        const id = maskCardData(op.expect.refundId); // stored as the webhook masks it, like the reference
         found = stream.filter((e) => e.type === 'PaymentRefunded' && (e.data.providerRefundId === id || e.data.refundId === id));
       }
       const right = found.every((e) => e.stream_id === `payment-${op.paymentId}` && (op.expect.by !== 'key' || e.type === op.expect.type));

@@ -11,6 +11,8 @@ export interface ContractContext {
 }
 
 const ev = (type: string, n: number, eventId?: string): EventData => ({ eventId, type, data: { n }, metadata: { actor: 'test' } });
+/** How long the concurrent writers may take on a loaded machine; delivery then has 30 s of its own. */
+const WRITERS_DEADLINE_MS = 240_000;
 
 /**
  * The event-store port's contract, written once and run against every adapter.
@@ -137,45 +139,52 @@ export function describeEventStoreContract(adapter: string, setup: () => Promise
         expect(rest.map((e) => e.type)).toEqual(['C']);
       });
 
-      it("delivers every event of 16+ concurrent writers exactly once, in each stream's revision order", async () => {
-        const writers = 20;
-        const perWriter = 25;
-        const subscription = ctx.store.subscribeToAll({ streamPrefix: prefix, maxBatchSize: 50 });
-        const received: RecordedEvent[] = [];
-        const expectedTotal = writers * perWriter * 2;
-        const collecting = collectUntil(subscription, received, () => received.length >= expectedTotal);
-        const appendWithRetry = async (streamId: string, data: EventData) => {
-          for (;;) {
-            const last = await ctx.store.readStream(streamId, { direction: 'backwards', maxCount: 1 }).catch(() => []);
-            const expected = last.length ? last[0].revision : 'no_stream';
-            try {
-              return await ctx.store.appendToStream(streamId, [data], expected);
-            } catch (error) {
-              if (!(error instanceof WrongExpectedVersionError)) throw error;
+      it(
+        "delivers every event of 16+ concurrent writers exactly once, in each stream's revision order",
+        async () => {
+          const writers = 20;
+          const perWriter = 25;
+          const subscription = ctx.store.subscribeToAll({ streamPrefix: prefix, maxBatchSize: 50 });
+          const received: RecordedEvent[] = [];
+          const expectedTotal = writers * perWriter * 2;
+          // The deadline is for delivery, not for the writers: 20 writers contending on one stream take as long as the
+          // machine lets them, and a deadline running from here failed loaded CI runs with the events still being written.
+          const collecting = collectUntil(subscription, received, () => received.length >= expectedTotal, undefined, WRITERS_DEADLINE_MS);
+          const appendWithRetry = async (streamId: string, data: EventData) => {
+            for (;;) {
+              const last = await ctx.store.readStream(streamId, { direction: 'backwards', maxCount: 1 }).catch(() => []);
+              const expected = last.length ? last[0].revision : 'no_stream';
+              try {
+                return await ctx.store.appendToStream(streamId, [data], expected);
+              } catch (error) {
+                if (!(error instanceof WrongExpectedVersionError)) throw error;
+              }
             }
+          };
+          await Promise.all(
+            Array.from({ length: writers }, async (_, w) => {
+              for (let i = 0; i < perWriter; i++) {
+                await ctx.store.appendToStream(stream(`own-${w}`), [ev('Own', i)], i === 0 ? 'no_stream' : BigInt(i - 1));
+                await appendWithRetry(stream('shared'), ev('Shared', w * 1000 + i));
+              }
+            }),
+          );
+          const deliveryDeadline = setTimeout(() => void subscription.stop(), 30_000);
+          await collecting.finally(() => clearTimeout(deliveryDeadline));
+          expect(received).toHaveLength(expectedTotal);
+          expect(new Set(received.map((e) => e.eventId)).size).toBe(expectedTotal);
+          const lastRevision = new Map<string, bigint>();
+          for (let i = 0; i < received.length; i++) {
+            const e = received[i];
+            if (i > 0) expect(comparePositions(received[i - 1].position, e.position)).toBeLessThan(0);
+            expect(e.revision).toBe((lastRevision.get(e.streamId) ?? -1n) + 1n);
+            lastRevision.set(e.streamId, e.revision);
           }
-        };
-        await Promise.all(
-          Array.from({ length: writers }, async (_, w) => {
-            for (let i = 0; i < perWriter; i++) {
-              await ctx.store.appendToStream(stream(`own-${w}`), [ev('Own', i)], i === 0 ? 'no_stream' : BigInt(i - 1));
-              await appendWithRetry(stream('shared'), ev('Shared', w * 1000 + i));
-            }
-          }),
-        );
-        await collecting;
-        expect(received).toHaveLength(expectedTotal);
-        expect(new Set(received.map((e) => e.eventId)).size).toBe(expectedTotal);
-        const lastRevision = new Map<string, bigint>();
-        for (let i = 0; i < received.length; i++) {
-          const e = received[i];
-          if (i > 0) expect(comparePositions(received[i - 1].position, e.position)).toBeLessThan(0);
-          expect(e.revision).toBe((lastRevision.get(e.streamId) ?? -1n) + 1n);
-          lastRevision.set(e.streamId, e.revision);
-        }
-        const stored = await ctx.store.readStream(stream('shared'));
-        expect(stored).toHaveLength(writers * perWriter);
-      });
+          const stored = await ctx.store.readStream(stream('shared'));
+          expect(stored).toHaveLength(writers * perWriter);
+        },
+        WRITERS_DEADLINE_MS + 60_000,
+      );
     });
   });
 }
