@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -8,7 +7,7 @@ import { createApiKey } from '@ledger/security';
 import { benchDatabase } from './bench-db';
 import { cpuOf, postmasterOf } from './cpu-usage';
 import { installEmmettPeer, peerDatabase, printApiComparison, requestedPeer, startEmmettServer } from './peers/emmett-peer';
-import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
+import { forkLoad, GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
  * `node -r ./test/support/swc-register.js test/bench/api.bench.ts` (or the built file):
@@ -93,14 +92,7 @@ async function load(url: string, key: string): Promise<void> {
   process.send?.(out);
 }
 
-function runLoad(url: string, key: string, connections: number): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--load', url, key, String(connections)], { stdio: 'inherit' });
-    child.once('message', (m) => resolve(m as LoadResult));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
-  });
-}
+const runLoad = (url: string, key: string, connections: number) => forkLoad<LoadResult>(__filename, url, key, String(connections));
 
 async function rawInsertRate(url: string): Promise<number> {
   const pool = createPool(url, { max: RAW_WRITERS });

@@ -1,15 +1,15 @@
-import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { cpuOf } from './cpu-usage';
-import { runBench, stopApp } from './processes';
+import { installPeerPackage } from './peers/emmett-peer';
+import { forkLoad, runBench, stopApp } from './processes';
 
 /**
  * `npm run bench:http`: the HTTP layer alone, Express against Fastify (issue 14, item 2). Both sides run
  * test/bench/peers/http/server.ts, the ledger's command-path pipeline without its database and Redis, in
- * alternating rounds (BENCH_ROUNDS, default 3) of BENCH_SECONDS (default 10) at 32 connections, each server
+ * alternating rounds (BENCH_ROUNDS, default 3) of BENCH_SECONDS (default 10, after 3 s of warm-up) at 32 connections, each server
  * checked first to answer the same way (201 on `/V1/Payments/`, 422 on a card number, 403 without the key).
  * Prints requests/s, p50/p99, and the server's CPU per request from /proc, the figure that says how much
  * of a full command's CPU (bench:api) the framework could give back.
@@ -17,6 +17,8 @@ import { runBench, stopApp } from './processes';
 const PEER_DIR = join(__dirname, 'peers', 'http');
 const SWC_REGISTER = join(__dirname, '..', 'support', 'swc-register.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** Load before each measured row, not counted: both frameworks measured after the JIT has settled. */
+const WARMUP_SECONDS = 3;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 32;
 const FRAMEWORKS = ['express', 'fastify'] as const;
@@ -30,22 +32,14 @@ interface LoadResult {
   seconds: number;
 }
 
-function install(): void {
-  const installed = join(PEER_DIR, 'node_modules', '.package-lock.json');
-  const lock = join(PEER_DIR, 'package-lock.json');
-  if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.error('bench: installing the HTTP frameworks (npm ci --prefix test/bench/peers/http)');
-  execFileSync('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
 const payment = () => ({ paymentId: randomUUID(), provider: 'stripe', amount: 1999, currency: 'USD', customerId: 'c-bench' });
 
-async function load(url: string): Promise<void> {
+async function load(url: string, seconds: string): Promise<void> {
   const { default: autocannon } = await import('autocannon');
   const result = await autocannon({
     url,
     connections: CONNECTIONS,
-    duration: SECONDS,
+    duration: Number(seconds),
     requests: [
       {
         method: 'POST',
@@ -63,15 +57,6 @@ async function load(url: string): Promise<void> {
     seconds: result.duration,
   };
   process.send?.(out);
-}
-
-function runLoad(url: string): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--load', url], { stdio: 'inherit' });
-    child.once('message', (m) => resolve(m as LoadResult));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
-  });
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = HEADERS): Promise<number> {
@@ -97,8 +82,9 @@ async function measure(framework: string, port: number): Promise<{ result: LoadR
   });
   try {
     await checkSameAnswers(url, server);
+    await forkLoad<LoadResult>(__filename, url, String(WARMUP_SECONDS));
     const before = cpuOf(server.pid);
-    const result = await runLoad(url);
+    const result = await forkLoad<LoadResult>(__filename, url, String(SECONDS));
     const cpuMs = ((cpuOf(server.pid) - before) * 1000) / Math.max(1, result.requests - result.non2xx);
     return { result, cpuMs };
   } finally {
@@ -107,7 +93,7 @@ async function measure(framework: string, port: number): Promise<{ result: LoadR
 }
 
 async function main(): Promise<void> {
-  install();
+  installPeerPackage(PEER_DIR);
   const load1 = loadavg()[0];
   const rows: { framework: string; round: number; result: LoadResult; cpuMs: number }[] = [];
   for (let round = 1; round <= ROUNDS; round++) {

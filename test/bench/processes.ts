@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -48,4 +48,14 @@ export function runBench(main: () => Promise<void>, load: (url: string, key: str
       process.exit(1);
     },
   );
+}
+
+/** Forks `file` as its own load generator (`--load …args`, see runBench) and resolves with the one result it sends. */
+export function forkLoad<T>(file: string, ...args: string[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = fork(file, ['--load', ...args], { stdio: 'inherit' });
+    child.once('message', (m) => resolve(m as T));
+    child.once('error', reject);
+    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
+  });
 }

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { createPool, startRedisServer } from '@ledger/platform';
 import { projectionStatus } from '@ledger/projections';
 import { createApiKey } from '@ledger/security';
 import { benchDatabase, percentile } from './bench-db';
-import { GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
+import { forkLoad, GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
 
 /**
  * `node -r ./test/support/swc-register.js test/bench/projection-lag.bench.ts`: the API and the
@@ -136,14 +136,7 @@ async function load(url: string, key: string): Promise<void> {
   process.send?.(result);
 }
 
-function runLoad(url: string, key: string): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const child = fork(__filename, ['--load', url, key], { stdio: 'inherit' });
-    child.once('message', (m) => resolve(m as LoadResult));
-    child.once('error', reject);
-    child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
-  });
-}
+const runLoad = (url: string, key: string) => forkLoad<LoadResult>(__filename, url, key);
 
 interface Samples {
   seconds: number[];

@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { createPool } from '../../../libs/platform/src';
 
 /**
@@ -22,14 +22,16 @@ export function requestedPeer(argv: readonly string[] = process.argv): 'emmett' 
   return 'emmett';
 }
 
-/** `npm ci` in the peer's folder when its node_modules is missing or older than its lockfile. */
-export function installEmmettPeer(): void {
-  const installed = join(PEER_DIR, 'node_modules', '.package-lock.json');
-  const lock = join(PEER_DIR, 'package-lock.json');
+/** `npm ci` in a bench package's own folder when its node_modules is missing or older than its lockfile. */
+export function installPeerPackage(dir: string): void {
+  const installed = join(dir, 'node_modules', '.package-lock.json');
+  const lock = join(dir, 'package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
-  console.error('bench: installing the Emmett peer (npm ci --prefix test/bench/peers/emmett)');
-  execFileSync('npm', ['ci', '--prefix', PEER_DIR, '--no-audit', '--no-fund'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  console.error(`bench: installing ${relative(process.cwd(), dir)} (npm ci --prefix)`);
+  execFileSync('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund'], { stdio: ['ignore', 'ignore', 'inherit'] });
 }
+
+export const installEmmettPeer = (): void => installPeerPackage(PEER_DIR);
 
 /** A fresh database `name` on the server of `url`, so Emmett's tables never meet the ledger's. */
 export async function peerDatabase(url: string, name: string): Promise<string> {
