@@ -9,6 +9,10 @@ export function createPool(url: string, config: Omit<PoolConfig, 'connectionStri
   const pool = new Pool({ connectionString: url, max: 20, idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS, ...config });
   // An idle client's error (e.g. the server restarting) must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
+  // Nor a checked-out one's: pg-pool stops listening while a client is out, and a session ended under it
+  // (pg_ctl stop, a restart, a cut) is then an unhandled 'error' event. Its queries still fail, and the pool
+  // drops it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
