@@ -1,6 +1,6 @@
-import { assertEventStoreReachable, createEventStore } from '@ledger/event-store';
+import { createEventStore } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
-import { createPool, loadConfig, resolveInfrastructure, startMetricsServer } from '@ledger/platform';
+import { createPool, loadConfig, resolveInfrastructure, startMetricsServer, waitForEventStore } from '@ledger/platform';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import { startProjector } from './projector';
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const infrastructure = await resolveInfrastructure(config, { redis: false });
   const pool = createPool(infrastructure.databaseUrl, { max: 10 });
   const store = createEventStore(config, pool);
-  await assertEventStoreReachable(store);
+  await waitForEventStore(store, { log });
   // Alerts are raised in the ledger projection's batch transaction (outbox); the alert-worker relays them.
   const metrics = new ProjectorMetrics(pool, store, config.SUSPICIOUS_AMOUNTS);
   const onBatch = metrics.hooks({ ledger: createAlertHook(alertSettingsFromConfig(config)) });

@@ -7,6 +7,7 @@ export * from './embedded/ports';
 export * from './database/database';
 export * from './database/transaction';
 export * from './database/unavailable';
+export * from './database/wait-for-event-store';
 export * from './database/retention';
 export * from './infrastructure';
 export * from './nest/platform.module';

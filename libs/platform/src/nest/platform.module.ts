@@ -1,8 +1,9 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
-import { EVENT_STORE, assertEventStoreReachable, createEventStore, type EventStore } from '@ledger/event-store';
+import { EVENT_STORE, createEventStore, type EventStore } from '@ledger/event-store';
 import { LEDGER_CONFIG, type LedgerConfig } from '../config/config';
 import { createPool } from '../database/database';
+import { waitForEventStore } from '../database/wait-for-event-store';
 import { PG_POOL, REDIS_URL } from './tokens';
 
 export interface PlatformOptions {
@@ -38,9 +39,10 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
     };
   }
 
-  /** An unreachable EventStoreDB fails the start with one line, not the first request. */
+  /** An unreachable EventStoreDB fails the start with one line, not the first request; a PostgreSQL outage is waited out. */
   async onModuleInit(): Promise<void> {
-    await assertEventStoreReachable(this.store);
+    const logger = new Logger(PlatformModule.name);
+    await waitForEventStore(this.store, { log: (message, fields) => logger.warn(`${message}: ${String(fields.error)}`) });
   }
 
   async onApplicationShutdown(): Promise<void> {
