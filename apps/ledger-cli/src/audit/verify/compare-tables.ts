@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import type { CounterSpec, Counters } from './expected-counters';
+import { counterRowId, counterRowKey, type CounterSpec, type Counters } from './expected-counters';
 import type { PaymentFacts } from './payment-facts';
 
 export interface Difference {
@@ -46,22 +46,28 @@ export async function compareCounters(
     for (const row of rows) {
       rowsSeen += 1;
       const key = spec.keys.map((k) => cell(row[k]));
-      const id = key.join('\u0000');
+      const id = counterRowId(key);
       const want = expected.rows.get(id);
       expected.rows.delete(id);
       for (const c of spec.counters) {
         const actual = BigInt(String(row[c] ?? '0'));
-        const wanted = want?.values.get(c) ?? 0n;
+        const wanted = want?.[c] ?? 0n;
         if (actual !== wanted)
           report({ readModel: spec.table, key: describeKey(spec.keys, key), field: c, expected: String(wanted), actual: String(actual) });
       }
     }
   }
-  for (const left of expected.rows.values()) {
+  for (const [id, left] of expected.rows) {
     for (const c of spec.counters) {
-      const wanted = left.values.get(c) ?? 0n;
+      const wanted = left[c] ?? 0n;
       if (wanted !== 0n)
-        report({ readModel: spec.table, key: describeKey(spec.keys, left.key), field: c, expected: String(wanted), actual: 'no row' });
+        report({
+          readModel: spec.table,
+          key: describeKey(spec.keys, counterRowKey(id)),
+          field: c,
+          expected: String(wanted),
+          actual: 'no row',
+        });
     }
   }
   return rowsSeen;

@@ -38,20 +38,23 @@ export const COUNTER_TABLES: readonly CounterSpec[] = [
   { table: 'amount_counts', keys: ['provider', 'currency', 'amount_floor'], counters: ['payments'] },
 ];
 
-export interface CounterRow {
-  readonly key: readonly string[];
-  readonly values: Map<string, bigint>;
-}
+/** A counter row's key cells joined into one string (the map key of `Counters.rows`), and back. */
+export const counterRowId = (key: readonly (string | null)[]): string => key.join('\u0000');
+export const counterRowKey = (id: string): string[] => id.split('\u0000');
 
-/** Expected rows of one counter table; money and counts as bigint, so sums are exact to the minor unit. */
+/**
+ * Expected rows of one counter table, by `counterRowId`; money and counts as bigint, so sums are exact to
+ * the minor unit. A row is a plain object of its counters, not a Map: verify holds one per minute and
+ * provider of the whole history (health_windows), and a Map per row cost several times the row.
+ */
 export class Counters {
-  readonly rows = new Map<string, CounterRow>();
+  readonly rows = new Map<string, Record<string, bigint>>();
 
   add(key: readonly string[], deltas: Record<string, number | bigint>): void {
-    const id = key.join('\u0000');
+    const id = counterRowId(key);
     let row = this.rows.get(id);
-    if (!row) this.rows.set(id, (row = { key, values: new Map() }));
-    for (const [column, delta] of Object.entries(deltas)) row.values.set(column, (row.values.get(column) ?? 0n) + BigInt(delta));
+    if (!row) this.rows.set(id, (row = {}));
+    for (const column in deltas) row[column] = (row[column] ?? 0n) + BigInt(deltas[column]);
   }
 }
 
