@@ -7,7 +7,7 @@ import { createApiKey } from '@ledger/security';
 import { benchDatabase } from './bench-db';
 import { cpuOf, postmasterOf } from './cpu-usage';
 import { installEmmettPeer, peerDatabase, printApiComparison, requestedPeer, startEmmettServer } from './peers/emmett-peer';
-import { forkLoad, GENEROUS_RATE_LIMITS, runBench, startApp, stopApp, waitUntilLive } from './processes';
+import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, startApp, stopApp, waitUntilLive, type LoadResult } from './processes';
 
 /**
  * `node -r ./test/support/swc-register.js test/bench/api.bench.ts` (or the built file):
@@ -25,14 +25,6 @@ const RAW_WRITERS = 32;
 const PEER_CONNECTIONS = 32;
 const WORKERS = Number(process.env.API_WORKERS ?? 1);
 const PORT = 3900 + Math.floor(Math.random() * 90);
-
-interface LoadResult {
-  requests: number;
-  non2xx: number;
-  p50: number;
-  p99: number;
-  seconds: number;
-}
 
 async function load(url: string, key: string): Promise<void> {
   const connections = Number(process.argv[5]);
@@ -82,14 +74,7 @@ async function load(url: string, key: string): Promise<void> {
       },
     ],
   } as any);
-  const out: LoadResult = {
-    requests: result.requests.total,
-    non2xx: result.non2xx + result.errors + result.timeouts,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    seconds: result.duration,
-  };
-  process.send?.(out);
+  process.send?.(loadResult(result));
 }
 
 const runLoad = (url: string, key: string, connections: number) => forkLoad<LoadResult>(__filename, url, key, String(connections));

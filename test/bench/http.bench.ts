@@ -4,7 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { cpuOf } from './cpu-usage';
 import { installPeerPackage } from './peers/emmett-peer';
-import { forkLoad, runBench, stopApp } from './processes';
+import { forkLoad, loadResult, runBench, stopApp, type LoadResult } from './processes';
 
 /**
  * `npm run bench:http`: the HTTP layer alone, Express against Fastify (issue 14, item 2). Both sides run
@@ -24,14 +24,6 @@ const CONNECTIONS = 32;
 const FRAMEWORKS = ['express', 'fastify'] as const;
 const HEADERS = { authorization: 'Bearer bench-http-token', 'content-type': 'application/json' };
 
-interface LoadResult {
-  requests: number;
-  non2xx: number;
-  p50: number;
-  p99: number;
-  seconds: number;
-}
-
 const payment = () => ({ paymentId: randomUUID(), provider: 'stripe', amount: 1999, currency: 'USD', customerId: 'c-bench' });
 
 async function load(url: string, seconds: string): Promise<void> {
@@ -49,14 +41,7 @@ async function load(url: string, seconds: string): Promise<void> {
       },
     ],
   } as any);
-  const out: LoadResult = {
-    requests: result.requests.total,
-    non2xx: result.non2xx + result.errors + result.timeouts,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    seconds: result.duration,
-  };
-  process.send?.(out);
+  process.send?.(loadResult(result));
 }
 
 async function post(url: string, body: unknown, headers: Record<string, string> = HEADERS): Promise<number> {

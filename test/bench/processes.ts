@@ -59,3 +59,29 @@ export function forkLoad<T>(file: string, ...args: string[]): Promise<T> {
     child.once('exit', (code) => code !== 0 && reject(new Error(`load generator exited ${code}`)));
   });
 }
+
+/** What a forked autocannon run sends back: answers, failures (non-2xx, errors, timeouts), latency, duration. */
+export interface LoadResult {
+  requests: number;
+  non2xx: number;
+  p50: number;
+  p99: number;
+  seconds: number;
+}
+
+export function loadResult(result: {
+  requests: { total: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  latency: { p50: number; p99: number };
+  duration: number;
+}): LoadResult {
+  return {
+    requests: result.requests.total,
+    non2xx: result.non2xx + result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    seconds: result.duration,
+  };
+}

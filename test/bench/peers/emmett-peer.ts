@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { createPool } from '../../../libs/platform/src';
+import type { LoadResult } from '../processes';
 
 /**
  * `--peer emmett` for bench:api and bench:store: the same workload through a minimal Emmett application
@@ -74,18 +75,10 @@ export function emmettAppender(databaseUrl: string, poolMax: number): Promise<Em
   return writer.emmettAppender(databaseUrl, poolMax);
 }
 
-interface LoadSummary {
-  requests: number;
-  non2xx: number;
-  p50: number;
-  p99: number;
-  seconds: number;
-}
-
 /** Both rows, the ratio, and what each side does for every command (the ratio means little without it). */
-export function printApiComparison(ours: LoadSummary, peer: LoadSummary): void {
-  const rate = (r: LoadSummary) => (r.requests - r.non2xx) / r.seconds;
-  const row = (name: string, r: LoadSummary) => `| ${name} | ${rate(r).toFixed(0)} | ${r.non2xx} | ${r.p50} ms / ${r.p99} ms |`;
+export function printApiComparison(ours: LoadResult, peer: LoadResult): void {
+  const rate = (r: LoadResult) => (r.requests - r.non2xx) / r.seconds;
+  const row = (name: string, r: LoadResult) => `| ${name} | ${rate(r).toFixed(0)} | ${r.non2xx} | ${r.p50} ms / ${r.p99} ms |`;
   console.log('\nSame workload, same run, same PostgreSQL server (the peer in a database of its own):');
   console.log('| side | HTTP requests/s (2xx) | non-2xx or errors | latency p50 / p99 |');
   console.log('|---|---:|---:|---:|');
