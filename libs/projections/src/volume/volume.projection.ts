@@ -4,48 +4,40 @@ export type Granularity = 'hour' | 'day';
 
 const GRANULARITIES: readonly Granularity[] = ['hour', 'day'];
 
-/** Succeeded payments and their amounts per UTC hour and day they succeeded in. */
-export const volumeProjection: CounterProjection<'payments' | 'volume'> = {
-  table: {
-    table: 'volume_buckets',
-    keys: [
-      { name: 'granularity', type: 'text' },
-      { name: 'bucket_start', type: 'timestamptz' },
-      { name: 'provider', type: 'text' },
-      { name: 'currency', type: 'text' },
-    ],
-    counters: ['payments', 'volume'],
-    counterTypes: { volume: 'numeric' },
-  },
-  project({ event, after }, add) {
-    if (event.type !== 'PaymentSucceeded') return;
-    const at = after.succeededAt as Date;
-    for (const g of GRANULARITIES) add([g, bucketStart(at, g), after.provider, after.currency], { payments: 1, volume: event.data.amount });
-  },
-};
+/**
+ * Succeeded payments and their amounts per UTC hour and day they succeeded in, per currency (never summed
+ * across currencies), and per provider unless `byProvider` is false.
+ */
+function volumeCounters(table: string, byProvider: boolean): CounterProjection<'payments' | 'volume'> {
+  return {
+    table: {
+      table,
+      keys: [
+        { name: 'granularity', type: 'text' },
+        { name: 'bucket_start', type: 'timestamptz' },
+        ...(byProvider ? [{ name: 'provider', type: 'text' as const }] : []),
+        { name: 'currency', type: 'text' },
+      ],
+      counters: ['payments', 'volume'],
+      counterTypes: { volume: 'numeric' },
+    },
+    project({ event, after }, add) {
+      if (event.type !== 'PaymentSucceeded') return;
+      const at = after.succeededAt as Date;
+      const provider = byProvider ? [after.provider] : [];
+      for (const g of GRANULARITIES) add([g, bucketStart(at, g), ...provider, after.currency], { payments: 1, volume: event.data.amount });
+    },
+  };
+}
+
+/** Per provider and currency (`volume_buckets`). */
+export const volumeProjection = volumeCounters('volume_buckets', true);
 
 /**
  * The same buckets with the providers added together (`volume_totals`), so the dashboard's volume over time
  * without a provider filter reads its rows in order instead of summing and sorting `volume_buckets` per request.
- * Per currency, as everything: never summed across currencies.
  */
-export const volumeTotalsProjection: CounterProjection<'payments' | 'volume'> = {
-  table: {
-    table: 'volume_totals',
-    keys: [
-      { name: 'granularity', type: 'text' },
-      { name: 'bucket_start', type: 'timestamptz' },
-      { name: 'currency', type: 'text' },
-    ],
-    counters: ['payments', 'volume'],
-    counterTypes: { volume: 'numeric' },
-  },
-  project({ event, after }, add) {
-    if (event.type !== 'PaymentSucceeded') return;
-    const at = after.succeededAt as Date;
-    for (const g of GRANULARITIES) add([g, bucketStart(at, g), after.currency], { payments: 1, volume: event.data.amount });
-  },
-};
+export const volumeTotalsProjection = volumeCounters('volume_totals', false);
 
 /** Start of the UTC hour or day containing `at`, as ISO. */
 export function bucketStart(at: Date, granularity: Granularity): string {
