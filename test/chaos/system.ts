@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createApiKey } from '@ledger/security';
-import { answersPing, createPool, freePort, runMigrations, startEmbeddedPostgres } from '../../libs/platform/src';
+import { answersPing, createPool, freePort, runMigrations, serviceHeapFlags, startEmbeddedPostgres } from '../../libs/platform/src';
 import { startWebhookReceiver } from '../e2e/alerts/support/webhook-receiver';
 
 const ROOT = join(__dirname, '..', '..');
@@ -62,10 +62,14 @@ export class App {
   start(): void {
     this.supervised = true;
     this.starts++;
-    const child = spawn(process.execPath, ['--require', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, this.entry)], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...serviceHeapFlags(), '--require', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, this.entry)],
+      {
+        env: { ...process.env, LOG_LEVEL: 'warn', ...this.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream }).on('line', (line) => {
         this.lines.push({ at: Date.now(), line });

@@ -1,5 +1,5 @@
 import cluster from 'node:cluster';
-import { ConfigError, loadConfig, resolveInfrastructure, type LedgerConfig } from '@ledger/platform';
+import { ConfigError, loadConfig, resolveInfrastructure, serviceHeapFlags, type LedgerConfig } from '@ledger/platform';
 import { createApiApp } from './app';
 import { serveClusterMetrics } from './metrics/cluster-metrics';
 
@@ -38,6 +38,7 @@ function supervise(workers: number, infrastructure: Awaited<ReturnType<typeof re
   const env = { DATABASE_URL: infrastructure.databaseUrl, REDIS_URL: infrastructure.redisUrl };
   let stopping = false;
   const fork = () => cluster.fork(env);
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...serviceHeapFlags()] });
   serveClusterMetrics();
   for (let i = 0; i < workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {

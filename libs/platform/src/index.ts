@@ -13,3 +13,4 @@ export * from './infrastructure';
 export * from './nest/platform.module';
 export * from './nest/tokens';
 export * from './metrics/metrics-server';
+export * from './process/heap-flags';

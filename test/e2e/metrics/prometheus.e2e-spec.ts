@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '@ledger/platform';
+import { freePort, serviceHeapFlags } from '@ledger/platform';
 import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } from '@ledger/testing';
 import { createApiKey } from '@ledger/security';
 import { startPrometheus, type PrometheusServer } from './support/prometheus';
@@ -87,6 +87,16 @@ describe('Prometheus metrics of the three apps', () => {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       const check = promtool(['check', 'metrics'], text);
       expect({ port, ...check }).toEqual({ port, status: 0, output: '' });
+    }
+  });
+
+  it("starts each API worker with the services' heap flags, though its primary was started without them", () => {
+    const primary = apps[0].child.pid!;
+    const workers = readFileSync(`/proc/${primary}/task/${primary}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    expect(workers).toHaveLength(2);
+    for (const pid of workers) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv).toEqual(expect.arrayContaining(serviceHeapFlags([])));
     }
   });
 
