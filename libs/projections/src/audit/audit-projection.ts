@@ -1,4 +1,7 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import type { RecordedEvent } from '@ledger/event-store';
 import { ProjectionError, describeEvent, type Projection, type ProjectionRebuilder, type ProjectionTarget } from '../runner/projection';
 import { tableName } from '../sql/upsert';
@@ -57,12 +60,17 @@ async function lastHash(db: Pool | PoolClient, schema: string): Promise<Buffer> 
 }
 
 /**
- * Hash-chained rows after `last`, one per event in order, gathered as one JSON
- * array for a single insert (data and metadata as their canonical JSON, which
- * the hash covers anyway: nothing is serialised twice or escaped into arrays).
+ * Hash-chained rows after `last`, one per event in order, written with one
+ * `COPY … FROM STDIN` in PostgreSQL's text format (data and metadata as their
+ * canonical JSON, which the hash covers anyway: nothing is serialised twice).
+ * Lines are sealed into buffers a thousand at a time: a rebuild holds tens of
+ * thousands of rows between flushes, and as strings they would be copied by
+ * every young-generation collection until promoted (a third of the rebuild's
+ * time was the garbage collector before this).
  */
 class AuditRows {
-  private json = '';
+  private readonly sealed: Buffer[] = [];
+  private lines: string[] = [];
   size = 0;
 
   constructor(public last: Buffer) {}
@@ -72,27 +80,45 @@ class AuditRows {
     const prev = this.last;
     const parts = canonicalRowParts(row);
     const hash = chainHash(prev, parts.row);
-    const occurredAt = row.occurredAt ? `"${row.occurredAt.toISOString()}"` : 'null';
-    this.json +=
-      `${this.size === 0 ? '' : ','}{"c":${row.commitPosition},"p":${row.preparePosition},"s":${JSON.stringify(row.streamId)},` +
-      `"r":${row.revision},"e":${JSON.stringify(row.eventId)},"t":${JSON.stringify(row.eventType)},"a":${JSON.stringify(row.actor)},` +
-      `"i":${JSON.stringify(row.sourceIp)},"o":${occurredAt},"d":"${row.recordedAt.toISOString()}",` +
-      `"data":${parts.data},"meta":${parts.metadata},"ph":"${prev.toString('hex')}","rh":"${hash.toString('hex')}"}`;
+    this.lines.push(
+      `${row.commitPosition}\t${row.preparePosition}\t${copyText(row.streamId)}\t${row.revision}\t${copyText(row.eventId)}\t` +
+        `${copyText(row.eventType)}\t${copyText(row.actor)}\t${copyText(row.sourceIp)}\t${row.occurredAt?.toISOString() ?? NULL}\t` +
+        `${row.recordedAt.toISOString()}\t${copyText(parts.data)}\t${copyText(parts.metadata)}\t\\\\x${prev.toString('hex')}\t` +
+        `\\\\x${hash.toString('hex')}\n`,
+    );
+    if (this.lines.length >= SEAL_EVERY) this.seal();
     this.last = hash;
     this.size += 1;
   }
 
   async insert(tx: PoolClient, schema: string): Promise<void> {
+    this.seal();
     if (this.size === 0) return;
-    await tx.query(
-      `INSERT INTO ${tableName(schema, 'audit_trail')} (commit_position, prepare_position, stream_id, revision, event_id, event_type,
-         actor, source_ip, occurred_at, recorded_at, data, metadata, prev_hash, row_hash)
-       SELECT c, p, s, r, e, t, a, i, o, d, data, meta, decode(ph, 'hex'), decode(rh, 'hex')
-         FROM json_to_recordset($1::json) AS x(c bigint, p bigint, s text, r bigint, e uuid, t text, a text, i text,
-              o timestamptz, d timestamptz, data jsonb, meta jsonb, ph text, rh text)`,
-      [`[${this.json}]`],
+    const copy = tx.query(
+      copyFrom(
+        `COPY ${tableName(schema, 'audit_trail')} (commit_position, prepare_position, stream_id, revision, event_id, event_type,
+           actor, source_ip, occurred_at, recorded_at, data, metadata, prev_hash, row_hash) FROM STDIN`,
+      ),
     );
+    await pipeline(Readable.from(this.sealed), copy);
   }
+
+  private seal(): void {
+    if (this.lines.length === 0) return;
+    this.sealed.push(Buffer.from(this.lines.join(''), 'utf8'));
+    this.lines = [];
+  }
+}
+
+const SEAL_EVERY = 1000;
+const NULL = '\\N';
+const COPY_SPECIAL = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A value in COPY's text format: backslash, tab, newline and carriage return escaped; null as \N. */
+function copyText(value: string | null): string {
+  if (value === null) return NULL;
+  return value.replace(COPY_SPECIAL, (c) => COPY_ESCAPES[c]);
 }
 
 function toContent(e: RecordedEvent): AuditRowContent {
