@@ -47,6 +47,15 @@ export class DataKeyStore {
     return rows[0] ? this.unwrap(rows[0]).key : undefined;
   }
 
+  /** Which of these key ids still have a key (nothing unwrapped: for showing a value as withheld or forgotten). */
+  async living(keyIds: readonly string[]): Promise<Set<string>> {
+    if (keyIds.length === 0) return new Set();
+    const { rows } = await this.db.query<{ key_id: string }>(`SELECT key_id FROM ledger.data_keys WHERE key_id = ANY($1::text[])`, [
+      keyIds,
+    ]);
+    return new Set(rows.map((r) => r.key_id));
+  }
+
   /**
    * Destroys the owner's key; returns how many rows went (0 when there was none). VACUUM FULL then rewrites
    * the table into new files, so no live page keeps the deleted row's bytes (README: what an operator must

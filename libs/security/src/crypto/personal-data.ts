@@ -13,6 +13,9 @@ const CONTEXT = 'personal-data';
 
 export const isSealed = (value: unknown): value is string => typeof value === 'string' && value.startsWith(PREFIX);
 
+/** The id of the data key a sealed value was sealed under. */
+export const sealedKeyId = (sealed: string): string => sealed.slice(PREFIX.length).split('.')[1] ?? '';
+
 /** The data key's owner: the customer, else the payment alone. */
 export const dataKeyOwner = (ids: { customerId?: unknown; paymentId: string }): string =>
   typeof ids.customerId === 'string' && ids.customerId !== '' ? `customer:${ids.customerId}` : `payment:${ids.paymentId}`;
@@ -65,7 +68,7 @@ export class PersonalDataCipher {
     return async (value) => {
       if (!isSealed(value)) return value;
       const envelope = value.slice(PREFIX.length);
-      const keyId = envelope.split('.')[1] ?? '';
+      const keyId = sealedKeyId(value);
       if (!cache.has(keyId)) cache.set(keyId, this.keys.find(keyId));
       const key = await cache.get(keyId);
       if (!key) return FORGOTTEN;
