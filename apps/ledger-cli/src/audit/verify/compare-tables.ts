@@ -51,7 +51,7 @@ export async function compareCounters(
       expected.rows.delete(id);
       for (const c of spec.counters) {
         const actual = BigInt(String(row[c] ?? '0'));
-        const wanted = want?.[c] ?? 0n;
+        const wanted = BigInt(want?.[c] ?? 0);
         if (actual !== wanted)
           report({ readModel: spec.table, key: describeKey(spec.keys, key), field: c, expected: String(wanted), actual: String(actual) });
       }
@@ -59,7 +59,7 @@ export async function compareCounters(
   }
   for (const [id, left] of expected.rows) {
     for (const c of spec.counters) {
-      const wanted = left[c] ?? 0n;
+      const wanted = BigInt(left[c] ?? 0);
       if (wanted !== 0n)
         report({
           readModel: spec.table,

@@ -42,20 +42,33 @@ export const COUNTER_TABLES: readonly CounterSpec[] = [
 export const counterRowId = (key: readonly (string | null)[]): string => key.join('\u0000');
 export const counterRowKey = (id: string): string[] => id.split('\u0000');
 
+/** A counter's exact value: a number while it is a safe integer, a bigint beyond. */
+export type Count = number | bigint;
+
 /**
- * Expected rows of one counter table, by `counterRowId`; money and counts as bigint, so sums are exact to
- * the minor unit. A row is a plain object of its counters, not a Map: verify holds one per minute and
- * provider of the whole history (health_windows), and a Map per row cost several times the row.
+ * Expected rows of one counter table, by `counterRowId`. Sums stay exact to the minor unit: a counter is a
+ * number while the sum is a safe integer and becomes a bigint past 2^53 (the sum is then redone in bigint from
+ * exact operands). Numbers, not bigints, because verify holds one row per minute and provider of the whole
+ * history (health_windows): a small integer sits inside its row, where every bigint was an object of its own,
+ * and each addition allocated another. A row is a plain object, not a Map, for the same reason.
  */
 export class Counters {
-  readonly rows = new Map<string, Record<string, bigint>>();
+  readonly rows = new Map<string, Record<string, Count>>();
 
-  add(key: readonly string[], deltas: Record<string, number | bigint>): void {
+  add(key: readonly string[], deltas: Record<string, Count>): void {
     const id = counterRowId(key);
     let row = this.rows.get(id);
     if (!row) this.rows.set(id, (row = {}));
-    for (const column in deltas) row[column] = (row[column] ?? 0n) + BigInt(deltas[column]);
+    for (const column in deltas) row[column] = addExact(row[column] ?? 0, deltas[column]);
   }
+}
+
+export function addExact(a: Count, b: Count): Count {
+  if (typeof a === 'number' && typeof b === 'number') {
+    const sum = a + b;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  return BigInt(a) + BigInt(b);
 }
 
 const HOUR = 3_600_000;
