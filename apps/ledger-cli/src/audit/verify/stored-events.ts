@@ -28,7 +28,7 @@ interface StoredRow {
  * checkpoint in (transaction_id, global_position) order. An event the
  * projector's reader skipped (by horizon, filter or fault) is still counted here.
  */
-export function eventsInTable(client: PoolClient, pageSize = 5000): StoredEvents {
+export function eventsInTable(client: PoolClient, pageSize = 1000): StoredEvents {
   return async function* (to) {
     await client.query(
       `DECLARE verify_events NO SCROLL CURSOR FOR
@@ -56,7 +56,7 @@ export function eventsInTable(client: PoolClient, pageSize = 5000): StoredEvents
  * a payment is complete once the next stream begins, so the fold holds one
  * payment at a time instead of all of them. Only what the fold reads is fetched.
  */
-export function paymentEventsByStream(client: PoolClient, pageSize = 5000): StoredEvents {
+export function paymentEventsByStream(client: PoolClient, pageSize = 1000): StoredEvents {
   return async function* (to) {
     await client.query(
       `DECLARE verify_streams NO SCROLL CURSOR FOR
@@ -80,7 +80,7 @@ export function paymentEventsByStream(client: PoolClient, pageSize = 5000): Stor
 }
 
 /** EventStoreDB: a plain `$all` read through the adapter, page by page. */
-export function eventsInStore(store: EventStore, pageSize = 5000): StoredEvents {
+export function eventsInStore(store: EventStore, pageSize = 1000): StoredEvents {
   return async function* (to) {
     let after: Position | undefined;
     for (;;) {
