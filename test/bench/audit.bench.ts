@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { Writable } from 'node:stream';
 import type { Pool } from 'pg';
 import { PostgresEventStore } from '../../libs/event-store/src';
-import { createPool } from '../../libs/platform/src';
+import { boundHeapGrowth, createPool } from '../../libs/platform/src';
 import { PROJECTIONS, rebuildProjection } from '../../libs/projections/src';
 import { runCli } from '../../apps/ledger-cli/src/cli';
 import { benchDatabase } from './bench-db';
@@ -65,6 +65,7 @@ async function project(pool: Pool, store: PostgresEventStore): Promise<void> {
 
 /** The child: one CLI command in-process, its output discarded, its figures as one JSON line. */
 async function stage(command: 'replay' | 'verify', url: string): Promise<void> {
+  boundHeapGrowth(); // as the CLI's main does
   let bytes = 0;
   const out = new Writable({ write: (chunk, _e, done) => ((bytes += chunk.length), done()) });
   const started = process.hrtime.bigint();

@@ -1,4 +1,8 @@
+import { boundHeapGrowth } from '@ledger/platform';
 import { runCli } from './cli';
+
+// verify and replay walk millions of events: keep the heap near what they hold alive (see heap-flags.ts).
+boundHeapGrowth();
 
 // `ledger audit replay | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

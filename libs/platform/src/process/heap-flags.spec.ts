@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { SERVICE_HEAP_FLAGS, serviceHeapFlags } from './heap-flags';
+import { join } from 'node:path';
+import { SERVICE_HEAP_FLAGS, boundHeapGrowth, serviceHeapFlags } from './heap-flags';
 
 /** Runs node with `flags` through an allocation that keeps 200,000 objects alive at a time (as a busy service does). */
 function heapAfterChurn(flags: string[]): { limitMb: number; youngMb: number } {
@@ -47,5 +48,47 @@ describe('serviceHeapFlags', () => {
     expect(defaults.limitMb).toBeGreaterThan(4 * oldMb);
     expect(service.youngMb).toBe(youngMaxMb);
     expect(defaults.youngMb).toBeGreaterThan(youngMaxMb);
+  });
+});
+
+/**
+ * Runs node through a long walk: 600,000 objects alive throughout (verify's counter rows), and a window of
+ * 200,000 recent ones replaced as it goes (its pages in flight), so survivors keep being promoted. Returns the
+ * largest heap it committed, in MB; `bound` first applies boundHeapGrowth, as the CLI's main does.
+ */
+function peakHeapOfWalk(bound: boolean): number {
+  const out = execFileSync(
+    process.execPath,
+    [
+      '--require',
+      join(__dirname, '..', '..', '..', '..', 'test', 'support', 'swc-register.js'),
+      '-e',
+      `const v8 = require('v8');
+       if (${bound}) require(${JSON.stringify(join(__dirname, 'heap-flags.ts'))}).boundHeapGrowth([]);
+       const live = Array.from({ length: 600000 }, (_, i) => ({ i, s: 'live' + i }));
+       const window = new Array(200000);
+       let peak = 0;
+       for (let i = 0; i < 6000000; i++) {
+         window[i % 200000] = { i, s: 'x' + i, a: [i, i + 1] };
+         if (i % 50000 === 0) peak = Math.max(peak, v8.getHeapStatistics().total_heap_size / 1048576);
+       }
+       process.stdout.write(JSON.stringify({ peak, live: live.length }));`,
+    ],
+    { env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  return (JSON.parse(String(out)) as { peak: number }).peak;
+}
+
+describe('boundHeapGrowth (the ledger CLI)', () => {
+  it("keeps the operator's own --heap-growing-percent", () => {
+    expect(boundHeapGrowth(['--heap-growing-percent=20'])).toBe(false);
+    expect(boundHeapGrowth(['--heap_growing_percent=300'])).toBe(false);
+  });
+
+  it('holds the heap of a long walk near its live set, where the default lets it double', () => {
+    const unbounded = peakHeapOfWalk(false);
+    const bounded = peakHeapOfWalk(true);
+    // Measured: about 356 MB by default, 171 MB bounded, for about 120 MB alive.
+    expect(bounded).toBeLessThan(0.7 * unbounded);
   });
 });

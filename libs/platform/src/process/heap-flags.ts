@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+
 /**
  * V8 heap sizing for the ledger's long-running Node processes (API workers, projector, alert-worker).
  *
@@ -22,12 +24,34 @@ export const SERVICE_HEAP_FLAGS: Readonly<Record<string, string>> = {
   '--max-semi-space-size': '8',
 };
 
+const nodeFlags = (): string[] => [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+const flagNames = (given: readonly string[]) => new Set(given.map((flag) => flag.split('=', 1)[0].replace(/_/g, '-')));
+
 /** The heap flags to add to a service's `node` command line: those not already in `given`. */
-export function serviceHeapFlags(
-  given: readonly string[] = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)],
-): string[] {
-  const named = new Set(given.map((flag) => flag.split('=', 1)[0].replace(/_/g, '-')));
+export function serviceHeapFlags(given: readonly string[] = nodeFlags()): string[] {
+  const named = flagNames(given);
   return Object.entries(SERVICE_HEAP_FLAGS)
     .filter(([name]) => !named.has(name))
     .map(([name, value]) => `${name}=${value}`);
+}
+
+/**
+ * How far V8 may let the heap grow past what the last full collection kept, for the `ledger` CLI.
+ *
+ * `ledger audit verify` over 1,000,000 payments keeps 35-90 MB alive (the pages in flight and the
+ * expected counter rows), but V8's default growing factor (up to 4x for a fast allocator) let its old
+ * space reach 350 MB between full collections: 441-569 MiB of RSS for 80 MB of live data. At 1.5x the
+ * same run peaked at 236 MiB in the same time. No ceiling is set: a verify of a longer history keeps
+ * more counter rows alive, and must use more memory rather than abort.
+ */
+export const CLI_HEAP_GROWING_PERCENT = 50;
+
+/**
+ * Applies CLI_HEAP_GROWING_PERCENT to this process, unless the operator gave `--heap-growing-percent`.
+ * V8 reads the factor at every full collection, so setting it at start-up takes effect.
+ */
+export function boundHeapGrowth(given: readonly string[] = nodeFlags()): boolean {
+  if (flagNames(given).has('--heap-growing-percent')) return false;
+  setFlagsFromString(`--heap-growing-percent=${CLI_HEAP_GROWING_PERCENT}`);
+  return true;
 }
