@@ -6,9 +6,7 @@ import { queryErrors } from '../errors/errors.query';
 import { queryHealth } from '../health/health.query';
 import { queryMetrics } from '../metrics/metrics.query';
 import { queryFailedPayments } from '../payments/failed-payments.query';
-import { measureLag, type Lag } from '../rebuild/projection-status';
-import { readCheckpoint } from '../runner/checkpoints';
-import { PROJECTIONS } from '../projections';
+import { projectionStatus, type Lag } from '../rebuild/projection-status';
 import { queryBreakdown } from '../status-breakdown/breakdown.query';
 import { queryVolumeOverTime, type VolumeQuery } from '../volume/volume.query';
 import type {
@@ -128,14 +126,9 @@ export class DashboardQueries {
   }
 
   private async measureLag(): Promise<LagMeasurement> {
-    const store = this.options.store as EventStore;
     const at = performance.now();
-    const entries = await Promise.all(
-      Object.keys(PROJECTIONS).map(async (name) => {
-        const checkpoint = await readCheckpoint(this.pool, name);
-        return [name, await measureLag(store, checkpoint.position, this.clock())] as const;
-      }),
-    );
+    const statuses = await projectionStatus(this.pool, this.options.store as EventStore, this.clock());
+    const entries = statuses.map((status) => [status.name, status.lag] as const);
     const measurement = { at, value: Object.fromEntries(entries) };
     if (!this.lastLag || this.lastLag.at < at) this.lastLag = measurement;
     return measurement;

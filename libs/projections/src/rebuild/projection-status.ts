@@ -49,48 +49,66 @@ export async function measureLag(
   cap = 1000,
   streamPrefix = PAYMENT_STREAM_PREFIX,
 ): Promise<Lag> {
-  const after = comparePositions(checkpoint, START) === 0 ? undefined : checkpoint;
+  const [lag] = await measureLags(store, [checkpoint], now, cap, streamPrefix);
+  return lag;
+}
+
+/**
+ * The lag of several checkpoints against one reading of the head and the horizon: what every projection is
+ * measured against is the same instant's head, and the horizon (a scan of pg_stat_activity, the costliest
+ * part of a measurement) is read once for all of them.
+ */
+export async function measureLags(
+  store: EventStore,
+  checkpoints: readonly Position[],
+  now: Date,
+  cap = 1000,
+  streamPrefix = PAYMENT_STREAM_PREFIX,
+): Promise<Lag[]> {
+  const after = (checkpoint: Position) => (comparePositions(checkpoint, START) === 0 ? undefined : checkpoint);
   if (store instanceof PostgresEventStore) {
-    const [pending, head, horizon] = await Promise.all([
-      store.committedAfter(after, cap, streamPrefix),
+    const [head, horizon, ...pending] = await Promise.all([
       store.committedHead(streamPrefix),
       store.horizon(streamPrefix),
+      ...checkpoints.map((checkpoint) => store.committedAfter(after(checkpoint), cap, streamPrefix)),
     ]);
-    return {
-      positionsBehind: pending.count,
-      capped: pending.count >= cap,
-      secondsBehind: secondsSince(now, pending.oldestRecordedAt),
+    return pending.map((p) => ({
+      positionsBehind: p.count,
+      capped: p.count >= cap,
+      secondsBehind: secondsSince(now, p.oldestRecordedAt),
       headPosition: head ? formatPosition(head) : null,
       horizonAgeSeconds: horizon.ageSeconds,
       horizonHolder: horizon.holder,
-    };
+    }));
   }
-  const [pending, [head]] = await Promise.all([
-    store.readAll({ after, maxCount: cap, streamPrefix }),
+  const [[head], ...pending] = await Promise.all([
     store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix }),
+    ...checkpoints.map((checkpoint) => store.readAll({ after: after(checkpoint), maxCount: cap, streamPrefix })),
   ]);
-  return {
-    positionsBehind: pending.length,
-    capped: pending.length >= cap,
-    secondsBehind: secondsSince(now, pending[0]?.recordedAt),
+  return pending.map((p) => ({
+    positionsBehind: p.length,
+    capped: p.length >= cap,
+    secondsBehind: secondsSince(now, p[0]?.recordedAt),
     headPosition: head ? formatPosition(head.position) : null,
     horizonAgeSeconds: null,
     horizonHolder: null,
-  };
+  }));
 }
 
 /** Checkpoint and lag of every projection (`ledger projections status`). */
 export async function projectionStatus(pool: Pool, store: EventStore, now = new Date()): Promise<ProjectionStatus[]> {
-  return Promise.all(
-    Object.keys(PROJECTIONS).map(async (name) => {
-      const checkpoint = await readCheckpoint(pool, name);
-      return {
-        name,
-        position: formatPosition(checkpoint.position),
-        eventsApplied: checkpoint.eventsApplied,
-        updatedAt: checkpoint.updatedAt.toISOString(),
-        lag: await measureLag(store, checkpoint.position, now),
-      };
-    }),
+  const names = Object.keys(PROJECTIONS);
+  const checkpoints = await Promise.all(names.map((name) => readCheckpoint(pool, name)));
+  const lags = await measureLags(
+    store,
+    checkpoints.map((c) => c.position),
+    now,
   );
+  return checkpoints.map((checkpoint, i) => ({
+    name: names[i],
+    position: formatPosition(checkpoint.position),
+    eventsApplied: checkpoint.eventsApplied,
+    updatedAt: checkpoint.updatedAt.toISOString(),
+    lag: lags[i],
+  }));
 }
