@@ -40,8 +40,8 @@ export function serviceHeapFlags(given: readonly string[] = nodeFlags()): string
  *
  * `ledger audit verify` over 1,000,000 payments keeps 35-90 MB alive (the pages in flight and the
  * expected counter rows), but V8's default growing factor (up to 4x for a fast allocator) let its old
- * space reach 350 MB between full collections: 441-569 MiB of RSS for 80 MB of live data. At 1.5x the
- * same run peaked at 236 MiB in the same time. No ceiling is set: a verify of a longer history keeps
+ * space reach 350 MB between full collections: 431-569 MiB of RSS for 80 MB of live data. At 1.5x the
+ * same run peaked at 231-232 MiB in the same time. No ceiling is set: a verify of a longer history keeps
  * more counter rows alive, and must use more memory rather than abort.
  */
 export const CLI_HEAP_GROWING_PERCENT = 50;

@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import { comparePositions, formatPosition, type Position, type RecordedEvent } from '@ledger/event-store';
 import { FIRST_PREV_HASH, canonicalContent, linkHash, sortedJson, type TrailContent, type TrailRow } from './audit-hash';
 import type { ReportDifference } from './compare-tables';
+import { PAGE_SIZE } from './stored-events';
 
 const FIELDS = [
   'streamId',
@@ -15,7 +16,6 @@ const FIELDS = [
   'data',
   'metadata',
 ] as const;
-const PAGE = 1000;
 
 /**
  * Walks read_models.audit_trail beside the event stream, both in global order:
@@ -99,9 +99,9 @@ export class AuditTrailCheck {
 
   private async peek(): Promise<TrailRow | undefined> {
     if (this.buffer.length === 0 && !this.exhausted) {
-      const { rows } = await this.client.query<TrailRow>(`FETCH ${PAGE} FROM verify_audit`);
+      const { rows } = await this.client.query<TrailRow>(`FETCH ${PAGE_SIZE} FROM verify_audit`);
       this.buffer = rows;
-      this.exhausted = rows.length < PAGE;
+      this.exhausted = rows.length < PAGE_SIZE;
     }
     return this.buffer[0];
   }
