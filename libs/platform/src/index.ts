@@ -4,6 +4,7 @@ export * from './config/encryption-key';
 export * from './embedded/embedded-postgres';
 export * from './embedded/redis-server';
 export * from './embedded/ports';
+export * from './embedded/data-dir-lock';
 export * from './database/database';
 export * from './database/transaction';
 export * from './database/unavailable';
