@@ -1,9 +1,15 @@
 import 'reflect-metadata';
-import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
-import { ConfigError, createPool, encryptionKeyOf, loadConfig, resolveInfrastructure } from '@ledger/platform';
+import {
+  ConfigError,
+  DataDirHeldError,
+  createPool,
+  encryptionKeyOf,
+  holdDataDir,
+  loadConfig,
+  resolveInfrastructure,
+} from '@ledger/platform';
 import { createApiKey } from '@ledger/security';
-import { startApp, stopAll } from './children';
+import { SupervisedApp } from './children';
 import { printDashboard, runDemo } from './demo';
 
 const log = (line: string) => process.stdout.write(`[ledger] ${line}\n`);
@@ -12,10 +18,14 @@ const APPS = ['ledger-api', 'projector', 'alert-worker'];
 /**
  * `npm start`: the whole system in one terminal on embedded defaults —
  * PostgreSQL and Redis, migrations, the three long-running apps, a first admin
- * key, and a short demo whose results are read back from the dashboard.
+ * key, and a short demo whose results are read back from the dashboard. It
+ * holds the data dir while it runs (the `ledger` CLI then never starts or stops
+ * its services) and restarts any app that exits.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const embedded = !config.DATABASE_URL || !config.REDIS_URL;
+  const hold = embedded ? holdDataDir(config.LEDGER_DATA_DIR, 'npm start') : undefined;
   log(`starting on embedded defaults (data in ${config.LEDGER_DATA_DIR}/)…`);
   // Generated once into the data dir and handed to every child, so all three apps share one master key.
   const encryptionKey = encryptionKeyOf(config, (line) => log(`WARNING: ${line}`));
@@ -41,15 +51,19 @@ async function main(): Promise<void> {
     ENCRYPTION_KEY: encryptionKey,
     LOG_LEVEL: config.LOG_LEVEL === 'info' && !process.env.LOG_LEVEL ? 'warn' : config.LOG_LEVEL,
   };
-  const children = APPS.map((app, i) => startApp(app, join(__dirname, '..', '..', '..'), env, i)).filter((c): c is ChildProcess => !!c);
-  const shutdown = async () => {
-    log('stopping…');
-    await stopAll(children);
-    await infra.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  const apps = APPS.map((app, i) => new SupervisedApp(app, env, i, config.RESTART_DELAY, log)).filter((app) => app.start());
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      log('stopping…');
+      await Promise.all(apps.map((app) => app.stop()));
+      await infra.stop();
+      hold?.release();
+      log('stopped');
+      process.exit(0);
+    })());
+  process.on('SIGINT', () => void shutdown());
+  process.on('SIGTERM', () => void shutdown());
 
   if (!(await waitFor(`${baseUrl}/health/ready`, 30_000))) {
     log(`ledger-api did not become ready at ${baseUrl}`);
@@ -76,7 +90,8 @@ async function waitFor(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : (error as Error).stack}\n`);
+main().catch((error: Error) => {
+  const known = error instanceof ConfigError || error instanceof DataDirHeldError;
+  process.stderr.write(`${known ? `npm start: ${error.message}` : error.stack}\n`);
   process.exit(1);
 });

@@ -84,6 +84,8 @@ const schema = z.object({
   ALERT_RECOVER_AFTER: duration('2m'),
   PROVIDER_SILENCE_AFTER: duration('30m'),
   PROJECTION_STALL_AFTER: duration('30s'),
+  /** npm start: how long it waits before restarting an app that exited; doubles (up to 30 s) while it keeps exiting. */
+  RESTART_DELAY: duration('1s'),
   ALERT_TICK_INTERVAL: duration('10s'),
   ALERT_WEBHOOK_TIMEOUT: duration('5s'),
   ALERT_WEBHOOK_ATTEMPTS: int(8),
