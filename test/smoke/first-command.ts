@@ -4,7 +4,10 @@
  * to the whole process group, as a terminal sends it): exit 0 and no process of the group left, each
  * step within a bound. `.ci/run` runs it on CI's clean clone after the tests. Exit 0 passed, 1 failed.
  *
- *   node --require ./test/support/swc-register.js test/smoke/first-command.ts
+ *   node --require ./test/support/swc-register.js test/smoke/first-command.ts npm start
+ *
+ * The command to run is its arguments (`npm start` by default). `start` is `exec node …` in package.json:
+ * through `sh -c` without exec, the shell dies of the SIGINT and npm re-raises it, whatever the stack did.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -49,7 +52,8 @@ async function main(): Promise<number> {
   const env = { ...process.env, PORT: String(port), FORCE_COLOR: '0' };
   if (port !== 3000) say(`port 3000 is taken here: PORT=${port}`);
   const started = Date.now();
-  const child = spawn('npm', ['start'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, ...args] = process.argv.length > 2 ? process.argv.slice(2) : ['npm', 'start'];
+  const child = spawn(command, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const pgid = child.pid as number;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
     child.once('exit', (code, signal) => done({ code, signal })),
@@ -88,7 +92,7 @@ async function main(): Promise<number> {
   if (outcome !== 'ready')
     return fail(outcome === 'exited' ? 'npm start exited before it was running' : `not running after ${READY_WITHIN_MS / 1000} s`);
   say(`npm start running after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (!adminKey) return fail('npm start printed no admin API key');
+  if (!adminKey) return fail(`npm start printed no admin API key (it prints one only while ${dataDir} holds no key: run on a clean clone)`);
 
   const base = `http://127.0.0.1:${port}`;
   const page = await fetch(`${base}/dashboard`);
