@@ -14,4 +14,5 @@ export * from './delivery/alert-delivery';
 export * from './rate-limit/rate-limit-alerts';
 export * from './rules/transitions';
 export * from './timed/evaluate-timed';
+export * from './timed/projection-stall';
 export * from './timed/alert-ticker';

@@ -9,6 +9,7 @@ export * from './audit/verify-audit-chain';
 export * from './rebuild/rebuild-projection';
 export * from './rebuild/projection-status';
 export * from './health/health';
+export * from './health/projection-health';
 export * from './dashboard/shapes';
 export * from './dashboard/dashboard-queries';
 export * from './dashboard/dashboard-queries.module';

@@ -1,4 +1,4 @@
-import { evaluateTimedRules } from '@ledger/monitoring';
+import { evaluateTimedRules, providerSilentRule } from '@ledger/monitoring';
 import { appendPayment, waitFor } from './support/payments';
 import { settled, startPipeline, type Pipeline } from './support/pipeline';
 
@@ -11,8 +11,11 @@ afterAll(() => p.stop());
 const MINUTE = 60_000;
 const silent = (kind: string) => p.webhook.received.filter((r) => r.alert.rule === 'provider_silent' && r.alert.kind === kind);
 
-/** The timed rules run on the wall clock; the test hands each tick its moment instead of waiting 30 minutes. */
-const tick = (at: number) => evaluateTimedRules(p.db.pool, p.settings, new Date(at));
+/**
+ * The timed rules run on the wall clock; the test hands each tick its moment instead of waiting 30 minutes.
+ * provider_silent alone: this pipeline runs the ledger projection only (projection_stalled has its own spec).
+ */
+const tick = (at: number) => evaluateTimedRules(p.db.pool, p.settings, { provider_silent: providerSilentRule }, new Date(at));
 
 describe('provider_silent (PROVIDER_SILENCE_AFTER = 30m, ALERT_RECOVER_AFTER = 2m)', () => {
   const start = Date.now();

@@ -29,7 +29,10 @@ export interface AlertSettings {
   readonly recoverAfterMs: number;
   /** provider_silent: no webhook from a provider for this long while its payments wait in processing. */
   readonly providerSilenceMs: number;
-  /** projection_stalled: the visibility horizon has not moved for this long while events wait behind it. */
+  /**
+   * projection_stalled (and the dashboard's health): a projection's checkpoint has not moved for this long while
+   * events wait behind it (PROJECTION_STALL_AFTER; the definition is `assessProjectionStall`).
+   */
   readonly stallAfterMs: number;
 }
 

@@ -1,11 +1,12 @@
 import type { Pool } from 'pg';
 import type { AlertSettings } from '../rules/alert-settings';
-import { evaluateTimedRules } from './evaluate-timed';
+import { evaluateTimedRules, type TimedRule } from './evaluate-timed';
 
 /**
  * Runs the timed rules every `intervalMs` (ALERT_TICK_INTERVAL). Batch rules
  * only run when events arrive; silence and stalls are exactly when none do.
- * Hosted by the alert worker, which relays the outbox it writes to.
+ * Hosted by the alert worker, which relays the outbox it writes to; `rules` is
+ * `timedRules(readProjections)`, the projections' progress read through @ledger/projections.
  */
 export class AlertTicker {
   private timer?: NodeJS.Timeout;
@@ -15,12 +16,13 @@ export class AlertTicker {
     private readonly pool: Pool,
     private readonly settings: AlertSettings,
     private readonly intervalMs: number,
+    private readonly rules: Readonly<Record<string, TimedRule>>,
     private readonly onError: (error: Error) => void = () => undefined,
   ) {}
 
   start(): void {
     const tick = () => {
-      this.running = evaluateTimedRules(this.pool, this.settings)
+      this.running = evaluateTimedRules(this.pool, this.settings, this.rules)
         .catch((error: Error) => this.onError(error))
         .finally(() => {
           if (this.timer) this.timer = setTimeout(tick, this.intervalMs);

@@ -4,7 +4,7 @@ import { writeToOutbox } from '../outbox/alert-outbox';
 import type { AlertSettings } from '../rules/alert-settings';
 import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from '../rules/alert-state';
 import { conditionTransition, type RuleReading } from '../rules/transitions';
-import { projectionStall } from './projection-stall';
+import { projectionStallReading, type ReadProjectionProgress } from './projection-stall';
 import { providerSilence } from './provider-silence';
 
 /** A rule that watches for something that did not happen: it needs a clock, not a batch. */
@@ -14,11 +14,21 @@ export interface TimedRule {
   readonly recoversAtOnce?: boolean;
 }
 
-export const TIMED_RULES: Readonly<Record<string, TimedRule>> = {
-  provider_silent: { read: (tx, now, s) => providerSilence(tx, now, s.providerSilenceMs) },
-  // A stall ends when the horizon moves: nothing to debounce, and the operator wants to know at once.
-  projection_stalled: { read: (tx, now, s) => projectionStall(tx, now, s.stallAfterMs), recoversAtOnce: true },
-};
+export const providerSilentRule: TimedRule = { read: (tx, now, s) => providerSilence(tx, now, s.providerSilenceMs) };
+
+/**
+ * projection_stalled over every projection `read` reports (the registry's, read through @ledger/projections:
+ * monitoring runs no SQL on the projections' tables). A stall ends when every checkpoint moves or catches up:
+ * nothing to debounce, and the operator wants to know at once.
+ */
+export function projectionStalledRule(read: ReadProjectionProgress): TimedRule {
+  return { read: async (_tx, now, s) => [projectionStallReading(await read(now), now, s.stallAfterMs)], recoversAtOnce: true };
+}
+
+/** Every timed rule, with the projections' progress read by `readProjections`. */
+export function timedRules(readProjections: ReadProjectionProgress): Readonly<Record<string, TimedRule>> {
+  return { provider_silent: providerSilentRule, projection_stalled: projectionStalledRule(readProjections) };
+}
 
 /** One ticker at a time across every worker: the tick is skipped, not queued, when another holds it. */
 const TICK_LOCK = 'monitoring:timed-rules';
@@ -31,8 +41,8 @@ const TICK_LOCK = 'monitoring:timed-rules';
 export async function evaluateTimedRules(
   pool: Pool,
   settings: AlertSettings,
+  rules: Readonly<Record<string, TimedRule>>,
   now = new Date(),
-  rules: Readonly<Record<string, TimedRule>> = TIMED_RULES,
 ): Promise<AlertPayload[] | undefined> {
   const tx = await pool.connect();
   try {
@@ -44,7 +54,9 @@ export async function evaluateTimedRules(
       await tx.query('ROLLBACK');
       return undefined;
     }
-    // Every reading before the first row lock: a lock gives this transaction an id, and the stall rule would see itself.
+    // Every reading before the first row lock (loadAlertStates is FOR UPDATE): a lock gives this transaction an id,
+    // which holds the read horizon, and the stall rule would see itself. The stall reading runs on other pooled
+    // connections, while this transaction still has none.
     const readings: [RuleReading, TimedRule][] = [];
     for (const rule of Object.values(rules)) for (const reading of await rule.read(tx, now, settings)) readings.push([reading, rule]);
     const states = await loadAlertStates(tx, Object.keys(rules));

@@ -11,7 +11,12 @@ import { DashboardQueries } from './dashboard-queries';
     {
       provide: DashboardQueries,
       useFactory: (pool: Pool, store: EventStore, config: LedgerConfig) =>
-        new DashboardQueries(pool, { store, suspiciousAmounts: config.SUSPICIOUS_AMOUNTS, health: alertSettingsFromConfig(config) }),
+        new DashboardQueries(pool, {
+          store,
+          suspiciousAmounts: config.SUSPICIOUS_AMOUNTS,
+          health: alertSettingsFromConfig(config),
+          stallAfterMs: config.PROJECTION_STALL_AFTER,
+        }),
       inject: [PG_POOL, EVENT_STORE, LEDGER_CONFIG],
     },
   ],

@@ -70,3 +70,37 @@ describe('DashboardQueries.lag: measured once per second per instance, a stall s
     expect(state.reads).toBe(2 * PROJECTION_COUNT);
   });
 });
+
+describe('DashboardQueries.health: unhealthy while a projection is stalled (the projection_stalled definition)', () => {
+  it('lists each stalled projection with its age and waiting events, from the lag measurement', async () => {
+    const { store, state } = fakeStore();
+    // No checkpoint rows (the fake pool): the checkpoints never moved, so the oldest waiting event dates the stall.
+    const queries = new DashboardQueries(pool, { store, suspiciousAmounts: {}, clock: () => NOW, lagRefreshMs: 0, stallAfterMs: 30_000 });
+    expect(await queries.health()).toMatchObject({ status: 'healthy', issues: [] });
+
+    state.behind = 12;
+    state.oldest = new Date(NOW.getTime() - 29_000);
+    expect(await queries.health()).toMatchObject({ status: 'healthy', issues: [] });
+
+    state.oldest = new Date(NOW.getTime() - 147_000);
+    const health = await queries.health(NOW, { provider: 'stripe' });
+    expect(health.status).toBe('unhealthy');
+    expect(health.issues).toEqual([
+      'projection ledger stalled: 12 events waiting for 147 s',
+      'projection audit_trail stalled: 12 events waiting for 147 s',
+    ]);
+    expect((await queries.payments()).health.issues).toHaveLength(2);
+    expect((await queries.projections()).map((p) => [p.name, p.stall.stalled, p.stall.waitedSeconds])).toEqual([
+      ['ledger', true, 147],
+      ['audit_trail', true, 147],
+    ]);
+
+    state.behind = 0; // caught up
+    expect(await queries.health()).toMatchObject({ status: 'healthy', issues: [] });
+  });
+
+  it('without an event store there is no lag to judge: the providers health alone', async () => {
+    const queries = new DashboardQueries(pool, { suspiciousAmounts: {}, clock: () => NOW });
+    expect((await queries.health()).status).toBe('healthy');
+  });
+});

@@ -1,12 +1,13 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '@ledger/event-store';
-import type { HealthSettings } from '@ledger/monitoring';
+import { DEFAULT_STALL_AFTER_MS, assessProjectionStall, type HealthSettings } from '@ledger/monitoring';
 import { queryRecentEvents } from '../audit/recent-events.query';
 import { queryErrors } from '../errors/errors.query';
 import { queryHealth } from '../health/health.query';
+import { withProjectionStalls, type ProjectionState } from '../health/projection-health';
 import { queryMetrics } from '../metrics/metrics.query';
 import { queryFailedPayments } from '../payments/failed-payments.query';
-import { projectionStatus, type Lag } from '../rebuild/projection-status';
+import { projectionStatus, type Lag, type ProjectionStatus } from '../rebuild/projection-status';
 import { queryBreakdown } from '../status-breakdown/breakdown.query';
 import { queryVolumeOverTime, type VolumeQuery } from '../volume/volume.query';
 import type {
@@ -34,11 +35,19 @@ export interface DashboardQueriesOptions {
    * served from that measurement meanwhile; a measurement older than twice this is never served.
    */
   readonly lagRefreshMs?: number;
+  /**
+   * PROJECTION_STALL_AFTER: health() is unhealthy, with one issue per projection, while a projection is
+   * stalled (`assessProjectionStall` of @ledger/monitoring, the projection_stalled alert's definition).
+   */
+  readonly stallAfterMs?: number;
 }
 
 interface LagMeasurement {
   /** performance.now() when the measurement started: its age is never understated. */
   readonly at: number;
+  /** The clock's time the lag's ages were measured against. */
+  readonly now: Date;
+  readonly statuses: readonly ProjectionStatus[];
   readonly value: Record<string, Lag>;
 }
 
@@ -81,8 +90,17 @@ export class DashboardQueries {
     return queryErrors(this.pool, filter);
   }
 
-  health(now: Date = this.clock(), filter: DashboardFilter = {}): Promise<Health> {
-    return queryHealth(this.pool, now, filter, this.options.health);
+  /**
+   * The providers' health at `now` (the minute windows), made unhealthy with one issue per stalled projection
+   * ("projection ledger stalled: 793 events waiting for 147 s"): numbers a stalled projection stopped moving are
+   * not healthy whatever they say. The stalls come from the lag measurement (lag()), so without a store none.
+   */
+  async health(now: Date = this.clock(), filter: DashboardFilter = {}): Promise<Health> {
+    const [health, projections] = await Promise.all([
+      queryHealth(this.pool, now, filter, this.options.health),
+      this.options.store ? this.projections() : [],
+    ]);
+    return withProjectionStalls(health, projections);
   }
 
   /** GET /v1/dashboard/payments: every part for one filter (volume by day, all time). */
@@ -107,15 +125,29 @@ export class DashboardQueries {
    * than twice that is never served, the call waits for a fresh one. A stall therefore shows within 2 s.
    */
   async lag(): Promise<Record<string, Lag>> {
+    return (await this.lagMeasurement()).value;
+  }
+
+  /**
+   * Every projection's status (checkpoint, lag) with its stall assessed, from the same measurement as lag()
+   * (so no more often than it): `stalled` and `waitedSeconds` as the projection_stalled alert judges them.
+   */
+  async projections(): Promise<ProjectionState[]> {
+    const { statuses, now } = await this.lagMeasurement();
+    const stallAfterMs = this.options.stallAfterMs ?? DEFAULT_STALL_AFTER_MS;
+    return statuses.map((status) => ({ ...status, stall: assessProjectionStall(status, now, stallAfterMs) }));
+  }
+
+  private async lagMeasurement(): Promise<LagMeasurement> {
     if (!this.options.store) throw new Error('DashboardQueries.lag needs the event store');
     const last = this.lastLag;
     const age = last ? performance.now() - last.at : Infinity;
-    if (last && age < this.lagRefreshMs) return last.value;
+    if (last && age < this.lagRefreshMs) return last;
     if (last && age < 2 * this.lagRefreshMs) {
       this.measureLagOnce().catch(() => undefined); // a failure surfaces on the call that has to wait
-      return last.value;
+      return last;
     }
-    return (await this.measureLagOnce()).value;
+    return this.measureLagOnce();
   }
 
   private measureLagOnce(): Promise<LagMeasurement> {
@@ -127,9 +159,10 @@ export class DashboardQueries {
 
   private async measureLag(): Promise<LagMeasurement> {
     const at = performance.now();
-    const statuses = await projectionStatus(this.pool, this.options.store as EventStore, this.clock());
+    const now = this.clock();
+    const statuses = await projectionStatus(this.pool, this.options.store as EventStore, now);
     const entries = statuses.map((status) => [status.name, status.lag] as const);
-    const measurement = { at, value: Object.fromEntries(entries) };
+    const measurement = { at, now, statuses, value: Object.fromEntries(entries) };
     if (!this.lastLag || this.lastLag.at < at) this.lastLag = measurement;
     return measurement;
   }

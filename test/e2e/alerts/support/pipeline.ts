@@ -17,6 +17,7 @@ import { loadConfig } from '@ledger/platform';
 import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } from '@ledger/testing';
 // Direct files: the @ledger/projections index also loads the Nest dashboard module, which Jest cannot require.
 import { ledgerProjection } from '../../../../libs/projections/src/ledger/ledger-projection';
+import type { Projection } from '../../../../libs/projections/src/runner/projection';
 import { ProjectionRunner } from '../../../../libs/projections/src/runner/projection-runner';
 import { appendPayment, waitFor } from './payments';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
@@ -30,6 +31,8 @@ export interface PipelineOptions {
   readonly attempts?: number;
   /** Leave the relay out, for tests that run their own. */
   readonly relay?: boolean;
+  /** Every projection to run (the registry's, for projection_stalled); the alert hook rides on `ledger`. Ledger alone by default. */
+  readonly projections?: readonly Projection[];
 }
 
 /** The real path of an alert: event store → ProjectionRunner(onBatch = alert hook) → outbox → relay → BullMQ → worker → sinks. */
@@ -42,7 +45,10 @@ export async function startPipeline(options: PipelineOptions = {}) {
   const settings: AlertSettings = alertSettingsFromConfig(config);
   const store = new PostgresEventStore(db.pool);
   const runner = new ProjectionRunner({ pool: db.pool, store, projection: ledgerProjection, onBatch: createAlertHook(settings) });
-  const running = runner.run();
+  const others = (options.projections ?? [ledgerProjection])
+    .filter((projection) => projection.name !== ledgerProjection.name)
+    .map((projection) => new ProjectionRunner({ pool: db.pool, store, projection }));
+  const running = [runner, ...others].map((r) => r.run());
   await untilLive(db, store);
   const queue = createAlertQueue(redisUrl, prefix);
   const relayQueue = new RelayQueue(redisUrl, prefix);
@@ -61,6 +67,8 @@ export async function startPipeline(options: PipelineOptions = {}) {
     db,
     store,
     runner,
+    /** Every runner: the ledger's first. */
+    runners: [runner, ...others],
     relay,
     queue,
     worker,
@@ -87,8 +95,8 @@ export async function startPipeline(options: PipelineOptions = {}) {
         [
           'runner',
           async () => {
-            await runner.stop();
-            await running.catch(() => undefined);
+            await Promise.all([runner, ...others].map((r) => r.stop()));
+            await Promise.all(running.map((r) => r.catch(() => undefined)));
           },
         ],
         ['relay', () => relay.stop()],
