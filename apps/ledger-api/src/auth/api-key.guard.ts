@@ -4,8 +4,9 @@ import type { Pool } from 'pg';
 import { PG_POOL } from '@ledger/platform';
 import { findApiKey, hasScope, isApiKeyActive, parseApiKey, verifyApiKey, type ApiKeyRecord, type Scope } from '@ledger/security';
 import { ApiError } from '../http/api-error';
-import { contextOf, type ApiKeyPrincipal } from '../http/request-context';
+import { contextOf } from '../http/request-context';
 import { ApiKeyChanges } from './api-key-changes';
+import { grantKeySession, KeySessions, readKeyStatesFrom } from './key-sessions';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { FailedAuthLimiter } from './failed-auth-limiter';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './require-scope.decorator';
@@ -17,6 +18,8 @@ import { TtlCache } from './ttl-cache';
  * The TTL is only the fallback for a notification lost in flight; while the
  * LISTEN connection is down the cache is bypassed altogether. Expiry is checked
  * on every request against the cached record, so it needs no notification.
+ * A response that outlives its request (the dashboard stream) is watched by
+ * `sessions` (key-sessions.ts): the same notifications, and a timer for expiry.
  */
 const CACHE_TTL_MS = 1_000;
 
@@ -25,6 +28,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
   private readonly cache = new TtlCache<ApiKeyRecord | null>(10_000, CACHE_TTL_MS);
   private readonly changes: ApiKeyChanges;
   private readonly failedAuth: FailedAuthLimiter;
+  private readonly sessions: KeySessions;
 
   constructor(
     private readonly reflector: Reflector,
@@ -32,10 +36,17 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
     limiter: RateLimiter,
   ) {
     this.failedAuth = new FailedAuthLimiter(limiter);
+    this.sessions = new KeySessions(readKeyStatesFrom(pool));
     this.changes = new ApiKeyChanges(
       pool,
-      (id) => this.cache.delete(id),
-      () => this.cache.clear(),
+      (id) => {
+        this.cache.delete(id);
+        this.sessions.changed(id);
+      },
+      () => {
+        this.cache.clear();
+        this.sessions.resync();
+      },
     );
   }
 
@@ -44,6 +55,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): Promise<void> {
+    this.sessions.stop();
     return this.changes.stop();
   }
 
@@ -54,21 +66,22 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
     const req = context.switchToHttp().getRequest();
     // Before the lookup: an address that keeps failing costs a Redis call, not a database query.
     await this.failedAuth.check(req);
-    const principal = await this.authenticate(req.get('authorization'));
-    if (!principal) {
+    const key = await this.authenticate(req.get('authorization'));
+    if (!key) {
       await this.failedAuth.record(req);
       throw new ApiError(401, 'unauthorized', 'A valid API key is required', undefined, {
         'WWW-Authenticate': 'Bearer',
       });
     }
-    contextOf(req).apiKey = principal;
-    if (!hasScope(principal.scopes, required)) {
+    contextOf(req).apiKey = { id: key.id, name: key.name, scopes: key.scopes };
+    if (!hasScope(key.scopes, required)) {
       throw new ApiError(403, 'forbidden', `This API key lacks the ${required} scope`);
     }
+    grantKeySession(req, this.sessions, key, required);
     return true;
   }
 
-  private async authenticate(header: string | undefined): Promise<ApiKeyPrincipal | undefined> {
+  private async authenticate(header: string | undefined): Promise<ApiKeyRecord | undefined> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
     const parsed = match ? parseApiKey(match[1]) : null;
     if (!match || !parsed) return undefined;
@@ -78,6 +91,6 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
       if (this.changes.listening) this.cache.set(parsed.id, record);
     }
     if (!record || !isApiKeyActive(record) || !verifyApiKey(match[1], record.secretHash)) return undefined;
-    return { id: record.id, name: record.name, scopes: record.scopes };
+    return record;
   }
 }
