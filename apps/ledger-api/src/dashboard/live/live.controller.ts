@@ -7,6 +7,7 @@ import { PROVIDERS } from '@ledger/payments-domain';
 import { listAlerts } from '@ledger/monitoring';
 import { PG_POOL } from '@ledger/platform';
 import { DashboardQueries, projectionStatus } from '@ledger/projections';
+import { holdKeySession } from '../../auth/key-sessions';
 import { RequireScope } from '../../auth/require-scope.decorator';
 import { contextOf } from '../../http/request-context';
 import { RateLimit } from '../../rate-limit/rate-limit.guard';
@@ -85,11 +86,13 @@ export class DashboardLiveController {
     };
     let closed = false;
     let unsubscribe: () => void = () => undefined;
+    let releaseKey: () => void = () => undefined;
     let heartbeat: NodeJS.Timeout | undefined;
     // Registered before the await: a client gone while LISTEN was being set up must not leave a subscriber behind.
     req.on('close', () => {
       closed = true;
       unsubscribe();
+      releaseKey();
       clearInterval(heartbeat);
       if (timer) clearTimeout(timer);
     });
@@ -109,5 +112,14 @@ export class DashboardLiveController {
     });
     heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     send('ready', { retryMs: 1_000 });
+    // Authenticated once, but watched while open: the key revoked, expired or otherwise refused ends the stream (auth/key-sessions.ts).
+    releaseKey = holdKeySession(req, (ended) => {
+      // Nothing may write after the end (an error event, fatal to the process); 'close' comes only once it is flushed.
+      unsubscribe();
+      clearInterval(heartbeat);
+      clearTimeout(timer);
+      send('revoked', ended);
+      res.end();
+    });
   }
 }
