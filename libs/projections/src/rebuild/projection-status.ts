@@ -112,3 +112,31 @@ export async function projectionStatus(pool: Pool, store: EventStore, now = new 
     lag: lags[i],
   }));
 }
+
+/** The database session holding a projection's runner lock: a projector is running that projection. */
+export interface ProjectionRunnerSession {
+  readonly pid: number;
+  readonly application: string | null;
+}
+
+/**
+ * Which projections a projector is running right now, by name: each ProjectionRunner holds a session advisory
+ * lock on `hashtextextended('projection:<name>', 0)` while it runs (runner/projection-runner.ts; the key must
+ * stay the same there), and the lock goes with its connection. A name missing from the map: nothing runs it,
+ * so "0 behind" there only means nothing was committed since, not that anything keeps up.
+ */
+export async function projectionRunners(
+  pool: Pick<Pool, 'query'>,
+  names = Object.keys(PROJECTIONS),
+): Promise<Map<string, ProjectionRunnerSession>> {
+  const { rows } = await pool.query<{ name: string; pid: number; application: string | null }>(
+    `SELECT k.name, l.pid, a.application_name AS application
+       FROM unnest($1::text[]) AS k(name)
+       JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+        AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended('projection:' || k.name, 0)
+       LEFT JOIN pg_stat_activity a ON a.pid = l.pid`,
+    [names],
+  );
+  return new Map(rows.map((r) => [r.name, { pid: r.pid, application: r.application || null }]));
+}
