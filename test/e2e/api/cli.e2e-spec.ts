@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { withDatabase } from '@ledger/platform';
 import { findApiKey, verifyApiKey } from '@ledger/security';
+import { testServices } from '@ledger/testing';
 import { runCli } from '../../../apps/ledger-cli/src/cli';
 import { call, startApiHarness, type ApiHarness } from '../../support/api-harness';
 
@@ -9,14 +13,28 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 async function ledger(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return ledgerOn(api.db.url, argv);
+}
+
+async function ledgerOn(databaseUrl: string, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     stdout: (t) => void (stdout += t),
     stderr: (t) => void (stderr += t),
-    env: { DATABASE_URL: api.db.url, LOG_LEVEL: 'silent' },
+    env: { DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
   });
   return { code, stdout, stderr };
+}
+
+async function admin<T>(work: (client: Client) => Promise<T>, url = testServices().pgUrl): Promise<T> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
 }
 
 describe('ledger api-keys create', () => {
@@ -46,5 +64,26 @@ describe('ledger api-keys create', () => {
     const out = await ledger('api-keys', 'create');
     expect(out.code).toBe(2);
     expect(out.stdout).toBe('');
+  });
+});
+
+describe('ledger api-keys on a database that was never migrated', () => {
+  const name = `e_${randomBytes(6).toString('hex')}`;
+  const url = () => withDatabase(testServices().pgUrl, name);
+  beforeAll(() => admin((c) => c.query(`CREATE DATABASE ${name}`)));
+  afterAll(() => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)));
+
+  it('says so in one line (exit 2) and leaves it unmigrated: the CLI never migrates', async () => {
+    const out = await ledgerOn(url(), ['api-keys', 'create', '--scopes', 'payments:read']);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    expect(out.stderr).toMatch(/^ledger: the database at 127\.0\.0\.1:\d+\/e_\w+ is not migrated \(.*\): the ledger CLI never migrates/);
+    const tables = await admin(
+      (c) =>
+        c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')`),
+      url(),
+    );
+    expect(tables.rows[0].n).toBe(0);
   });
 });

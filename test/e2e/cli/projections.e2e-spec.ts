@@ -1,5 +1,6 @@
 import { PostgresEventStore, formatPosition } from '@ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import { PROJECTIONS, ProjectionRunner } from '@ledger/projections';
 import { readAllEvents } from '../projections/support/harness';
 import { appendWorkload } from '../projections/support/workload';
 import { ledger, project } from './support/cli';
@@ -47,7 +48,13 @@ describe('ledger projections', () => {
       'updated at',
       'horizon age',
       'horizon held by',
+      'projector',
     ]);
+    // project() stopped its runners: nothing runs either projection, and the status says so.
+    expect(rows.slice(1).map((r) => r[8])).toEqual(['not running', 'not running']);
+    expect(run.stderr).toBe(
+      'ledger: no projector is running ledger, audit_trail: nothing applies new events there, and "behind" only counts what is committed past the checkpoint\n',
+    );
     expect(
       rows
         .slice(1)
@@ -58,6 +65,37 @@ describe('ledger projections', () => {
       ['ledger', head, String(events.length), '1'],
     ]);
     await project(db.pool, store);
+  });
+
+  it('status names the session of a running projector', async () => {
+    let active!: () => void;
+    const activated = new Promise<void>((resolve) => (active = resolve));
+    // 'projection active' is logged once the runner holds its projection's lock.
+    const log = (message: string) => void (message === 'projection active' && active());
+    const runner = new ProjectionRunner({ pool: db.pool, store, projection: PROJECTIONS.ledger, batchSize: 97, log });
+    const running = runner.run();
+    try {
+      await activated;
+      const run = await ledger(['projections', 'status'], env);
+      expect(run.code).toBe(0);
+      const byName = Object.fromEntries(
+        run.stdout
+          .trimEnd()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split('\t'))
+          .map((r) => [r[0], r[8]]),
+      );
+      expect(byName.ledger).toMatch(/^pid \d+ \(/);
+      expect(byName.audit_trail).toBe('not running');
+      expect(run.stderr).toMatch(/^ledger: no projector is running audit_trail: /);
+    } finally {
+      await runner.stop();
+      await running;
+    }
+    // Stopped, it released the lock with its session: not running again.
+    const after = await ledger(['projections', 'status'], env);
+    expect(after.stdout.split('\n')[1].split('\t')[8]).toBe('not running');
   });
 
   it('rebuild recomputes a projection from position 0 and verify stays clean', async () => {

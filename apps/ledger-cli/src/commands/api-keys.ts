@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Pool } from 'pg';
-import { createPool, loadConfig, resolveInfrastructure } from '@ledger/platform';
+import { loadConfig } from '@ledger/platform';
 import {
   ApiKeyExpiryError,
   ApiKeyNotActiveError,
@@ -14,6 +14,7 @@ import {
   UnknownScopeError,
   type ApiKeySummary,
 } from '@ledger/security';
+import { withPool as withDatabasePool } from '../connect';
 import { CliError, type CliIo } from '../io';
 
 interface ExpiryOptions {
@@ -51,7 +52,7 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
       }
       if (scopes.length === 0) throw new CliError('--scopes needs at least one scope', 2);
       const expiresAt = expiryOf(options);
-      await withPool(io, async (pool) => {
+      await withPool(io, 'create', async (pool) => {
         const { id, key } = await createApiKey(pool, { name: options.name, scopes, expiresAt });
         const until = expiresAt ? `, expires ${expiresAt.toISOString()}` : '';
         io.stderr(`created API key ${id} (${options.name}) with scopes ${scopes.join(',')}${until}; it is shown only once\n`);
@@ -64,7 +65,7 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
     .description('list API keys: id, name, scopes, created, expires, revoked (never a secret)')
     .option('--json', 'one JSON object per line')
     .action(async (options: { json?: boolean }) => {
-      await withPool(io, async (pool) => {
+      await withPool(io, 'list', async (pool) => {
         const keys = await listApiKeys(pool);
         io.stdout(options.json ? keys.map((k) => `${JSON.stringify(asJson(k))}\n`).join('') : table(keys));
       });
@@ -74,7 +75,7 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
     .command('revoke <id>')
     .description('revoke an API key; every API process refuses it within a second')
     .action(async (id: string) => {
-      await withPool(io, async (pool) => {
+      await withPool(io, 'revoke', async (pool) => {
         if (!(await revokeApiKey(pool, id))) throw new CliError(`no active API key ${id} (unknown or already revoked)`, 1);
         io.stderr(`revoked API key ${id}\n`);
       });
@@ -89,7 +90,7 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
     .action(async (id: string, options: ExpiryOptions) => {
       const given = options.expiresIn !== undefined || options.expiresAt !== undefined;
       const expiresAt = given ? expiryOf(options) : undefined;
-      await withPool(io, async (pool) => {
+      await withPool(io, 'rotate', async (pool) => {
         let rotated;
         try {
           rotated = await rotateApiKey(pool, id, { expiresAt });
@@ -115,16 +116,9 @@ function expiryOf(options: ExpiryOptions): Date | null {
   }
 }
 
-async function withPool(io: CliIo, work: (pool: Pool) => Promise<void>): Promise<void> {
-  const config = loadConfig(io.env);
-  const infrastructure = await resolveInfrastructure(config, { redis: false });
-  const pool = createPool(infrastructure.databaseUrl, { max: 2 });
-  try {
-    await work(pool);
-  } finally {
-    await pool.end();
-    await infrastructure.stop();
-  }
+/** Keys live in the database the apps use: connected to, never migrated (`npm start` or a deploy migrates). */
+function withPool(io: CliIo, command: string, work: (pool: Pool) => Promise<void>): Promise<void> {
+  return withDatabasePool(io, loadConfig(io.env), `api-keys ${command}`, work);
 }
 
 function asJson(k: ApiKeySummary): Record<string, unknown> {

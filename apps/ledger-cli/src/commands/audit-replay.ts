@@ -2,12 +2,12 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { userInfo } from 'node:os';
 import { InvalidPositionError, parsePosition, type Position, type RecordedEvent } from '@ledger/event-store';
 import { openPersonalFields } from '@ledger/payments-app';
-import { masterKeyring } from '@ledger/platform';
-import { DataKeyStore, isSealed, PersonalDataCipher } from '@ledger/security';
+import { DataKeyStore, isSealed, PersonalDataCipher, type Open } from '@ledger/security';
 import { withAuditContext } from '../audit/context';
 import { writeOut } from '../audit/output';
 import { ndjson, tableHeader, tableRows } from '../audit/replay/format';
 import { readEvents } from '../audit/replay/read-events';
+import { requireMasterKeyring } from '../connect';
 import type { CliIo } from '../io';
 
 interface ReplayOptions {
@@ -31,15 +31,20 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
     )
     .option('--as-stored', 'print personal fields as stored (ciphertext) instead of opening them')
     .action((options: ReplayOptions) =>
-      withAuditContext(io, async ({ store, pool, config }) => {
+      withAuditContext(io, 'audit replay', async ({ store, pool, config }) => {
         const range = { stream: options.stream, from: options.fromPosition, to: options.toPosition };
         // Personal fields are opened for the auditor (a forgotten customer's read "[forgotten]"), and each
         // payment whose personal data is read is logged on standard error: who, which payment, when (PCI DSS 10.2).
-        const open = options.asStored ? undefined : new PersonalDataCipher(new DataKeyStore(pool, masterKeyring(config))).opener();
+        // The apps' key, looked up (never generated) at the first sealed field: a history without any needs none.
+        let opener: Open | undefined;
+        const open: Open = (value) =>
+          (opener ??= new PersonalDataCipher(
+            new DataKeyStore(pool, requireMasterKeyring(config, 'audit replay: opening personal data (or pass --as-stored)')),
+          ).opener())(value);
         const logged = new Set<string>();
         const reader = `${userInfo().username}@cli`;
         const opened = async (page: RecordedEvent[]) => {
-          if (!open) return page;
+          if (options.asStored) return page;
           return Promise.all(
             page.map(async (event) => {
               if (!hasSealed(event)) return event;

@@ -5,6 +5,7 @@ import { firstLine, withAuditContext } from '../audit/context';
 import { runReportChecks } from '../audit/report/run-report';
 import { Findings } from '../audit/report/findings';
 import { renderReport } from '../audit/report/render';
+import { UnreachableError } from '../connect';
 import { CliError, type CliIo } from '../io';
 
 export interface ReportOptions {
@@ -41,10 +42,14 @@ export function registerReportCommand(audit: Command, io: CliIo): void {
         'Not available: the configuration is invalid, so nothing else was audited.';
       if (config) {
         const loaded = config;
-        metrics = await withAuditContext(io, (ctx) => runReportChecks(ctx, options, findings, io), loaded).catch((error) => {
-          findings.add('Configuration', 'audit run', 'critical', `could not complete: ${firstLine(error)}`);
-          return `Not available: ${firstLine(error)}`;
-        });
+        metrics = await withAuditContext(io, 'audit report', (ctx) => runReportChecks(ctx, options, findings, io), loaded).catch(
+          (error) => {
+            // Unreachable (or not ours to start): one line naming the address and exit 2, no report about nothing.
+            if (error instanceof UnreachableError) throw error;
+            findings.add('Configuration', 'audit run', 'critical', `could not complete: ${firstLine(error)}`);
+            return `Not available: ${firstLine(error)}`;
+          },
+        );
       }
       const header = { generatedAt, days: options.days, provider: options.provider, eventStore: config?.EVENT_STORE ?? 'unknown' };
       const markdown = renderReport(header, findings, metrics, options.verbose === true);

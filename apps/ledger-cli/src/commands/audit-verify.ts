@@ -14,7 +14,7 @@ export function registerVerifyCommand(audit: Command, io: CliIo): void {
     .command('verify')
     .description('recompute every read model from the events and compare, to the minor unit; check the audit hash chain')
     .action(() =>
-      withAuditContext(io, async ({ config, pool, store }) => {
+      withAuditContext(io, 'audit verify', async ({ config, pool, store }) => {
         let differences = 0;
         let progress: Progress | undefined;
         const result = await runVerify({

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
-import { assertEventStoreReachable, createEventStore } from '@ledger/event-store';
 import { forgetCustomer } from '@ledger/payments-app';
-import { createPool, loadConfig, masterKeyring, resolveInfrastructure } from '@ledger/platform';
-import { customerIdSchema, DataKeyStore } from '@ledger/security';
+import { customerIdSchema, DataKeyStore, type Keyring } from '@ledger/security';
+import { withAuditContext } from '../audit/context';
 import { CliError, type CliIo } from '../io';
+
+/** For a DataKeyStore that only deletes: it holds no key, so it could wrap or unwrap nothing. */
+const NO_MASTER_KEY: Keyring = { current: 'none', keys: {} };
 
 /** `ledger customers forget <customerId>`: crypto-shredding (libs/security README, "Forgetting a customer"). */
 export function registerCustomerCommands(program: Command, io: CliIo): void {
@@ -16,22 +18,15 @@ export function registerCustomerCommands(program: Command, io: CliIo): void {
     .action(async (raw: string, options: { actor: string }) => {
       const parsed = customerIdSchema.safeParse(raw);
       if (!parsed.success) throw new CliError(`customerId: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 2);
-      const config = loadConfig(io.env);
-      const infrastructure = await resolveInfrastructure(config, { redis: false });
-      const pool = createPool(infrastructure.databaseUrl, { max: 2 });
-      try {
-        const keys = new DataKeyStore(pool, masterKeyring(config));
-        const store = createEventStore(config, pool);
-        // It appends: never onto restored history this server cannot order (`ledger store rebase` first).
-        await assertEventStoreReachable(store);
+      await withAuditContext(io, 'customers forget', async ({ pool, store }) => {
+        // Forgetting deletes the data key: it unwraps nothing, so it needs no master key (and none is generated).
+        const keys = new DataKeyStore(pool, NO_MASTER_KEY);
+        // withAuditContext refused restored history this server cannot order (`ledger store rebase` first): it appends.
         const result = await forgetCustomer(store, keys, { customerId: parsed.data, actor: options.actor });
         io.stdout(
           `forgot customer ${result.customerId} at ${result.forgottenAt}: ${result.keysDestroyed} data key(s) destroyed; ` +
             `their encrypted fields now read as forgotten. Backups and WAL archives still hold the old key until they expire.\n`,
         );
-      } finally {
-        await pool.end();
-        await infrastructure.stop();
-      }
+      });
     });
 }

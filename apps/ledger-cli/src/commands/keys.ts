@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { createPool, loadConfig, masterKeyring, resolveInfrastructure } from '@ledger/platform';
+import { loadConfig } from '@ledger/platform';
 import { DataKeyStore } from '@ledger/security';
+import { requireMasterKeyring, withPool } from '../connect';
 import type { CliIo } from '../io';
 
 /**
@@ -16,10 +17,9 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
     .option('--batch <n>', 'keys per batch', (v) => Number.parseInt(v, 10), 500)
     .action(async (options: { batch: number }) => {
       const config = loadConfig(io.env);
-      const master = masterKeyring(config);
-      const infrastructure = await resolveInfrastructure(config, { redis: false });
-      const pool = createPool(infrastructure.databaseUrl, { max: 1 });
-      try {
+      // Never a generated key: re-wrapping onto a key the apps do not have would lock every customer's data away.
+      const master = requireMasterKeyring(config, 'keys rotate');
+      await withPool(io, config, 'keys rotate', async (pool) => {
         const store = new DataKeyStore(pool, master);
         let total = 0;
         for (let n = await store.rewrapBatch(options.batch); n > 0; n = await store.rewrapBatch(options.batch)) {
@@ -33,9 +33,6 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
             (older.length > 0 ? `; ${older.join(', ')} may now be removed from ENCRYPTION_KEY` : '') +
             '\n',
         );
-      } finally {
-        await pool.end();
-        await infrastructure.stop();
-      }
+      });
     });
 }

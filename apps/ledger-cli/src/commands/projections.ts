@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { HorizonHolder } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
-import { PROJECTIONS, projectionStatus, rebuildProjection } from '@ledger/projections';
+import { PROJECTIONS, projectionRunners, projectionStatus, rebuildProjection } from '@ledger/projections';
 import { withAuditContext, type AuditContext } from '../audit/context';
 import { createProgress } from '../audit/progress';
 import { CliError, type CliIo } from '../io';
@@ -17,8 +17,8 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .command('status')
     .description('checkpoint, events applied and lag of every projection')
     .action(() =>
-      withAuditContext(io, async ({ pool, store }) => {
-        const statuses = await projectionStatus(pool, store);
+      withAuditContext(io, 'projections status', async ({ pool, store }) => {
+        const [statuses, runners] = await Promise.all([projectionStatus(pool, store), projectionRunners(pool)]);
         const header = [
           'projection',
           'position',
@@ -28,13 +28,22 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
           'updated at',
           'horizon age',
           'horizon held by',
+          'projector',
         ];
         io.stdout(`${header.join('\t')}\n`);
         for (const s of statuses) {
           const behind = `${s.lag.positionsBehind}${s.lag.capped ? '+' : ''}`;
           const age = s.lag.horizonAgeSeconds === null ? '-' : String(s.lag.horizonAgeSeconds);
+          const runner = runners.get(s.name);
+          const projector = runner ? `pid ${runner.pid} (${runner.application ?? 'no application_name'})` : 'not running';
           io.stdout(
-            `${[s.name, s.position, s.eventsApplied, behind, s.lag.secondsBehind, s.updatedAt, age, heldBy(s.lag.horizonHolder)].join('\t')}\n`,
+            `${[s.name, s.position, s.eventsApplied, behind, s.lag.secondsBehind, s.updatedAt, age, heldBy(s.lag.horizonHolder), projector].join('\t')}\n`,
+          );
+        }
+        const idle = statuses.filter((s) => !runners.has(s.name)).map((s) => s.name);
+        if (idle.length > 0) {
+          io.stderr(
+            `ledger: no projector is running ${idle.join(', ')}: nothing applies new events there, and "behind" only counts what is committed past the checkpoint\n`,
           );
         }
       }),
@@ -45,7 +54,7 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .argument('<name>', `one of: ${Object.keys(PROJECTIONS).join(', ')}`)
     .action((name: string) => {
       if (!PROJECTIONS[name]) throw new CliError(`unknown projection "${name}" (known: ${Object.keys(PROJECTIONS).join(', ')})`, 2);
-      return withAuditContext(io, (ctx) => rebuildWithProgress(io, ctx, name));
+      return withAuditContext(io, `projections rebuild ${name}`, (ctx) => rebuildWithProgress(io, ctx, name));
     });
 }
 

@@ -37,6 +37,7 @@ export function registerStoreCommands(program: Command, io: CliIo): void {
     .action(() =>
       withAuditContext(
         io,
+        'store rebase',
         async (ctx) => {
           if (ctx.config.EVENT_STORE !== 'postgres') {
             io.stdout('store rebase: nothing to do: EventStoreDB keeps its own positions\n');

@@ -1,4 +1,4 @@
-import type { LedgerConfig } from '@ledger/platform';
+import { devKeyPath, type LedgerConfig, type MasterKeySource } from '@ledger/platform';
 import type { Findings } from './findings';
 
 /** PCI DSS 10.5.1 keeps audit logs a year (3 months at hand): 90 days is the floor, a year the target. */
@@ -7,17 +7,21 @@ export const RETENTION_TARGET_DAYS = 365;
 const MIN_SECRET_LENGTH = 20;
 const PLACEHOLDER = /(x{3,}|change.?me|placeholder|your[_-]|example|dummy|secret_here|todo|\.\.\.|<.*>)/i;
 
+/** What `findEncryptionKey` found: the key and where, nothing, or why it could not be read. */
+export type MasterKeyLookup = MasterKeySource | undefined | { readonly error: string };
+
 /** Configuration and the settings side of PCI: keys present and strong, HTTPS, retention, rate limits. */
-export function checkConfiguration(config: LedgerConfig, findings: Findings, enabledProviders: ReadonlySet<string>): void {
+export function checkConfiguration(
+  config: LedgerConfig,
+  findings: Findings,
+  enabledProviders: ReadonlySet<string>,
+  masterKey: MasterKeyLookup,
+): void {
   const production = config.NODE_ENV === 'production';
   if (config.DATABASE_URL) findings.add('Configuration', 'DATABASE_URL', 'pass', 'set');
   else findings.add('Configuration', 'DATABASE_URL', production ? 'critical' : 'warning', 'unset: embedded PostgreSQL (development only)');
 
-  const key = config.ENCRYPTION_KEY;
-  if (!key) findings.add('Configuration', 'ENCRYPTION_KEY', 'critical', 'missing: card tokens and secrets cannot be encrypted at rest');
-  else if (weak(key))
-    findings.add('Configuration', 'ENCRYPTION_KEY', 'violation', `${key.length} characters but low variety or a placeholder`);
-  else findings.add('Configuration', 'ENCRYPTION_KEY', 'pass', `${key.length} characters (≥ 32)`);
+  checkMasterKey(config, findings, masterKey);
 
   const stripe = config.STRIPE_WEBHOOK_SECRET;
   if (stripe.length > 0) {
@@ -76,6 +80,34 @@ export function checkConfiguration(config: LedgerConfig, findings: Findings, ena
       'more than 60 payments a minute per customer lets card testing through',
     );
   }
+}
+
+/**
+ * The master key where the apps find it (`findEncryptionKey`: ENCRYPTION_KEY, or outside production the data
+ * dir's development key file), never generated here. Whether it opens the stored data keys is checked in PCI.
+ */
+function checkMasterKey(config: LedgerConfig, findings: Findings, found: MasterKeyLookup): void {
+  if (found && 'error' in found) {
+    findings.add('Configuration', 'ENCRYPTION_KEY', 'critical', `unreadable: ${found.error}`);
+    return;
+  }
+  if (!found) {
+    const where =
+      config.NODE_ENV === 'production' ? 'ENCRYPTION_KEY is unset' : `neither ENCRYPTION_KEY nor ${devKeyPath(config)} holds one`;
+    findings.add('Configuration', 'ENCRYPTION_KEY', 'critical', `missing: ${where}; personal data cannot be encrypted or read at rest`);
+    return;
+  }
+  const key = found.value;
+  if (weak(key)) {
+    findings.add('Configuration', 'ENCRYPTION_KEY', 'violation', `${key.length} characters but low variety or a placeholder`);
+  } else if (found.source === 'dev key file') {
+    findings.add(
+      'Configuration',
+      'ENCRYPTION_KEY',
+      'warning',
+      `unset: the apps use the development key in ${found.path} (development only; set ENCRYPTION_KEY in production)`,
+    );
+  } else findings.add('Configuration', 'ENCRYPTION_KEY', 'pass', `${key.length} characters (≥ 32)`);
 }
 
 /** Fewer than 10 distinct characters, or a well-known placeholder. */

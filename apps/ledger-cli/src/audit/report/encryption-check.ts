@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { DataKeyStore, type Keyring } from '@ledger/security';
 import type { Findings } from './findings';
 
 /** How many of the latest events with personal fields are sampled. */
@@ -54,4 +55,65 @@ export async function checkEncryptionAtRest(pool: Pick<Pool, 'query'>, findings:
       `${n} events stored before encryption began hold personal data in plaintext; they cannot be forgotten`,
       (positions ?? []).map((p) => `event at position ${p}`),
     );
+}
+
+/**
+ * Whether the master key found where the apps find it (ENCRYPTION_KEY or the data dir's development key file)
+ * opens the data keys actually stored: one sample per master key id is unwrapped. So the Configuration
+ * section's key and the PCI section's ciphertext are judged against each other: ciphertext nobody can open
+ * is critical, whatever the variable says.
+ */
+export async function checkMasterKeyOpensDataKeys(
+  pool: Pick<Pool, 'query'>,
+  master: { readonly keyring: Keyring; readonly source: string } | undefined,
+  findings: Findings,
+): Promise<void> {
+  const check = 'master key opens the data keys';
+  const exists = await pool.query<{ t: string | null }>(`SELECT to_regclass('ledger.data_keys')::text AS t`);
+  if (!exists.rows[0]?.t) {
+    findings.add('PCI', check, 'warning', 'not available: no ledger.data_keys table in this database');
+    return;
+  }
+  const { rows } = await pool.query<{ master: string; n: number; sample: string }>(
+    `SELECT master_key_id AS master, count(*)::int AS n, min(key_id) AS sample FROM ledger.data_keys GROUP BY 1 ORDER BY 1`,
+  );
+  const total = rows.reduce((sum, r) => sum + r.n, 0);
+  if (total === 0) {
+    findings.add('PCI', check, 'pass', 'no data keys stored yet');
+    return;
+  }
+  const ids = rows.map((r) => r.master).join(', ');
+  if (!master) {
+    findings.add(
+      'PCI',
+      check,
+      'critical',
+      `${total} data keys are wrapped under master key ${ids}, and no master key was found: none opens`,
+    );
+    return;
+  }
+  const store = new DataKeyStore(pool, master.keyring);
+  const failing: string[] = [];
+  let unreadable = 0;
+  for (const row of rows) {
+    const why = !master.keyring.keys[row.master]
+      ? `not in the keyring of ${master.source}`
+      : await store.find(row.sample).then(
+          () => undefined,
+          () => `the key with that id in ${master.source} does not open them (another secret under the same id)`,
+        );
+    if (why) {
+      failing.push(`${row.n} data keys under master key ${row.master}: ${why}`);
+      unreadable += row.n;
+    }
+  }
+  if (failing.length > 0) {
+    findings.add(
+      'PCI',
+      check,
+      'critical',
+      `${unreadable} of ${total} data keys do not open with the master key of ${master.source}: the personal data sealed under them is unreadable`,
+      failing,
+    );
+  } else findings.add('PCI', check, 'pass', `${total} data keys under master key ${ids}: a sample of each opens with ${master.source}`);
 }

@@ -1,9 +1,11 @@
 import { access } from 'node:fs/promises';
+import { findEncryptionKey, keyringOf, type LedgerConfig } from '@ledger/platform';
+import type { Keyring } from '@ledger/security';
 import type { CliIo } from '../../io';
 import { firstLine, type AuditContext } from '../context';
 import { createProgress } from '../progress';
-import { checkConfiguration } from './config-checks';
-import { checkEncryptionAtRest } from './encryption-check';
+import { checkConfiguration, type MasterKeyLookup } from './config-checks';
+import { checkEncryptionAtRest, checkMasterKeyOpensDataKeys } from './encryption-check';
 import type { Findings } from './findings';
 import { checkProviderHealth } from './health-check';
 import { probeSecurityHeaders } from './headers-probe';
@@ -28,7 +30,9 @@ export async function runReportChecks(
 ): Promise<PeriodMetrics | string> {
   const { config, pool, store } = ctx;
   const enabled = await providersWithPayments(pool).catch(() => new Set<string>());
-  checkConfiguration(config, findings, enabled);
+  // One key source for the apps, the CLI and every check here: where the apps find it, never generated.
+  const { lookup, master } = lookUpMasterKey(config);
+  checkConfiguration(config, findings, enabled, lookup);
 
   const progress = createProgress(io, 'pci scan of events', undefined);
   const events = await scanEvents(store, (done) => progress.update(done));
@@ -45,6 +49,8 @@ export async function runReportChecks(
 
   if (config.EVENT_STORE === 'postgres') await checkEncryptionAtRest(pool, findings);
   else findings.add('PCI', 'personal data encrypted', 'warning', 'not sampled: the events are in EventStoreDB');
+  // Judged against the same key as the Configuration section (an unreadable key is already critical there).
+  if (!lookup || !('error' in lookup)) await checkMasterKeyOpensDataKeys(pool, master, findings);
 
   const logDir = options.logDir ?? config.LOG_DIR;
   if (!logDir) {
@@ -80,4 +86,16 @@ export async function runReportChecks(
   await checkRateLimitViolations(config.REDIS_URL, findings);
   await probeSecurityHeaders(options.apiUrl, config.FORCE_HTTPS, findings);
   return metrics;
+}
+
+/** The apps' master key, read only; a key that cannot be read or parsed is a finding, not a failure of the run. */
+function lookUpMasterKey(config: LedgerConfig): { lookup: MasterKeyLookup; master?: { keyring: Keyring; source: string } } {
+  try {
+    const found = findEncryptionKey(config);
+    if (!found) return { lookup: undefined };
+    const source = found.source === 'ENCRYPTION_KEY' ? 'ENCRYPTION_KEY' : `the development key in ${found.path}`;
+    return { lookup: found, master: { keyring: keyringOf(found.value), source } };
+  } catch (error) {
+    return { lookup: { error: firstLine(error) } };
+  }
 }
