@@ -83,7 +83,7 @@ export async function ledgerProcess(argv: readonly string[], env: NodeJS.Process
 }
 
 /** Whether anything accepts a TCP connection on 127.0.0.1:port. */
-export function portAnswers(port: number): Promise<boolean> {
+function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     socket.once('connect', () => {
