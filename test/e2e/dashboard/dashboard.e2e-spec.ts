@@ -4,6 +4,19 @@ import { PROJECTIONS, ProjectionRunner } from '@ledger/projections';
 import { call, startApiHarness, type ApiHarness } from '../../support/api-harness';
 import { waitForProjections } from '../projections/support/harness';
 
+const STALL_AFTER_MS = 1_500;
+
+/** Polls until `probe` answers something truthy; fails naming `what` after `timeoutMs`. */
+async function until<T>(probe: () => Promise<T | false | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 describe('Dashboard API', () => {
   let api: ApiHarness;
   let runners: ProjectionRunner[];
@@ -29,9 +42,10 @@ describe('Dashboard API', () => {
     if (outcome === 'refund') expect((await command(`/v1/payments/${paymentId}/refunds`, { amount: 500 })).status).toBe(201);
   }
 
+  let store: PostgresEventStore;
   beforeAll(async () => {
-    api = await startApiHarness();
-    const store = new PostgresEventStore(api.db.pool, { pollIntervalMs: 10 });
+    api = await startApiHarness({ env: { PROJECTION_STALL_AFTER: `${STALL_AFTER_MS}ms` } });
+    store = new PostgresEventStore(api.db.pool, { pollIntervalMs: 10 });
     await pay('stripe', 1999, 'USD', 'succeed');
     await pay('stripe', 2500, 'USD', 'refund');
     await pay('stripe', 1000, 'USD', 'fail', 'insufficient_funds');
@@ -120,6 +134,52 @@ describe('Dashboard API', () => {
       const res = await get('/v1/dashboard/errors?provider=paypal');
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
+    });
+  });
+  describe('a stalled projection (its projector gone while payments keep coming)', () => {
+    const stalledIssue = /^projection ledger stalled: \d+ events waiting for \d+ s$/;
+
+    it('makes GET /v1/dashboard/health, the payments health and the board unhealthy, naming it with its age', async () => {
+      await Promise.all(runners.map((r) => r.stop()));
+      const stoppedAt = Date.now();
+      await pay('stripe', 1234, 'USD', 'succeed');
+      const health = await until(
+        async () => {
+          const res = await get('/v1/dashboard/health');
+          return res.body.status === 'unhealthy' && res.body;
+        },
+        'the health to say unhealthy',
+        STALL_AFTER_MS + 5_000,
+      );
+      expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(STALL_AFTER_MS);
+      expect(health.issues).toEqual([expect.stringMatching(stalledIssue), expect.stringMatching(/^projection audit_trail stalled: /)]);
+
+      const payments = await get('/v1/dashboard/payments?provider=paystack');
+      expect(payments.body.health).toMatchObject({
+        status: 'unhealthy',
+        issues: expect.arrayContaining([expect.stringMatching(stalledIssue)]),
+      });
+
+      const board = await get('/v1/dashboard/board');
+      expect(board.status).toBe(200);
+      for (const provider of ['stripe', 'paystack']) expect(board.body.health[provider].status).toBe('unhealthy');
+      const ledger = board.body.projections.find((p: { name: string }) => p.name === 'ledger');
+      expect(ledger.stall).toMatchObject({ stalled: true, eventsWaiting: 3, horizon: null });
+      expect(ledger.stall.waitedSeconds).toBeGreaterThanOrEqual(STALL_AFTER_MS / 1000);
+      expect(ledger.lag.positionsBehind).toBe(3);
+    });
+
+    it('is healthy again once the projections catch up', async () => {
+      runners = Object.values(PROJECTIONS).map((projection) => new ProjectionRunner({ pool: api.db.pool, store, projection }));
+      for (const runner of runners) void runner.run();
+      await waitForProjections(api.db.pool, store);
+      const health = await until(async () => {
+        const res = await get('/v1/dashboard/health');
+        return res.body.issues.every((i: string) => !i.startsWith('projection ')) && res.body;
+      }, 'the stall to leave the health');
+      expect(health.status).not.toBe('unhealthy');
+      const board = await get('/v1/dashboard/board');
+      expect(board.body.projections.map((p: { stall: { stalled: boolean } }) => p.stall.stalled)).toEqual([false, false]);
     });
   });
 });
