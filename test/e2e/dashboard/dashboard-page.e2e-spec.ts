@@ -9,6 +9,10 @@ import { expectedAmount, expectedNumbers, readNumbers } from './support/page-rea
 // Browser globals inside page.evaluate callbacks (the test project has no DOM lib).
 declare const document: any, window: any, sessionStorage: any, localStorage: any;
 
+/** Short, so the test sees a stall; the page re-reads after 3 s without a change notification. */
+const STALL_AFTER_MS = 2_000;
+const QUIET_MS = 3_000;
+
 /** Gitignored; README "Dashboard" names it. */
 const SCREENSHOTS = join(__dirname, 'screenshots');
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -73,7 +77,7 @@ describe('Dashboard page in Chromium', () => {
 
   beforeAll(async () => {
     buildDashboardBundle();
-    stack = await startLiveStack({ ALERT_RULES: 'min_decisions=4' });
+    stack = await startLiveStack({ ALERT_RULES: 'min_decisions=4', PROJECTION_STALL_AFTER: `${STALL_AFTER_MS}ms` });
     await pay('stripe', 1999, 'USD', 'succeed');
     await pay('stripe', 2500, 'USD', 'refund');
     await pay('stripe', 5000, 'JPY', 'succeed');
@@ -215,6 +219,66 @@ describe('Dashboard page in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await small.screenshot({ path: join(SCREENSHOTS, 'phone.png'), fullPage: true });
     await phone.close();
+  });
+
+  it('shows a dead projector: its card red with its age, the Live indicator red with the reason, green again once it catches up', async () => {
+    await page.waitForSelector('#live[data-state="live"][data-level="ok"]');
+    await stack.stopProjectors(); // no runner, so no change notification will come: the page must notice by itself
+    const stoppedAt = Date.now();
+    await pay('stripe', 4321, 'USD', 'succeed'); // payments keep coming
+    await page.waitForSelector('[data-testid="projection-ledger"][data-status="stalled"]', { timeout: STALL_AFTER_MS + QUIET_MS + 10_000 });
+    expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(STALL_AFTER_MS);
+    expect(await page.textContent('[data-testid="projection-ledger-stall"]')).toMatch(
+      /^Stalled for \d+ s: 3 events waiting, checkpoint not moving$/,
+    );
+    expect(await page.getAttribute('[data-testid="projection-audit_trail"]', 'data-status')).toBe('stalled');
+    await page.waitForSelector('#live[data-state="stalled"][data-level="bad"]');
+    expect(await page.textContent('#live')).toBe('Stale: ledger, audit_trail stalled');
+    expect(await page.getAttribute('#live', 'title')).toMatch(
+      /^ledger: 3 events waiting for \d+ s; audit_trail: 3 events waiting for \d+ s$/,
+    );
+    // The providers' numbers come from the stalled projection: their health says so, by the alert's definition.
+    expect(await page.getAttribute('[data-testid="health-paystack"]', 'data-status')).toBe('unhealthy');
+    expect(await page.textContent('[data-testid="health-paystack"] .issues')).toMatch(
+      /projection ledger stalled: 3 events waiting for \d+ s/,
+    );
+    await page.screenshot({ path: join(SCREENSHOTS, 'stalled.png'), fullPage: true });
+
+    stack.startProjectors();
+    await page.waitForSelector('[data-testid="projection-ledger"][data-status="current"]', { timeout: 10_000 });
+    await page.waitForSelector('#live[data-state="live"][data-level="ok"]', { timeout: 10_000 });
+    expect(await page.textContent('#live')).toBe('Live');
+  });
+
+  it('turns the Live indicator amber while a projection lags, and red while the API answers 503, green again after', async () => {
+    // The API's answer, with the ledger projection 7.5 s behind while its checkpoint still moves: lagging, not stalled.
+    await page.route('**/v1/dashboard/board', async (route) => {
+      const res = await route.fetch();
+      const body = await res.json();
+      body.projections = body.projections.map((p: { name: string; lag: object }) =>
+        p.name === 'ledger' ? { ...p, lag: { ...p.lag, positionsBehind: 40, secondsBehind: 7.5 } } : p,
+      );
+      await route.fulfill({ response: res, json: body });
+    });
+    await page.waitForSelector('#live[data-state="lagging"][data-level="warn"]', { timeout: QUIET_MS + 5_000 });
+    expect(await page.textContent('#live')).toBe('Lagging: ledger behind');
+    expect(await page.getAttribute('[data-testid="projection-ledger"]', 'data-status')).toBe('lagging');
+    await page.unroute('**/v1/dashboard/board');
+    await page.waitForSelector('#live[data-state="live"]', { timeout: QUIET_MS + 5_000 });
+
+    // The database down: every dashboard read answers 503 (the change feed too).
+    const errorsBefore = consoleErrors.length;
+    await page.route('**/v1/dashboard/**', (route) =>
+      route.fulfill({ status: 503, json: { error: { code: 'service_unavailable', message: 'the database is unavailable' } } }),
+    );
+    await page.waitForSelector('#live[data-state="down"][data-level="bad"]', { timeout: QUIET_MS + 5_000 });
+    expect(await page.textContent('#live')).toBe('Database unavailable');
+    expect(await page.getAttribute('#live', 'title')).toMatch(/^The API answered 503; showing the numbers of /);
+    await page.unroute('**/v1/dashboard/**');
+    await page.waitForSelector('#live[data-state="live"][data-level="ok"]', { timeout: QUIET_MS + 10_000 });
+    // Chromium logs each refused request itself: those are the 503s this test asked for, and nothing else may be.
+    expect(consoleErrors.slice(errorsBefore).every((e) => e.includes('status of 503'))).toBe(true);
+    consoleErrors.splice(errorsBefore);
   });
 
   it('wrote no console errors', () => {

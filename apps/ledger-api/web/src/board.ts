@@ -6,7 +6,8 @@ import { renderHealth } from './render/health';
 import { renderBreakdown, renderErrors, renderEvents, renderFailed } from './render/lists';
 import { renderMetrics } from './render/metrics';
 import { VolumePanel } from './render/volume';
-import { PROVIDERS, type Alert, type Dashboard, type Health, type ProjectionState, type VolumeBucket } from './types';
+import type { ReadOutcome } from './freshness';
+import { PROVIDERS, type Alert, type BoardState, type Dashboard, type VolumeBucket } from './types';
 
 /**
  * How soon another live refresh may start, by what is left of the key's `api`
@@ -23,12 +24,6 @@ function refreshInterval(headers: Headers): number {
 }
 const RATE_LIMITED_RETRY_MS = 5_000;
 
-interface BoardState {
-  health: Record<string, Health>;
-  projections: ProjectionState[];
-  openAlerts: Alert[];
-}
-
 export interface Filter {
   provider: string;
   currency: string;
@@ -37,6 +32,9 @@ export interface Filter {
 /**
  * Everything below the header. A refresh fetches every part, then swaps the
  * panels in one go; refreshes never overlap (one more runs if asked meanwhile).
+ * A quiet re-read (no change notification for a while) fetches the board and
+ * the payments only, and the volume too when the event store's head moved.
+ * Every read's outcome goes to `onRead`: the header's freshness indicator.
  */
 export class Board {
   private readonly filter: Filter = { provider: '', currency: '' };
@@ -50,12 +48,18 @@ export class Board {
   private minInterval = 500;
   private trailing: number | undefined;
   private disposed = false;
+  /** The next load fetches the volume whatever the head says (a change notification, a control changed). */
+  private full = true;
+  /** X-Event-Store-Head when the shown volume was read. */
+  private volumeHead: string | null | undefined;
+  private lastOkAt: number | null = null;
 
   constructor(
     private readonly api: Api,
     container: HTMLElement,
     private readonly admin: boolean,
     private readonly onError: (e: unknown) => void,
+    private readonly onRead: (outcome: ReadOutcome) => void = () => undefined,
   ) {
     const slot = () => h('div', { class: 'slot' });
     this.slots = { alerts: slot(), health: slot(), metrics: slot(), breakdown: slot(), errors: slot(), failed: slot(), events: slot() };
@@ -85,7 +89,19 @@ export class Board {
     window.clearTimeout(this.trailing);
   }
 
+  /** Everything, now or as soon as the rate allows. */
   refresh(): void {
+    this.full = true;
+    this.request();
+  }
+
+  /** No change notification and no read for `quietMs`: read the board and the payments again (freshness). */
+  refreshIfQuiet(quietMs: number): void {
+    if (this.disposed || this.running || this.trailing !== undefined || Date.now() - this.lastStart < quietMs) return;
+    this.request();
+  }
+
+  private request(): void {
     if (this.disposed) return;
     if (this.running) {
       this.again = true;
@@ -95,7 +111,7 @@ export class Board {
     if (wait > 0) {
       this.trailing ??= window.setTimeout(() => {
         this.trailing = undefined;
-        this.refresh();
+        this.request();
       }, wait);
       return;
     }
@@ -106,18 +122,9 @@ export class Board {
         this.running = undefined;
         if (this.again) {
           this.again = false;
-          this.refresh();
+          this.request();
         }
       });
-  }
-
-  /** Between live refreshes only: a refresh brings the open alerts too. */
-  refreshAlerts(): void {
-    if (this.disposed || this.running || Date.now() - this.lastStart < 4_000) return;
-    void this.api.get<{ alerts: Alert[] }>('/v1/alerts', { status: 'open' }).then(
-      ({ body }) => this.showAlerts(body.alerts),
-      (e: unknown) => this.failed(e),
-    );
   }
 
   private failed(error: unknown): void {
@@ -128,17 +135,28 @@ export class Board {
     }
     if (!(error instanceof ApiError && (error.status === 401 || error.status === 403))) {
       this.updated.textContent = `Could not refresh (${error instanceof Error ? error.message : 'network error'}); showing the last numbers.`;
+      if (!this.disposed)
+        this.onRead({ ok: false, at: Date.now(), status: error instanceof ApiError ? error.status : null, lastOkAt: this.lastOkAt });
+      this.full = true; // what failed is read again in full
     }
     this.onError(error);
   }
 
   private async load(): Promise<void> {
     const filter = { provider: this.filter.provider || undefined, currency: this.filter.currency || undefined };
-    const [dashboard, volume, board] = await Promise.all([
+    const full = this.full;
+    this.full = false;
+    const volumeOf = () => this.api.get<VolumeBucket[]>('/v1/dashboard/volume', { ...filter, ...this.volume.query() });
+    const [dashboard, board, fullVolume] = await Promise.all([
       this.api.get<Dashboard>('/v1/dashboard/payments', filter),
-      this.api.get<VolumeBucket[]>('/v1/dashboard/volume', { ...filter, ...this.volume.query() }),
       this.api.get<BoardState>('/v1/dashboard/board'),
+      full ? volumeOf() : undefined,
     ]);
+    // A quiet re-read found the store moved without telling us (a lost notification): the volume moved too.
+    const head = dashboard.headers.get('x-event-store-head');
+    const volume = fullVolume ?? (head !== this.volumeHead ? await volumeOf() : undefined);
+    if (volume) this.volumeHead = head;
+    if (this.disposed) return;
     this.minInterval = refreshInterval(board.headers);
     const d = dashboard.body;
     this.slots.metrics.replaceChildren(renderMetrics(d.metrics));
@@ -153,9 +171,11 @@ export class Board {
       ),
     );
     this.showAlerts(board.body.openAlerts);
-    this.volume.update(volume.body);
+    if (volume) this.volume.update(volume.body);
     const lag = dashboard.headers.get('x-projection-lag-positions') ?? '0';
     this.updated.textContent = `Updated ${new Date().toLocaleTimeString()} · projection lag ${lag} events`;
+    this.lastOkAt = Date.now();
+    this.onRead({ ok: true, at: this.lastOkAt, projections: board.body.projections });
   }
 
   private showAlerts(alerts: Alert[]): void {

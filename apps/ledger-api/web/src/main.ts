@@ -4,9 +4,16 @@ import { Api, ApiError } from './api';
 import { h } from './dom';
 import { followLive, type LiveFeed, type LiveState } from './live';
 import { Board } from './board';
+import { judgeFreshness, type Freshness, type ReadOutcome } from './freshness';
 
 const KEY = 'ledger.dashboard.key';
-const ALERT_POLL_MS = 3_000;
+/**
+ * No change notification (and so no refresh) for this long: the page reads the board and the payments again
+ * anyway. A dead projector sends no notification, and silence must not look like "nothing happened". Two
+ * requests every 3 s (the board carries the open alerts) stay well inside the `api` rate limit.
+ */
+const QUIET_MS = 3_000;
+const TICK_MS = 1_000;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -18,6 +25,9 @@ class App {
   private board: Board | undefined;
   private live: LiveFeed | undefined;
   private poll: number | undefined;
+  private socket: LiveState = 'connecting';
+  private read: ReadOutcome | undefined;
+  private shown = '';
 
   start(): void {
     $('sign-in').addEventListener('submit', (event) => {
@@ -52,14 +62,31 @@ class App {
     $('sign-out').hidden = false;
     const container = $('board');
     container.hidden = false;
-    this.board = new Board(api, container, scopes.includes('admin'), (e) => this.onError(e));
+    this.socket = 'connecting';
+    this.read = undefined;
+    this.board = new Board(
+      api,
+      container,
+      scopes.includes('admin'),
+      (e) => this.onError(e),
+      (outcome) => {
+        this.read = outcome;
+        this.showFreshness();
+      },
+    );
     this.live = followLive(
       api,
       () => this.board?.refresh(),
-      (state) => this.showLive(state),
+      (state) => {
+        this.socket = state;
+        this.showFreshness();
+      },
       () => this.signOut('The key was revoked or lost its scope.'),
     );
-    this.poll = window.setInterval(() => this.board?.refreshAlerts(), ALERT_POLL_MS);
+    this.poll = window.setInterval(() => {
+      this.board?.refreshIfQuiet(QUIET_MS);
+      this.showFreshness();
+    }, TICK_MS);
   }
 
   private onError(error: unknown): void {
@@ -75,20 +102,26 @@ class App {
     $('board').replaceChildren();
     $('board').hidden = true;
     $('live').hidden = true;
+    this.shown = '';
     $('sign-out').hidden = true;
     $('sign-in').hidden = false;
     $('sign-in-error').textContent = message;
     $('api-key').focus();
   }
 
-  private showLive(state: LiveState): void {
+  /** The header's indicator: how fresh the numbers are (green, amber, red), with the reason; rewritten only when it changes. */
+  private showFreshness(): void {
+    if (!this.board) return;
+    const f: Freshness = judgeFreshness(this.socket, this.read, Date.now());
     const el = $('live');
     el.hidden = false;
-    el.dataset.state = state;
-    el.replaceChildren(
-      h('span', { class: 'dot', 'aria-hidden': 'true' }),
-      { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting…' }[state],
-    );
+    el.title = f.detail;
+    const shown = `${f.state}|${f.label}`;
+    if (shown === this.shown) return;
+    this.shown = shown;
+    el.dataset.state = f.state;
+    el.dataset.level = f.level;
+    el.replaceChildren(h('span', { class: 'dot', 'aria-hidden': 'true' }), f.label);
   }
 }
 

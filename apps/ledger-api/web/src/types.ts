@@ -60,11 +60,30 @@ export interface Alert {
   status: 'open' | 'acknowledged' | 'resolved';
 }
 
+/** The projection_stalled definition's verdict on one projection (the API judges; the page only shows it). */
+export interface ProjectionStall {
+  stalled: boolean;
+  /** How long its checkpoint has not moved while events wait (0 when none wait). */
+  waitedSeconds: number;
+  eventsWaiting: number;
+  capped: boolean;
+  /** The read horizon, when a held one is what stopped it. */
+  horizon: { ageSeconds: number; holder: { pid: number; application: string; database: string | null } | null } | null;
+}
+
 export interface ProjectionState {
   name: string;
   eventsApplied: number;
   horizonAgeSeconds: number;
   lag: { positionsBehind: number; capped: boolean; secondsBehind: number };
+  stall: ProjectionStall;
+}
+
+/** GET /v1/dashboard/board. */
+export interface BoardState {
+  health: Record<string, Health>;
+  projections: ProjectionState[];
+  openAlerts: Alert[];
 }
 
 export const PROVIDERS = ['stripe', 'paystack'] as const;

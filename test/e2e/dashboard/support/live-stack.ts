@@ -34,11 +34,17 @@ export async function startLiveStack(env: Record<string, string> = {}) {
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const store = new PostgresEventStore(api.db.pool, { pollIntervalMs: 10 });
   const onBatch = createAlertHook(alertSettingsFromConfig(config));
-  const runners = Object.values(PROJECTIONS).map(
-    (projection) =>
-      new ProjectionRunner({ pool: api.db.pool, store, projection, onBatch: projection.name === 'ledger' ? onBatch : undefined }),
-  );
-  const running = runners.map((r) => r.run());
+  const startRunners = () =>
+    Object.values(PROJECTIONS).map(
+      (projection) =>
+        new ProjectionRunner({ pool: api.db.pool, store, projection, onBatch: projection.name === 'ledger' ? onBatch : undefined }),
+    );
+  let runners = startRunners();
+  let running = runners.map((r) => r.run());
+  const stopRunners = async () => {
+    await Promise.all(runners.map((r) => r.stop()));
+    await Promise.all(running.map((r) => r.catch(() => undefined)));
+  };
   const redisUrl = testServices().redisUrl;
   const prefix = uniquePrefix('dash');
   const relayQueue = new RelayQueue(redisUrl, prefix);
@@ -53,9 +59,14 @@ export async function startLiveStack(env: Record<string, string> = {}) {
   worker.on('error', () => undefined);
   return {
     api,
+    /** What a SIGKILL of the projector leaves: every checkpoint where it was, and no NOTIFY until they run again. */
+    stopProjectors: stopRunners,
+    startProjectors: () => {
+      runners = startRunners();
+      running = runners.map((r) => r.run());
+    },
     stop: async () => {
-      await Promise.all(runners.map((r) => r.stop()));
-      await Promise.all(running.map((r) => r.catch(() => undefined)));
+      await stopRunners();
       await relay.stop();
       await worker.close();
       await relayQueue.close();
