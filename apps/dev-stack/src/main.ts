@@ -90,8 +90,9 @@ async function waitFor(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
+// One line for what a newcomer can act on; the stack only for what nobody foresaw.
 main().catch((error: Error) => {
-  const known = error instanceof ConfigError || error instanceof DataDirHeldError;
+  const known = error instanceof ConfigError || error instanceof DataDirHeldError || /embedded PostgreSQL|redis-server/.test(error.message);
   process.stderr.write(`${known ? `npm start: ${error.message}` : error.stack}\n`);
   process.exit(1);
 });
