@@ -2,7 +2,6 @@ import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Pool } from 'pg';
-import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { PROVIDERS } from '@ledger/payments-domain';
 import { listAlerts } from '@ledger/monitoring';
 import { PG_POOL } from '@ledger/platform';
@@ -31,7 +30,6 @@ export class DashboardLiveController {
   constructor(
     @Inject(ProjectionListener) private readonly listener: ProjectionListener,
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DashboardQueries) private readonly queries: DashboardQueries,
   ) {}
 
@@ -90,20 +88,27 @@ export class DashboardLiveController {
     let unsubscribe: () => void = () => undefined;
     let releaseKey: () => void = () => undefined;
     let heartbeat: NodeJS.Timeout | undefined;
-    // Registered before the await: a client gone while LISTEN was being set up must not leave a subscriber behind.
-    req.on('close', () => {
-      closed = true;
+    // Nothing may write after the end (an error event, fatal to the process): every timer stops first.
+    const quiet = () => {
       unsubscribe();
       releaseKey();
       clearInterval(heartbeat);
-      if (timer) clearTimeout(timer);
+      clearTimeout(timer);
+    };
+    // Registered before the await: a client gone while LISTEN was being set up must not leave a subscriber behind.
+    req.on('close', () => {
+      closed = true;
+      quiet();
     });
     unsubscribe = await this.listener.subscribe(
       (projection) => {
         pending.add(projection);
         timer ??= setTimeout(flush, COALESCE_MS);
       },
-      () => res.end(),
+      () => {
+        quiet();
+        res.end();
+      },
     );
     if (closed) return unsubscribe();
     res.writeHead(200, {
@@ -116,10 +121,7 @@ export class DashboardLiveController {
     send('ready', { retryMs: 1_000 });
     // Authenticated once, but watched while open: the key revoked, expired or otherwise refused ends the stream (auth/key-sessions.ts).
     releaseKey = holdKeySession(req, (ended) => {
-      // Nothing may write after the end (an error event, fatal to the process); 'close' comes only once it is flushed.
-      unsubscribe();
-      clearInterval(heartbeat);
-      clearTimeout(timer);
+      quiet();
       send('revoked', ended);
       res.end();
     });
