@@ -1,12 +1,21 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { LEDGER_CONFIG, PG_POOL, purgeExpiredData, type LedgerConfig } from '@ledger/platform';
+import { purgeClosedAlerts, purgeRelayedOutbox } from '@ledger/monitoring';
+import { LEDGER_CONFIG, PG_POOL, purgeExpiredData, type LedgerConfig, type Purge } from '@ledger/platform';
+import { purgeWebhookDeliveries } from '@ledger/provider-webhooks';
 import { ALERT_LOGGER } from './tokens';
 
 /** Hourly is plenty for a retention counted in days; the first purge runs a minute after start. */
 const INTERVAL_MS = 3_600_000;
 const FIRST_RUN_MS = 60_000;
+
+/** What ages out after DATA_RETENTION_DAYS, each purged by its table's owner. */
+export const RETENTION_PURGES: Readonly<Record<string, Purge>> = {
+  webhookDeliveries: purgeWebhookDeliveries,
+  alerts: purgeClosedAlerts,
+  alertOutbox: purgeRelayedOutbox,
+};
 
 /**
  * The periodic purge (README › Data retention). It lives in the alert worker,
@@ -36,7 +45,7 @@ export class RetentionService implements OnModuleInit, OnModuleDestroy {
 
   async purgeOnce(): Promise<void> {
     try {
-      const counts = await purgeExpiredData(this.pool, { retentionDays: this.config.DATA_RETENTION_DAYS });
+      const counts = await purgeExpiredData(this.pool, { retentionDays: this.config.DATA_RETENTION_DAYS }, RETENTION_PURGES);
       if (Object.values(counts).some((n) => n > 0)) this.logger.info({ purged: counts }, 'retention purge');
     } catch (error) {
       this.logger.warn({ error: (error as Error).message }, 'retention purge failed; the next run retries');

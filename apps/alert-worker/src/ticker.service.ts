@@ -4,13 +4,18 @@ import type { Logger } from 'pino';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { AlertTicker, alertSettingsFromConfig, timedRules } from '@ledger/monitoring';
 import { LEDGER_CONFIG, PG_POOL, type LedgerConfig } from '@ledger/platform';
-import { projectionStatus } from '@ledger/projections';
+import { projectionStatus, waitingPayments } from '@ledger/projections';
+import { lastTrustedWebhooks } from '@ledger/provider-webhooks';
+import { RepeatCollapser } from '@ledger/security';
 import { ALERT_LOGGER } from './tokens';
 
 /**
  * The timed rules' clock (provider_silent, projection_stalled); one tick at a time across workers (advisory lock).
- * projection_stalled reads every projection of the registry through @ledger/projections (`projectionStatus`:
- * checkpoints, lag against the true head, the read horizon), on this app's pool and event store.
+ * Each rule reads other owners' tables through their libs: projection_stalled every projection of the registry
+ * (`projectionStatus` of @ledger/projections: checkpoints, lag against the true head, the read horizon, on this
+ * app's pool and event store); provider_silent the payments waiting in processing (@ledger/projections) and the
+ * last trusted webhook of each provider (@ledger/provider-webhooks). A tick that keeps failing (the database
+ * away) is one warning, then one `N more like this` line a minute.
  */
 @Injectable()
 export class TickerService implements OnModuleInit, OnModuleDestroy {
@@ -22,9 +27,14 @@ export class TickerService implements OnModuleInit, OnModuleDestroy {
     @Inject(LEDGER_CONFIG) config: LedgerConfig,
     @Inject(ALERT_LOGGER) logger: Logger,
   ) {
-    const rules = timedRules((now) => projectionStatus(pool, store, now));
+    const rules = timedRules({
+      projectionProgress: (now) => projectionStatus(pool, store, now),
+      waitingPayments,
+      lastWebhooks: lastTrustedWebhooks,
+    });
+    const repeats = new RepeatCollapser(logger, { intervalMs: Math.max(60_000, 3 * config.ALERT_TICK_INTERVAL) });
     this.ticker = new AlertTicker(pool, alertSettingsFromConfig(config), config.ALERT_TICK_INTERVAL, rules, (error) =>
-      logger.warn({ error: error.message }, 'timed alert rules failed; next tick retries'),
+      repeats.log('warn', `ticker|${error.message}`, 'timed alert rules failed; next tick retries', { error: error.message }),
     );
   }
 

@@ -8,12 +8,15 @@ import {
   loadConfig,
   resolveInfrastructure,
 } from '@ledger/platform';
-import { createApiKey } from '@ledger/security';
+import { createApiKey, listApiKeys, revokeApiKey } from '@ledger/security';
 import { SupervisedApp } from './children';
 import { printDashboard, runDemo } from './demo';
 
 const log = (line: string) => process.stdout.write(`[ledger] ${line}\n`);
 const APPS = ['ledger-api', 'projector', 'alert-worker'];
+
+/** The key the demo runs with: a new one at each start, the previous ones revoked. */
+const DEMO_KEY = 'dev-stack demo';
 
 /**
  * `npm start`: the whole system in one terminal on embedded defaults —
@@ -33,15 +36,15 @@ async function main(): Promise<void> {
   log(`PostgreSQL ready, migrations applied; Redis at ${infra.redisUrl}`);
   const baseUrl = `http://${config.HOST}:${config.PORT}`;
   const pool = createPool(infra.databaseUrl, { max: 2 });
-  const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger.api_keys WHERE name <> 'dev-stack demo'`);
-  if (rows[0].n === 0) {
+  const keys = await listApiKeys(pool);
+  if (keys.every((k) => k.name === DEMO_KEY)) {
     const admin = await createApiKey(pool, { name: 'first admin', scopes: ['admin'] });
     log('first admin API key (shown once; keep it):');
     process.stdout.write(`\n    ${admin.key}\n\n`);
     log(`sign in with it at the live dashboard: ${baseUrl}/dashboard`);
   }
-  await pool.query(`UPDATE ledger.api_keys SET revoked_at = now() WHERE name = 'dev-stack demo' AND revoked_at IS NULL`);
-  const demoKey = await createApiKey(pool, { name: 'dev-stack demo', scopes: ['payments:write', 'payments:read', 'dashboard:read'] });
+  for (const old of keys) if (old.name === DEMO_KEY && old.revokedAt === null) await revokeApiKey(pool, old.id);
+  const demoKey = await createApiKey(pool, { name: DEMO_KEY, scopes: ['payments:write', 'payments:read', 'dashboard:read'] });
   await pool.end();
 
   // Per-request log lines would bury the demo; LOG_LEVEL=info brings them back.

@@ -1,6 +1,7 @@
 import { createEventStore } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { createPool, loadConfig, resolveInfrastructure, startMetricsServer, waitForEventStore } from '@ledger/platform';
+import { alertReadModels } from '@ledger/projections';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import { startProjector } from './projector';
 
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   await waitForEventStore(store, { log });
   // Alerts are raised in the ledger projection's batch transaction (outbox); the alert-worker relays them.
   const metrics = new ProjectorMetrics(pool, store, config.SUSPICIOUS_AMOUNTS);
-  const onBatch = metrics.hooks({ ledger: createAlertHook(alertSettingsFromConfig(config)) });
+  const onBatch = metrics.hooks({ ledger: createAlertHook(alertSettingsFromConfig(config), alertReadModels) });
   const metricsServer = await startMetricsServer(metrics.registry, config.PROJECTOR_METRICS_PORT, config.HOST, log);
   const projector = startProjector({ pool, store, batchSize: config.PROJECTOR_BATCH_SIZE, onBatch, log });
   let exitCode = 0;

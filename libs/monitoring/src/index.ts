@@ -14,5 +14,6 @@ export * from './delivery/alert-delivery';
 export * from './rate-limit/rate-limit-alerts';
 export * from './rules/transitions';
 export * from './timed/evaluate-timed';
+export * from './timed/provider-silence';
 export * from './timed/projection-stall';
 export * from './timed/alert-ticker';

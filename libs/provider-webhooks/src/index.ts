@@ -9,3 +9,4 @@ export * from './mapping/stripe';
 export * from './mapping/paystack';
 export * from './planning/plan-commands';
 export * from './planning/provider-clock';
+export * from './deliveries/webhook-deliveries';

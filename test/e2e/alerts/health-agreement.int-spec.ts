@@ -1,7 +1,7 @@
 import type { RecordedEvent } from '@ledger/event-store';
 import { alertSettingsFromConfig, evaluateAlerts, type AlertSettings } from '@ledger/monitoring';
 import { loadConfig } from '@ledger/platform';
-import { DashboardQueries } from '@ledger/projections';
+import { DashboardQueries, alertReadModels } from '@ledger/projections';
 import type { Provider } from '@ledger/payments-domain';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { providerHealth } from '../../../apps/ledger-cli/src/audit/report/health-check';
@@ -49,7 +49,7 @@ describe('Health: the dashboard, the health alerts and the audit report agree', 
     const tx = await db.pool.connect();
     try {
       await tx.query('BEGIN');
-      await evaluateAlerts(tx, [tick(now)], { live: true, now }, settings);
+      await evaluateAlerts(tx, [tick(now)], { live: true, now }, settings, alertReadModels);
       await tx.query('COMMIT');
     } finally {
       tx.release();

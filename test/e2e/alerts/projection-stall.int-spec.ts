@@ -1,9 +1,12 @@
 import type { PoolClient } from 'pg';
 import { AlertTicker, createAlertHook, timedRules, type AlertPayload } from '@ledger/monitoring';
+import { lastTrustedWebhooks } from '@ledger/provider-webhooks';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 // Direct files: the @ledger/projections index also loads the Nest dashboard module.
 import { DashboardQueries } from '../../../libs/projections/src/dashboard/dashboard-queries';
+import { alertReadModels } from '../../../libs/projections/src/health/alert-read-models';
 import { ledgerProjection } from '../../../libs/projections/src/ledger/ledger-projection';
+import { waitingPayments } from '../../../libs/projections/src/payments/providers.query';
 import { PROJECTIONS } from '../../../libs/projections/src/projections';
 import { projectionStatus } from '../../../libs/projections/src/rebuild/projection-status';
 import { ProjectionRunner } from '../../../libs/projections/src/runner/projection-runner';
@@ -25,9 +28,13 @@ beforeAll(async () => {
   // Every projection of the registry runs, as in apps/projector: the rule watches them all.
   p = await startPipeline({ env: { PROJECTION_STALL_AFTER: `${STALL_AFTER_MS}ms` }, projections: Object.values(PROJECTIONS) });
   // As apps/alert-worker wires it: the projections' progress read through @ledger/projections.
-  const rules = timedRules(async (now) => {
-    reads += 1;
-    return projectionStatus(p.db.pool, p.store, now);
+  const rules = timedRules({
+    projectionProgress: async (now) => {
+      reads += 1;
+      return projectionStatus(p.db.pool, p.store, now);
+    },
+    waitingPayments,
+    lastWebhooks: lastTrustedWebhooks,
   });
   ticker = new AlertTicker(p.db.pool, p.settings, TICK_MS, rules);
   ticker.start();
@@ -185,7 +192,7 @@ describe('a projector that died while payments keep coming (its checkpoint stops
       pool: p.db.pool,
       store: p.store,
       projection: ledgerProjection,
-      onBatch: createAlertHook(p.settings),
+      onBatch: createAlertHook(p.settings, alertReadModels),
     });
     void restarted.run();
     const recovered = await waitFor(async () => {

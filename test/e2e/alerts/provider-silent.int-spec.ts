@@ -1,4 +1,7 @@
 import { evaluateTimedRules, providerSilentRule } from '@ledger/monitoring';
+import { lastTrustedWebhooks } from '@ledger/provider-webhooks';
+// Direct file: the @ledger/projections index also loads the Nest dashboard module.
+import { waitingPayments } from '../../../libs/projections/src/payments/providers.query';
 import { appendPayment, waitFor } from './support/payments';
 import { settled, startPipeline, type Pipeline } from './support/pipeline';
 
@@ -15,7 +18,8 @@ const silent = (kind: string) => p.webhook.received.filter((r) => r.alert.rule =
  * The timed rules run on the wall clock; the test hands each tick its moment instead of waiting 30 minutes.
  * provider_silent alone: this pipeline runs the ledger projection only (projection_stalled has its own spec).
  */
-const tick = (at: number) => evaluateTimedRules(p.db.pool, p.settings, { provider_silent: providerSilentRule }, new Date(at));
+const rules = { provider_silent: providerSilentRule({ waitingPayments, lastWebhooks: lastTrustedWebhooks }) };
+const tick = (at: number) => evaluateTimedRules(p.db.pool, p.settings, rules, new Date(at));
 
 describe('provider_silent (PROVIDER_SILENCE_AFTER = 30m, ALERT_RECOVER_AFTER = 2m)', () => {
   const start = Date.now();

@@ -1,4 +1,5 @@
 import { createAlertHook } from '@ledger/monitoring';
+import { alertReadModels } from '../../../libs/projections/src/health/alert-read-models';
 import { rebuildProjection } from '../../../libs/projections/src/rebuild/rebuild-projection';
 import { readCheckpoint } from '../../../libs/projections/src/runner/checkpoints';
 import { ledgerProjection } from '../../../libs/projections/src/ledger/ledger-projection';
@@ -23,7 +24,7 @@ describe('a rebuild swap never skips the live alert hook', () => {
     await settled(p, 1);
     expect(suspiciousFor(id)).toHaveLength(1);
     const before = await p.outbox();
-    await rebuildProjection('ledger', { pool: p.db.pool, store: p.store, onBatch: createAlertHook(p.settings) });
+    await rebuildProjection('ledger', { pool: p.db.pool, store: p.store, onBatch: createAlertHook(p.settings, alertReadModels) });
     await new Promise((r) => setTimeout(r, 500));
     expect(await p.outbox()).toEqual(before);
   });
@@ -34,7 +35,11 @@ describe('a rebuild swap never skips the live alert hook', () => {
     const before = (await p.outbox()).length;
     const id = await appendPayment(p.store, { amount: 70_000_000, currency: 'USD' });
     const live = await readCheckpoint(p.db.pool, 'ledger');
-    const rebuilt = await rebuildProjection('ledger', { pool: p.db.pool, store: p.store, onBatch: createAlertHook(p.settings) });
+    const rebuilt = await rebuildProjection('ledger', {
+      pool: p.db.pool,
+      store: p.store,
+      onBatch: createAlertHook(p.settings, alertReadModels),
+    });
     expect(rebuilt.position.commit).toBeGreaterThan(live.position.commit);
     expect((await readCheckpoint(p.db.pool, 'ledger')).position).toEqual(rebuilt.position);
 
@@ -43,7 +48,7 @@ describe('a rebuild swap never skips the live alert hook', () => {
       pool: p.db.pool,
       store: p.store,
       projection: ledgerProjection,
-      onBatch: createAlertHook(p.settings),
+      onBatch: createAlertHook(p.settings, alertReadModels),
     });
     const running = runner.run();
     try {

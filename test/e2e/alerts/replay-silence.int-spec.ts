@@ -1,4 +1,5 @@
 import { evaluateAlerts } from '@ledger/monitoring';
+import { alertReadModels } from '../../../libs/projections/src/health/alert-read-models';
 import { rebuildProjection } from '../../../libs/projections/src/rebuild/rebuild-projection';
 import { appendPayment, appendPayments, waitFor } from './support/payments';
 import { settled, startPipeline, type Pipeline } from './support/pipeline';
@@ -43,8 +44,8 @@ describe('replays are silent', () => {
     try {
       await tx.query('BEGIN');
       await tx.query('DELETE FROM monitoring.alert_state');
-      expect(await evaluateAlerts(tx, events, { live: false }, p.settings)).toEqual([]);
-      const live = await evaluateAlerts(tx, events, { live: true }, p.settings);
+      expect(await evaluateAlerts(tx, events, { live: false }, p.settings, alertReadModels)).toEqual([]);
+      const live = await evaluateAlerts(tx, events, { live: true }, p.settings, alertReadModels);
       expect(live.map((a) => a.rule)).toEqual(expect.arrayContaining(['failure_rate', 'suspicious_amount']));
     } finally {
       await tx.query('ROLLBACK');

@@ -12,7 +12,7 @@ import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { PaymentCommandRunner, type CommandContext } from '@ledger/payments-app';
 import type { PaymentCommand } from '@ledger/payments-domain';
 import { createPool, loadConfig } from '@ledger/platform';
-import { readCheckpoint } from '@ledger/projections';
+import { alertReadModels, readCheckpoint } from '@ledger/projections';
 import { createTestDatabase, testServices, type TestDatabase } from '@ledger/testing';
 import { startApp } from '../metrics/support/processes';
 import { readAllEvents, snapshotReadModels } from '../projections/support/harness';
@@ -21,7 +21,7 @@ import { ledger, project } from './support/cli';
 import { burnTransactionIds, moveDatabase, nextTransactionId, startFreshServer, type FreshServer } from './support/move-database';
 
 const REBASE_LINE = /^.*holds transaction ids from another PostgreSQL server.*run `ledger store rebase` once, then start again\n$/;
-const liveHooks = () => ({ ledger: createAlertHook(alertSettingsFromConfig(loadConfig({ NODE_ENV: 'test' }))) });
+const liveHooks = () => ({ ledger: createAlertHook(alertSettingsFromConfig(loadConfig({ NODE_ENV: 'test' })), alertReadModels) });
 const ctx: CommandContext = { actor: 'key_1', correlationId: 'corr', causationId: 'req' };
 
 /** A 700,000 USD payment created now: over SUSPICIOUS_AMOUNTS, so the live hook raises one suspicious_amount alert. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { loadConfig } from '@ledger/platform';
+import { alertReadModels } from '@ledger/projections';
 import * as fx from '../../../libs/provider-webhooks/src/testing';
 import { call } from '../../support/api-harness';
 import { GOOD_SECRETS, ledger } from '../cli/support/cli';
@@ -10,7 +11,9 @@ import { evt, startMoneyHarness, tail, type MoneyHarness } from './support';
 describe('A refund recorded twice: once through the API without the provider id, once by the provider', () => {
   let h: MoneyHarness;
   beforeAll(async () => {
-    h = await startMoneyHarness({ onBatch: { ledger: createAlertHook(alertSettingsFromConfig(loadConfig({ NODE_ENV: 'test' }))) } });
+    h = await startMoneyHarness({
+      onBatch: { ledger: createAlertHook(alertSettingsFromConfig(loadConfig({ NODE_ENV: 'test' })), alertReadModels) },
+    });
   });
   afterAll(() => h.close());
 

@@ -33,7 +33,7 @@ describe('Two projection runners against one database', () => {
     const events = await readAllEvents(store);
     const queries = new DashboardQueries(db.pool, { suspiciousAmounts: { USD: 100_000 } });
     expect(await queries.metrics()).toEqual(expectedMetrics(events, {}, { USD: 100_000 }));
-    expect(await verifyAuditChain(db.pool)).toEqual({ ok: true, rows: events.length, events: events.length });
+    expect(await verifyAuditChain(db.pool, store)).toEqual({ ok: true, rows: events.length, events: events.length });
   });
 
   it('hands over to the standby when the active runner stops', async () => {

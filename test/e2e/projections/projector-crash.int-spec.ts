@@ -65,7 +65,7 @@ describe('The projector killed with SIGKILL mid-workload', () => {
     const queries = new DashboardQueries(db.pool, { suspiciousAmounts: { USD: 100_000 } });
     expect(await queries.metrics()).toEqual(expectedMetrics(events, {}, { USD: 100_000 }));
     expect(await queries.breakdown()).toEqual(expectedBreakdown(events, {}));
-    expect(await verifyAuditChain(db.pool)).toEqual({ ok: true, rows: events.length, events: events.length });
+    expect(await verifyAuditChain(db.pool, store)).toEqual({ ok: true, rows: events.length, events: events.length });
     const afterCrashes = await snapshotReadModels(db.pool);
     await rebuildProjection('ledger', { pool: db.pool, store });
     await rebuildProjection('audit_trail', { pool: db.pool, store });

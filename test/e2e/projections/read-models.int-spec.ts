@@ -3,7 +3,7 @@ import { DashboardQueries, rebuildProjection, verifyAuditChain } from '@ledger/p
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { startProjector } from '../../../apps/projector/src/projector';
 import { expectedBreakdown, expectedErrors, expectedFailed, expectedMetrics, expectedVolume, model, type Filter } from './support/expected';
-import { auditChainSource, openWorkloadStore, readAllEvents, snapshotReadModels, waitForProjections } from './support/harness';
+import { openWorkloadStore, readAllEvents, snapshotReadModels, waitForProjections } from './support/harness';
 import { appendWorkload, type Truth } from './support/workload';
 
 const THRESHOLDS = { USD: 100_000, JPY: 50_000, KWD: 200_000 };
@@ -139,7 +139,7 @@ describe('Read models', () => {
     });
 
     it('has an intact audit chain with one row per event', async () => {
-      expect(await verifyAuditChain(db.pool, auditChainSource(store))).toEqual({ ok: true, rows: events.length, events: events.length });
+      expect(await verifyAuditChain(db.pool, store)).toEqual({ ok: true, rows: events.length, events: events.length });
     });
 
     it('rebuilds every projection into identical tables', async () => {
@@ -178,7 +178,7 @@ describe('Read models', () => {
           WHERE commit_position = $1 AND prepare_position = $2`,
         [victim.position.commit.toString(), victim.position.prepare.toString()],
       );
-      expect(await verifyAuditChain(db.pool, auditChainSource(store))).toMatchObject({ ok: false, brokenAt: at });
+      expect(await verifyAuditChain(db.pool, store)).toMatchObject({ ok: false, brokenAt: at });
     });
 
     it('detects a deleted audit row', async () => {
@@ -188,7 +188,7 @@ describe('Read models', () => {
         victim.position.commit.toString(),
         victim.position.prepare.toString(),
       ]);
-      expect(await verifyAuditChain(db.pool, auditChainSource(store))).toMatchObject({
+      expect(await verifyAuditChain(db.pool, store)).toMatchObject({
         ok: false,
         rows: events.length - 1,
         events: events.length,

@@ -8,6 +8,7 @@ import * as fx from '../../../libs/provider-webhooks/src/testing';
 import { renderedCard } from '../../../libs/security/src/testing/card-numbers';
 // Direct files: the @ledger/projections index also loads the Nest dashboard module.
 import { auditTrailProjection } from '../../../libs/projections/src/audit/audit-projection';
+import { alertReadModels } from '../../../libs/projections/src/health/alert-read-models';
 import { ledgerProjection } from '../../../libs/projections/src/ledger/ledger-projection';
 import { ProjectionRunner } from '../../../libs/projections/src/runner/projection-runner';
 import { call, type ApiHarness } from '../../support/api-harness';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   const settings = alertSettingsFromConfig(loadConfig({ NODE_ENV: 'test', SUSPICIOUS_AMOUNTS: 'USD=1000' }));
   const store = new PostgresEventStore(api.db.pool);
   runners = [
-    new ProjectionRunner({ pool: api.db.pool, store, projection: ledgerProjection, onBatch: createAlertHook(settings) }),
+    new ProjectionRunner({ pool: api.db.pool, store, projection: ledgerProjection, onBatch: createAlertHook(settings, alertReadModels) }),
     new ProjectionRunner({ pool: api.db.pool, store, projection: auditTrailProjection }),
   ];
   running = Promise.all(runners.map((r) => r.run())).catch((error: unknown) => {

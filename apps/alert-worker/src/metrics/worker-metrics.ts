@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { AlertDelivery, AlertJobRun } from '@ledger/monitoring';
+import { raisedAlertCounts, unrelayedAlertCount, type AlertDelivery, type AlertJobRun } from '@ledger/monitoring';
 import { collectProcessMetrics } from '@ledger/platform';
 
 /**
@@ -25,12 +25,9 @@ export class WorkerMetrics {
       labelNames: ['rule', 'severity'],
       registers: [this.registry],
       async collect() {
-        const { rows } = await pool.query<{ rule: string; severity: string; n: number }>(
-          `SELECT payload->>'rule' AS rule, payload->>'severity' AS severity, count(*)::int AS n
-             FROM monitoring.alert_outbox WHERE payload->>'kind' = 'raised' GROUP BY 1, 2`,
-        );
+        const counts = await raisedAlertCounts(pool);
         raised.reset();
-        for (const r of rows) raised.inc({ rule: r.rule, severity: r.severity }, r.n);
+        for (const c of counts) raised.inc({ rule: c.rule, severity: c.severity }, c.count);
       },
     });
     const depth: Gauge = new Gauge({
@@ -38,8 +35,7 @@ export class WorkerMetrics {
       help: 'Alerts written by the projector and not yet relayed to the queue',
       registers: [this.registry],
       async collect() {
-        const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM monitoring.alert_outbox WHERE relayed_at IS NULL`);
-        depth.set(rows[0].n);
+        depth.set(await unrelayedAlertCount(pool));
       },
     });
   }

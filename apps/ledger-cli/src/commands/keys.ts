@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '@ledger/platform';
-import { DataKeyStore } from '@ledger/security';
+import { DataKeyStore, dataKeysByMasterKey } from '@ledger/security';
 import { requireMasterKeyring, withPool } from '../connect';
 import type { CliIo } from '../io';
 
@@ -26,10 +26,10 @@ export function registerKeyCommands(program: Command, io: CliIo): void {
           total += n;
           io.stderr(`keys rotate: ${total} data keys re-wrapped so far\n`);
         }
-        const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ledger.data_keys`);
+        const all = ((await dataKeysByMasterKey(pool)) ?? []).reduce((sum, keys) => sum + keys.count, 0);
         const older = Object.keys(master.keys).filter((id) => id !== master.current);
         io.stdout(
-          `keys rotate: ${total} data keys re-wrapped; all ${rows[0].n} are now under master key ${master.current}` +
+          `keys rotate: ${total} data keys re-wrapped; all ${all} are now under master key ${master.current}` +
             (older.length > 0 ? `; ${older.join(', ')} may now be removed from ENCRYPTION_KEY` : '') +
             '\n',
         );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { HorizonHolder } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
-import { PROJECTIONS, projectionRunners, projectionStatus, rebuildProjection } from '@ledger/projections';
+import { PROJECTIONS, alertReadModels, projectionRunners, projectionStatus, rebuildProjection } from '@ledger/projections';
 import { withAuditContext, type AuditContext } from '../audit/context';
 import { createProgress } from '../audit/progress';
 import { CliError, type CliIo } from '../io';
@@ -61,7 +61,7 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
 /** One projection rebuilt and swapped in, with progress on stderr and one line on stdout (also used by `ledger store rebase`). */
 export async function rebuildWithProgress(io: CliIo, { pool, store, config }: AuditContext, name: string): Promise<void> {
   // The ledger's live alert hook: the events the rebuild reads past the live checkpoint still page.
-  const onBatch = name === 'ledger' ? createAlertHook(alertSettingsFromConfig(config)) : undefined;
+  const onBatch = name === 'ledger' ? createAlertHook(alertSettingsFromConfig(config), alertReadModels) : undefined;
   const total = (await projectionStatus(pool, store)).find((s) => s.name === name)?.eventsApplied;
   const progress = createProgress(io, `rebuild ${name}`, total);
   const result = await rebuildProjection(name, { pool, store, onBatch, onProgress: (p) => progress.update(p.eventsDone) });

@@ -3,6 +3,7 @@ import type { PoolClient } from 'pg';
 import { formatPosition, planRebase, rebasedGlobalPosition, rebasedPosition, restampHistory, type RebasePlan } from '@ledger/event-store';
 import { withTransaction } from '@ledger/platform';
 import { PROJECTIONS, lockAllCheckpoints, setCheckpoint } from '@ledger/projections';
+import { lastPlaintextPosition, moveLastPlaintextPosition } from '@ledger/security';
 import { firstLine, withAuditContext } from '../audit/context';
 import { CliError, type CliIo } from '../io';
 import { rebuildWithProgress } from './projections';
@@ -93,14 +94,12 @@ async function rebaseHistory(tx: PoolClient): Promise<Rebased | null> {
   const checkpoints = await lockAllCheckpoints(tx);
   const moved = [];
   for (const checkpoint of checkpoints) moved.push({ checkpoint, to: await rebasedPosition(tx, plan, checkpoint.position) });
-  const epoch = await tx.query<{ last: string }>(`SELECT last_plaintext_position::text AS last FROM ledger.encryption_epoch FOR UPDATE`);
-  const lastPlaintext = epoch.rows[0] ? await rebasedGlobalPosition(tx, plan, BigInt(epoch.rows[0].last)) : undefined;
+  const epoch = await lastPlaintextPosition(tx, { forUpdate: true });
+  const lastPlaintext = epoch === undefined ? undefined : await rebasedGlobalPosition(tx, plan, epoch);
 
   const { transactionId } = await restampHistory(tx, plan);
   for (const { checkpoint, to } of moved) await setCheckpoint(tx, checkpoint.name, to, checkpoint.eventsApplied);
-  if (lastPlaintext !== undefined) {
-    await tx.query(`UPDATE ledger.encryption_epoch SET last_plaintext_position = $1`, [lastPlaintext.toString()]);
-  }
+  if (lastPlaintext !== undefined) await moveLastPlaintextPosition(tx, lastPlaintext);
   return {
     plan,
     transactionId,

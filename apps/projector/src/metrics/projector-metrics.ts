@@ -3,7 +3,14 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
 import { collectProcessMetrics } from '@ledger/platform';
 import { PROVIDERS } from '@ledger/payments-domain';
-import { DashboardQueries, PROJECTIONS, projectionStatus, type OnBatch, type ProjectionStatus } from '@ledger/projections';
+import {
+  DashboardQueries,
+  PROJECTIONS,
+  paymentProviders,
+  projectionStatus,
+  type OnBatch,
+  type ProjectionStatus,
+} from '@ledger/projections';
 
 const STATUSES = ['pending', 'processing', 'succeeded', 'failed', 'partially_refunded', 'refunded'] as const;
 const VOLUME_KINDS = [
@@ -103,12 +110,10 @@ export class ProjectorMetrics {
   private async countDecisions(tx: PoolClient, events: readonly RecordedEvent[]): Promise<void> {
     const decided = events.filter((e) => e.type === 'PaymentSucceeded' || e.type === 'PaymentFailed');
     if (decided.length === 0) return;
-    const ids = decided.map((e) => (e.data as { paymentId: string }).paymentId);
-    const { rows } = await tx.query<{ payment_id: string; provider: string }>(
-      `SELECT payment_id, provider FROM read_models.payments WHERE payment_id = ANY($1)`,
-      [ids],
+    const providerOf = await paymentProviders(
+      tx,
+      decided.map((e) => (e.data as { paymentId: string }).paymentId),
     );
-    const providerOf = new Map(rows.map((r) => [r.payment_id, r.provider]));
     for (const e of decided) {
       const data = e.data as { paymentId: string; processingTimeMs?: number };
       const labels = {

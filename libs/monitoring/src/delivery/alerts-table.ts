@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { withTransaction } from '@ledger/platform';
+import { deleteInBatches, withTransaction } from '@ledger/platform';
 import type { AlertPayload, AlertStatus } from '../alerts/alert';
 
 export interface StoredAlert extends AlertPayload {
@@ -99,4 +99,14 @@ export async function acknowledgeAlert(pool: Pool, id: string, by: string): Prom
   if (!existing.rows[0]) return { outcome: 'not_found' };
   const alert = toStored(existing.rows[0]);
   return alert.status === 'resolved' ? { outcome: 'resolved', alert } : { outcome: 'acknowledged', alert };
+}
+
+/** Alerts closed (acknowledged or resolved) before `cutoff` (DATA_RETENTION_DAYS); open alerts are kept whatever their age. */
+export function purgeClosedAlerts(pool: Pool, cutoff: Date): Promise<number> {
+  return deleteInBatches(
+    pool,
+    'monitoring.alerts',
+    `status <> 'open' AND COALESCE(resolved_at, acknowledged_at, received_at) < $1`,
+    cutoff,
+  );
 }

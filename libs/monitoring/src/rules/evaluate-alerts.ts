@@ -6,14 +6,13 @@ import { writeToOutbox } from '../outbox/alert-outbox';
 import { thresholdsFor, type AlertSettings } from './alert-settings';
 import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from './alert-state';
 import { evaluateConditions } from './conditions';
-import { loadHealthMinutes } from './health-windows';
+import type { ReadModels } from './health-windows';
 import { conditionTransition, healthTransition, type Transition } from './transitions';
 
-/** `live: false` marks a batch as history (nothing pages); `now` and `schema` only for tests. */
-export interface BatchContext {
+/** `live: false` marks a batch as history (nothing pages); `now` only for tests. */
+export interface BatchOptions {
   readonly live: boolean;
   readonly now?: Date;
-  readonly schema?: string;
 }
 
 export type AlertHook = (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<void>;
@@ -44,26 +43,28 @@ export function eventClock(events: readonly RecordedEvent[], wall: Date): Date {
 const BATCH_RULES = ['failure_rate', 'processing_time', 'fraud_flags', 'health_status'];
 
 /**
- * The projector's onBatch hook: evaluates every rule after the batch's read-model writes, in its transaction.
- * Only the live runner calls it (rebuilds never do); the replay horizon keeps a catch-up's old events silent.
+ * The projector's onBatch hook: evaluates every rule after the batch's read-model writes, in its transaction,
+ * reading the read models through `readModels`. The live runner calls it, and so does a rebuild for the events
+ * it reads past the live checkpoint; the replay horizon keeps history silent, whoever replays it.
  */
-export function createAlertHook(settings: AlertSettings): AlertHook {
+export function createAlertHook(settings: AlertSettings, readModels: ReadModels): AlertHook {
   return async (tx, events) => {
-    await evaluateAlerts(tx, events, { live: true }, settings);
+    await evaluateAlerts(tx, events, { live: true }, settings, readModels);
   };
 }
 
 export async function evaluateAlerts(
   tx: PoolClient,
   events: readonly RecordedEvent[],
-  ctx: BatchContext,
+  batch: BatchOptions,
   settings: AlertSettings,
+  readModels: ReadModels,
 ): Promise<AlertPayload[]> {
-  const wall = ctx.now ?? new Date();
-  if (!ctx.live || !isLiveBatch(events, wall, settings.replayHorizonMs)) return [];
+  const wall = batch.now ?? new Date();
+  if (!batch.live || !isLiveBatch(events, wall, settings.replayHorizonMs)) return [];
   const now = eventClock(events, wall);
-  const alerts = [...suspiciousAmounts(events, settings, wall), ...(await refundMismatches(tx, events, ctx.schema ?? 'read_models', wall))];
-  const activity = await loadHealthMinutes(tx, now, settings, { schema: ctx.schema });
+  const alerts = [...suspiciousAmounts(events, settings, wall), ...(await refundMismatches(tx, events, readModels, wall))];
+  const activity = await readModels.healthMinutes(tx, now, settings);
   const states = await loadAlertStates(tx, BATCH_RULES);
   const providers = new Set<string>([...PROVIDERS, ...activity.map((r) => r.provider)]);
   for (const provider of providers) {
@@ -116,16 +117,16 @@ function suspiciousAmounts(events: readonly RecordedEvent[], settings: AlertSett
  * The recorded refunds exceed what the provider's own cumulative report says: the ledger does not guess
  * which refund was recorded twice, a person does. One alert per report that disagrees.
  */
-async function refundMismatches(tx: PoolClient, events: readonly RecordedEvent[], schema: string, now: Date): Promise<AlertPayload[]> {
+async function refundMismatches(
+  tx: PoolClient,
+  events: readonly RecordedEvent[],
+  readModels: ReadModels,
+  now: Date,
+): Promise<AlertPayload[]> {
   const mismatches = events.filter((e) => e.type === 'PaymentRefundMismatch');
   if (mismatches.length === 0) return [];
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`unsafe schema name: ${schema}`);
   const ids = mismatches.map((e) => (e.data as PaymentEventData<'PaymentRefundMismatch'>).paymentId);
-  const { rows } = await tx.query<{ payment_id: string; provider: string }>(
-    `SELECT payment_id, provider FROM ${schema}.payments WHERE payment_id = ANY($1::text[])`,
-    [ids],
-  );
-  const providerOf = new Map(rows.map((r) => [r.payment_id, r.provider]));
+  const providerOf = await readModels.paymentProviders(tx, ids);
   return mismatches.map((e) => {
     const data = e.data as PaymentEventData<'PaymentRefundMismatch'>;
     const provider = providerOf.get(data.paymentId) ?? null;

@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { thresholdsFor, type AlertSettings, type ProviderThresholds } from './alert-settings';
-import { windowStartOf, type HealthMinute } from './health';
+import type { HealthMinute } from './health';
 
-/** One read_models.health_windows row. */
+/** One provider's counts of one minute (a read_models.health_windows row, read by @ledger/projections). */
 export interface MinuteActivity extends HealthMinute {
   readonly provider: string;
 }
@@ -20,36 +20,13 @@ export function healthThresholds(settings: HealthSettings, provider: string | un
   return provider === undefined ? settings.defaults : thresholdsFor(settings, provider);
 }
 
-/** The minute windows up to `now` that any health window can reach, per provider (all providers unless one is given). */
-export async function loadHealthMinutes(
-  db: Pool | PoolClient,
-  now: Date,
-  settings: HealthSettings,
-  options: { schema?: string; provider?: string } = {},
-): Promise<MinuteActivity[]> {
-  const schema = options.schema ?? 'read_models';
-  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`unsafe schema name: ${schema}`);
-  const { rows } = await db.query<{
-    minute_start: Date;
-    provider: string;
-    succeeded: string;
-    failed: string;
-    processing_time_sum_ms: string;
-    processing_count: string;
-    fraud_flags: string;
-  }>(
-    `SELECT minute_start, provider, succeeded, failed, processing_time_sum_ms, processing_count, fraud_flags
-       FROM "${schema}".health_windows
-      WHERE minute_start >= $1 AND minute_start <= $2 AND ($3::text IS NULL OR provider = $3)`,
-    [windowStartOf(now, widestHealthWindow(settings)).toISOString(), now.toISOString(), options.provider ?? null],
-  );
-  return rows.map((r) => ({
-    minuteStart: r.minute_start,
-    provider: r.provider,
-    succeeded: Number(r.succeeded),
-    failed: Number(r.failed),
-    processingSumMs: Number(r.processing_time_sum_ms),
-    processingCount: Number(r.processing_count),
-    fraudFlags: Number(r.fraud_flags),
-  }));
+/**
+ * What the batch rules read of the read models. Monitoring runs no SQL on the projections' tables (they are
+ * @ledger/projections', which imports monitoring): the app that wires both passes projections' `alertReadModels`.
+ */
+export interface ReadModels {
+  /** Every provider's minutes up to `now` that any health window of `settings` reaches, read in the batch's transaction. */
+  readonly healthMinutes: (db: Pool | PoolClient, now: Date, settings: HealthSettings) => Promise<MinuteActivity[]>;
+  /** The provider of each of these payments that has a row. */
+  readonly paymentProviders: (db: Pool | PoolClient, paymentIds: readonly string[]) => Promise<Map<string, string>>;
 }

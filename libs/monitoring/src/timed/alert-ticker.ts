@@ -6,7 +6,7 @@ import { evaluateTimedRules, type TimedRule } from './evaluate-timed';
  * Runs the timed rules every `intervalMs` (ALERT_TICK_INTERVAL). Batch rules
  * only run when events arrive; silence and stalls are exactly when none do.
  * Hosted by the alert worker, which relays the outbox it writes to; `rules` is
- * `timedRules(readProjections)`, the projections' progress read through @ledger/projections.
+ * `timedRules(reads)`, other owners' tables read through their libs.
  */
 export class AlertTicker {
   private timer?: NodeJS.Timeout;

@@ -5,7 +5,7 @@ import type { AlertSettings } from '../rules/alert-settings';
 import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from '../rules/alert-state';
 import { conditionTransition, type RuleReading } from '../rules/transitions';
 import { projectionStallReading, type ReadProjectionProgress } from './projection-stall';
-import { providerSilence } from './provider-silence';
+import { providerSilence, type SilenceReads } from './provider-silence';
 
 /** A rule that watches for something that did not happen: it needs a clock, not a batch. */
 export interface TimedRule {
@@ -14,7 +14,10 @@ export interface TimedRule {
   readonly recoversAtOnce?: boolean;
 }
 
-export const providerSilentRule: TimedRule = { read: (tx, now, s) => providerSilence(tx, now, s.providerSilenceMs) };
+/** provider_silent over what `reads` reports of the waiting payments and the webhooks heard. */
+export function providerSilentRule(reads: SilenceReads): TimedRule {
+  return { read: (tx, now, s) => providerSilence(tx, now, s.providerSilenceMs, reads) };
+}
 
 /**
  * projection_stalled over every projection `read` reports (the registry's, read through @ledger/projections:
@@ -25,9 +28,14 @@ export function projectionStalledRule(read: ReadProjectionProgress): TimedRule {
   return { read: async (_tx, now, s) => [projectionStallReading(await read(now), now, s.stallAfterMs)], recoversAtOnce: true };
 }
 
-/** Every timed rule, with the projections' progress read by `readProjections`. */
-export function timedRules(readProjections: ReadProjectionProgress): Readonly<Record<string, TimedRule>> {
-  return { provider_silent: providerSilentRule, projection_stalled: projectionStalledRule(readProjections) };
+/** What the timed rules read of other owners' tables: the alert worker wires @ledger/projections' and @ledger/provider-webhooks' reads. */
+export interface TimedReads extends SilenceReads {
+  readonly projectionProgress: ReadProjectionProgress;
+}
+
+/** Every timed rule. */
+export function timedRules(reads: TimedReads): Readonly<Record<string, TimedRule>> {
+  return { provider_silent: providerSilentRule(reads), projection_stalled: projectionStalledRule(reads.projectionProgress) };
 }
 
 /** One ticker at a time across every worker: the tick is skipped, not queued, when another holds it. */

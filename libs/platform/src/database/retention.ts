@@ -1,11 +1,10 @@
 import type { Pool } from 'pg';
 
-export interface PurgeCounts {
-  readonly idempotencyRecords: number;
-  readonly webhookDeliveries: number;
-  readonly alerts: number;
-  readonly alertOutbox: number;
-}
+/** One owner's purge of its own table: deletes what aged out before `cutoff`, returns how many rows went. */
+export type Purge = (pool: Pool, cutoff: Date) => Promise<number>;
+
+/** Rows purged per table, by the name its purge was given; `idempotencyRecords` always. */
+export type PurgeCounts = Readonly<Record<string, number>>;
 
 /** Small batches: each DELETE is its own short transaction, so a large backlog never holds locks long. */
 const BATCH = 5_000;
@@ -13,47 +12,34 @@ const BATCH = 5_000;
 /**
  * What ages out of the live tables (the event log and audit trail never do):
  * idempotency records past their `expires_at` (IDEMPOTENCY_TTL); and, after
- * `retentionDays` (DATA_RETENTION_DAYS), webhook delivery records, alerts
- * closed (acknowledged or resolved) that long ago, and alert outbox rows
- * already relayed. Open alerts and unrelayed outbox rows are kept whatever
- * their age. Idempotent and safe to run from several processes at once.
+ * `retentionDays` (DATA_RETENTION_DAYS), whatever each owner's purge in `purges`
+ * deletes of its own table (a table has one owner: the alert worker wires
+ * webhook deliveries, closed alerts and relayed outbox rows). Idempotent and
+ * safe to run from several processes at once.
  */
-export async function purgeExpiredData(pool: Pool, options: { retentionDays: number; now?: Date }): Promise<PurgeCounts> {
+export async function purgeExpiredData(
+  pool: Pool,
+  options: { retentionDays: number; now?: Date },
+  purges: Readonly<Record<string, Purge>> = {},
+): Promise<PurgeCounts> {
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000);
-  return {
-    idempotencyRecords: await deleteInBatches(
-      pool,
-      `SELECT ctid FROM ledger.idempotency_keys WHERE expires_at <= $1 LIMIT ${BATCH}`,
-      'ledger.idempotency_keys',
-      now,
-    ),
-    webhookDeliveries: await deleteInBatches(
-      pool,
-      `SELECT ctid FROM ledger.webhook_deliveries WHERE received_at < $1 LIMIT ${BATCH}`,
-      'ledger.webhook_deliveries',
-      cutoff,
-    ),
-    alerts: await deleteInBatches(
-      pool,
-      `SELECT ctid FROM monitoring.alerts
-        WHERE status <> 'open' AND COALESCE(resolved_at, acknowledged_at, received_at) < $1 LIMIT ${BATCH}`,
-      'monitoring.alerts',
-      cutoff,
-    ),
-    alertOutbox: await deleteInBatches(
-      pool,
-      `SELECT ctid FROM monitoring.alert_outbox WHERE relayed_at IS NOT NULL AND relayed_at < $1 LIMIT ${BATCH}`,
-      'monitoring.alert_outbox',
-      cutoff,
-    ),
+  // moves to libs/event-store (issue 26)
+  const counts: Record<string, number> = {
+    idempotencyRecords: await deleteInBatches(pool, 'ledger.idempotency_keys', 'expires_at <= $1', now),
   };
+  for (const [name, purge] of Object.entries(purges)) counts[name] = await purge(pool, cutoff);
+  return counts;
 }
 
-async function deleteInBatches(pool: Pool, select: string, table: string, before: Date): Promise<number> {
+/** Deletes the rows of `table` matching `where` (with `$1` = `before`), a batch per statement, until none is left. */
+export async function deleteInBatches(pool: Pool, table: string, where: string, before: Date): Promise<number> {
   let total = 0;
   for (;;) {
-    const { rowCount } = await pool.query(`DELETE FROM ${table} WHERE ctid = ANY (ARRAY(${select}))`, [before]);
+    const { rowCount } = await pool.query(
+      `DELETE FROM ${table} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${table} WHERE ${where} LIMIT ${BATCH}))`,
+      [before],
+    );
     total += rowCount ?? 0;
     if ((rowCount ?? 0) < BATCH) return total;
   }

@@ -25,7 +25,7 @@ function storeOf(events: RecordedEvent[]): { store: EventStore; reads: ReadAllOp
   return { store: { readAll } as unknown as EventStore, reads };
 }
 
-describe('countStoreEventsUpTo (audit chain check on a store outside the database)', () => {
+describe('countStoreEventsUpTo (what the audit chain check counts the trail against)', () => {
   const events = Array.from({ length: 23 }, (_, i) => event(i + 1, i % 4 === 0 ? `other-${i}` : `payment-${i}`));
 
   it('counts the payment events at or before the checkpoint, over several pages', async () => {

@@ -32,11 +32,9 @@ const PAGE = 5000;
  * Walks the audit trail in order, recomputing each row's hash from its content
  * and the previous row's hash; reports the first broken link. Then checks that
  * the trail holds exactly as many rows as the store holds payment events up to
- * the trail's checkpoint: counted in event_store.events for the PostgreSQL store,
- * or, when `options.store` is given (EventStoreDB, whose events are not in the
- * database), read from that store.
+ * the trail's checkpoint, read through the store's port (either adapter).
  */
-export async function verifyAuditChain(pool: Pool, options: { store?: EventStore } = {}): Promise<AuditChainResult> {
+export async function verifyAuditChain(pool: Pool, store: EventStore): Promise<AuditChainResult> {
   const table = tableName(READ_MODELS_SCHEMA, 'audit_trail');
   let prev: Buffer = GENESIS_HASH;
   let rows = 0;
@@ -73,21 +71,10 @@ export async function verifyAuditChain(pool: Pool, options: { store?: EventStore
     const last = page.rows[page.rows.length - 1];
     after = [last.commit_position, last.prepare_position];
   }
-  const events = options.store
-    ? await countStoreEventsUpTo(options.store, (await readCheckpoint(pool, 'audit_trail')).position)
-    : await countEventsUpToCheckpoint(pool);
+  const events = await countStoreEventsUpTo(store, (await readCheckpoint(pool, 'audit_trail')).position);
   if (events !== rows)
     return { ok: false, rows, events, reason: `audit trail has ${rows} rows but the store has ${events} events up to its checkpoint` };
   return { ok: true, rows, events };
-}
-
-async function countEventsUpToCheckpoint(pool: Pool): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>(
-    `SELECT count(*) AS n FROM event_store.events e, ${tableName(READ_MODELS_SCHEMA, 'checkpoints')} c
-      WHERE c.name = 'audit_trail' AND e.stream_id LIKE 'payment-%'
-        AND (e.transaction_id, e.global_position) <= (c.commit_position::text::xid8, c.prepare_position)`,
-  );
-  return Number(rows[0]?.n ?? 0);
 }
 
 /** The store's payment events at or before `to`, read through the port a page at a time. */

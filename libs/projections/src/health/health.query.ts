@@ -1,7 +1,8 @@
 import type { Pool } from 'pg';
-import { DEFAULT_THRESHOLDS, healthThresholds, loadHealthMinutes, type HealthSettings } from '@ledger/monitoring';
+import { DEFAULT_THRESHOLDS, healthThresholds, type HealthSettings } from '@ledger/monitoring';
 import type { DashboardFilter, Health } from '../dashboard/shapes';
 import { computeHealth } from './health';
+import { loadHealthMinutes } from './health-minutes.query';
 
 export const DEFAULT_HEALTH_SETTINGS: HealthSettings = { defaults: DEFAULT_THRESHOLDS, providers: {} };
 

@@ -81,3 +81,11 @@ export async function queryMetrics(pool: Pool, filter: DashboardFilter, threshol
     fraud: { attempts: sum((r) => r.fraud), suspicious },
   };
 }
+
+/** Providers that have payments at all: each needs its webhook secret. */
+export async function providersWithPayments(pool: Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ provider: string }>(
+    `SELECT DISTINCT provider FROM read_models.payment_metrics WHERE payments_created > 0`,
+  );
+  return new Set(rows.map((r) => r.provider));
+}

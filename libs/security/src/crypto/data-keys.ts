@@ -9,6 +9,13 @@ export interface DataKey {
 
 type Queryable = Pick<Pool, 'query'>;
 
+/** How many data keys each master key wraps, with one key id of each to try opening (an audit's sample). */
+export interface DataKeysUnderMasterKey {
+  readonly masterKeyId: string;
+  readonly count: number;
+  readonly sampleKeyId: string;
+}
+
 /** The context binds a wrapped key to its id: a wrapped key copied onto another row does not unwrap. */
 const wrapContext = (keyId: string) => `data-key:${keyId}`;
 
@@ -98,4 +105,31 @@ export class DataKeyStore {
   private unwrap(row: { key_id: string; wrapped: string }): DataKey {
     return { id: row.key_id, key: Buffer.from(decrypt(row.wrapped, this.master, wrapContext(row.key_id)), 'base64url') };
   }
+}
+
+/** The data keys per master key, by master key id; undefined when this database has no data keys table (older than 1764001400000). */
+export async function dataKeysByMasterKey(db: Queryable): Promise<DataKeysUnderMasterKey[] | undefined> {
+  const exists = await db.query<{ t: string | null }>(`SELECT to_regclass('ledger.data_keys')::text AS t`);
+  if (!exists.rows[0]?.t) return undefined;
+  const { rows } = await db.query<{ master: string; n: number; sample: string }>(
+    `SELECT master_key_id AS master, count(*)::int AS n, min(key_id) AS sample FROM ledger.data_keys GROUP BY 1 ORDER BY 1`,
+  );
+  return rows.map((r) => ({ masterKeyId: r.master, count: r.n, sampleKeyId: r.sample }));
+}
+
+/**
+ * The global position of the last event stored before encryption began (`ledger.encryption_epoch`): events up to it
+ * may hold personal data in plaintext and always will (the log is never rewritten); after it, none may.
+ * `forUpdate` locks the row for a transaction that moves it (`ledger store rebase`). Undefined without the row.
+ */
+export async function lastPlaintextPosition(db: Queryable, options: { forUpdate?: boolean } = {}): Promise<bigint | undefined> {
+  const { rows } = await db.query<{ last: string }>(
+    `SELECT last_plaintext_position::text AS last FROM ledger.encryption_epoch${options.forUpdate ? ' FOR UPDATE' : ''}`,
+  );
+  return rows[0] ? BigInt(rows[0].last) : undefined;
+}
+
+/** Moves the encryption epoch to the same event in a new numbering of the log (after `ledger store rebase` re-stamps it). */
+export async function moveLastPlaintextPosition(db: Queryable, position: bigint): Promise<void> {
+  await db.query(`UPDATE ledger.encryption_epoch SET last_plaintext_position = $1`, [position.toString()]);
 }

@@ -16,6 +16,7 @@ import {
 import { loadConfig } from '@ledger/platform';
 import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } from '@ledger/testing';
 // Direct files: the @ledger/projections index also loads the Nest dashboard module, which Jest cannot require.
+import { alertReadModels } from '../../../../libs/projections/src/health/alert-read-models';
 import { ledgerProjection } from '../../../../libs/projections/src/ledger/ledger-projection';
 import type { Projection } from '../../../../libs/projections/src/runner/projection';
 import { ProjectionRunner } from '../../../../libs/projections/src/runner/projection-runner';
@@ -44,7 +45,12 @@ export async function startPipeline(options: PipelineOptions = {}) {
   const config = loadConfig({ NODE_ENV: 'test', ALERT_WEBHOOK_URL: webhook.url, ALERT_WEBHOOK_SECRET: WEBHOOK_SECRET, ...options.env });
   const settings: AlertSettings = alertSettingsFromConfig(config);
   const store = new PostgresEventStore(db.pool);
-  const runner = new ProjectionRunner({ pool: db.pool, store, projection: ledgerProjection, onBatch: createAlertHook(settings) });
+  const runner = new ProjectionRunner({
+    pool: db.pool,
+    store,
+    projection: ledgerProjection,
+    onBatch: createAlertHook(settings, alertReadModels),
+  });
   const others = (options.projections ?? [ledgerProjection])
     .filter((projection) => projection.name !== ledgerProjection.name)
     .map((projection) => new ProjectionRunner({ pool: db.pool, store, projection }));

@@ -13,7 +13,7 @@ import {
   type AlertJob,
 } from '@ledger/monitoring';
 import { loadConfig } from '@ledger/platform';
-import { PROJECTIONS, ProjectionRunner } from '@ledger/projections';
+import { PROJECTIONS, ProjectionRunner, alertReadModels } from '@ledger/projections';
 import { testServices, uniquePrefix } from '@ledger/testing';
 import { startApiHarness, type ApiHarness } from '../../../support/api-harness';
 
@@ -33,7 +33,7 @@ export async function startLiveStack(env: Record<string, string> = {}) {
   const api: ApiHarness = await startApiHarness({ env });
   const config = loadConfig({ NODE_ENV: 'test', ...env });
   const store = new PostgresEventStore(api.db.pool, { pollIntervalMs: 10 });
-  const onBatch = createAlertHook(alertSettingsFromConfig(config));
+  const onBatch = createAlertHook(alertSettingsFromConfig(config), alertReadModels);
   const startRunners = () =>
     Object.values(PROJECTIONS).map(
       (projection) =>

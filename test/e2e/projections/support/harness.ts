@@ -28,9 +28,6 @@ export async function openWorkloadStore(pool: Pool): Promise<EventStore> {
   return store;
 }
 
-/** verifyAuditChain counts a PostgreSQL store's events by SQL; any other store's through the store. */
-export const auditChainSource = (store: EventStore): { store?: EventStore } => (store instanceof PostgresEventStore ? {} : { store });
-
 export async function readAllEvents(store: EventStore): Promise<RecordedEvent[]> {
   const out: RecordedEvent[] = [];
   for (;;) {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { DataKeyStore, type Keyring } from '@ledger/security';
+import { DataKeyStore, dataKeysByMasterKey, lastPlaintextPosition, type Keyring } from '@ledger/security';
 import type { Findings } from './findings';
 
 /** How many of the latest events with personal fields are sampled. */
@@ -19,8 +19,7 @@ const PERSONAL = `(data ? 'description' OR data ? 'metadata' OR data->'card' ? '
  * began is a warning with its count and positions, since those events can never be forgotten.
  */
 export async function checkEncryptionAtRest(pool: Pick<Pool, 'query'>, findings: Findings): Promise<void> {
-  const epoch = await pool.query<{ last: string }>(`SELECT last_plaintext_position::text AS last FROM ledger.encryption_epoch`);
-  const last = epoch.rows[0]?.last ?? '0';
+  const last = ((await lastPlaintextPosition(pool)) ?? 0n).toString();
   const sample = await pool.query<{ position: string; plaintext: boolean }>(
     `SELECT global_position::text AS position, ${PLAINTEXT} AS plaintext FROM event_store.events
       WHERE stream_id LIKE 'payment-%' AND global_position > $1 AND ${PERSONAL}
@@ -69,20 +68,17 @@ export async function checkMasterKeyOpensDataKeys(
   findings: Findings,
 ): Promise<void> {
   const check = 'master key opens the data keys';
-  const exists = await pool.query<{ t: string | null }>(`SELECT to_regclass('ledger.data_keys')::text AS t`);
-  if (!exists.rows[0]?.t) {
+  const rows = await dataKeysByMasterKey(pool);
+  if (!rows) {
     findings.add('PCI', check, 'warning', 'not available: no ledger.data_keys table in this database');
     return;
   }
-  const { rows } = await pool.query<{ master: string; n: number; sample: string }>(
-    `SELECT master_key_id AS master, count(*)::int AS n, min(key_id) AS sample FROM ledger.data_keys GROUP BY 1 ORDER BY 1`,
-  );
-  const total = rows.reduce((sum, r) => sum + r.n, 0);
+  const total = rows.reduce((sum, r) => sum + r.count, 0);
   if (total === 0) {
     findings.add('PCI', check, 'pass', 'no data keys stored yet');
     return;
   }
-  const ids = rows.map((r) => r.master).join(', ');
+  const ids = rows.map((r) => r.masterKeyId).join(', ');
   if (!master) {
     findings.add(
       'PCI',
@@ -96,15 +92,15 @@ export async function checkMasterKeyOpensDataKeys(
   const failing: string[] = [];
   let unreadable = 0;
   for (const row of rows) {
-    const why = !master.keyring.keys[row.master]
+    const why = !master.keyring.keys[row.masterKeyId]
       ? `not in the keyring of ${master.source}`
-      : await store.find(row.sample).then(
+      : await store.find(row.sampleKeyId).then(
           () => undefined,
           () => `the key with that id in ${master.source} does not open them (another secret under the same id)`,
         );
     if (why) {
-      failing.push(`${row.n} data keys under master key ${row.master}: ${why}`);
-      unreadable += row.n;
+      failing.push(`${row.count} data keys under master key ${row.masterKeyId}: ${why}`);
+      unreadable += row.count;
     }
   }
   if (failing.length > 0) {

@@ -1,14 +1,8 @@
 import type { Pool } from 'pg';
-import {
-  alertSettingsFromConfig,
-  assessHealth,
-  healthThresholds,
-  loadHealthMinutes,
-  type HealthSettings,
-  type HealthStatus,
-} from '@ledger/monitoring';
+import { alertSettingsFromConfig, assessHealth, healthThresholds, type HealthSettings, type HealthStatus } from '@ledger/monitoring';
 import { PROVIDERS } from '@ledger/payments-domain';
 import type { LedgerConfig } from '@ledger/platform';
+import { loadHealthMinutes } from '@ledger/projections';
 import type { Findings } from './findings';
 
 export interface ProviderHealthLine {

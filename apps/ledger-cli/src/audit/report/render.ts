@@ -1,5 +1,5 @@
+import type { PeriodMetrics } from '@ledger/projections';
 import type { Finding, Findings, Section, Severity } from './findings';
-import type { PeriodMetrics } from './metrics';
 
 export interface ReportHeader {
   readonly generatedAt: Date;

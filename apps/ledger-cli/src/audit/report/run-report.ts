@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import { findEncryptionKey, keyringOf, type LedgerConfig } from '@ledger/platform';
+import { periodMetrics, providersWithPayments, type PeriodMetrics } from '@ledger/projections';
 import type { Keyring } from '@ledger/security';
 import type { CliIo } from '../../io';
 import { firstLine, type AuditContext } from '../context';
@@ -9,7 +10,6 @@ import { checkEncryptionAtRest, checkMasterKeyOpensDataKeys } from './encryption
 import type { Findings } from './findings';
 import { checkProviderHealth } from './health-check';
 import { probeSecurityHeaders } from './headers-probe';
-import { periodMetrics, providersWithPayments, type PeriodMetrics } from './metrics';
 import { scanEvents, scanLogs } from './pci-scan';
 import { checkRefundMismatches } from './refund-mismatches';
 import { checkRateLimitViolations, checkWebhookDeliveries } from './runtime-checks';

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Pool } from 'pg';
+import { deliveryOutcomes } from '@ledger/provider-webhooks';
 import { firstLine } from '../context';
 import type { Findings } from './findings';
 
@@ -42,24 +43,17 @@ export async function checkRateLimitViolations(redisUrl: string | undefined, fin
   }
 }
 
-/** Signature failures, duplicates absorbed and the rest, from ledger.webhook_deliveries (migration 1764000400000). */
+/** Signature failures, duplicates absorbed and the rest, from the webhook delivery log (@ledger/provider-webhooks). */
 export async function checkWebhookDeliveries(pool: Pool, days: number, provider: string | undefined, findings: Findings): Promise<void> {
-  const {
-    rows: [exists],
-  } = await pool.query<{ t: string | null }>(`SELECT to_regclass('ledger.webhook_deliveries')::text AS t`);
-  if (!exists?.t) {
+  const rows = await deliveryOutcomes(pool, { days, provider });
+  if (!rows) {
     findings.add('Webhooks', 'signature failures and duplicates', 'warning', 'not available: no webhook delivery log in this database');
     return;
   }
-  const { rows } = await pool.query<{ outcome: string; n: number }>(
-    `SELECT outcome, count(*)::int AS n FROM ledger.webhook_deliveries
-      WHERE received_at >= now() - make_interval(days => $1) AND ($2::text IS NULL OR provider = $2) GROUP BY 1 ORDER BY 2 DESC, 1`,
-    [days, provider ?? null],
-  );
-  const n = (outcome: string) => rows.find((r) => r.outcome === outcome)?.n ?? 0;
+  const n = (outcome: string) => rows.find((r) => r.outcome === outcome)?.count ?? 0;
   const failures = n('invalid_signature');
   const detail = `${failures} signature failures, ${n('duplicate')} duplicates absorbed, ${n('forbidden_ip')} from outside the IP allowlist in ${days} days`;
-  const all = rows.map((r) => `${r.outcome}: ${r.n}`);
+  const all = rows.map((r) => `${r.outcome}: ${r.count}`);
   findings.add(
     'Webhooks',
     'signature failures and duplicates',

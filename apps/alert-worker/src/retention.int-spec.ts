@@ -1,5 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
-import { purgeExpiredData } from './retention';
+import { purgeExpiredData } from '@ledger/platform';
+import { RETENTION_PURGES } from './retention.service';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -14,8 +15,8 @@ async function ids(sql: string): Promise<string[]> {
   return (await db.pool.query<{ id: string }>(sql)).rows.map((r) => String(r.id)).sort();
 }
 
-describe('purgeExpiredData', () => {
-  it('deletes expired idempotency records, and deliveries and closed alerts past the retention; keeps the rest', async () => {
+describe('The retention purge', () => {
+  it('deletes expired idempotency records, and (each through its owner) deliveries and closed alerts past the retention; keeps the rest', async () => {
     const q = (sql: string, params: unknown[]) => db.pool.query(sql, params);
     for (const [key, expires] of [
       ['expired', ago(1)],
@@ -47,15 +48,27 @@ describe('purgeExpiredData', () => {
     await alert('resolved-long-ago', 'resolved', ago(60), null, ago(35));
     await alert('acked-recently', 'acknowledged', ago(60), ago(10), null);
     await alert('open-and-old', 'open', ago(400), null, null);
+    for (const [job, relayed] of [
+      ['relayed-long-ago', ago(31)],
+      ['relayed-recently', ago(29)],
+      ['never-relayed', null],
+    ] as const) {
+      await q(`INSERT INTO monitoring.alert_outbox (job_id, payload, created_at, relayed_at) VALUES ($1, '{}', $2, $3)`, [
+        job,
+        ago(60),
+        relayed,
+      ]);
+    }
 
-    const counts = await purgeExpiredData(db.pool, { retentionDays: 30 });
+    const counts = await purgeExpiredData(db.pool, { retentionDays: 30 }, RETENTION_PURGES);
 
-    expect(counts).toEqual({ idempotencyRecords: 2, webhookDeliveries: 1, alerts: 2, alertOutbox: 0 });
+    expect(counts).toEqual({ idempotencyRecords: 2, webhookDeliveries: 1, alerts: 2, alertOutbox: 1 });
     expect(await ids(`SELECT key AS id FROM ledger.idempotency_keys`)).toEqual(['live']);
     expect(await ids(`SELECT detail AS id FROM ledger.webhook_deliveries`)).toEqual(['recent']);
     expect(await ids(`SELECT id FROM monitoring.alerts`)).toEqual(['acked-recently', 'open-and-old']);
+    expect(await ids(`SELECT job_id AS id FROM monitoring.alert_outbox`)).toEqual(['never-relayed', 'relayed-recently']);
     // A second run finds nothing more.
-    expect(await purgeExpiredData(db.pool, { retentionDays: 30 })).toEqual({
+    expect(await purgeExpiredData(db.pool, { retentionDays: 30 }, RETENTION_PURGES)).toEqual({
       idempotencyRecords: 0,
       webhookDeliveries: 0,
       alerts: 0,

@@ -29,7 +29,7 @@ export interface PeriodMetrics {
 
 const pct = (n: number, d: number) => (d === 0 ? 0 : Math.round((n / d) * 10_000) / 100);
 
-/** Payments created in the period, from read_models.payments (the dashboard's definitions). */
+/** Payments created in the period, from read_models.payments (the dashboard's definitions): the audit report's summary. */
 export async function periodMetrics(pool: Pool, days: number, provider: string | undefined, now = new Date()): Promise<PeriodMetrics> {
   const since = new Date(now.getTime() - days * 86_400_000).toISOString();
   const params = [since, provider ?? null];
@@ -80,12 +80,4 @@ export async function periodMetrics(pool: Pool, days: number, provider: string |
     topFailureReasons: reasons,
     volumes,
   };
-}
-
-/** Providers that have payments at all: each needs its webhook secret. */
-export async function providersWithPayments(pool: Pool): Promise<Set<string>> {
-  const { rows } = await pool.query<{ provider: string }>(
-    `SELECT DISTINCT provider FROM read_models.payment_metrics WHERE payments_created > 0`,
-  );
-  return new Set(rows.map((r) => r.provider));
 }
