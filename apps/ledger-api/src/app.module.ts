@@ -7,10 +7,25 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, HttpAdapterHost } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
 import type { Server } from 'node:http';
-import { EVENT_STORE, PostgresEventStore, type EventStore } from '@ledger/event-store';
-import { PaymentCommandRunner } from '@ledger/payments-app';
-import { LEDGER_CONFIG, masterKeyring, PG_POOL, PlatformModule, type LedgerConfig, type PlatformOptions } from '@ledger/platform';
+import { createIdempotencyLog, EVENT_STORE, IDEMPOTENCY_LOG, type EventStore, type IdempotencyLog } from '@ledger/event-store';
+import {
+  COMMAND_OBSERVER,
+  ForgetCustomerHandler,
+  PAYMENT_COMMAND_HANDLERS,
+  PaymentCommandRunner,
+  type CommandObserver,
+} from '@ledger/payments-app';
+import {
+  createPool,
+  LEDGER_CONFIG,
+  masterKeyring,
+  PG_POOL,
+  PlatformModule,
+  type LedgerConfig,
+  type PlatformOptions,
+} from '@ledger/platform';
 import { DataKeyStore, PersonalDataCipher } from '@ledger/security';
 import type { Pool } from 'pg';
 import { CustomersController } from './customers/customers.controller';
@@ -19,8 +34,6 @@ import { HealthController } from './health/health.controller';
 import { InFlightInterceptor } from './http/in-flight.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { SealedResponses } from './idempotency/sealed-response';
-import { createIdempotencyPool, IdempotencyRepository } from './idempotency/idempotency.repository';
-import { PostgresCommandJournal } from './idempotency/postgres-command-journal';
 import { ApiMetrics } from './metrics/metrics';
 import { PaymentCommandsController } from './payments/payment-commands.controller';
 import { PaymentQueriesController } from './payments/payment-queries.controller';
@@ -46,7 +59,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
     @Inject(ON_SHUTDOWN) private readonly onShutdown: () => Promise<void>,
     private readonly adapterHost: HttpAdapterHost,
     private readonly inFlight: InFlightInterceptor,
-    private readonly idempotency: IdempotencyRepository,
+    @Inject(IDEMPOTENCY_LOG) private readonly idempotency: IdempotencyLog,
   ) {}
 
   static forRoot(options: ApiModuleOptions): DynamicModule {
@@ -54,7 +67,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
       module: ApiModule,
       // The webhooks run commands through the same runner, metrics and rate limiter.
       global: true,
-      imports: [PlatformModule.forRoot(options), WebhooksModule, DashboardModule, AlertsModule],
+      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule, DashboardModule, AlertsModule],
       controllers: [PaymentCommandsController, PaymentQueriesController, CustomersController, HealthController],
       providers: [
         { provide: ApiMetrics, useValue: options.metrics },
@@ -66,10 +79,17 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
           inject: [LEDGER_CONFIG],
         },
         {
-          provide: IdempotencyRepository,
-          useFactory: (config: LedgerConfig) =>
-            new IdempotencyRepository(createIdempotencyPool(options.databaseUrl), config.IDEMPOTENCY_TTL),
-          inject: [LEDGER_CONFIG],
+          // Its own pool, committing without waiting for the WAL flush: a record lost to a PostgreSQL crash only
+          // means a retry runs the command again, a no-op (its events carry the same deterministic ids). The
+          // events themselves, and a keyed command's answer with them, commit through the store's durable pool.
+          provide: IDEMPOTENCY_LOG,
+          useFactory: (config: LedgerConfig, store: EventStore) =>
+            createIdempotencyLog(
+              store,
+              createPool(options.databaseUrl, { max: 10, options: '-c synchronous_commit=off' }),
+              config.IDEMPOTENCY_TTL,
+            ),
+          inject: [LEDGER_CONFIG, EVENT_STORE],
         },
         {
           provide: DataKeyStore,
@@ -78,22 +98,17 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         },
         { provide: PersonalDataCipher, useFactory: (keys: DataKeyStore) => new PersonalDataCipher(keys), inject: [DataKeyStore] },
         {
-          // PostgreSQL only: EventStoreDB shares no transaction with the idempotency records.
-          provide: PostgresCommandJournal,
-          useFactory: (store: EventStore, records: IdempotencyRepository) =>
-            store instanceof PostgresEventStore ? new PostgresCommandJournal(records.pool, store, records) : null,
-          inject: [EVENT_STORE, IdempotencyRepository],
+          provide: PaymentCommandRunner,
+          useFactory: (store: EventStore, personalData: PersonalDataCipher, idempotency: IdempotencyLog) =>
+            new PaymentCommandRunner(store, { personalData, idempotency }),
+          inject: [EVENT_STORE, PersonalDataCipher, IDEMPOTENCY_LOG],
         },
         {
-          provide: PaymentCommandRunner,
-          useFactory: (store: EventStore, personalData: PersonalDataCipher, journal: PostgresCommandJournal | null) =>
-            new PaymentCommandRunner(store, {
-              onAppended: (command) => options.metrics.commandAppended(command.type),
-              personalData,
-              journal: journal ?? undefined,
-            }),
-          inject: [EVENT_STORE, PersonalDataCipher, PostgresCommandJournal],
+          provide: COMMAND_OBSERVER,
+          useValue: { appended: (command) => options.metrics.commandAppended(command) } satisfies CommandObserver,
         },
+        ...PAYMENT_COMMAND_HANDLERS,
+        ForgetCustomerHandler,
         // Order matters: the rate limiter needs the API key the first guard found.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
@@ -102,7 +117,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         SealedResponses,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [RateLimiter, ApiMetrics, PaymentCommandRunner, DataKeyStore, PersonalDataCipher],
+      exports: [RateLimiter, ApiMetrics, PaymentCommandRunner, DataKeyStore, PersonalDataCipher, IDEMPOTENCY_LOG],
     };
   }
 

@@ -9,3 +9,5 @@ export * from './subscription-iterator';
 export * from './create-event-store';
 export * from './eventstoredb/eventstoredb-event-store';
 export * from './event-view';
+export * from './idempotency/idempotency-log';
+export * from './idempotency/create-idempotency-log';

@@ -1,35 +1,27 @@
-import { WrongExpectedVersionError, type EventStore, type ExpectedRevision, type RecordedEvent } from '@ledger/event-store';
 import {
-  CURRENT_SCHEMA_VERSION,
+  WrongExpectedVersionError,
+  type EventData,
+  type EventStore,
+  type ExpectedRevision,
+  type IdempotencyLog,
+  type RecordedEvent,
+} from '@ledger/event-store';
+import {
   decide,
   evolve,
   initialState,
+  isDomainError,
   paymentStreamId,
   toPaymentEvent,
-  type EventMetadata,
+  type DomainError,
   type PaymentCommand,
-  type PaymentCommandType,
   type PaymentState,
 } from '@ledger/payments-domain';
 import { dataKeyOwner, type PersonalDataCipher } from '@ledger/security';
-import type { CommandJournal, KeyedRecord } from './command-journal';
-import { CommandEventIds, type CommandKey } from './event-ids';
+import { CommandEventIds } from './event-ids';
+import { eventMetadata, type CommandContext } from './command-context';
+import { IdempotencyKeyInFlight, IdempotencyKeyReused, type KeyedOutcome, type KeyedRequest } from './keyed';
 import { hasPersonalFields, openPersonalFields, sealPersonalFields } from './personal-fields';
-
-export interface CommandContext {
-  readonly actor: string;
-  readonly correlationId: string;
-  readonly causationId: string;
-  readonly sourceIp?: string;
-  /** With a key, event ids are derived from it and the command, so a retried append cannot double-append. */
-  readonly idempotency?: CommandKey;
-  /** A provider webhook's delivery id (Stripe evt_…, Paystack's id). */
-  readonly deliveryId?: string;
-  /** Notes kept in the event metadata (e.g. a provider time that was not believed). */
-  readonly flags?: Readonly<Record<string, string>>;
-  /** With a journal, the key is claimed with the stream read and the response recorded with the append. */
-  readonly record?: KeyedRecord;
-}
 
 /** A stored event, or one this command just appended (no position or recorded time yet). */
 export interface StreamEvent {
@@ -41,38 +33,46 @@ export interface StreamEvent {
   readonly recordedAt?: Date;
 }
 
-/** A payment stream as loaded: what was stored, and the decision state folded from it. */
-export interface LoadedPayment {
-  readonly streamId: string;
-  readonly history: readonly RecordedEvent[];
-  readonly state: PaymentState;
-  readonly expected: ExpectedRevision;
+/**
+ * What to run on one payment: one command from the API, a provider delivery's commands from a webhook,
+ * one a process manager decided. `plan` is asked again with fresh state after a lost race.
+ */
+export interface CommandRequest {
+  readonly paymentId: string;
+  readonly plan: (state: PaymentState) => readonly PaymentCommand[];
+  /** Each command's context: who asked, and the key its event ids are derived from. */
+  readonly contextOf: (command: PaymentCommand) => CommandContext;
 }
 
 export interface CommandOutcome {
-  /** The whole stream after the command, new events included. */
+  /** The whole stream after the commands, plaintext, new events included. */
   readonly events: readonly StreamEvent[];
-  /** False when the keyed command had been applied before (a retry): nothing new was appended. */
-  readonly appended: boolean;
+  readonly planned: readonly PaymentCommand[];
+  /** The planned commands that appended events now (not before, by a retry of the same key). */
+  readonly appended: readonly PaymentCommand[];
+  /** The first planned command the state machine refused; what it and the commands after it decided was not appended. */
+  readonly refused?: DomainError;
 }
 
 export interface CommandRunnerOptions {
   /** Bounded: under a storm of commands on one payment, some lose with WrongExpectedVersionError. */
   readonly maxAttempts?: number;
-  readonly onAppended?: (command: PaymentCommand) => void;
   /** Personal fields are stored encrypted under the customer's data key; without it they are stored as given. */
   readonly personalData?: PersonalDataCipher;
-  /** The PostgreSQL store's: keyed commands in one commit (see CommandJournal). */
-  readonly journal?: CommandJournal;
+  /** Where keyed commands claim their Idempotency-Key and store their answer; without it keyed requests are refused. */
+  readonly idempotency?: IdempotencyLog;
 }
 
-/** What the caller will answer for the stream after the command (its recorded response is this, sealed). */
-export type Present = (events: readonly StreamEvent[]) => unknown;
+interface Attempt {
+  readonly toAppend: EventData[];
+  readonly outcome: CommandOutcome;
+}
 
 /**
- * The one way to run a payment command, for the API, the webhooks and any
- * future process manager: load the stream, upcast and fold, decide, append
- * at the expected revision, retry on a lost race with fresh state.
+ * The one way to run payment commands, for the API, the webhooks and any process manager: load the
+ * stream, upcast and fold, plan, decide, append at the expected revision, and on a lost race do it all
+ * again with fresh state (the only retry). A keyed request claims its Idempotency-Key with the read and
+ * stores its answer with the append, in one commit where the store allows.
  */
 export class PaymentCommandRunner {
   private readonly maxAttempts: number;
@@ -84,88 +84,134 @@ export class PaymentCommandRunner {
     this.maxAttempts = options.maxAttempts ?? 8;
   }
 
-  async load(paymentId: string, claim?: { journal: CommandJournal; record: KeyedRecord }): Promise<LoadedPayment> {
-    const streamId = paymentStreamId(paymentId);
-    const history = claim ? await claim.journal.claimAndRead(streamId, claim.record) : await this.store.readStream(streamId);
-    const state = history.reduce((s, stored) => evolve(s, toPaymentEvent(stored)), initialState());
-    const expected: ExpectedRevision = history.length === 0 ? 'no_stream' : history[history.length - 1].revision;
-    return { streamId, history, state, expected };
+  /** One command; the state machine's refusal is thrown (a DomainError with its stable code). */
+  async run(command: PaymentCommand, context: CommandContext): Promise<CommandOutcome> {
+    const outcome = await this.execute(single(command, context));
+    if (outcome.refused) throw outcome.refused;
+    return outcome;
   }
 
-  /** Whether a keyed command of this type has already been appended to a loaded stream. */
-  wasApplied(loaded: LoadedPayment, commandType: PaymentCommandType, context: CommandContext): boolean {
-    return new CommandEventIds(context.idempotency, loaded.streamId, commandType).appliedIn(loaded.history);
-  }
-
-  /** `present` is what the caller answers for the stream after the command; with a journal it is recorded with the append. */
-  async run(command: PaymentCommand, context: CommandContext, present: Present = (events) => events): Promise<CommandOutcome> {
-    const journal = context.record && this.options.journal;
+  /** Runs the plan; a refusal is in the outcome, not thrown. */
+  async execute(request: CommandRequest): Promise<CommandOutcome> {
+    const streamId = paymentStreamId(request.paymentId);
+    let history = await this.store.readStream(streamId);
     for (let attempt = 1; ; attempt++) {
-      // The key is claimed once; a retry after a lost race only reads again.
-      const claim = journal && context.record && !context.record.claimed ? { journal, record: context.record } : undefined;
-      const loaded = await this.load(command.data.paymentId, claim);
-      // One lookup per data key for the whole command: sealing the events, opening the stream, sealing the response.
       const keys = this.options.personalData?.session();
-      const ids = new CommandEventIds(context.idempotency, loaded.streamId, command.type);
-      // A retry after a crash between append and response, the stream having moved on since: already applied.
-      if (ids.appliedIn(loaded.history)) return { events: await this.readable(loaded.history, keys), appended: false };
-      const decided = decide(command, loaded.state);
-      // Already known (a provider's repeat of a refund or dispute the ledger holds): nothing to append.
-      if (decided.length === 0) return { events: await this.readable(loaded.history, keys), appended: false };
-      const metadata = eventMetadata(command, context);
-      const plain = decided.map((e, i) => ({ eventId: ids.id(i), type: e.type, data: e.data, metadata }));
-      const toAppend = await this.protect(plain, loaded, command, keys);
-      // Revisions are known before the append (it fails otherwise), so is the response.
-      const first = loaded.expected === 'no_stream' ? 0n : (loaded.expected as bigint) + 1n;
-      // The caller reads what it asked for: the plaintext of what is stored encrypted.
-      const events = [...(await this.readable(loaded.history, keys)), ...plain.map((e, i) => ({ ...e, revision: first + BigInt(i) }))];
+      const { toAppend, outcome } = await this.decideOn(request, streamId, history, keys);
       try {
-        if (journal && context.record) {
-          const response = await context.record.seal(present(events), keys);
-          await journal.appendAndRecord(loaded.streamId, toAppend, loaded.expected, context.record, response);
-        } else {
-          await this.store.appendToStream(loaded.streamId, toAppend, loaded.expected);
-        }
-        this.options.onAppended?.(command);
-        return { events, appended: true };
+        if (toAppend.length > 0) await this.store.appendToStream(streamId, toAppend, expectedAfter(history));
+        return outcome;
       } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAttempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
+        history = await this.retryAfter(error, attempt, streamId);
       }
     }
   }
 
-  private async readable(history: readonly RecordedEvent[], cipher = this.options.personalData): Promise<StreamEvent[]> {
+  /**
+   * Runs the plan under an Idempotency-Key: a replay returns the stored answer; a reuse or a request still in
+   * flight is refused (IdempotencyKeyReused, IdempotencyKeyInFlight); otherwise the answer is stored with the
+   * append (or alone when nothing is appended), a refusal's answer kept when `answerRefusal` gives one.
+   */
+  async executeKeyed(request: CommandRequest, keyed: KeyedRequest): Promise<KeyedOutcome> {
+    const log = this.options.idempotency;
+    if (!log) throw new Error('keyed commands need the idempotency log (CommandRunnerOptions.idempotency)');
+    const streamId = paymentStreamId(request.paymentId);
+    const claimed = await log.claimAndRead(streamId, keyed.claim);
+    if (claimed.kind === 'replay') return { kind: 'replay', answer: claimed.answer };
+    if (claimed.kind === 'reused') throw new IdempotencyKeyReused();
+    if (claimed.kind === 'in_flight') throw new IdempotencyKeyInFlight();
+    let history = claimed.events;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const keys = this.options.personalData?.session();
+        const { toAppend, outcome } = await this.decideOn(request, streamId, history, keys);
+        if (outcome.refused) throw outcome.refused;
+        const answer = await keyed.answer(outcome, keys);
+        try {
+          if (toAppend.length > 0) await log.appendAndRecord(streamId, toAppend, expectedAfter(history), keyed.claim, answer);
+          else await log.record(keyed.claim, answer);
+          return { kind: 'fresh', outcome };
+        } catch (error) {
+          history = await this.retryAfter(error, attempt, streamId);
+        }
+      }
+    } catch (error) {
+      // A decided refusal is replayed like an answer; anything else (an outage, a lost race) frees the key for a retry.
+      const answer = keyed.answerRefusal(error);
+      await (answer ? log.record(keyed.claim, answer) : log.release(keyed.claim)).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** A lost race is run again on the fresh stream, a bounded number of times; anything else is the caller's. */
+  private async retryAfter(error: unknown, attempt: number, streamId: string): Promise<RecordedEvent[]> {
+    if (!(error instanceof WrongExpectedVersionError) || attempt >= this.maxAttempts) throw error;
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** attempt)));
+    return this.store.readStream(streamId);
+  }
+
+  /** Fold, plan, and decide each planned command in turn on the state the ones before it leave. */
+  private async decideOn(
+    request: CommandRequest,
+    streamId: string,
+    history: readonly RecordedEvent[],
+    keys = this.options.personalData,
+  ): Promise<Attempt> {
+    let state = history.reduce((s, stored) => evolve(s, toPaymentEvent(stored)), initialState());
+    const planned = request.plan(state);
+    const decided: { command: PaymentCommand; events: Required<EventData>[] }[] = [];
+    let refused: DomainError | undefined;
+    for (const command of planned) {
+      const context = request.contextOf(command);
+      const ids = new CommandEventIds(context.idempotency, streamId, command.type);
+      // A retry after a crash between append and answer, the stream having moved on since: already applied.
+      if (ids.appliedIn(history)) continue;
+      let events;
+      try {
+        events = decide(command, state);
+      } catch (error) {
+        if (!isDomainError(error)) throw error;
+        refused = error;
+        break;
+      }
+      const metadata = eventMetadata(command, context);
+      decided.push({ command, events: events.map((e, i) => ({ eventId: ids.id(i), type: e.type, data: e.data, metadata })) });
+      state = events.reduce(evolve, state);
+    }
+    const plain = decided.flatMap((d) => d.events);
+    const first = history.length === 0 ? 0n : history[history.length - 1].revision + 1n;
+    const events = [...(await this.opened(history, keys)), ...plain.map((e, i) => ({ ...e, revision: first + BigInt(i) }))];
+    const appended = decided.filter((d) => d.events.length > 0).map((d) => d.command);
+    return { toAppend: await this.sealed(plain, history, planned, keys), outcome: { events, planned, appended, refused } };
+  }
+
+  private async opened(history: readonly RecordedEvent[], cipher = this.options.personalData): Promise<StreamEvent[]> {
     if (!cipher) return [...history];
     const open = cipher.opener();
     return Promise.all(history.map((e) => openPersonalFields(e, open)));
   }
 
   /** The data key is made before the append when missing: a key without events is harmless, an event without its key is not. */
-  private async protect<E extends { data: unknown; metadata: Record<string, unknown> }>(
-    events: E[],
-    loaded: LoadedPayment,
-    command: PaymentCommand,
+  private async sealed(
+    events: Required<EventData>[],
+    history: readonly RecordedEvent[],
+    planned: readonly PaymentCommand[],
     cipher = this.options.personalData,
-  ): Promise<E[]> {
+  ): Promise<EventData[]> {
     if (!cipher || !events.some((e) => hasPersonalFields(e.data, e.metadata))) return events;
-    const created = loaded.history[0]?.data as { customerId?: unknown } | undefined;
-    const customerId = created ? created.customerId : (command.data as { customerId?: unknown }).customerId;
-    const seal = await cipher.sealerFor(dataKeyOwner({ customerId, paymentId: command.data.paymentId }));
+    const created: { customerId?: unknown } | undefined =
+      (history[0]?.data as { customerId?: unknown } | undefined) ?? planned.find((c) => c.type === 'CreatePayment')?.data;
+    const seal = await cipher.sealerFor(dataKeyOwner({ customerId: created?.customerId, paymentId: planned[0].data.paymentId }));
     return events.map((e) => ({ ...e, ...sealPersonalFields(e.data, e.metadata, seal) }));
   }
 }
 
-function eventMetadata(command: PaymentCommand, context: CommandContext): EventMetadata & Record<string, unknown> {
-  const metadata: EventMetadata & Record<string, unknown> = {
-    correlationId: context.correlationId,
-    causationId: context.causationId,
-    actor: context.actor,
-    schemaVersion: CURRENT_SCHEMA_VERSION,
-    occurredAt: command.now.toISOString(),
-  };
-  if (context.sourceIp) metadata.sourceIp = context.sourceIp;
-  if (context.idempotency) metadata.idempotencyKey = context.idempotency.key;
-  if (context.deliveryId) metadata.deliveryId = context.deliveryId;
-  return { ...context.flags, ...metadata };
-}
+/** The request of one command with one context. */
+export const single = (command: PaymentCommand, context: CommandContext): CommandRequest => ({
+  paymentId: command.data.paymentId,
+  plan: () => [command],
+  contextOf: () => context,
+});
+
+const expectedAfter = (history: readonly RecordedEvent[]): ExpectedRevision =>
+  history.length === 0 ? 'no_stream' : history[history.length - 1].revision;

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { Pool } from 'pg';
 import { hasScope, isApiKeyActive, type ApiKeyRecord, type Scope } from '@ledger/security';
+import { contextOf } from '../http/request-context';
 
 /** Why a watched session ended; the stream sends it as `reason`. */
 type KeySessionEndReason = 'revoked' | 'expired' | 'deleted' | 'secret_changed' | 'scope_removed';
@@ -216,18 +217,16 @@ export function readKeyStatesFrom(pool: Pool): ReadKeyStates {
   };
 }
 
-interface Grant {
+/** The guard's note on each request it let in (kept on the request's context): which process's sessions, which key, for which scope. */
+export interface KeyGrant {
   readonly sessions: KeySessions;
   readonly key: KeyState;
   readonly required: Scope;
 }
 
-/** The guard's note on each request it let in: which process's sessions, which key, for which scope. */
-const grants = new WeakMap<Request, Grant>();
-
 /** Called by ApiKeyGuard once it has let `req` in with `key` for `required`. */
 export function grantKeySession(req: Request, sessions: KeySessions, key: KeyState, required: Scope): void {
-  grants.set(req, { sessions, key, required });
+  contextOf(req).keyGrant = { sessions, key, required };
 }
 
 /**
@@ -238,7 +237,7 @@ export function grantKeySession(req: Request, sessions: KeySessions, key: KeySta
  * closes by itself.
  */
 export function holdKeySession(req: Request, end: (ended: KeySessionEnd) => void): () => void {
-  const grant = grants.get(req);
+  const grant = contextOf(req).keyGrant;
   if (!grant) throw new Error('holdKeySession: this request was not let in by an API key');
   return grant.sessions.hold(grant.key, grant.required, end);
 }

@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { WrongExpectedVersionError } from '@ledger/event-store';
+import { IdempotencyKeyInFlight, IdempotencyKeyReused } from '@ledger/payments-app';
 import { isDomainError } from '@ledger/payments-domain';
 import { isDatabaseUnavailable } from '@ledger/platform';
 import { CardDataRejectedError } from '@ledger/security';
@@ -31,6 +32,8 @@ export function toApiError(error: unknown): ApiError {
     const details = error.fields.map((path) => ({ path, message: 'card data is not accepted' }));
     return new ApiError(400, 'card_data_rejected', 'Card data is not accepted; send a provider token instead', details);
   }
+  if (error instanceof IdempotencyKeyReused) return new ApiError(422, error.code, error.message);
+  if (error instanceof IdempotencyKeyInFlight) return new ApiError(409, error.code, error.message);
   if (isDomainError(error)) {
     const status = error.code === 'payment_not_found' || error.code === 'dispute_not_found' ? 404 : 409;
     return new ApiError(status, error.code, error.message);

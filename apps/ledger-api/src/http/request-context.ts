@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { isAcceptableRequestId } from '@ledger/security';
+import type { IdempotencyClaim, StoredAnswer } from '@ledger/event-store';
+import { isAcceptableRequestId, type PersonalDataCipher } from '@ledger/security';
+import type { KeyGrant } from '../auth/key-sessions';
 import type { ApiMetrics } from '../metrics/metrics';
 
 export interface ApiKeyPrincipal {
@@ -22,6 +24,19 @@ export interface RequestContext {
   apiKey?: ApiKeyPrincipal;
   /** The payment whose personal data this request decrypted: logged on the request line (PCI DSS 10.2). */
   personalDataRead?: string;
+  /** Its Idempotency-Key's request, set by the idempotency interceptor for @Idempotent() handlers that got one. */
+  idempotency?: KeyedCall;
+  /** The key that let it in, watched while a long response (a stream) stays open (auth/key-sessions.ts). */
+  keyGrant?: KeyGrant;
+}
+
+/** An Idempotency-Key bound to this request, and how its answers are stored for replay. */
+export interface KeyedCall {
+  readonly claim: IdempotencyClaim;
+  /** The bytes this value is sent as, personal fields sealed with `keys`. */
+  answer(value: unknown, keys?: PersonalDataCipher): Promise<StoredAnswer>;
+  /** The stored answer of a decided refusal; undefined for one the client should retry. */
+  answerRefusal(error: unknown): StoredAnswer | undefined;
 }
 
 export type LedgerRequest = Request & { ctx: RequestContext };

@@ -1,34 +1,50 @@
 import { randomUUID } from 'node:crypto';
 import { Body, Controller, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
-import { deterministicUuid, PaymentCommandRunner, type CommandContext } from '@ledger/payments-app';
-import type { PaymentCommand } from '@ledger/payments-domain';
+import {
+  CloseDisputeCommand,
+  CreatePaymentCommand,
+  deterministicUuid,
+  FlagFraudCommand,
+  MarkPaymentFailedCommand,
+  MarkPaymentSucceededCommand,
+  OpenDisputeCommand,
+  RefundPaymentCommand,
+  StartProcessingCommand,
+  type KeyedRequest,
+  type PaymentCommandMessage,
+} from '@ledger/payments-app';
+import type { PaymentCommandType } from '@ledger/payments-domain';
 import { RequireScope } from '../auth/require-scope.decorator';
+import type { KeyedCall } from '../http/request-context';
+import { ReplayedAnswer } from '../idempotency/idempotency.interceptor';
 import { RateLimit } from '../rate-limit/rate-limit.guard';
-import { CommandCtx } from './command-context.decorator';
+import { Caller, type CommandCaller } from './command-context.decorator';
 import { CommandRoute } from './openapi';
 import { foldPaymentView, type PaymentView } from './payment-view';
 import * as schemas from './schemas';
 import { DisputeIdPipe, PaymentIdPipe, ZodBody } from './zod.pipe';
 
-/** Each command: a validated body in, the payment after it out. Idempotency is the interceptor's (see openapi.ts). */
+/**
+ * Each command: a validated body in, its command on the CommandBus, the payment after it out (or, for an
+ * Idempotency-Key answered before, that answer again). Idempotency: see the interceptor and openapi.ts.
+ */
 @ApiTags('payments')
 @RequireScope('payments:write')
 @Controller('v1/payments')
 export class PaymentCommandsController {
-  constructor(private readonly payments: PaymentCommandRunner) {}
+  constructor(private readonly bus: CommandBus) {}
 
   @Post()
   @RateLimit('payment')
   @CommandRoute('Create a payment', schemas.createPaymentBody, 201, true)
-  create(
-    @Body(new ZodBody(schemas.createPaymentBody)) body: z.output<typeof schemas.createPaymentBody>,
-    @CommandCtx() ctx: CommandContext,
-  ) {
+  create(@Body(new ZodBody(schemas.createPaymentBody)) body: z.output<typeof schemas.createPaymentBody>, @Caller() caller: CommandCaller) {
     // Derived from the key when absent, so a retried create lands on the same stream.
-    const paymentId = body.paymentId ?? deterministicUuid(ctx.actor, ctx.idempotency?.key ?? '', 'paymentId');
-    return this.run({ type: 'CreatePayment', data: { ...body, paymentId }, now: new Date() }, ctx);
+    const { actor, idempotency } = caller.context;
+    const paymentId = body.paymentId ?? deterministicUuid(actor, idempotency?.key ?? '', 'paymentId');
+    return this.send(CreatePaymentCommand, { type: 'CreatePayment', data: { ...body, paymentId }, now: new Date() }, caller);
   }
 
   @Post(':id/processing')
@@ -36,9 +52,9 @@ export class PaymentCommandsController {
   processing(
     @Param('id', PaymentIdPipe) paymentId: string,
     @Body(new ZodBody(schemas.startProcessingBody)) _body: z.output<typeof schemas.startProcessingBody>,
-    @CommandCtx() ctx: CommandContext,
+    @Caller() caller: CommandCaller,
   ) {
-    return this.run({ type: 'StartProcessing', data: { paymentId }, now: new Date() }, ctx);
+    return this.send(StartProcessingCommand, { type: 'StartProcessing', data: { paymentId }, now: new Date() }, caller);
   }
 
   @Post(':id/success')
@@ -46,9 +62,9 @@ export class PaymentCommandsController {
   success(
     @Param('id', PaymentIdPipe) paymentId: string,
     @Body(new ZodBody(schemas.markSucceededBody)) body: z.output<typeof schemas.markSucceededBody>,
-    @CommandCtx() ctx: CommandContext,
+    @Caller() caller: CommandCaller,
   ) {
-    return this.run({ type: 'MarkPaymentSucceeded', data: { ...body, paymentId }, now: new Date() }, ctx);
+    return this.send(MarkPaymentSucceededCommand, { type: 'MarkPaymentSucceeded', data: { ...body, paymentId }, now: new Date() }, caller);
   }
 
   @Post(':id/failure')
@@ -56,9 +72,9 @@ export class PaymentCommandsController {
   failure(
     @Param('id', PaymentIdPipe) paymentId: string,
     @Body(new ZodBody(schemas.markFailedBody)) body: z.output<typeof schemas.markFailedBody>,
-    @CommandCtx() ctx: CommandContext,
+    @Caller() caller: CommandCaller,
   ) {
-    return this.run({ type: 'MarkPaymentFailed', data: { ...body, paymentId }, now: new Date() }, ctx);
+    return this.send(MarkPaymentFailedCommand, { type: 'MarkPaymentFailed', data: { ...body, paymentId }, now: new Date() }, caller);
   }
 
   @Post(':id/refunds')
@@ -67,11 +83,11 @@ export class PaymentCommandsController {
   refund(
     @Param('id', PaymentIdPipe) paymentId: string,
     @Body(new ZodBody(schemas.refundBody)) body: z.output<typeof schemas.refundBody>,
-    @CommandCtx() ctx: CommandContext,
+    @Caller() caller: CommandCaller,
   ) {
-    const key = ctx.idempotency?.key;
-    const refundId = key ? deterministicUuid(ctx.actor, key, paymentId, 'refundId') : randomUUID();
-    return this.run({ type: 'RefundPayment', data: { ...body, paymentId, refundId }, now: new Date() }, ctx);
+    const { actor, idempotency } = caller.context;
+    const refundId = idempotency ? deterministicUuid(actor, idempotency.key, paymentId, 'refundId') : randomUUID();
+    return this.send(RefundPaymentCommand, { type: 'RefundPayment', data: { ...body, paymentId, refundId }, now: new Date() }, caller);
   }
 
   @Post(':id/fraud-flags')
@@ -79,9 +95,9 @@ export class PaymentCommandsController {
   fraudFlag(
     @Param('id', PaymentIdPipe) paymentId: string,
     @Body(new ZodBody(schemas.fraudFlagBody)) body: z.output<typeof schemas.fraudFlagBody>,
-    @CommandCtx() ctx: CommandContext,
+    @Caller() caller: CommandCaller,
   ) {
-    return this.run({ type: 'FlagFraud', data: { ...body, paymentId }, now: new Date() }, ctx);
+    return this.send(FlagFraudCommand, { type: 'FlagFraud', data: { ...body, paymentId }, now: new Date() }, caller);
   }
 
   @Post(':id/disputes')
@@ -89,11 +105,12 @@ export class PaymentCommandsController {
   dispute(
     @Param('id', PaymentIdPipe) paymentId: string,
     @Body(new ZodBody(schemas.disputeBody)) body: z.output<typeof schemas.disputeBody>,
-    @CommandCtx() ctx: CommandContext,
+    @Caller() caller: CommandCaller,
   ) {
-    const key = ctx.idempotency?.key;
-    const disputeId = body.providerDisputeId ?? (key ? deterministicUuid(ctx.actor, key, paymentId, 'disputeId') : randomUUID());
-    return this.run({ type: 'OpenDispute', data: { ...body, paymentId, disputeId }, now: new Date() }, ctx);
+    const { actor, idempotency } = caller.context;
+    const disputeId =
+      body.providerDisputeId ?? (idempotency ? deterministicUuid(actor, idempotency.key, paymentId, 'disputeId') : randomUUID());
+    return this.send(OpenDisputeCommand, { type: 'OpenDispute', data: { ...body, paymentId, disputeId }, now: new Date() }, caller);
   }
 
   @Post(':id/disputes/:disputeId/close')
@@ -102,12 +119,27 @@ export class PaymentCommandsController {
     @Param('id', PaymentIdPipe) paymentId: string,
     @Param('disputeId', DisputeIdPipe) disputeId: string,
     @Body(new ZodBody(schemas.closeDisputeBody)) body: z.output<typeof schemas.closeDisputeBody>,
-    @CommandCtx() ctx: CommandContext,
+    @Caller() caller: CommandCaller,
   ) {
-    return this.run({ type: 'CloseDispute', data: { paymentId, disputeId, outcome: body.outcome }, now: new Date() }, ctx);
+    const command = { type: 'CloseDispute' as const, data: { paymentId, disputeId, outcome: body.outcome }, now: new Date() };
+    return this.send(CloseDisputeCommand, command, caller);
   }
 
-  private async run(command: PaymentCommand, ctx: CommandContext): Promise<PaymentView | undefined> {
-    return foldPaymentView((await this.payments.run(command, ctx, foldPaymentView)).events);
+  private async send<T extends PaymentCommandType>(
+    Message: new (...args: ConstructorParameters<typeof PaymentCommandMessage<T>>) => PaymentCommandMessage<T>,
+    command: PaymentCommandMessage<T>['command'],
+    { context, keyed }: CommandCaller,
+  ): Promise<PaymentView | ReplayedAnswer | undefined> {
+    const result = await this.bus.execute(new Message(command, context, keyed && answeringWithTheView(keyed)));
+    return result.kind === 'replay' ? new ReplayedAnswer(result.answer) : foldPaymentView(result.outcome.events);
   }
+}
+
+/** The answer stored for a keyed command is the payment after it, as this controller sends it. */
+function answeringWithTheView(call: KeyedCall): KeyedRequest {
+  return {
+    claim: call.claim,
+    answer: (outcome, keys) => call.answer(foldPaymentView(outcome.events), keys),
+    answerRefusal: (error) => call.answerRefusal(error),
+  };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { WrongExpectedVersionError } from '@ledger/event-store';
-import { deterministicUuid, PaymentCommandRunner, type CommandContext } from '@ledger/payments-app';
+import { CommandBus } from '@nestjs/cqrs';
+import { deterministicUuid, RecordProviderDeliveryCommand, type CommandContext } from '@ledger/payments-app';
 import { isDomainError, type PaymentCommand, type Provider } from '@ledger/payments-domain';
 import { planCommands, providerClock, webhookActor, type ProviderDelivery } from '@ledger/provider-webhooks';
 import type { DeliveryOutcome } from './webhook-store';
@@ -17,19 +17,16 @@ export interface WebhookResult {
   readonly detail?: string;
 }
 
-/** Racing deliveries of different events for one payment converge within a few rounds. */
-const MAX_ROUNDS = 6;
-
 /**
- * A verified, mapped delivery becomes commands run by the same runner as the
- * HTTP API. Exactly once rests on the event ids, not on a TTL: each command
- * of a delivery is keyed by (provider, delivery id, command), so a retry
- * hours later, or 20 at once, finds its ids in the stream and appends nothing.
+ * A verified, mapped delivery becomes one command on the bus: the delivery's plan for the payment as it
+ * stands, run by the same use case as the HTTP API (a lost race re-plans on fresh state). Exactly once
+ * rests on the event ids, not on a TTL: each planned command is keyed by (provider, delivery id, command),
+ * so a retry hours later, or 20 at once, finds its ids in the stream and appends nothing.
  */
 @Injectable()
 export class WebhookProcessor {
   constructor(
-    private readonly payments: PaymentCommandRunner,
+    private readonly bus: CommandBus,
     private readonly webhooks: WebhookStore,
   ) {}
 
@@ -44,34 +41,24 @@ export class WebhookProcessor {
     const skewed = providerClock(intent, receivedAt).skewed;
     // A provider clock we did not believe is kept beside the event, for whoever audits it.
     const flags = skewed ? { providerTimeAhead: skewed.toISOString() } : undefined;
-    const contextOf = (command: PaymentCommand) => ({ ...commandContext(command, provider, deliveryId, request), flags });
-
-    for (let round = 1; ; round++) {
-      const loaded = await this.payments.load(paymentId);
-      let planned: PaymentCommand[];
-      try {
-        planned = planCommands(intent, { state: loaded.state }, { paymentId, provider, now: receivedAt });
-      } catch (error) {
-        if (isDomainError(error) && error.code === 'payment_not_found') return { outcome: 'unmatched', paymentId };
-        throw error;
-      }
-      const todo = planned.filter((command) => !this.payments.wasApplied(loaded, command.type, contextOf(command)));
-      if (todo.length === 0) {
-        await this.webhooks.rememberPayment(provider, intent.references, paymentId);
-        const seen = loaded.history.some((e) => (e.metadata as { deliveryId?: unknown }).deliveryId === deliveryId);
-        return { outcome: seen ? 'duplicate' : 'noop', paymentId };
-      }
-      try {
-        for (const command of todo) await this.payments.run(command, contextOf(command));
-        await this.webhooks.rememberPayment(provider, intent.references, paymentId);
-        return { outcome: 'handled', paymentId };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedVersionError) && !isDomainError(error)) throw error;
-        const moved = (await this.payments.load(paymentId)).expected !== loaded.expected;
-        if (isDomainError(error) && !moved) return { outcome: 'rejected', paymentId, detail: error.code };
-        if (round >= MAX_ROUNDS) throw error;
-      }
+    let outcome;
+    try {
+      outcome = await this.bus.execute(
+        new RecordProviderDeliveryCommand({
+          paymentId,
+          plan: (state) => planCommands(intent, { state }, { paymentId, provider, now: receivedAt }),
+          contextOf: (command) => ({ ...commandContext(command, provider, deliveryId, request), flags }),
+        }),
+      );
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'payment_not_found') return { outcome: 'unmatched', paymentId };
+      throw error;
     }
+    if (outcome.refused) return { outcome: 'rejected', paymentId, detail: outcome.refused.code };
+    await this.webhooks.rememberPayment(provider, intent.references, paymentId);
+    if (outcome.appended.length > 0) return { outcome: 'handled', paymentId };
+    const seen = outcome.events.some((e) => (e.metadata as { deliveryId?: unknown }).deliveryId === deliveryId);
+    return { outcome: seen ? 'duplicate' : 'noop', paymentId };
   }
 }
 

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { forgetCustomer } from '@ledger/payments-app';
+import { EVENT_STORE } from '@ledger/event-store';
+import { ForgetCustomerCommand, ForgetCustomerHandler } from '@ledger/payments-app';
 import { customerIdSchema, DataKeyStore, type Keyring } from '@ledger/security';
 import { withAuditContext } from '../audit/context';
+import { withCommandBus } from '../command-bus';
 import { CliError, type CliIo } from '../io';
 
 /** For a DataKeyStore that only deletes: it holds no key, so it could wrap or unwrap nothing. */
@@ -22,7 +24,8 @@ export function registerCustomerCommands(program: Command, io: CliIo): void {
         // Forgetting deletes the data key: it unwraps nothing, so it needs no master key (and none is generated).
         const keys = new DataKeyStore(pool, NO_MASTER_KEY);
         // withAuditContext refused restored history this server cannot order (`ledger store rebase` first): it appends.
-        const result = await forgetCustomer(store, keys, { customerId: parsed.data, actor: options.actor });
+        const providers = [{ provide: EVENT_STORE, useValue: store }, { provide: DataKeyStore, useValue: keys }, ForgetCustomerHandler];
+        const result = await withCommandBus(providers, (bus) => bus.execute(new ForgetCustomerCommand(parsed.data, options.actor)));
         io.stdout(
           `forgot customer ${result.customerId} at ${result.forgottenAt}: ${result.keysDestroyed} data key(s) destroyed; ` +
             `their encrypted fields now read as forgotten. Backups and WAL archives still hold the old key until they expire.\n`,

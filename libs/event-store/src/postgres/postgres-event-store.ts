@@ -16,6 +16,7 @@ import type { Position } from '../position';
 import { PollingSubscription } from '../subscription-iterator';
 import { committedAfter, committedHead, readHorizon, type Horizon } from './horizon';
 import { findForeignHistory, type ForeignHistory } from './rebase';
+import type { IdempotencyClaim, StoredAnswer } from '../idempotency/idempotency-log';
 import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './rows';
 
 /**
@@ -35,6 +36,17 @@ import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './ro
  * function checks this itself: called once its transaction holds an id, it
  * refuses (NOT_FIRST_WRITE_SQLSTATE), so each append runs as its own statement.
  */
+/** The two appends, each one call of a SQL function whose first write is append_events (migrations/append-events.sql.ts). */
+const APPEND = {
+  name: 'append_events',
+  text: `SELECT next_revision, tx_id, last_position FROM event_store.append_events($1, $2, $3::jsonb)`,
+};
+/** migrations/…-command-journal.ts: the append, then the key's answer, in the same transaction. */
+const APPEND_AND_RECORD = {
+  name: 'append_and_record',
+  text: `SELECT next_revision, tx_id, last_position FROM ledger.append_and_record($1, $2, $3::jsonb, $4, $5, $6, $7)`,
+};
+
 export class PostgresEventStore implements EventStore {
   constructor(
     private readonly pool: Pool,
@@ -42,20 +54,50 @@ export class PostgresEventStore implements EventStore {
   ) {}
 
   appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
-    return this.appendVia('event_store.append_events', streamId, events, expected);
+    return this.append(APPEND, streamId, events, expected, []);
   }
 
   /**
-   * An append through a SQL function `fn(stream, expected, events, ...more)` that calls append_events as its
-   * first write and may write more in the same transaction (one call, one commit), e.g. a command's
-   * idempotency record. It returns append_events' row.
+   * Claims an Idempotency-Key and reads the whole stream in one statement (one round trip). The claim is an
+   * insert on `claims` (a pool that commits without waiting for the WAL flush); true when it took the key.
    */
-  async appendVia(
-    fn: string,
+  async claimAndReadStream(
+    claims: Pool,
+    streamId: string,
+    claim: IdempotencyClaim,
+    ttlMs: number,
+  ): Promise<{ claimed: boolean; events: RecordedEvent[] }> {
+    const { rows } = await claims.query<EventRow & { claimed: boolean | null }>({
+      name: 'idempotency_claim_and_read',
+      text: `WITH claim AS (
+               INSERT INTO ledger.idempotency_keys (api_key_id, key, request_hash, status, expires_at)
+               VALUES ($1, $2, $3, 'in_flight', now() + $4 * interval '1 millisecond')
+               ON CONFLICT DO NOTHING RETURNING true AS claimed)
+             SELECT (SELECT claimed FROM claim) AS claimed, e.*
+               FROM (VALUES (1)) one LEFT JOIN event_store.events e ON e.stream_id = $5
+              ORDER BY e.revision`,
+      values: [claim.namespace, claim.key, claim.requestHash, ttlMs, streamId],
+    });
+    return { claimed: rows[0]?.claimed === true, events: rows.filter((row) => row.event_id !== null).map(toRecordedEvent) };
+  }
+
+  /** Appends and stores the claimed key's answer in one call, one transaction, one commit (`ledger.append_and_record`). */
+  appendAndRecord(
     streamId: string,
     events: readonly EventData[],
     expected: ExpectedRevision,
-    more: readonly unknown[] = [],
+    claim: IdempotencyClaim,
+    answer: StoredAnswer,
+  ): Promise<AppendResult> {
+    return this.append(APPEND_AND_RECORD, streamId, events, expected, [claim.namespace, claim.key, answer.status, answer.body]);
+  }
+
+  private async append(
+    statement: { name: string; text: string },
+    streamId: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+    record: readonly unknown[],
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('appendToStream needs at least one event');
     const payload = events.map((e) => ({
@@ -64,12 +106,10 @@ export class PostgresEventStore implements EventStore {
       data: e.data,
       metadata: e.metadata ?? {},
     }));
-    const args = more.map((_, i) => `, $${i + 4}`).join('');
     try {
       const { rows } = await this.pool.query<{ next_revision: string; tx_id: string; last_position: string }>({
-        name: `append:${fn}`,
-        text: `SELECT next_revision, tx_id, last_position FROM ${fn}($1, $2, $3::jsonb${args})`,
-        values: [streamId, String(expected), JSON.stringify(payload), ...more],
+        ...statement,
+        values: [streamId, String(expected), JSON.stringify(payload), ...record],
       });
       const row = rows[0];
       return {

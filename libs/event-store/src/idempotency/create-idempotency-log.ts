@@ -1,0 +1,102 @@
+import type { Pool } from 'pg';
+import type { AppendResult, EventData, EventStore, ExpectedRevision } from '../event-store';
+import { PostgresEventStore } from '../postgres/postgres-event-store';
+import type { ClaimOutcome, ClaimRefusal, IdempotencyClaim, IdempotencyLog, StoredAnswer } from './idempotency-log';
+import { IdempotencyRecords } from './idempotency-records';
+
+/**
+ * The idempotency log beside `store`, its records in PostgreSQL (`pool`: give it one that commits without
+ * waiting for the WAL flush, createIdempotencyPool). On the PostgreSQL store the claim rides on the stream
+ * read and the answer on the append; on any other store each is its own step.
+ */
+export function createIdempotencyLog(store: EventStore, pool: Pool, ttlMs: number): IdempotencyLog {
+  const records = new IdempotencyRecords(pool, ttlMs);
+  return store instanceof PostgresEventStore ? new PostgresIdempotencyLog(store, records) : new SeparateIdempotencyLog(store, records);
+}
+
+abstract class RecordsIdempotencyLog implements IdempotencyLog {
+  constructor(protected readonly records: IdempotencyRecords) {}
+
+  abstract claimAndRead(streamId: string, claim: IdempotencyClaim): Promise<ClaimOutcome>;
+  abstract appendAndRecord(
+    streamId: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+    claim: IdempotencyClaim,
+    answer: StoredAnswer,
+  ): Promise<AppendResult>;
+
+  record(claim: IdempotencyClaim, answer: StoredAnswer): Promise<void> {
+    return this.records.record(claim, answer);
+  }
+
+  release(claim: IdempotencyClaim): Promise<void> {
+    return this.records.release(claim);
+  }
+
+  peek(claim: IdempotencyClaim): Promise<ClaimRefusal | undefined> {
+    return this.records.peek(claim);
+  }
+
+  purgeExpired(): Promise<number> {
+    return this.records.purgeExpired();
+  }
+
+  async close(): Promise<void> {
+    await this.records.pool.end();
+  }
+}
+
+/** Two round trips and one durable commit per keyed command; anything but a fresh claim takes the records' own path. */
+class PostgresIdempotencyLog extends RecordsIdempotencyLog {
+  constructor(
+    private readonly store: PostgresEventStore,
+    records: IdempotencyRecords,
+  ) {
+    super(records);
+  }
+
+  async claimAndRead(streamId: string, claim: IdempotencyClaim): Promise<ClaimOutcome> {
+    const read = await this.store.claimAndReadStream(this.records.pool, streamId, claim, this.records.ttlMs);
+    if (read.claimed) return { kind: 'claimed', events: read.events };
+    const refusal = await this.records.claim(claim);
+    return refusal ?? { kind: 'claimed', events: await this.store.readStream(streamId) };
+  }
+
+  appendAndRecord(
+    streamId: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+    claim: IdempotencyClaim,
+    answer: StoredAnswer,
+  ): Promise<AppendResult> {
+    return this.store.appendAndRecord(streamId, events, expected, claim, answer);
+  }
+}
+
+/** A store that shares no transaction with PostgreSQL: claim, then read; append, then record. */
+class SeparateIdempotencyLog extends RecordsIdempotencyLog {
+  constructor(
+    private readonly store: EventStore,
+    records: IdempotencyRecords,
+  ) {
+    super(records);
+  }
+
+  async claimAndRead(streamId: string, claim: IdempotencyClaim): Promise<ClaimOutcome> {
+    const refusal = await this.records.claim(claim);
+    return refusal ?? { kind: 'claimed', events: await this.store.readStream(streamId) };
+  }
+
+  async appendAndRecord(
+    streamId: string,
+    events: readonly EventData[],
+    expected: ExpectedRevision,
+    claim: IdempotencyClaim,
+    answer: StoredAnswer,
+  ): Promise<AppendResult> {
+    const result = await this.store.appendToStream(streamId, events, expected);
+    await this.records.record(claim, answer);
+    return result;
+  }
+}

@@ -1,0 +1,102 @@
+import type { Pool } from 'pg';
+import type { ClaimRefusal, IdempotencyClaim, StoredAnswer } from './idempotency-log';
+
+/**
+ * An in-flight record older than this belongs to a request that died (crash, lost connection); a retry
+ * may take it over. Safe because the retried command appends the same deterministic event ids.
+ */
+const ABANDONED_AFTER = '60 seconds';
+const PK = 'api_key_id = $1 AND key = $2';
+
+interface RecordRow {
+  request_hash: string;
+  status: 'in_flight' | 'done';
+  response_status: number | null;
+  response_body: string | null;
+  expired: boolean;
+  abandoned: boolean;
+}
+
+/** `ledger.idempotency_keys`, one row per (API key, Idempotency-Key). */
+export class IdempotencyRecords {
+  constructor(
+    /** Commits without waiting for the WAL flush: a record lost to a crash only makes a retry a no-op rerun. */
+    readonly pool: Pool,
+    readonly ttlMs: number,
+  ) {}
+
+  /** Claims the key, or says why not; an expired record is replaced, an abandoned one taken over. */
+  async claim(claim: IdempotencyClaim): Promise<ClaimRefusal | undefined> {
+    const params = [claim.namespace, claim.key];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inserted = await this.pool.query(
+        `INSERT INTO ledger.idempotency_keys (api_key_id, key, request_hash, status, expires_at)
+         VALUES ($1, $2, $3, 'in_flight', now() + $4 * interval '1 millisecond')
+         ON CONFLICT DO NOTHING`,
+        [...params, claim.requestHash, this.ttlMs],
+      );
+      if (inserted.rowCount === 1) return undefined;
+      const row = await this.read(params);
+      if (!row) continue;
+      if (row.expired) {
+        await this.pool.query(`DELETE FROM ledger.idempotency_keys WHERE ${PK} AND expires_at <= now()`, params);
+        continue;
+      }
+      const refusal = refusalOf(row, claim.requestHash);
+      if (refusal) return refusal;
+      if (await this.takeOver(params)) return undefined;
+      return { kind: 'in_flight' };
+    }
+    return { kind: 'in_flight' };
+  }
+
+  async peek(claim: IdempotencyClaim): Promise<ClaimRefusal | undefined> {
+    const row = await this.read([claim.namespace, claim.key]);
+    if (!row || row.expired) return undefined;
+    return refusalOf(row, claim.requestHash);
+  }
+
+  async record(claim: IdempotencyClaim, answer: StoredAnswer): Promise<void> {
+    await this.pool.query(`UPDATE ledger.idempotency_keys SET status = 'done', response_status = $3, response_body = $4 WHERE ${PK}`, [
+      claim.namespace,
+      claim.key,
+      answer.status,
+      answer.body,
+    ]);
+  }
+
+  async release(claim: IdempotencyClaim): Promise<void> {
+    await this.pool.query(`DELETE FROM ledger.idempotency_keys WHERE ${PK} AND status = 'in_flight'`, [claim.namespace, claim.key]);
+  }
+
+  async purgeExpired(): Promise<number> {
+    const { rowCount } = await this.pool.query(`DELETE FROM ledger.idempotency_keys WHERE expires_at <= now()`);
+    return rowCount ?? 0;
+  }
+
+  private async read(params: string[]): Promise<RecordRow | undefined> {
+    const { rows } = await this.pool.query<RecordRow>(
+      `SELECT request_hash, status, response_status, response_body, expires_at <= now() AS expired,
+              (status = 'in_flight' AND created_at < now() - interval '${ABANDONED_AFTER}') AS abandoned
+         FROM ledger.idempotency_keys WHERE ${PK}`,
+      params,
+    );
+    return rows[0];
+  }
+
+  private async takeOver(params: string[]): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ledger.idempotency_keys SET created_at = now()
+        WHERE ${PK} AND status = 'in_flight' AND created_at < now() - interval '${ABANDONED_AFTER}'`,
+      params,
+    );
+    return rowCount === 1;
+  }
+}
+
+/** What a live record answers another request under its key; undefined for an abandoned claim (take it over). */
+function refusalOf(row: RecordRow, requestHash: string): ClaimRefusal | undefined {
+  if (row.request_hash !== requestHash) return { kind: 'reused' };
+  if (row.status === 'done') return { kind: 'replay', answer: { status: row.response_status ?? 200, body: row.response_body ?? '' } };
+  return row.abandoned ? undefined : { kind: 'in_flight' };
+}
