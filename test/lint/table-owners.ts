@@ -31,31 +31,6 @@ export const OWNERS: Readonly<Record<string, string>> = {
  */
 export const EXEMPTIONS: readonly { readonly file: string; readonly names: readonly string[]; readonly why: string }[] = [
   {
-    file: 'apps/ledger-api/src/idempotency/idempotency.repository.ts',
-    names: ['ledger.idempotency_keys'],
-    why: 'moves to libs/event-store (issue 26)',
-  },
-  {
-    file: 'apps/ledger-api/src/idempotency/postgres-command-journal.ts',
-    names: ['ledger.idempotency_keys', 'ledger.append_and_record', 'event_store.events'],
-    why: 'moves to libs/event-store (issue 26)',
-  },
-  {
-    file: 'libs/platform/src/database/retention.ts',
-    names: ['ledger.idempotency_keys'],
-    why: 'moves to libs/event-store (issue 26)',
-  },
-  {
-    file: 'apps/ledger-api/src/auth/key-sessions.ts',
-    names: ['ledger.api_keys'],
-    why: 'in the files issue 26 rewrites: to ask libs/security (ApiKeyStore) instead',
-  },
-  {
-    file: 'apps/ledger-api/src/webhooks/webhook-store.ts',
-    names: ['ledger.provider_references', 'ledger.webhook_deliveries'],
-    why: 'in the files issue 26 rewrites: its SQL to move behind libs/provider-webhooks (webhook-deliveries.ts)',
-  },
-  {
     file: 'apps/ledger-cli/src/audit/report/encryption-check.ts',
     names: ['event_store.events'],
     why: 'the audit report judges the stored bytes by its own SQL, as verify does; libs/event-store offers no such read',

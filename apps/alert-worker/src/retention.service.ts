@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import { purgeExpiredIdempotencyRecords } from '@ledger/event-store';
 import { purgeClosedAlerts, purgeRelayedOutbox } from '@ledger/monitoring';
 import { LEDGER_CONFIG, PG_POOL, purgeExpiredData, type LedgerConfig, type Purge } from '@ledger/platform';
 import { purgeWebhookDeliveries } from '@ledger/provider-webhooks';
@@ -12,6 +13,8 @@ const FIRST_RUN_MS = 60_000;
 
 /** What ages out after DATA_RETENTION_DAYS, each purged by its table's owner. */
 export const RETENTION_PURGES: Readonly<Record<string, Purge>> = {
+  // Past their own expiry (IDEMPOTENCY_TTL), whatever the retention.
+  idempotencyRecords: (pool) => purgeExpiredIdempotencyRecords(pool),
   webhookDeliveries: purgeWebhookDeliveries,
   alerts: purgeClosedAlerts,
   alertOutbox: purgeRelayedOutbox,

@@ -11,3 +11,4 @@ export * from './eventstoredb/eventstoredb-event-store';
 export * from './event-view';
 export * from './idempotency/idempotency-log';
 export * from './idempotency/create-idempotency-log';
+export { purgeExpiredIdempotencyRecords } from './idempotency/idempotency-records';

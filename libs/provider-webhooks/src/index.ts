@@ -10,3 +10,4 @@ export * from './mapping/paystack';
 export * from './planning/plan-commands';
 export * from './planning/provider-clock';
 export * from './deliveries/webhook-deliveries';
+export * from './deliveries/webhook-store';

@@ -68,6 +68,12 @@ export async function findApiKey(db: Pool | PoolClient, id: string): Promise<Api
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 
+/** Several keys by id in one query (the live streams' sweep); a missing id is absent from the map. */
+export async function findApiKeys(db: Pool | PoolClient, ids: readonly string[]): Promise<Map<string, ApiKeyRecord>> {
+  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM ledger.api_keys WHERE id = ANY($1::text[])`, [ids]);
+  return new Map(rows.map((row) => [row.id, toRecord(row)]));
+}
+
 /** Every key, oldest first; never the hash. */
 export async function listApiKeys(db: Pool): Promise<ApiKeySummary[]> {
   const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM ledger.api_keys ORDER BY created_at, id`);

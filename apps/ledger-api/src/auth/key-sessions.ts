@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Pool } from 'pg';
-import { hasScope, isApiKeyActive, type ApiKeyRecord, type Scope } from '@ledger/security';
+import { findApiKeys, hasScope, isApiKeyActive, type ApiKeyRecord, type Scope } from '@ledger/security';
 import { contextOf } from '../http/request-context';
 
 /** Why a watched session ended; the stream sends it as `reason`. */
@@ -201,20 +201,9 @@ function endReason(state: KeyState | null | undefined, session: Pick<Session, 'r
   return undefined;
 }
 
-/** One query for every key a sweep holds. */
+/** One query for every key a sweep holds (libs/security owns the table). */
 export function readKeyStatesFrom(pool: Pool): ReadKeyStates {
-  return async (ids) => {
-    const { rows } = await pool.query<{
-      id: string;
-      scopes: string[];
-      secret_hash: string;
-      expires_at: Date | null;
-      revoked_at: Date | null;
-    }>(`SELECT id, scopes, secret_hash, expires_at, revoked_at FROM ledger.api_keys WHERE id = ANY($1::text[])`, [ids]);
-    return new Map(
-      rows.map((r) => [r.id, { id: r.id, scopes: r.scopes, secretHash: r.secret_hash, expiresAt: r.expires_at, revokedAt: r.revoked_at }]),
-    );
-  };
+  return (ids) => findApiKeys(pool, ids);
 }
 
 /** The guard's note on each request it let in (kept on the request's context): which process's sessions, which key, for which scope. */

@@ -2,9 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { deterministicUuid, RecordProviderDeliveryCommand, type CommandContext } from '@ledger/payments-app';
 import { isDomainError, type PaymentCommand, type Provider } from '@ledger/payments-domain';
-import { planCommands, providerClock, webhookActor, type ProviderDelivery } from '@ledger/provider-webhooks';
-import type { DeliveryOutcome } from './webhook-store';
-import { WebhookStore } from './webhook-store';
+import {
+  planCommands,
+  providerClock,
+  webhookActor,
+  WebhookStore,
+  type DeliveryOutcome,
+  type ProviderDelivery,
+} from '@ledger/provider-webhooks';
 
 export interface WebhookRequest {
   readonly correlationId: string;

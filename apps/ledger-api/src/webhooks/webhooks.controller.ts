@@ -10,6 +10,7 @@ import {
   mapStripeEvent,
   paystackDeliveryId,
   stripeDeliveryId,
+  WebhookStore,
   type Json,
   type ProviderDelivery,
 } from '@ledger/provider-webhooks';
@@ -18,7 +19,6 @@ import { ApiError } from '../http/api-error';
 import { clientIp, contextOf } from '../http/request-context';
 import { RateLimit } from '../rate-limit/rate-limit.guard';
 import { WebhookProcessor, type WebhookResult } from './webhook-processor';
-import { WebhookStore } from './webhook-store';
 import { SIGNATURE_HEADERS, WebhookVerifier } from './webhook-verifier';
 
 const PARSERS: Readonly<Record<Provider, (payload: Json, raw: Buffer) => ProviderDelivery>> = {

@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@ledger/platform';
+import { WebhookStore } from '@ledger/provider-webhooks';
 import { WebhookProcessor } from './webhook-processor';
-import { WebhookStore } from './webhook-store';
 import { WebhookVerifier } from './webhook-verifier';
 import { WebhooksController } from './webhooks.controller';
 

@@ -69,9 +69,8 @@ export class IdempotencyRecords {
     await this.pool.query(`DELETE FROM ledger.idempotency_keys WHERE ${PK} AND status = 'in_flight'`, [claim.namespace, claim.key]);
   }
 
-  async purgeExpired(): Promise<number> {
-    const { rowCount } = await this.pool.query(`DELETE FROM ledger.idempotency_keys WHERE expires_at <= now()`);
-    return rowCount ?? 0;
+  purgeExpired(): Promise<number> {
+    return purgeExpiredIdempotencyRecords(this.pool);
   }
 
   private async read(params: string[]): Promise<RecordRow | undefined> {
@@ -91,6 +90,23 @@ export class IdempotencyRecords {
       params,
     );
     return rowCount === 1;
+  }
+}
+
+/**
+ * Deletes the records past their `expires_at` (IDEMPOTENCY_TTL), in batches of short transactions so a backlog
+ * never holds locks long; returns how many went. The alert worker's retention runs it (README › Data retention).
+ */
+export async function purgeExpiredIdempotencyRecords(pool: Pool, now = new Date()): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rowCount } = await pool.query(
+      `DELETE FROM ledger.idempotency_keys
+        WHERE ctid = ANY (ARRAY(SELECT ctid FROM ledger.idempotency_keys WHERE expires_at <= $1 LIMIT 5000))`,
+      [now],
+    );
+    total += rowCount ?? 0;
+    if ((rowCount ?? 0) < 5000) return total;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Pool } from 'pg';
 /** One owner's purge of its own table: deletes what aged out before `cutoff`, returns how many rows went. */
 export type Purge = (pool: Pool, cutoff: Date) => Promise<number>;
 
-/** Rows purged per table, by the name its purge was given; `idempotencyRecords` always. */
+/** Rows purged per table, by the name its purge was given. */
 export type PurgeCounts = Readonly<Record<string, number>>;
 
 /** Small batches: each DELETE is its own short transaction, so a large backlog never holds locks long. */
@@ -11,11 +11,11 @@ const BATCH = 5_000;
 
 /**
  * What ages out of the live tables (the event log and audit trail never do):
- * idempotency records past their `expires_at` (IDEMPOTENCY_TTL); and, after
- * `retentionDays` (DATA_RETENTION_DAYS), whatever each owner's purge in `purges`
- * deletes of its own table (a table has one owner: the alert worker wires
- * webhook deliveries, closed alerts and relayed outbox rows). Idempotent and
- * safe to run from several processes at once.
+ * whatever each owner's purge in `purges` deletes of its own table, given the
+ * cutoff of `retentionDays` (DATA_RETENTION_DAYS); a table has one owner: the
+ * alert worker wires idempotency records past their own expiry, webhook
+ * deliveries, closed alerts and relayed outbox rows. Idempotent and safe to
+ * run from several processes at once.
  */
 export async function purgeExpiredData(
   pool: Pool,
@@ -24,10 +24,7 @@ export async function purgeExpiredData(
 ): Promise<PurgeCounts> {
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.retentionDays * 86_400_000);
-  // moves to libs/event-store (issue 26)
-  const counts: Record<string, number> = {
-    idempotencyRecords: await deleteInBatches(pool, 'ledger.idempotency_keys', 'expires_at <= $1', now),
-  };
+  const counts: Record<string, number> = {};
   for (const [name, purge] of Object.entries(purges)) counts[name] = await purge(pool, cutoff);
   return counts;
 }

@@ -14,7 +14,7 @@ export interface DeliveryRecord {
   readonly sourceIp?: string;
 }
 
-/** ledger.provider_references and ledger.webhook_deliveries (migrations/1764000400000-provider-webhooks.ts). */
+/** ledger.provider_references and ledger.webhook_deliveries (migrations/1764000400000-provider-webhooks.ts), as the API's webhook path writes and reads them. */
 export class WebhookStore {
   constructor(private readonly pool: Pool) {}
 
