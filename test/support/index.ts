@@ -1,2 +1,3 @@
 export * from './databases';
 export * from './test-env';
+export * from './wait-for';

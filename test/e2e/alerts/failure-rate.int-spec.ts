@@ -32,7 +32,7 @@ describe('failure rate', () => {
   it('does not alert again while the rate stays above the threshold', async () => {
     const before = p.webhook.received.length;
     await appendPayments(p.store, 3, { outcome: 'failed', at: at(20_000) });
-    await new Promise((r) => setTimeout(r, 800));
+    await settled(p, before);
     expect(p.webhook.received.length).toBe(before);
     expect((await p.outbox()).length).toBe(before);
   });

@@ -1,5 +1,5 @@
 import { appendPayment } from './support/payments';
-import { countBy, settled, startPipeline, type Pipeline } from './support/pipeline';
+import { countBy, projected, settled, startPipeline, type Pipeline } from './support/pipeline';
 
 let p: Pipeline;
 beforeAll(async () => {
@@ -12,13 +12,13 @@ const received = (rule: string) => p.webhook.received.filter((r) => r.alert.rule
 describe('fraud flags', () => {
   it('stays quiet at 10 flags in an hour and raises one critical alert at the 11th', async () => {
     for (let i = 0; i < 10; i++) await appendPayment(p.store, { provider: 'paystack', outcome: 'pending', fraudFlags: 1 });
-    await new Promise((r) => setTimeout(r, 800));
+    await projected(p);
     expect(await p.outbox()).toHaveLength(0);
     await appendPayment(p.store, { provider: 'paystack', outcome: 'pending', fraudFlags: 1 });
     await settled(p, 2);
     expect(received('fraud_flags')[0].alert).toMatchObject({ severity: 'critical', provider: 'paystack', value: 11, threshold: 10 });
     await appendPayment(p.store, { provider: 'paystack', outcome: 'pending', fraudFlags: 2 });
-    await new Promise((r) => setTimeout(r, 800));
+    await settled(p, 2);
     expect(received('fraud_flags')).toHaveLength(1);
     expect(received('health_status').map((r) => r.alert.details?.to)).toEqual(['unhealthy']);
   });

@@ -5,7 +5,7 @@ import { readCheckpoint } from '../../../libs/projections/src/runner/checkpoints
 import { ledgerProjection } from '../../../libs/projections/src/ledger/ledger-projection';
 import { ProjectionRunner } from '../../../libs/projections/src/runner/projection-runner';
 import { appendPayment, waitFor } from './support/payments';
-import { settled, startPipeline, type Pipeline } from './support/pipeline';
+import { projected, settled, startPipeline, type Pipeline } from './support/pipeline';
 
 let p: Pipeline;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ afterAll(() => p.stop());
 
 const suspiciousFor = (paymentId: string) =>
   p.webhook.received.filter((r) => r.alert.rule === 'suspicious_amount' && r.alert.details?.paymentId === paymentId);
-const projected = (paymentId: string) => async () =>
+const inReadModel = (paymentId: string) => async () =>
   (await p.db.pool.query(`SELECT 1 FROM read_models.payments WHERE payment_id = $1`, [paymentId])).rows.length > 0;
 
 describe('a rebuild swap never skips the live alert hook', () => {
@@ -25,7 +25,9 @@ describe('a rebuild swap never skips the live alert hook', () => {
     expect(suspiciousFor(id)).toHaveLength(1);
     const before = await p.outbox();
     await rebuildProjection('ledger', { pool: p.db.pool, store: p.store, onBatch: createAlertHook(p.settings, alertReadModels) });
-    await new Promise((r) => setTimeout(r, 500));
+    // The live runner has moved past the swap: a day-old payment (history) appended after it is projected.
+    await appendPayment(p.store, { at: new Date(Date.now() - 24 * 3_600_000) });
+    await projected(p);
     expect(await p.outbox()).toEqual(before);
   });
 
@@ -53,9 +55,8 @@ describe('a rebuild swap never skips the live alert hook', () => {
     const running = runner.run();
     try {
       const later = await appendPayment(p.store, { amount: 80_000_000, currency: 'USD' });
-      await waitFor(projected(later), 'the live runner');
+      await waitFor(inReadModel(later), 'the live runner');
       await settled(p, before + 2);
-      await new Promise((r) => setTimeout(r, 500));
       expect(suspiciousFor(id)).toHaveLength(1);
       expect(suspiciousFor(later)).toHaveLength(1);
       expect((await p.outbox()).length).toBe(before + 2);

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startRedisServer, type RunningService } from '@ledger/platform';
-import { appendPayment, appendPayments } from './support/payments';
-import { countBy, settled, startPipeline, type Pipeline } from './support/pipeline';
+import { appendPayment, appendPayments, waitFor } from './support/payments';
+import { countBy, projected, settled, startPipeline, type Pipeline } from './support/pipeline';
 
 // A redis-server of this file's own, so stopping it disturbs no other test.
 const dataDir = mkdtempSync(join(tmpdir(), 'alerts-redis-'));
@@ -28,7 +28,9 @@ it('keeps alerts raised while Redis is down in the outbox and delivers each once
   await appendPayments(p.store, 5, { outcome: 'failed' });
   await appendPayment(p.store, { amount: 500_000, currency: 'USD', provider: 'paystack' });
   for (let i = 0; i < 11; i++) await appendPayment(p.store, { provider: 'paystack', outcome: 'pending', fraudFlags: 1 });
-  await new Promise((r) => setTimeout(r, 1_500));
+  // Every alert written, and a relay pass has tried to add them and failed: the relay says so once.
+  await projected(p);
+  await waitFor(async () => p.relayLogs.some((line) => line.includes('alerts wait in the outbox')), 'a relay pass to fail');
   const waiting = await p.outbox();
   expect(waiting.length).toBeGreaterThanOrEqual(4);
   expect(waiting.every((r) => r.relayed_at === null)).toBe(true);

@@ -1,6 +1,6 @@
 import { PostgresEventStore } from '@ledger/event-store';
-import { DashboardQueries, PROJECTIONS, ProjectionRunner, verifyAuditChain } from '@ledger/projections';
-import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import { DashboardQueries, PROJECTIONS, ProjectionRunner, projectionRunners, verifyAuditChain } from '@ledger/projections';
+import { createTestDatabase, waitFor, type TestDatabase } from '@ledger/testing';
 import { expectedMetrics } from './support/expected';
 import { readAllEvents, waitForProjections } from './support/harness';
 import { appendWorkload } from './support/workload';
@@ -42,7 +42,7 @@ describe('Two projection runners against one database', () => {
     const second = new ProjectionRunner({ pool: db.pool, store, projection, standbyPollMs: 50 });
     const audit = new ProjectionRunner({ pool: db.pool, store, projection: PROJECTIONS.audit_trail });
     void first.run();
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(async () => (await projectionRunners(db.pool, ['ledger'])).has('ledger'), 'the first runner to hold the lock');
     void second.run();
     void audit.run();
     await appendWorkload(store, { payments: 50, seed: 1 });

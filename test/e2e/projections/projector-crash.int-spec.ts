@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PostgresEventStore } from '@ledger/event-store';
-import { DashboardQueries, rebuildProjection, verifyAuditChain } from '@ledger/projections';
-import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import { DashboardQueries, readCheckpoint, rebuildProjection, verifyAuditChain } from '@ledger/projections';
+import { createTestDatabase, waitFor, type TestDatabase } from '@ledger/testing';
 import { expectedBreakdown, expectedMetrics } from './support/expected';
 import { readAllEvents, snapshotReadModels, waitForProjections } from './support/harness';
 import { appendWorkload, rng } from './support/workload';
@@ -50,7 +50,13 @@ describe('The projector killed with SIGKILL mid-workload', () => {
       const projector = startProjectorProcess(db.url, 10 + Math.floor(random() * 150));
       const workload = appendWorkload(store, { payments: 80, seed: 1000 + round, concurrency: 6 });
       await projector.active;
-      await new Promise((r) => setTimeout(r, Math.floor(random() * 700)));
+      // Killed once it has applied a random number of this round's events: anywhere from its first batch on.
+      const applied = (await readCheckpoint(db.pool, 'ledger')).eventsApplied + 1 + Math.floor(random() * 150);
+      await waitFor(
+        async () => (await readCheckpoint(db.pool, 'ledger')).eventsApplied >= applied,
+        'the projector to apply events',
+        60_000,
+      );
       projector.child.kill('SIGKILL');
       await projector.exited;
       await workload;

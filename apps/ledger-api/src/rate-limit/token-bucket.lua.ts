@@ -1,14 +1,17 @@
 /**
  * Atomic token bucket. KEYS: bucket hash, violation counter. ARGV: capacity,
- * window ms, violation window ms. Refill is continuous (capacity per window);
- * Redis's own clock keeps every API instance on one time line.
- * Returns { allowed, remaining, ms until full, ms until one token }.
+ * window ms, violation window ms, and (tests only) the time in ms. Refill is
+ * continuous (capacity per window); Redis's own clock keeps every API instance
+ * on one time line. Returns { allowed, remaining, ms until full, ms until one token }.
  */
 export const TOKEN_BUCKET_LUA = `
 local capacity = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now = tonumber(ARGV[4])
+if now == nil then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
 local tokens = tonumber(state[1])
 local ts = tonumber(state[2])

@@ -1,6 +1,6 @@
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { PostgresEventStore } from '@ledger/event-store';
-import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import { createTestDatabase, waitFor, type TestDatabase } from '@ledger/testing';
 import { freePort } from '../embedded/ports';
 import { createPool } from './database';
 import { waitForEventStore } from './wait-for-event-store';
@@ -53,10 +53,11 @@ describe('waitForEventStore', () => {
     const waits: string[] = [];
     try {
       let settled = false;
-      const waiting = waitForEventStore(new PostgresEventStore(pool), { retryMs: 100, log: (message) => waits.push(message) }).finally(
+      const waiting = waitForEventStore(new PostgresEventStore(pool), { retryMs: 20, log: (message) => waits.push(message) }).finally(
         () => (settled = true),
       );
-      await new Promise((r) => setTimeout(r, 1_000));
+      // It says so again every tenth attempt: a second line is ten refused attempts, and it is still waiting.
+      await waitFor(() => waits.length >= 2, 'ten more attempts');
       expect(settled).toBe(false);
       expect(waits[0]).toBe('database unavailable at start; waiting for it');
       await relay.open();

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import pino from 'pino';
-import { PostgresEventStore } from '@ledger/event-store';
+import { PostgresEventStore, comparePositions, formatPosition } from '@ledger/event-store';
 import {
   ALERT_QUEUE,
   AlertDelivery,
@@ -19,6 +19,7 @@ import { createTestDatabase, testServices, uniquePrefix, type TestDatabase } fro
 import { alertReadModels } from '../../../../libs/projections/src/health/alert-read-models';
 import { ledgerProjection } from '../../../../libs/projections/src/ledger/ledger-projection';
 import type { Projection } from '../../../../libs/projections/src/runner/projection';
+import { readCheckpoint } from '../../../../libs/projections/src/runner/checkpoints';
 import { ProjectionRunner } from '../../../../libs/projections/src/runner/projection-runner';
 import { appendPayment, waitFor } from './payments';
 import { startWebhookReceiver, type WebhookReceiver } from './webhook-receiver';
@@ -59,7 +60,10 @@ export async function startPipeline(options: PipelineOptions = {}) {
   const queue = createAlertQueue(redisUrl, prefix);
   const relayQueue = new RelayQueue(redisUrl, prefix);
   const jobOptions = { attempts: options.attempts ?? 3, backoffMs: 20 };
-  const relay = new OutboxRelay(db.pool, relayQueue, { intervalMs: 50, addTimeoutMs: 1_000, jobOptions });
+  /** The relay's own lines: it says once when it starts failing (Redis or PostgreSQL away with alerts waiting), once when it recovers. */
+  const relayLogs: string[] = [];
+  const relayLogger = pino({ level: 'info' }, { write: (line: string) => void relayLogs.push(line) });
+  const relay = new OutboxRelay(db.pool, relayQueue, { intervalMs: 50, addTimeoutMs: 1_000, jobOptions, logger: relayLogger });
   if (options.relay !== false) relay.start();
   const logs: string[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
@@ -80,6 +84,7 @@ export async function startPipeline(options: PipelineOptions = {}) {
     worker,
     webhook,
     logs,
+    relayLogs,
     prefix,
     redisUrl,
     settings,
@@ -112,48 +117,55 @@ export async function startPipeline(options: PipelineOptions = {}) {
         ['webhook', () => webhook.close()],
         ['db', () => db.drop()],
       ];
-      for (const [name, step] of steps) {
-        const t = setTimeout(() => console.log('STOP STUCK', name), 5000);
-        await step();
-        clearTimeout(t);
-      }
+      for (const [, step] of steps) await step();
     },
   };
 }
 export type Pipeline = Awaited<ReturnType<typeof startPipeline>>;
 
-/**
- * The runner flags batches live only once its subscription has caught up; a
- * payment appended before that is history. One warm-up payment, projected,
- * then a moment for the caughtUp message.
- */
+/** One warm-up payment (a day old: history, which pages no one), projected: the runner is following the store. */
 async function untilLive(db: TestDatabase, store: PostgresEventStore): Promise<void> {
   const id = await appendPayment(store, { at: new Date(Date.now() - 24 * 3_600_000) });
   await waitFor(
     async () => (await db.pool.query(`SELECT 1 FROM read_models.payments WHERE payment_id = $1`, [id])).rows.length > 0,
     'the projector',
   );
-  await new Promise((r) => setTimeout(r, 200));
 }
 
-/** Every outbox row relayed and delivered to the webhook; then a pause so a duplicate would have time to show. */
+/**
+ * The ledger projection has applied every event appended so far: each of its batches, and the alerts the hook
+ * raised for it (written to the outbox in the same transaction), is committed. What a test asserts did not
+ * happen after this has had every chance to.
+ */
+export async function projected(p: Pick<Pipeline, 'db' | 'store'>): Promise<void> {
+  const [head] = await p.store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: 'payment-' });
+  await waitFor(
+    async () => comparePositions((await readCheckpoint(p.db.pool, 'ledger')).position, head.position) >= 0,
+    `the ledger projection at ${formatPosition(head.position)}`,
+  );
+}
+
+/** Jobs BullMQ still holds for a worker: none once every relayed alert has been delivered, retried or given up. */
+const PENDING = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children'] as const;
+
+/**
+ * Every event projected, at least `atLeast` alerts in the outbox, all relayed, the queue drained (so no retry is
+ * still to come) and each delivered to the webhook: a duplicate delivery would be in `p.webhook.received` by now.
+ */
 export async function settled(p: Pipeline, atLeast = 1): Promise<void> {
+  await projected(p);
+  const state = async () => {
+    const rows = await p.outbox();
+    const counts = await p.queue.getJobCounts(...PENDING);
+    const pending = PENDING.reduce((sum, kind) => sum + (counts[kind] ?? 0), 0);
+    return { rows: rows.length, relayed: rows.filter((r) => r.relayed_at).length, pending, delivered: p.webhook.received.length };
+  };
   await waitFor(async () => {
-    const rows = await p.outbox();
-    return rows.length >= atLeast && rows.every((r) => r.relayed_at) && p.webhook.received.length >= rows.length;
-  }, 'alerts to be delivered').catch(async (error: unknown) => {
-    const rows = await p.outbox();
-    console.log(
-      'DIAG',
-      rows.length,
-      rows.filter((r) => r.relayed_at).length,
-      p.webhook.received.length,
-      p.webhook.attempts.length,
-      JSON.stringify(await p.queue.getJobCounts().catch((e: Error) => e.message)),
-    );
-    throw error;
+    const s = await state();
+    return s.rows >= atLeast && s.relayed === s.rows && s.pending === 0 && s.delivered >= s.rows;
+  }, 'alerts to be delivered').catch(async (error: Error) => {
+    throw new Error(`${error.message} (${JSON.stringify(await state().catch((e: Error) => e.message))})`);
   });
-  await new Promise((r) => setTimeout(r, 300));
 }
 
 export function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
