@@ -2,8 +2,8 @@ import { Client } from 'pg';
 import { rng } from '../e2e/projections/support/workload';
 import { activeProjections, apiWorkerPids, waitUntil, type App, type System } from './system';
 
-export const FAULT_KINDS = ['pg-stop', 'redis-kill', 'api-worker-kill', 'projector-kill', 'alert-worker-kill', 'stall'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+const FAULT_KINDS = ['pg-stop', 'redis-kill', 'api-worker-kill', 'projector-kill', 'alert-worker-kill', 'stall'] as const;
+type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface PlannedFault {
   readonly kind: FaultKind;
@@ -14,7 +14,7 @@ export interface PlannedFault {
 }
 
 /** A recovery property measured during one fault, checked by the checker. */
-export interface FaultCheck {
+interface FaultCheck {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
@@ -67,8 +67,8 @@ export function schedule(seed: number, durationMs: number): PlannedFault[] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Deadlines of the recovery properties (issue 16). */
-export const RECOVERY_MS = 5_000;
-export const TAKEOVER_MS = 5_000;
+const RECOVERY_MS = 5_000;
+const TAKEOVER_MS = 5_000;
 
 /** Injects the planned faults in order, measuring how each service comes back. */
 export async function inject(

@@ -11,7 +11,7 @@ import { startWebhookReceiver } from '../e2e/alerts/support/webhook-receiver';
 const ROOT = join(__dirname, '..', '..');
 export const STRIPE_SECRET = 'whsec_chaos_9fJ2kQ8sLm4Np7Rt';
 export const PAYSTACK_SECRET = 'sk_test_chaos_5c7d9e1f3a5b7c9d';
-export const ALERT_SECRET = 'whsec_chaos_alerts_0123456789';
+const ALERT_SECRET = 'whsec_chaos_alerts_0123456789';
 /** Payments above these raise one `suspicious_amount` alert each: the alerts the workload must see delivered. */
 export const SUSPICIOUS = { USD: 100_000, NGN: 5_000_000 } as const;
 const RATE_LIMITS = 'payment=1000000/1m,payment_key=1000000/1m,refund=1000000/1m,status=1000000/1m,api=1000000/1m,webhook=1000000/1m';
@@ -113,7 +113,7 @@ export class App {
 }
 
 /** The embedded PostgreSQL, stopped and started with the package's own pg_ctl as its unprivileged user. */
-export class Postgres {
+class Postgres {
   constructor(
     readonly url: string,
     private readonly pgdata: string,
@@ -158,7 +158,7 @@ export class Postgres {
 }
 
 /** A redis-server we own: SIGKILLed and started again on the same port and data dir. */
-export class RedisServer {
+class RedisServer {
   child!: ChildProcess;
   constructor(
     readonly port: number,

@@ -5,9 +5,9 @@ import { rng } from '../e2e/projections/support/workload';
 import { PAYSTACK_SECRET, STRIPE_SECRET, SUSPICIOUS } from './system';
 
 /** acknowledged: 2xx with a body; refused: 4xx; unknown: every attempt ended in 5xx, a timeout or a reset. */
-export type Outcome = 'ok' | 'refused' | 'unknown';
+type Outcome = 'ok' | 'refused' | 'unknown';
 
-export interface Attempt {
+interface Attempt {
   readonly sentAt: number;
   readonly at: number;
   readonly status?: number;

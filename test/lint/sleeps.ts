@@ -40,7 +40,7 @@ export const SLEEPS_ALLOWED: readonly { readonly file: string; readonly count: n
 ];
 
 /** How far after a sleep an assertion counts as the sleep's. */
-export const NEGATIVE_WITHIN = 6;
+const NEGATIVE_WITHIN = 6;
 
 const NEGATIVE = [
   /\.not\./,

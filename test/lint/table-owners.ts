@@ -147,7 +147,7 @@ interface Literal {
 }
 
 /** Every string and template literal of a TypeScript file (comments are not strings, so they never count). */
-export function stringsOf(path: string, text: string): Literal[] {
+function stringsOf(path: string, text: string): Literal[] {
   const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const out: Literal[] = [];
   const lineOf = (node: ts.Node) => file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;

@@ -14,7 +14,7 @@ const STABLE_AFTER_MS = 60_000;
  * dev stack runs built, from source (`apps/<name>/src/main.ts`, with the
  * dev stack's own `--require` of the TypeScript hook) when it runs from source.
  */
-export function appEntry(name: string): string {
+function appEntry(name: string): string {
   return join(__dirname, '..', '..', name, 'src', `main${extname(__filename)}`);
 }
 

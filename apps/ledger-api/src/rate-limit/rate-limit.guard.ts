@@ -22,7 +22,7 @@ export const RateLimit = (limitClass: RateLimitClass): MethodDecorator & ClassDe
  * schema the handler applies; anything else draws from the API key's bucket (a value
  * this guard checked itself), never from a Redis key the client spelled.
  */
-export function rateLimitSubject(limitClass: RateLimitClass, req: Request): string {
+function rateLimitSubject(limitClass: RateLimitClass, req: Request): string {
   const byKey = `key:${contextOf(req).apiKey?.id ?? `ip:${clientIp(req)}`}`;
   switch (limitClass) {
     case 'payment': {

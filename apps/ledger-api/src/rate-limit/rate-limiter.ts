@@ -20,7 +20,7 @@ const VIOLATION_WINDOW_MS = 3_600_000;
  * `payment_key` caps payment creation per API key whatever the customerId (card testing
  * with a fresh customer per request); `auth_failure` counts 401s per client address.
  */
-export const ABUSE_RATE_LIMIT_DEFAULTS: Readonly<Record<string, RateLimitRule>> = {
+const ABUSE_RATE_LIMIT_DEFAULTS: Readonly<Record<string, RateLimitRule>> = {
   payment_key: { capacity: 120, windowMs: 60_000 },
   auth_failure: { capacity: 20, windowMs: 300_000 },
 };

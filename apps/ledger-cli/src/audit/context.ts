@@ -29,7 +29,7 @@ export async function withAuditContext<T>(
   io: CliIo,
   command: string,
   body: (ctx: AuditContext) => Promise<T>,
-  config = loadConfigOr2(io),
+  config = loadCliConfig(io),
   options: { foreignHistory?: 'refuse' | 'allow' } = {},
 ): Promise<T> {
   const infrastructure = await openInfrastructure(io, config, command);
@@ -55,7 +55,8 @@ export async function withAuditContext<T>(
   }
 }
 
-export function loadConfigOr2(io: CliIo): LedgerConfig {
+/** The configuration from `io.env`; a bad one is a CliError (one line, exit 2), like an unreachable database. */
+function loadCliConfig(io: CliIo): LedgerConfig {
   try {
     return loadConfig(io.env);
   } catch (error) {

@@ -8,7 +8,7 @@ import { renderReport } from '../audit/report/render';
 import { UnreachableError } from '../connect';
 import { CliError, type CliIo } from '../io';
 
-export interface ReportOptions {
+interface ReportOptions {
   provider?: string;
   days: number;
   output?: string;

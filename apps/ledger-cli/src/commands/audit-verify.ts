@@ -5,8 +5,7 @@ import type { Difference } from '../audit/verify/compare-tables';
 import { runVerify } from '../audit/verify/run-verify';
 import { CliError, type CliIo } from '../io';
 
-export const formatDifference = (d: Difference): string =>
-  `${d.readModel} [${d.key}] ${d.field}: expected ${d.expected}, actual ${d.actual}\n`;
+const formatDifference = (d: Difference): string => `${d.readModel} [${d.key}] ${d.field}: expected ${d.expected}, actual ${d.actual}\n`;
 
 /** `ledger audit verify`: exit 0 clean, 1 differences, 2 could not run. */
 export function registerVerifyCommand(audit: Command, io: CliIo): void {

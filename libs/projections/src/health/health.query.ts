@@ -4,7 +4,7 @@ import type { DashboardFilter, Health } from '../dashboard/shapes';
 import { computeHealth } from './health';
 import { loadHealthMinutes } from './health-minutes.query';
 
-export const DEFAULT_HEALTH_SETTINGS: HealthSettings = { defaults: DEFAULT_THRESHOLDS, providers: {} };
+const DEFAULT_HEALTH_SETTINGS: HealthSettings = { defaults: DEFAULT_THRESHOLDS, providers: {} };
 
 /**
  * Health at `now`: one provider's on its own thresholds, or (unfiltered) every provider's minutes summed

@@ -15,7 +15,7 @@ export interface PaymentChange {
   readonly after: Readonly<PaymentRow>;
 }
 
-export type AddDelta<C extends string> = (key: readonly CellValue[], deltas: Partial<Record<C, number>>) => void;
+type AddDelta<C extends string> = (key: readonly CellValue[], deltas: Partial<Record<C, number>>) => void;
 
 /** A counter read model: its table and its rules, the deltas one change adds to it. Pure; the ledger batch writes them. */
 export interface CounterProjection<C extends string> {

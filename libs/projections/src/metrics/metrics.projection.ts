@@ -1,6 +1,6 @@
 import type { CounterProjection } from '../ledger/payment-change';
 
-export const METRIC_COUNTERS = [
+const METRIC_COUNTERS = [
   'payments_created',
   'payments_succeeded',
   'payments_failed',

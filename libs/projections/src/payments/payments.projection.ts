@@ -57,7 +57,7 @@ export function evolvePaymentRow(row: Readonly<PaymentRow> | undefined, event: P
   }
 }
 
-export function newPaymentRow(data: PaymentEventData<'PaymentCreated'>, revision: bigint): PaymentRow {
+function newPaymentRow(data: PaymentEventData<'PaymentCreated'>, revision: bigint): PaymentRow {
   const createdAt = new Date(data.createdAt);
   return {
     paymentId: data.paymentId,

@@ -5,7 +5,7 @@ import { readCheckpoint, setCheckpoint } from '../runner/checkpoints';
 import type { OnBatch } from '../runner/projection-runner';
 import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
 
-export const FINANCE_ROLE = 'ledger_finance';
+const FINANCE_ROLE = 'ledger_finance';
 
 export function applyChunk(pool: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[]): Promise<void> {
   return withTransaction(pool, (tx) => projection.apply(tx, events, { schema }));

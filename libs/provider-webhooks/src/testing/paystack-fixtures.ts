@@ -1,7 +1,7 @@
 /** Payloads shaped like Paystack's published webhook examples (charge.success, refund.processed, charge.dispute.create). */
 type Json = Record<string, unknown>;
 
-export function paystackTransaction(reference: string, extra: Json = {}): Json {
+function paystackTransaction(reference: string, extra: Json = {}): Json {
   return {
     id: 302961,
     domain: 'live',

@@ -25,8 +25,8 @@ export const ISSUED: ReadonlyArray<readonly [string, string, readonly number[]]>
 ];
 
 /** Ten-digit blocks of other scripts, by the code point of their zero. */
-export const DIGIT_ZEROS = [0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0x1d7ce, 0x1d7f6];
-export const SEPARATORS = [
+const DIGIT_ZEROS = [0x30, 0xff10, 0x660, 0x6f0, 0x966, 0x9e6, 0xe50, 0x1d7ce, 0x1d7f6];
+const SEPARATORS = [
   ' ',
   '-',
   '.',
@@ -46,7 +46,7 @@ export const SEPARATORS = [
   '*',
 ];
 
-export const cardNumber = fc.constantFrom(...ISSUED).chain(([, prefix, lengths]) =>
+const cardNumber = fc.constantFrom(...ISSUED).chain(([, prefix, lengths]) =>
   fc.constantFrom(...lengths).chain((length) =>
     fc
       .array(fc.integer({ min: 0, max: 9 }), { minLength: length - prefix.length - 1, maxLength: length - prefix.length - 1 })

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SIGNATURE_HEADER, verifyAlertSignature, type AlertPayload } from '@ledger/monitoring';
 
-export interface ReceivedAlert {
+interface ReceivedAlert {
   readonly alert: AlertPayload;
   readonly signatureValid: boolean;
 }

@@ -113,7 +113,7 @@ export function model(
   return { payments, fraudFlags };
 }
 
-export function matches(p: { provider: string; currency: string }, f: Filter): boolean {
+function matches(p: { provider: string; currency: string }, f: Filter): boolean {
   return (!f.provider || p.provider === f.provider) && (!f.currency || p.currency === f.currency);
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { decide, foldPayment, paymentStreamId, type PaymentCommand, type PaymentEvent, type Provider } from '@ledger/payments-domain';
 import type { EventStore } from '@ledger/event-store';
 
-export const CURRENCIES = ['USD', 'EUR', 'JPY', 'KWD', 'NGN'] as const;
+const CURRENCIES = ['USD', 'EUR', 'JPY', 'KWD', 'NGN'] as const;
 const ERROR_CODES = ['card_declined', 'insufficient_funds', 'expired_card', 'processing_error'];
 type Step = (id: string, now: Date, amount: number) => PaymentCommand | undefined;
 

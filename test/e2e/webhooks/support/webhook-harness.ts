@@ -7,7 +7,7 @@ import { startApiHarness, type ApiHarness } from '../../../support/api-harness';
 
 export const STRIPE_SECRET = 'whsec_current_9fJ2kQ8sLm4Np7Rt';
 export const STRIPE_OLD_SECRET = 'whsec_previous_3bV6xZ1cD5fG8h';
-export const PAYSTACK_SECRET = 'sk_test_5c7d9e1f3a5b7c9d1e3f5a7b';
+const PAYSTACK_SECRET = 'sk_test_5c7d9e1f3a5b7c9d1e3f5a7b';
 
 const stripe = new Stripe('sk_test_unused');
 

@@ -3,7 +3,7 @@ import type { Notification, Pool, PoolClient } from 'pg';
 import { PG_POOL } from '@ledger/platform';
 
 /** The channel the projection runner NOTIFYs inside each batch transaction (delivered on COMMIT). */
-export const PROJECTION_CHANNEL = 'ledger_projection';
+const PROJECTION_CHANNEL = 'ledger_projection';
 
 export type ProjectionListenerFn = (projection: string) => void;
 

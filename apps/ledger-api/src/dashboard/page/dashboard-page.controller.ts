@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { Public } from '../../auth/require-scope.decorator';
 
 /** The bundle `npm run build` writes (apps/ledger-api/web/build.mjs): <repo>/dist/dashboard. */
-export function dashboardBundleDir(from = __dirname): string {
+function dashboardBundleDir(from = __dirname): string {
   let dir = from;
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return join(dir, 'dist', 'dashboard');

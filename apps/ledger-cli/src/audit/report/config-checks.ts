@@ -2,8 +2,8 @@ import { devKeyPath, type LedgerConfig, type MasterKeySource } from '@ledger/pla
 import type { Findings } from './findings';
 
 /** PCI DSS 10.5.1 keeps audit logs a year (3 months at hand): 90 days is the floor, a year the target. */
-export const RETENTION_FLOOR_DAYS = 90;
-export const RETENTION_TARGET_DAYS = 365;
+const RETENTION_FLOOR_DAYS = 90;
+const RETENTION_TARGET_DAYS = 365;
 const MIN_SECRET_LENGTH = 20;
 const PLACEHOLDER = /(x{3,}|change.?me|placeholder|your[_-]|example|dummy|secret_here|todo|\.\.\.|<.*>)/i;
 

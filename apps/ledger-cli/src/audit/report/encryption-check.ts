@@ -3,7 +3,7 @@ import { DataKeyStore, dataKeysByMasterKey, lastPlaintextPosition, type Keyring 
 import type { Findings } from './findings';
 
 /** How many of the latest events with personal fields are sampled. */
-export const ENCRYPTION_SAMPLE = 1000;
+const ENCRYPTION_SAMPLE = 1000;
 const SEALED = `'pd1:%'`;
 const plain = (expr: string) => `(${expr} IS NOT NULL AND ${expr} NOT LIKE ${SEALED})`;
 

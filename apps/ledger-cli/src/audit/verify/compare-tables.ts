@@ -15,7 +15,7 @@ export type ReportDifference = (difference: Difference) => void;
 type Row = Record<string, unknown>;
 
 /** A server-side cursor inside the caller's snapshot transaction: a table of any size, a page in memory. */
-export async function* cursorRows(client: PoolClient, name: string, sql: string, batch = 2000): AsyncGenerator<Row[]> {
+async function* cursorRows(client: PoolClient, name: string, sql: string, batch = 2000): AsyncGenerator<Row[]> {
   await client.query(`DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`);
   try {
     for (;;) {
@@ -28,7 +28,7 @@ export async function* cursorRows(client: PoolClient, name: string, sql: string,
   }
 }
 
-export const cell = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
+const cell = (v: unknown): string | null => (v === null || v === undefined ? null : v instanceof Date ? v.toISOString() : String(v));
 const show = (v: string | null) => (v === null ? 'null' : v);
 const describeKey = (names: readonly string[], values: readonly (string | null)[]) =>
   names.map((n, i) => `${n}=${show(values[i])}`).join(', ');

@@ -82,17 +82,10 @@ const threeDigits = (amount: number) => {
 };
 
 /**
- * Every counter read model, aggregated from the final per-payment facts (the
- * projector adds deltas event by event instead: two roads to the same numbers).
- * Fraud flags carry their own times, so the fold counts them per minute itself.
+ * Every counter read model, aggregated from the final per-payment facts, one finished payment at a time (the
+ * projector adds deltas event by event instead: two roads to the same numbers); what verify holds is the
+ * counter rows, not the payments. Fraud flags carry their own times, so the fold counts them per minute itself.
  */
-export function expectedCounters(payments: Iterable<PaymentFacts>, fraudMinutes: Counters): Map<string, Counters> {
-  const out = new ExpectedCounters(fraudMinutes);
-  for (const p of payments) out.add(p);
-  return out.tables;
-}
-
-/** The same, one finished payment at a time: what verify holds is the counter rows, not the payments. */
 export class ExpectedCounters {
   readonly tables: Map<string, Counters>;
 

@@ -1,7 +1,7 @@
 import type { PaymentEvent, PaymentEventData, PaymentEventOf } from '@ledger/payments-domain';
 
 /** Events of payment `pay_1` (stripe, 10,000 USD minor units) unless told otherwise; times on 2025-11-21 UTC. */
-export const PAYMENT = 'pay_1';
+const PAYMENT = 'pay_1';
 
 const on = (time: string) => `2025-11-21T${time}Z`;
 

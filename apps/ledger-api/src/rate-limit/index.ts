@@ -1,2 +1,0 @@
-export * from './rate-limiter';
-export { RateLimit, RateLimitGuard, rateLimitSubject } from './rate-limit.guard';
