@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
 import { withTransaction } from '@ledger/platform';
@@ -7,7 +7,7 @@ import { AUDIT_TRAIL, LEDGER, storedCheckpoint, type StoredCheckpoint } from './
 import { compareCounters, comparePayments, comparePaymentsById, reportRowsWithoutEvents, type ReportDifference } from './compare-tables';
 import { COUNTER_TABLES, Counters, ExpectedCounters, minuteOf } from './expected-counters';
 import { PaymentFacts } from './payment-facts';
-import { PAYMENT_STREAMS, eventsInStore, eventsInTable, paymentEventsByStream } from './stored-events';
+import { PAYMENT_STREAMS, eventsInStore, eventsInTable, paymentEventsByStream, type StoredEvents } from './stored-events';
 
 export interface VerifyOptions {
   readonly pool: Pool;
@@ -32,96 +32,132 @@ export interface VerifyResult {
  * in the projector's reader must not cancel out in the check.
  */
 export function runVerify(options: VerifyOptions): Promise<VerifyResult> {
-  const { pool, report } = options;
-  return withTransaction(
-    pool,
-    async (client) => {
-      const ledger = await storedCheckpoint(client, LEDGER);
-      const audit = await storedCheckpoint(client, AUDIT_TRAIL);
-      options.onStart?.({
-        ledger: formatPosition(ledger.position),
-        auditTrail: formatPosition(audit.position),
-        totalEvents: Number(ledger.eventsApplied > audit.eventsApplied ? ledger.eventsApplied : audit.eventsApplied),
-      });
-      const trail = new AuditTrailCheck(client, report);
-      await trail.open();
-      const fold = new Fold(report);
-      const last = comparePositions(ledger.position, audit.position) >= 0 ? ledger.position : audit.position;
-      const fromTable = options.events.from === 'table';
-      const read = fromTable ? eventsInTable(client) : eventsInStore((options.events as { store: EventStore }).store);
-      // PostgreSQL: the global walk checks the trail and counts; the fold walks the events again stream by stream
-      // (bounded memory). EventStoreDB ($all only): one walk does both and the fold holds every payment.
-      const share = fromTable ? 0.5 : 1;
-      let done = 0;
-      let inLedger = 0n;
-      let inAudit = 0n;
-      for await (const page of read(last)) {
-        for (const event of page) {
-          if (within(event, ledger.position)) {
-            inLedger += 1n;
-            if (!fromTable) fold.apply(event);
-          }
-          if (within(event, audit.position)) {
-            inAudit += 1n;
-            await trail.check(event);
-          }
-        }
-        done += page.length;
-        options.onProgress?.(Math.floor(done * share));
+  return withTransaction(options.pool, (client) => verifySnapshot(client, options), { isolation: 'REPEATABLE READ', readOnly: true });
+}
+
+/**
+ * PostgreSQL: the walk in global order checks the trail and counts, then a second walk folds the payments stream
+ * by stream (bounded memory: each payment is compared once its stream ends). EventStoreDB ($all only): the one
+ * walk in global order also folds, and the fold holds every payment until the end.
+ */
+async function verifySnapshot(client: PoolClient, options: VerifyOptions): Promise<VerifyResult> {
+  const { report } = options;
+  const checkpoints = { ledger: await storedCheckpoint(client, LEDGER), audit: await storedCheckpoint(client, AUDIT_TRAIL) };
+  const { ledger, audit } = checkpoints;
+  options.onStart?.({
+    ledger: formatPosition(ledger.position),
+    auditTrail: formatPosition(audit.position),
+    totalEvents: Number(ledger.eventsApplied > audit.eventsApplied ? ledger.eventsApplied : audit.eventsApplied),
+  });
+  const facts = new EventFacts(report);
+  const byStream = options.events.from === 'table';
+  const walks = byStream ? 2 : 1;
+  const progress = (eventsWalked: number) => options.onProgress?.(Math.floor(eventsWalked / walks));
+  const read = options.events.from === 'table' ? eventsInTable(client) : eventsInStore(options.events.store);
+  const walked = await walkInGlobalOrder(client, read, checkpoints, report, byStream ? undefined : facts, progress);
+  const counters = new ExpectedCounters(facts.fraudMinutes);
+  let payments: number;
+  if (byStream) {
+    payments = await foldStreamByStream(client, facts, counters, ledger.position, report, (folded) => progress(walked.events + folded));
+  } else {
+    payments = facts.payments.size;
+    for (const payment of facts.payments.values()) counters.add(payment);
+    await comparePayments(client, facts.payments, report);
+  }
+  for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.tables.get(spec.table) as Counters, report);
+  return { events: walked.events, payments, auditRows: walked.auditRows };
+}
+
+/**
+ * Every stored event up to the later checkpoint, in global order: each one at or below the audit trail's checkpoint
+ * checked against its row, each counted against its checkpoint's events_applied, and (given `fold`) folded.
+ */
+async function walkInGlobalOrder(
+  client: PoolClient,
+  read: StoredEvents,
+  { ledger, audit }: { ledger: StoredCheckpoint; audit: StoredCheckpoint },
+  report: ReportDifference,
+  fold: EventFacts | undefined,
+  progress: (eventsWalked: number) => void,
+): Promise<{ events: number; auditRows: number }> {
+  const trail = new AuditTrailCheck(client, report);
+  await trail.open();
+  const last = comparePositions(ledger.position, audit.position) >= 0 ? ledger.position : audit.position;
+  let events = 0;
+  let inLedger = 0n;
+  let inAudit = 0n;
+  for await (const page of read(last)) {
+    for (const event of page) {
+      if (within(event, ledger.position)) {
+        inLedger += 1n;
+        fold?.apply(event);
       }
-      await trail.finish();
-      countedAgainst(ledger, inLedger, report);
-      countedAgainst(audit, inAudit, report);
-      if (BigInt(trail.rows) !== inAudit) {
-        report({
-          readModel: 'audit_trail',
-          key: 'rows',
-          field: 'count',
-          expected: `${inAudit} (stored events up to its checkpoint)`,
-          actual: String(trail.rows),
-        });
+      if (within(event, audit.position)) {
+        inAudit += 1n;
+        await trail.check(event);
       }
-      const counters = new ExpectedCounters(fold.fraudMinutes);
-      let payments = 0;
-      if (fromTable) {
-        let folded = 0;
-        let current: string | undefined;
-        let finished = new Map<string, PaymentFacts>();
-        const finish = (stream: string) => {
-          const id = paymentIdFromStream(stream) ?? stream;
-          const facts = fold.payments.get(id);
-          if (!facts) return;
-          fold.payments.delete(id);
-          finished.set(id, facts);
-          counters.add(facts);
-          payments += 1;
-        };
-        for await (const page of paymentEventsByStream(client)(ledger.position)) {
-          for (const event of page) {
-            if (event.streamId !== current) {
-              if (current !== undefined) finish(current);
-              current = event.streamId;
-            }
-            fold.apply(event);
-          }
-          await comparePaymentsById(client, finished, report);
-          finished = new Map();
-          folded += page.length;
-          options.onProgress?.(Math.floor(done * share + folded * share));
-        }
+    }
+    events += page.length;
+    progress(events);
+  }
+  await trail.finish();
+  countedAgainst(ledger, inLedger, report);
+  countedAgainst(audit, inAudit, report);
+  if (BigInt(trail.rows) !== inAudit) {
+    report({
+      readModel: 'audit_trail',
+      key: 'rows',
+      field: 'count',
+      expected: `${inAudit} (stored events up to its checkpoint)`,
+      actual: String(trail.rows),
+    });
+  }
+  return { events, auditRows: trail.rows };
+}
+
+/**
+ * PostgreSQL's second walk: the payment events up to the ledger's checkpoint, stream by stream; each payment is
+ * added to the counters and compared with its row once its stream ends, a page of payments at a time. Returns
+ * how many payments there were.
+ */
+async function foldStreamByStream(
+  client: PoolClient,
+  facts: EventFacts,
+  counters: ExpectedCounters,
+  to: Position,
+  report: ReportDifference,
+  progress: (eventsFolded: number) => void,
+): Promise<number> {
+  let payments = 0;
+  let folded = 0;
+  let current: string | undefined;
+  let finished = new Map<string, PaymentFacts>();
+  const finish = (stream: string) => {
+    const id = paymentIdFromStream(stream) ?? stream;
+    const payment = facts.payments.get(id);
+    if (!payment) return;
+    facts.payments.delete(id);
+    finished.set(id, payment);
+    counters.add(payment);
+    payments += 1;
+  };
+  for await (const page of paymentEventsByStream(client)(to)) {
+    for (const event of page) {
+      if (event.streamId !== current) {
         if (current !== undefined) finish(current);
-        await comparePaymentsById(client, finished, report);
-        await reportRowsWithoutEvents(client, PAYMENT_STREAMS, ledger.position, report);
-      } else {
-        payments = fold.payments.size;
-        for (const facts of fold.payments.values()) counters.add(facts);
-        await comparePayments(client, fold.payments, report);
+        current = event.streamId;
       }
-      for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.tables.get(spec.table) as Counters, report);
-      return { events: done, payments, auditRows: trail.rows };
-    },
-    { isolation: 'REPEATABLE READ', readOnly: true },
-  );
+      facts.apply(event);
+    }
+    await comparePaymentsById(client, finished, report);
+    finished = new Map();
+    folded += page.length;
+    progress(folded);
+  }
+  if (current !== undefined) finish(current);
+  await comparePaymentsById(client, finished, report);
+  await reportRowsWithoutEvents(client, PAYMENT_STREAMS, to, report);
+  return payments;
 }
 
 /** A checkpoint's events_applied must equal the stored events at or below it: a skipped event shows here even if nothing else does. */
@@ -138,8 +174,8 @@ function countedAgainst(checkpoint: StoredCheckpoint, stored: bigint, report: Re
 
 const within = (event: RecordedEvent, checkpoint: Position) => comparePositions(event.position, checkpoint) <= 0;
 
-/** The auditor's own fold: per-payment facts, fraud flags per minute, and anything the projector would have refused. */
-class Fold {
+/** The auditor's own fold of the events: per-payment facts, fraud flags per minute, and anything the projector would have refused. */
+class EventFacts {
   readonly payments = new Map<string, PaymentFacts>();
   readonly fraudMinutes = new Counters();
 
