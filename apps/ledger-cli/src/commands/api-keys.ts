@@ -34,6 +34,13 @@ API process within a second.`;
  */
 export function registerApiKeyCommands(program: Command, io: CliIo): void {
   const apiKeys = program.command('api-keys').description('manage API keys');
+  registerCreate(apiKeys, io);
+  registerList(apiKeys, io);
+  registerRevoke(apiKeys, io);
+  registerRotate(apiKeys, io);
+}
+
+function registerCreate(apiKeys: Command, io: CliIo): void {
   apiKeys
     .command('create')
     .description('create an API key and print it once')
@@ -43,14 +50,7 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
     .option('--expires-at <date-time>', 'the key expires at this moment (e.g. 2027-01-31T00:00:00Z)')
     .addHelpText('after', EXPIRY_HELP)
     .action(async (options: { scopes: string; name: string } & ExpiryOptions) => {
-      let scopes;
-      try {
-        scopes = parseScopes(options.scopes);
-      } catch (error) {
-        if (error instanceof UnknownScopeError) throw new CliError(error.message, 2);
-        throw error;
-      }
-      if (scopes.length === 0) throw new CliError('--scopes needs at least one scope', 2);
+      const scopes = scopesOf(options.scopes);
       const expiresAt = expiryOf(options);
       await withPool(io, 'create', async (pool) => {
         const { id, key } = await createApiKey(pool, { name: options.name, scopes, expiresAt });
@@ -59,7 +59,9 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
         io.stdout(`${key}\n`);
       });
     });
+}
 
+function registerList(apiKeys: Command, io: CliIo): void {
   apiKeys
     .command('list')
     .description('list API keys: id, name, scopes, created, expires, revoked (never a secret)')
@@ -70,7 +72,9 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
         io.stdout(options.json ? keys.map((k) => `${JSON.stringify(asJson(k))}\n`).join('') : table(keys));
       });
     });
+}
 
+function registerRevoke(apiKeys: Command, io: CliIo): void {
   apiKeys
     .command('revoke <id>')
     .description('revoke an API key; every API process refuses it within a second')
@@ -80,7 +84,9 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
         io.stderr(`revoked API key ${id}\n`);
       });
     });
+}
 
+function registerRotate(apiKeys: Command, io: CliIo): void {
   apiKeys
     .command('rotate <id>')
     .description('replace a key: a new key with the same name and scopes, printed once; the old key is revoked at once (no grace period)')
@@ -105,6 +111,19 @@ export function registerApiKeyCommands(program: Command, io: CliIo): void {
         io.stdout(`${rotated.key}\n`);
       });
     });
+}
+
+/** `--scopes`: at least one, each a known scope (exit 2 otherwise). */
+function scopesOf(list: string): string[] {
+  let scopes;
+  try {
+    scopes = parseScopes(list);
+  } catch (error) {
+    if (error instanceof UnknownScopeError) throw new CliError(error.message, 2);
+    throw error;
+  }
+  if (scopes.length === 0) throw new CliError('--scopes needs at least one scope', 2);
+  return scopes;
 }
 
 function expiryOf(options: ExpiryOptions): Date | null {

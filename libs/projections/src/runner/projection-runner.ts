@@ -8,8 +8,9 @@ import { READ_MODELS_SCHEMA, type Projection } from './projection';
 
 /**
  * Runs inside the batch's transaction, after the projection's writes (the alerts pipeline hooks in here).
- * Only the runner calls it, also while it catches up after a restart: whether a batch is recent enough to
- * page anyone is the hook's own replay horizon. Rebuilds never call it.
+ * The runner calls it for every batch, also while it catches up after a restart, and a rebuild for the events
+ * it reads past the live checkpoint (the runner never sees those once the swap moves the checkpoint): whether a
+ * batch is recent enough to page anyone is the hook's own replay horizon.
  */
 export type OnBatch = (tx: PoolClient, events: readonly RecordedEvent[]) => Promise<void>;
 

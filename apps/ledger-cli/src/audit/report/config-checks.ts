@@ -20,9 +20,17 @@ export function checkConfiguration(
   const production = config.NODE_ENV === 'production';
   if (config.DATABASE_URL) findings.add('Configuration', 'DATABASE_URL', 'pass', 'set');
   else findings.add('Configuration', 'DATABASE_URL', production ? 'critical' : 'warning', 'unset: embedded PostgreSQL (development only)');
-
   checkMasterKey(config, findings, masterKey);
+  checkWebhookSecrets(config, findings, enabledProviders);
+  if (production && !config.FORCE_HTTPS) findings.add('PCI', 'HTTPS enforced', 'violation', 'NODE_ENV=production without FORCE_HTTPS=true');
+  else
+    findings.add('PCI', 'HTTPS enforced', 'pass', config.FORCE_HTTPS ? 'FORCE_HTTPS=true' : `not required (NODE_ENV=${config.NODE_ENV})`);
+  checkRetention(config.DATA_RETENTION_DAYS, findings);
+  checkRateLimits(config.RATE_LIMITS, findings);
+}
 
+/** Each provider's webhook secret of plausible strength, and one for every provider that has payments. */
+function checkWebhookSecrets(config: LedgerConfig, findings: Findings, enabledProviders: ReadonlySet<string>): void {
   const stripe = config.STRIPE_WEBHOOK_SECRET;
   if (stripe.length > 0) {
     const bad = stripe.filter((s) => !s.startsWith('whsec_') || s.length < MIN_SECRET_LENGTH || weak(s.slice(6)));
@@ -39,7 +47,7 @@ export function checkConfiguration(
   if (paystack) {
     if (!/^sk_(live|test)_/.test(paystack) || paystack.length < MIN_SECRET_LENGTH || weak(paystack.slice(8))) {
       findings.add('Configuration', 'PAYSTACK_SECRET_KEY', 'violation', 'not an sk_live_/sk_test_ key of plausible strength');
-    } else if (production && paystack.startsWith('sk_test_')) {
+    } else if (config.NODE_ENV === 'production' && paystack.startsWith('sk_test_')) {
       findings.add('Configuration', 'PAYSTACK_SECRET_KEY', 'warning', 'a test key in production');
     } else findings.add('Configuration', 'PAYSTACK_SECRET_KEY', 'pass', 'set');
   }
@@ -54,24 +62,25 @@ export function checkConfiguration(
       );
   }
   if (configured.size === 0) findings.add('Webhooks', 'webhook secrets', 'warning', 'no provider webhook secret configured');
+}
 
-  if (production && !config.FORCE_HTTPS) findings.add('PCI', 'HTTPS enforced', 'violation', 'NODE_ENV=production without FORCE_HTTPS=true');
-  else
-    findings.add('PCI', 'HTTPS enforced', 'pass', config.FORCE_HTTPS ? 'FORCE_HTTPS=true' : `not required (NODE_ENV=${config.NODE_ENV})`);
-
-  const days = config.DATA_RETENTION_DAYS;
+/** DATA_RETENTION_DAYS against PCI DSS 10.5.1: below the floor a violation, below the target a warning. */
+function checkRetention(days: number, findings: Findings): void {
   if (days < RETENTION_FLOOR_DAYS)
     findings.add('PCI', 'data retention', 'violation', `DATA_RETENTION_DAYS=${days} is below ${RETENTION_FLOOR_DAYS}`);
   else if (days < RETENTION_TARGET_DAYS)
     findings.add('PCI', 'data retention', 'warning', `DATA_RETENTION_DAYS=${days}: PCI DSS keeps audit logs ${RETENTION_TARGET_DAYS} days`);
   else findings.add('PCI', 'data retention', 'pass', `DATA_RETENTION_DAYS=${days} (≥ ${RETENTION_TARGET_DAYS})`);
+}
 
+/** A limit on the endpoints that move money or take provider calls, and a payment limit tight enough for card testing. */
+function checkRateLimits(limits: LedgerConfig['RATE_LIMITS'], findings: Findings): void {
   for (const limitClass of ['payment', 'refund', 'webhook']) {
-    const rule = config.RATE_LIMITS[limitClass];
+    const rule = limits[limitClass];
     if (!rule) findings.add('Rate limiting', `${limitClass} endpoints`, 'violation', 'no rate limit configured');
     else findings.add('Rate limiting', `${limitClass} endpoints`, 'pass', `${rule.capacity} per ${Math.round(rule.windowMs / 1000)} s`);
   }
-  const payment = config.RATE_LIMITS.payment;
+  const payment = limits.payment;
   if (payment && payment.capacity / (payment.windowMs / 60_000) > 60) {
     findings.add(
       'Rate limiting',
