@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import * as fx from '../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../libs/provider-webhooks/src/testing';
 import { rng } from '../e2e/projections/support/workload';
 import { PAYSTACK_SECRET, STRIPE_SECRET, SUSPICIOUS } from './system';
 
@@ -138,18 +138,24 @@ export class Workload {
       .slice(0, 20)
       .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]);
     const paymentId = `chaos_st_${tail}`;
-    const ids: fx.StripeIds = { paymentIntent: `pi_${tail}`, charge: `ch_${tail}`, paymentId };
+    const ids: payloads.StripeIds = { paymentIntent: `pi_${tail}`, charge: `ch_${tail}`, paymentId };
     const amount = 1000 + Math.floor(random() * 90_000);
-    const intent = fx.paymentIntent(ids, 'succeeded', { amount, amount_received: amount });
-    const succeeded = await this.stripe(client, 'stripe succeeded', paymentId, fx.stripeEvent(evt(), 'payment_intent.succeeded', intent), {
-      by: 'type',
-      type: 'PaymentSucceeded',
-    });
+    const intent = payloads.paymentIntent(ids, 'succeeded', { amount, amount_received: amount });
+    const succeeded = await this.stripe(
+      client,
+      'stripe succeeded',
+      paymentId,
+      payloads.stripeEvent(evt(), 'payment_intent.succeeded', intent),
+      {
+        by: 'type',
+        type: 'PaymentSucceeded',
+      },
+    );
     if (!succeeded || random() < 0.5) return;
     const refundId = `re_${tail.slice(0, 12)}`;
-    const refunded = fx.refundedCharge({ ...ids }, [{ id: refundId, amount: Math.floor(amount / 3) }]);
+    const refunded = payloads.refundedCharge({ ...ids }, [{ id: refundId, amount: Math.floor(amount / 3) }]);
     const chargeRefunded = { ...refunded, amount, amount_captured: amount };
-    await this.stripe(client, 'stripe refund', paymentId, fx.stripeEvent(evt(), 'charge.refunded', chargeRefunded), {
+    await this.stripe(client, 'stripe refund', paymentId, payloads.stripeEvent(evt(), 'charge.refunded', chargeRefunded), {
       by: 'refund',
       refundId,
     });
@@ -158,11 +164,11 @@ export class Workload {
   private async paystackFlow(client: number, random: () => number): Promise<void> {
     const reference = `T_chaos_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const amount = 10_000 + Math.floor(random() * 900_000);
-    const success = { ...fx.chargeSuccess(reference, { amount: String(amount), id: Math.floor(random() * 1e12) }) };
+    const success = { ...payloads.chargeSuccess(reference, { amount: String(amount), id: Math.floor(random() * 1e12) }) };
     if (!(await this.paystack(client, 'paystack success', reference, success, { by: 'type', type: 'PaymentSucceeded' }))) return;
     if (random() < 0.5) return;
     const refundRef = `rf_${reference.slice(8)}`;
-    await this.paystack(client, 'paystack refund', reference, fx.refundProcessed(reference, refundRef, Math.floor(amount / 4)), {
+    await this.paystack(client, 'paystack refund', reference, payloads.refundProcessed(reference, refundRef, Math.floor(amount / 4)), {
       by: 'refund',
       refundId: refundRef,
     });

@@ -50,15 +50,15 @@ describe('alert raises and recoveries (ALERT_RECOVER_AFTER = 2m, ALERT_COOLDOWN 
       const at = new Date(t0 + k * 20_000);
       if (k % 2 === 1) {
         // Just above 5 % (and well below the 10 % of "unhealthy").
-        let more = 0;
-        while ((failed + more) / (decided + more) <= 0.051) more += 1;
-        await step(p, 'paystack', at, 0, more);
-        [failed, decided] = [failed + more, decided + more];
+        let failures = 0;
+        while ((failed + failures) / (decided + failures) <= 0.051) failures += 1;
+        await step(p, 'paystack', at, 0, failures);
+        [failed, decided] = [failed + failures, decided + failures];
       } else {
-        let more = 0;
-        while (failed / (decided + more) >= 0.049) more += 1;
-        await step(p, 'paystack', at, more, 0);
-        decided += more;
+        let successes = 0;
+        while (failed / (decided + successes) >= 0.049) successes += 1;
+        await step(p, 'paystack', at, successes, 0);
+        decided += successes;
       }
     }
     await settled(p, 1);

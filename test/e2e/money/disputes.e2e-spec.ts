@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import { call } from '../../support/api-harness';
 import { ledger } from '../cli/support/cli';
 import { postPaystack, postStripe } from '../webhooks/support/webhook-harness';
@@ -37,21 +37,21 @@ describe('Disputes to their end, both providers and the API', () => {
   const paymentOf = async (id: string) => (await call(h.api, 'GET', `/v1/payments/${id}`, { key: h.api.keys['payments:read'] })).body;
 
   it.each<Outcome>(['won', 'lost'])('Stripe: created, updated, funds withdrawn, closed as %s; redelivered', async (outcome) => {
-    const ids: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
-    await postStripe(h.api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')));
-    const dispute = (status: string) => ({ ...fx.dispute(ids, 1500), id: `dp_${ids.charge}`, status });
-    const closed = fx.stripeEvent(evt(), 'charge.dispute.closed', dispute(outcome));
+    const ids: payloads.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded')));
+    const dispute = (status: string) => ({ ...payloads.dispute(ids, 1500), id: `dp_${ids.charge}`, status });
+    const closed = payloads.stripeEvent(evt(), 'charge.dispute.closed', dispute(outcome));
     for (const event of [
-      fx.stripeEvent(evt(), 'charge.dispute.created', dispute('needs_response')),
-      fx.stripeEvent(evt(), 'charge.dispute.updated', dispute('under_review')),
-      fx.stripeEvent(evt(), 'charge.dispute.funds_withdrawn', dispute('under_review')),
+      payloads.stripeEvent(evt(), 'charge.dispute.created', dispute('needs_response')),
+      payloads.stripeEvent(evt(), 'charge.dispute.updated', dispute('under_review')),
+      payloads.stripeEvent(evt(), 'charge.dispute.funds_withdrawn', dispute('under_review')),
       closed,
       closed,
     ]) {
       expect((await postStripe(h.api, event)).status).toBe(200);
     }
     if (outcome === 'won')
-      expect((await postStripe(h.api, fx.stripeEvent(evt(), 'charge.dispute.funds_reinstated', dispute('won')))).status).toBe(200);
+      expect((await postStripe(h.api, payloads.stripeEvent(evt(), 'charge.dispute.funds_reinstated', dispute('won')))).status).toBe(200);
     const payment = await paymentOf(ids.paymentId!);
     expect(payment.disputes).toEqual([
       { disputeId: `dp_${ids.charge}`, providerDisputeId: `dp_${ids.charge}`, amount: 1500, status: outcome },
@@ -64,10 +64,10 @@ describe('Disputes to their end, both providers and the API', () => {
     ['declined', 'won'],
   ])('Paystack: create, remind, resolve (%s)', async (resolution, outcome) => {
     const reference = `T${tail()}`;
-    await postPaystack(h.api, fx.chargeSuccess(reference, { amount: '10000' }));
+    await postPaystack(h.api, payloads.chargeSuccess(reference, { amount: '10000' }));
     const disputeId = Math.floor(Math.random() * 1e9);
     const event = (type: string, extra: Record<string, unknown> = {}) => {
-      const base = fx.disputeCreated(reference, 4000);
+      const base = payloads.disputeCreated(reference, 4000);
       return { ...base, event: type, data: { ...(base.data as object), id: disputeId, ...extra } };
     };
     for (const e of [
@@ -85,8 +85,8 @@ describe('Disputes to their end, both providers and the API', () => {
 
   it('API: a dispute opened with the provider id is the provider dispute; closed as lost through the API; one stays open', async () => {
     const write = { key: h.api.keys['payments:write'] };
-    const ids: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
-    await postStripe(h.api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')));
+    const ids: payloads.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded')));
     const opened = await call(h.api, 'POST', `/v1/payments/${ids.paymentId}/disputes`, {
       ...write,
       headers: { 'idempotency-key': randomUUID() },
@@ -94,7 +94,7 @@ describe('Disputes to their end, both providers and the API', () => {
     });
     expect(opened.status).toBe(201);
     // Stripe's own report of the same dispute adds nothing.
-    await postStripe(h.api, fx.stripeEvent(evt(), 'charge.dispute.created', { ...fx.dispute(ids, 700), id: 'du_api_1' }));
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'charge.dispute.created', { ...payloads.dispute(ids, 700), id: 'du_api_1' }));
     const close = await call(h.api, 'POST', `/v1/payments/${ids.paymentId}/disputes/du_api_1/close`, {
       ...write,
       headers: { 'idempotency-key': randomUUID() },
@@ -114,10 +114,10 @@ describe('Disputes to their end, both providers and the API', () => {
     });
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'dispute_not_found' } } });
 
-    const open: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
-    await postStripe(h.api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(open, 'succeeded')));
-    await postStripe(h.api, fx.stripeEvent(evt(), 'refund.created', fx.refundObject(open, `re_${tail()}`, 300)));
-    await postStripe(h.api, fx.stripeEvent(evt(), 'charge.dispute.created', { ...fx.dispute(open, 1200), id: `du_${tail()}` }));
+    const open: payloads.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(open, 'succeeded')));
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'refund.created', payloads.refundObject(open, `re_${tail()}`, 300)));
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'charge.dispute.created', { ...payloads.dispute(open, 1200), id: `du_${tail()}` }));
     add('USD', { succeeded: 4000n, disputedPayments: 2, losses: 700n, refunded: 300n, disputedOpen: 1200n });
   });
 

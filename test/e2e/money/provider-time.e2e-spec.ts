@@ -1,4 +1,4 @@
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import { rng } from '../projections/support/workload';
 import { postStripe } from '../webhooks/support/webhook-harness';
 import { evt, startMoneyHarness, tail, type MoneyHarness } from './support';
@@ -18,22 +18,22 @@ describe('Two clocks under delayed deliveries', () => {
     const now = Math.floor(Date.now() / 1000);
     const start = now - WEEK - 2 * 24 * HOUR;
     const payments = Array.from({ length: 60 }, () => {
-      const ids: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
+      const ids: payloads.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
       const createdAt = start + Math.floor(random() * WEEK);
       const succeededAt = createdAt + 1 + Math.floor(random() * 900);
       const amount = 100 + Math.floor(random() * 50_000);
       const intent = (status: string) =>
-        fx.paymentIntent(ids, status, { created: createdAt, amount, amount_received: status === 'succeeded' ? amount : 0 });
+        payloads.paymentIntent(ids, status, { created: createdAt, amount, amount_received: status === 'succeeded' ? amount : 0 });
       const deliveries = [
         {
           at: succeededAt + Math.floor(random() * 48 * HOUR),
-          event: fx.stripeEvent(evt(), 'payment_intent.succeeded', intent('succeeded'), succeededAt),
+          event: payloads.stripeEvent(evt(), 'payment_intent.succeeded', intent('succeeded'), succeededAt),
         },
       ];
       if (random() < 0.5) {
         deliveries.push({
           at: createdAt + Math.floor(random() * 48 * HOUR),
-          event: fx.stripeEvent(evt(), 'payment_intent.created', intent('requires_payment_method'), createdAt),
+          event: payloads.stripeEvent(evt(), 'payment_intent.created', intent('requires_payment_method'), createdAt),
         });
       }
       return { ids, createdAt, succeededAt, amount, deliveries };
@@ -68,12 +68,12 @@ describe('Two clocks under delayed deliveries', () => {
   });
 
   it('does not believe a provider time more than 5 minutes ahead: the received time stands in, and the event says so', async () => {
-    const ids: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
+    const ids: payloads.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
     const ahead = Math.floor(Date.now() / 1000) + 3_600;
     const before = Date.now();
     await postStripe(
       h.api,
-      fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded', { created: ahead - 10 }), ahead),
+      payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded', { created: ahead - 10 }), ahead),
     );
     const { rows } = await h.api.db.pool.query(`SELECT metadata FROM event_store.events WHERE stream_id = $1 ORDER BY revision`, [
       `payment-${ids.paymentId}`,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { loadConfig } from '@ledger/platform';
 import { alertReadModels } from '@ledger/projections';
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import { call } from '../../support/api-harness';
 import { GOOD_SECRETS, ledger } from '../cli/support/cli';
 import { postStripe } from '../webhooks/support/webhook-harness';
@@ -18,8 +18,8 @@ describe('A refund recorded twice: once through the API without the provider id,
   afterAll(() => h.close());
 
   it('is not guessed away: the provider total raises a refund_mismatch alert for a person, and the books stay as recorded', async () => {
-    const ids: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
-    await postStripe(h.api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')));
+    const ids: payloads.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded')));
     const refund = await call(h.api, 'POST', `/v1/payments/${ids.paymentId}/refunds`, {
       key: h.api.keys['payments:write'],
       headers: { 'idempotency-key': randomUUID() },
@@ -27,9 +27,12 @@ describe('A refund recorded twice: once through the API without the provider id,
     });
     expect(refund.status).toBe(201);
     const now = Math.floor(Date.now() / 1000);
-    await postStripe(h.api, fx.stripeEvent(evt(), 'refund.created', { ...fx.refundObject(ids, 're_same', 300), created: now }, now));
-    const charge = fx.charge(ids, { amount_refunded: 300, refunds: undefined });
-    await postStripe(h.api, fx.stripeEvent(evt(), 'charge.refunded', charge, now + 5));
+    await postStripe(
+      h.api,
+      payloads.stripeEvent(evt(), 'refund.created', { ...payloads.refundObject(ids, 're_same', 300), created: now }, now),
+    );
+    const charge = payloads.charge(ids, { amount_refunded: 300, refunds: undefined });
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'charge.refunded', charge, now + 5));
     await h.settle();
 
     const { rows: events } = await h.api.db.pool.query(

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import { call } from '../../support/api-harness';
 import { postPaystack, postStripe } from '../webhooks/support/webhook-harness';
 import { deliver, evt, startMoneyHarness, tail, type MoneyHarness } from './support';
@@ -43,9 +43,9 @@ const standing = (refunds: readonly RealRefund[]) => refunds.filter((r) => r.fai
 type Delivery =
   { kind: 'stripe'; event: object } | { kind: 'paystack'; event: object } | { kind: 'api'; path: string; key: string; body: object };
 
-function stripeReports(ids: fx.StripeIds, paymentId: string, refunds: readonly (RealRefund & { listed: boolean })[]): Delivery[] {
+function stripeReports(ids: payloads.StripeIds, paymentId: string, refunds: readonly (RealRefund & { listed: boolean })[]): Delivery[] {
   const out: Delivery[] = [];
-  const refundObject = (r: RealRefund, status: string) => ({ ...fx.refundObject(ids, r.id, r.amount), created: r.createdAt, status });
+  const refundObject = (r: RealRefund, status: string) => ({ ...payloads.refundObject(ids, r.id, r.amount), created: r.createdAt, status });
   for (const r of refunds) {
     if (r.viaApi) {
       out.push({
@@ -55,19 +55,19 @@ function stripeReports(ids: fx.StripeIds, paymentId: string, refunds: readonly (
         body: { amount: r.amount, providerRefundId: r.id },
       });
     }
-    out.push({ kind: 'stripe', event: fx.stripeEvent(evt(), 'refund.created', refundObject(r, 'succeeded'), r.createdAt) });
+    out.push({ kind: 'stripe', event: payloads.stripeEvent(evt(), 'refund.created', refundObject(r, 'succeeded'), r.createdAt) });
     // charge.refunded as of this refund: with its list on older API versions, without it on current ones.
     const now = alive(refunds, r.createdAt);
     const total = now.reduce((s, x) => s + x.amount, 0);
     const list = r.listed ? now.map((x) => refundObject(x, 'succeeded')) : undefined;
-    const charge = fx.charge(ids, {
+    const charge = payloads.charge(ids, {
       amount_refunded: total,
       refunded: total >= CAPTURED,
       refunds: list && { object: 'list', data: list, has_more: false },
     });
-    out.push({ kind: 'stripe', event: fx.stripeEvent(evt(), 'charge.refunded', charge, r.createdAt) });
+    out.push({ kind: 'stripe', event: payloads.stripeEvent(evt(), 'charge.refunded', charge, r.createdAt) });
     if (r.failedAt !== undefined) {
-      out.push({ kind: 'stripe', event: fx.stripeEvent(evt(), 'charge.refund.updated', refundObject(r, 'failed'), r.failedAt) });
+      out.push({ kind: 'stripe', event: payloads.stripeEvent(evt(), 'charge.refund.updated', refundObject(r, 'failed'), r.failedAt) });
     }
   }
   return out;
@@ -86,9 +86,9 @@ describe('Refunds reported through every channel, in any order', () => {
     return call(h.api, 'POST', d.path, { key: h.api.keys['payments:write'], headers: { 'idempotency-key': d.key }, body: d.body });
   };
 
-  async function succeededStripePayment(): Promise<{ ids: fx.StripeIds; paymentId: string }> {
-    const ids: fx.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
-    const res = await postStripe(h.api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')));
+  async function succeededStripePayment(): Promise<{ ids: payloads.StripeIds; paymentId: string }> {
+    const ids: payloads.StripeIds = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
+    const res = await postStripe(h.api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded')));
     expect(res.status).toBe(200);
     return { ids, paymentId: ids.paymentId! };
   }
@@ -125,7 +125,7 @@ describe('Refunds reported through every channel, in any order', () => {
         fc.array(fc.record({ amount: fc.constantFrom(500, 500, 700), viaApi: fc.boolean() }), { minLength: 1, maxLength: 3 }),
         async (drafts) => {
           const reference = `T${tail()}`;
-          expect((await postPaystack(h.api, fx.chargeSuccess(reference, { amount: '10000' }))).status).toBe(200);
+          expect((await postPaystack(h.api, payloads.chargeSuccess(reference, { amount: '10000' }))).status).toBe(200);
           const payment = (await h.api.db.pool.query(`SELECT payment_id FROM ledger.provider_references WHERE reference = $1`, [reference]))
             .rows[0].payment_id;
           const reports: Delivery[] = [];
@@ -138,7 +138,7 @@ describe('Refunds reported through every channel, in any order', () => {
                 key: `api-${refundReference}`,
                 body: { amount: d.amount, providerRefundId: refundReference },
               });
-            const event = fx.refundProcessed(reference, refundReference, String(d.amount));
+            const event = payloads.refundProcessed(reference, refundReference, String(d.amount));
             reports.push({ kind: 'paystack', event }, { kind: 'paystack', event });
           });
           await deliver(reports.reverse(), send);

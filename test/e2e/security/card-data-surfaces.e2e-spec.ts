@@ -4,7 +4,7 @@ import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { PostgresEventStore } from '@ledger/event-store';
 import { loadConfig } from '@ledger/platform';
 import { testServices } from '@ledger/testing';
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import { renderedCard } from '../../../libs/security/src/testing/card-numbers';
 // Direct files: the @ledger/projections index also loads the Nest dashboard module.
 import { auditTrailProjection } from '../../../libs/projections/src/audit/audit-projection';
@@ -168,8 +168,11 @@ describe('Card numbers, rendered any way, in every input surface', () => {
           charge: `ch_${randomUUID().slice(0, 8)}`,
           paymentId: id,
         };
-        const intent = fx.paymentIntent(ids, 'succeeded', { description: `Order for ${text}`, metadata: { paymentId: id, note: text } });
-        const event = fx.stripeEvent(`evt_${randomUUID().replace(/-/g, '')}`, 'payment_intent.succeeded', intent);
+        const intent = payloads.paymentIntent(ids, 'succeeded', {
+          description: `Order for ${text}`,
+          metadata: { paymentId: id, note: text },
+        });
+        const event = payloads.stripeEvent(`evt_${randomUUID().replace(/-/g, '')}`, 'payment_intent.succeeded', intent);
         const res = await postSignedStripe(api, event, { 'x-request-id': header.text });
         requests++;
         expect(res.status).toBe(200);
@@ -184,10 +187,10 @@ describe('Card numbers, rendered any way, in every input surface', () => {
 
   it('stores a signed webhook whose text holds a NUL instead of failing it', async () => {
     const ids = { paymentIntent: `pi_${randomUUID().slice(0, 8)}`, charge: 'ch_nul', paymentId: `pay_nul_${randomUUID().slice(0, 8)}` };
-    const event = fx.stripeEvent(
+    const event = payloads.stripeEvent(
       `evt_${randomUUID().replace(/-/g, '')}`,
       'payment_intent.succeeded',
-      fx.paymentIntent(ids, 'succeeded', { description: 'a\u0000b' }),
+      payloads.paymentIntent(ids, 'succeeded', { description: 'a\u0000b' }),
     );
     expect((await postSignedStripe(api, event)).status).toBe(200);
     expect((await eventsOf(api, ids.paymentId))[0].data.description).toBe('a\ufffdb');

@@ -1,4 +1,4 @@
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import type { ApiHarness } from '../../support/api-harness';
 import { eventsOf, paymentIdFor, postPaystack, startWebhookHarness } from './support/webhook-harness';
 
@@ -11,10 +11,10 @@ afterAll(() => api.close());
 describe('Paystack webhooks', () => {
   it('keeps two equal partial refunds without a refund id as two refunds, and a redelivery as one', async () => {
     const reference = 'T_equal_refunds_1';
-    expect((await postPaystack(api, fx.chargeSuccess(reference, { amount: '10000' }))).status).toBe(200);
+    expect((await postPaystack(api, payloads.chargeSuccess(reference, { amount: '10000' }))).status).toBe(200);
     const paymentId = (await paymentIdFor(api, 'paystack', reference))!;
     const refundAt = (at: string) => {
-      const event = fx.refundProcessed(reference, null as unknown as string, '1500');
+      const event = payloads.refundProcessed(reference, null as unknown as string, '1500');
       return { ...event, data: { ...(event.data as object), refunded_at: at } };
     };
     const first = refundAt('2026-11-30T10:00:00.000Z');
@@ -27,13 +27,13 @@ describe('Paystack webhooks', () => {
   });
 
   it('creates a payment on charge.success, then records refunds (amounts as strings) and a dispute', async () => {
-    const ok = await postPaystack(api, fx.chargeSuccess('T685312322670591', { amount: '10000' }));
+    const ok = await postPaystack(api, payloads.chargeSuccess('T685312322670591', { amount: '10000' }));
     expect(ok.body).toEqual({ received: true, outcome: 'handled' });
     const paymentId = (await paymentIdFor(api, 'paystack', 'T685312322670591'))!;
     expect(paymentId).toBeDefined();
-    expect((await postPaystack(api, fx.refundProcessed('T685312322670591', 'rf_a', '3000'))).status).toBe(200);
-    expect((await postPaystack(api, fx.refundProcessed('T685312322670591', 'rf_b', 2000))).status).toBe(200);
-    expect((await postPaystack(api, fx.disputeCreated('T685312322670591', 5000))).status).toBe(200);
+    expect((await postPaystack(api, payloads.refundProcessed('T685312322670591', 'rf_a', '3000'))).status).toBe(200);
+    expect((await postPaystack(api, payloads.refundProcessed('T685312322670591', 'rf_b', 2000))).status).toBe(200);
+    expect((await postPaystack(api, payloads.disputeCreated('T685312322670591', 5000))).status).toBe(200);
 
     const events = await eventsOf(api, paymentId);
     expect(events.map((e) => e.type)).toEqual([
@@ -59,13 +59,13 @@ describe('Paystack webhooks', () => {
   });
 
   it('uses our payment id from the transaction metadata', async () => {
-    await postPaystack(api, fx.chargeSuccess('T_meta_1', { metadata: { paymentId: 'pay_ps_meta' } }));
+    await postPaystack(api, payloads.chargeSuccess('T_meta_1', { metadata: { paymentId: 'pay_ps_meta' } }));
     expect((await eventsOf(api, 'pay_ps_meta')).map((e) => e.type)).toEqual(['PaymentCreated', 'PaymentProcessing', 'PaymentSucceeded']);
   });
 
   it('refuses an amount that is not integer minor units', async () => {
-    await postPaystack(api, fx.chargeSuccess('T_amount_1'));
-    const res = await postPaystack(api, fx.refundProcessed('T_amount_1', 'rf_x', '25.50'));
+    await postPaystack(api, payloads.chargeSuccess('T_amount_1'));
+    const res = await postPaystack(api, payloads.refundProcessed('T_amount_1', 'rf_x', '25.50'));
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_payload');
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import { call, type ApiHarness } from '../../support/api-harness';
 import { eventsOf, postStripe, startWebhookHarness } from './support/webhook-harness';
 
@@ -17,7 +17,7 @@ describe('A refund reported by the API and by the provider', () => {
       .replace(/-/g, '')
       .slice(0, 20)
       .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]);
-    const ids: fx.StripeIds = { paymentIntent: `pi_${tail}`, charge: `ch_${tail}`, paymentId: `pay_${tail}` };
+    const ids: payloads.StripeIds = { paymentIntent: `pi_${tail}`, charge: `ch_${tail}`, paymentId: `pay_${tail}` };
     const write = { key: api.keys['payments:write'] };
     const created = await call(api, 'POST', '/v1/payments', {
       ...write,
@@ -25,7 +25,9 @@ describe('A refund reported by the API and by the provider', () => {
       body: { paymentId: ids.paymentId, provider: 'stripe', amount: 2000, currency: 'USD' },
     });
     expect(created.status).toBe(201);
-    expect((await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')))).status).toBe(200);
+    expect(
+      (await postStripe(api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded')))).status,
+    ).toBe(200);
 
     const refunded = await call(api, 'POST', `/v1/payments/${ids.paymentId}/refunds`, {
       ...write,
@@ -33,7 +35,7 @@ describe('A refund reported by the API and by the provider', () => {
       body: { amount: 500, providerRefundId: 're_api_1' },
     });
     expect(refunded).toMatchObject({ status: 201, body: { refundedAmount: 500 } });
-    const reported = await postStripe(api, fx.stripeEvent(evt(), 'refund.created', fx.refundObject(ids, 're_api_1', 500)));
+    const reported = await postStripe(api, payloads.stripeEvent(evt(), 'refund.created', payloads.refundObject(ids, 're_api_1', 500)));
     expect(reported).toMatchObject({ status: 200, body: { outcome: 'noop' } });
 
     const refunds = (await eventsOf(api, ids.paymentId as string)).filter((e) => e.type === 'PaymentRefunded');

@@ -1,4 +1,4 @@
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import type { ApiHarness } from '../../support/api-harness';
 import {
   STRIPE_OLD_SECRET,
@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const ids = { paymentIntent: 'pi_3SigTestLkdIwHu7ix28a3tq', charge: 'ch_3SigTestLkdIwHu7ix0W4cKb', paymentId: 'pay_sig' };
-const event = fx.stripeEvent('evt_1SigTest00000000000001', 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded'));
+const event = payloads.stripeEvent('evt_1SigTest00000000000001', 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded'));
 const payload = JSON.stringify(event);
 
 async function expectRefused(res: { status: number; body: any }): Promise<void> {
@@ -40,7 +40,7 @@ describe('Webhook credentials', () => {
   });
 
   it('Paystack: refuses a tampered body, a wrong key and a missing header', async () => {
-    const body = JSON.stringify(fx.chargeSuccess('sig_ref_1'));
+    const body = JSON.stringify(payloads.chargeSuccess('sig_ref_1'));
     await expectRefused(await postPaystack(api, body, { secret: 'sk_test_not_ours' }));
     await expectRefused(await postPaystack(api, body, { header: null }));
     const signedOther = await postPaystack(api, body.replace('10000', '90000'), { header: paystackSignature(body) });
@@ -74,14 +74,18 @@ describe('Webhook credentials', () => {
   });
 
   it('answers a signed payload it cannot map with 400 invalid_payload', async () => {
-    const broken = fx.stripeEvent('evt_1SigBroken', 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded', { amount: 12.5 }));
+    const broken = payloads.stripeEvent(
+      'evt_1SigBroken',
+      'payment_intent.succeeded',
+      payloads.paymentIntent(ids, 'succeeded', { amount: 12.5 }),
+    );
     const res = await postStripe(api, broken);
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('invalid_payload');
   });
 
   it('needs no API key, and carries the webhook rate-limit headers', async () => {
-    const res = await postStripe(api, fx.stripeEvent('evt_1SigIgnored', 'customer.created', { id: 'cus_1' }));
+    const res = await postStripe(api, payloads.stripeEvent('evt_1SigIgnored', 'customer.created', { id: 'cus_1' }));
     expect(res.status).toBe(200);
     expect(res.headers.get('x-ratelimit-limit')).toBe('100000');
   });
@@ -95,7 +99,7 @@ describe('Webhook rate limit', () => {
   afterAll(() => limited.close());
 
   it('limits webhooks per client address', async () => {
-    const send = () => postStripe(limited, fx.stripeEvent('evt_1RateLimited', 'customer.created', { id: 'cus_1' }));
+    const send = () => postStripe(limited, payloads.stripeEvent('evt_1RateLimited', 'customer.created', { id: 'cus_1' }));
     const statuses = [(await send()).status, (await send()).status, (await send()).status];
     expect(statuses).toEqual([200, 200, 429]);
   });
@@ -109,7 +113,7 @@ describe('Webhook allowlist', () => {
   afterAll(() => listed.close());
 
   it('refuses a provider address outside its allowlist (the test client is 127.0.0.1), and X-Forwarded-For without a trusted proxy', async () => {
-    const body = JSON.stringify(fx.chargeSuccess('allow_ref_1'));
+    const body = JSON.stringify(payloads.chargeSuccess('allow_ref_1'));
     const res = await postPaystack(listed, body);
     expect(res.status).toBe(403);
     const spoofed = await fetch(`${listed.baseUrl}/v1/webhooks/paystack`, {
@@ -122,7 +126,7 @@ describe('Webhook allowlist', () => {
   });
 
   it('leaves the other provider open when only one has an allowlist', async () => {
-    const res = await postStripe(listed, fx.stripeEvent('evt_1AllowOpen', 'customer.created', { id: 'cus_1' }));
+    const res = await postStripe(listed, payloads.stripeEvent('evt_1AllowOpen', 'customer.created', { id: 'cus_1' }));
     expect(res.status).toBe(200);
   });
 });

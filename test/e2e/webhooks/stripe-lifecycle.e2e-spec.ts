@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as fx from '../../../libs/provider-webhooks/src/testing';
+import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import type { ApiHarness } from '../../support/api-harness';
 import { eventsOf, outcomes, paymentIdFor, postStripe, startWebhookHarness } from './support/webhook-harness';
 
@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const newIds = (paymentId?: string): fx.StripeIds => {
+const newIds = (paymentId?: string): payloads.StripeIds => {
   const tail = randomUUID()
     .replace(/-/g, '')
     .slice(0, 20)
@@ -26,19 +26,24 @@ describe('Stripe webhooks', () => {
   it('records create → success → partial refund → second partial refund → dispute', async () => {
     const ids = newIds('pay_stripe_life');
     await expectOk(
-      await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.created', fx.paymentIntent(ids, 'requires_payment_method'))),
+      await postStripe(api, payloads.stripeEvent(evt(), 'payment_intent.created', payloads.paymentIntent(ids, 'requires_payment_method'))),
     );
     const succeededEvt = evt();
-    await expectOk(await postStripe(api, fx.stripeEvent(succeededEvt, 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded'))));
+    await expectOk(
+      await postStripe(api, payloads.stripeEvent(succeededEvt, 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded'))),
+    );
     // Stripe also sends charge.succeeded for the same payment: already there, nothing appended.
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'charge.succeeded', fx.charge(ids))), 'noop');
+    await expectOk(await postStripe(api, payloads.stripeEvent(evt(), 'charge.succeeded', payloads.charge(ids))), 'noop');
     const first = [{ id: 're_first', amount: 500 }];
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'charge.refunded', fx.refundedCharge(ids, first))));
+    await expectOk(await postStripe(api, payloads.stripeEvent(evt(), 'charge.refunded', payloads.refundedCharge(ids, first))));
     // refund.created for the refund charge.refunded already recorded: the refund id pins it down.
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'refund.created', fx.refundObject(ids, 're_first', 500))), 'noop');
+    await expectOk(
+      await postStripe(api, payloads.stripeEvent(evt(), 'refund.created', payloads.refundObject(ids, 're_first', 500))),
+      'noop',
+    );
     const both = [...first, { id: 're_second', amount: 300 }];
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'charge.refunded', fx.refundedCharge(ids, both))));
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'charge.dispute.created', fx.dispute(ids, 2000))));
+    await expectOk(await postStripe(api, payloads.stripeEvent(evt(), 'charge.refunded', payloads.refundedCharge(ids, both))));
+    await expectOk(await postStripe(api, payloads.stripeEvent(evt(), 'charge.dispute.created', payloads.dispute(ids, 2000))));
 
     const events = await eventsOf(api, 'pay_stripe_life');
     expect(events.map((e) => e.type)).toEqual([
@@ -70,7 +75,9 @@ describe('Stripe webhooks', () => {
   it('puts the delivery id in the metadata of every event it causes', async () => {
     const ids = newIds('pay_stripe_meta');
     const delivery = evt();
-    await expectOk(await postStripe(api, fx.stripeEvent(delivery, 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded'))));
+    await expectOk(
+      await postStripe(api, payloads.stripeEvent(delivery, 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded'))),
+    );
     const events = await eventsOf(api, 'pay_stripe_meta');
     expect(events.map((e) => e.metadata)).toEqual(
       Array(3).fill(expect.objectContaining({ actor: 'webhook:stripe', deliveryId: delivery, schemaVersion: 1 })),
@@ -79,7 +86,7 @@ describe('Stripe webhooks', () => {
 
   it('records a failure with the decline code', async () => {
     const ids = newIds();
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.payment_failed', fx.declinedIntent(ids))));
+    await expectOk(await postStripe(api, payloads.stripeEvent(evt(), 'payment_intent.payment_failed', payloads.declinedIntent(ids))));
     const paymentId = await paymentIdFor(api, 'stripe', ids.paymentIntent);
     const events = await eventsOf(api, paymentId!);
     expect(events.map((e) => e.type)).toEqual(['PaymentCreated', 'PaymentProcessing', 'PaymentFailed']);
@@ -88,7 +95,7 @@ describe('Stripe webhooks', () => {
 
   it('creates on first sight when the success arrives before anything else, keeping the card reference only', async () => {
     const ids = newIds();
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'charge.succeeded', fx.charge(ids))));
+    await expectOk(await postStripe(api, payloads.stripeEvent(evt(), 'charge.succeeded', payloads.charge(ids))));
     const paymentId = await paymentIdFor(api, 'stripe', ids.charge);
     expect(await paymentIdFor(api, 'stripe', ids.paymentIntent)).toBe(paymentId);
     const events = await eventsOf(api, paymentId!);
@@ -96,7 +103,7 @@ describe('Stripe webhooks', () => {
     expect(events[0].data.card).toEqual({ token: 'pm_1MtHbELkdIwHu7ixl4OzzPMv', brand: 'visa', last4: '4242' });
     // A late payment_intent.created changes nothing.
     await expectOk(
-      await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.created', fx.paymentIntent(ids, 'requires_payment_method'))),
+      await postStripe(api, payloads.stripeEvent(evt(), 'payment_intent.created', payloads.paymentIntent(ids, 'requires_payment_method'))),
       'noop',
     );
     expect(await eventsOf(api, paymentId!)).toHaveLength(3);
@@ -104,22 +111,24 @@ describe('Stripe webhooks', () => {
 
   it('flags fraud from an early fraud warning', async () => {
     const ids = newIds('pay_stripe_efw');
-    await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.succeeded', fx.paymentIntent(ids, 'succeeded')));
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'radar.early_fraud_warning.created', fx.earlyFraudWarning(ids))));
+    await postStripe(api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded')));
+    await expectOk(
+      await postStripe(api, payloads.stripeEvent(evt(), 'radar.early_fraud_warning.created', payloads.earlyFraudWarning(ids))),
+    );
     const events = await eventsOf(api, 'pay_stripe_efw');
     expect(events.at(-1)).toMatchObject({ type: 'PaymentFraudFlagged', data: { reason: 'early_fraud_warning:made_with_stolen_card' } });
   });
 
   it('answers 404 for a refund of a payment it has never seen, so Stripe retries it later', async () => {
     const ids = newIds();
-    const res = await postStripe(api, fx.stripeEvent(evt(), 'refund.created', fx.refundObject(ids, 're_orphan', 100)));
+    const res = await postStripe(api, payloads.stripeEvent(evt(), 'refund.created', payloads.refundObject(ids, 're_orphan', 100)));
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('payment_not_found');
   });
 
   it('answers 200 to event types it ignores, and counts them by type', async () => {
     const before = (await outcomes(api, 'stripe')).ignored ?? 0;
-    const res = await postStripe(api, fx.stripeEvent(evt(), 'customer.created', { id: 'cus_1', object: 'customer' }));
+    const res = await postStripe(api, payloads.stripeEvent(evt(), 'customer.created', { id: 'cus_1', object: 'customer' }));
     await expectOk(res, 'ignored');
     expect((await outcomes(api, 'stripe')).ignored).toBe(before + 1);
     const { rows } = await api.db.pool.query(
@@ -130,8 +139,8 @@ describe('Stripe webhooks', () => {
 
   it('masks card data in a payload instead of refusing it, and stores none of it', async () => {
     const ids = newIds('pay_stripe_pan');
-    const intent = fx.paymentIntent(ids, 'succeeded', { description: 'paid with 4242 4242 4242 4242' });
-    await expectOk(await postStripe(api, fx.stripeEvent(evt(), 'payment_intent.succeeded', intent)));
+    const intent = payloads.paymentIntent(ids, 'succeeded', { description: 'paid with 4242 4242 4242 4242' });
+    await expectOk(await postStripe(api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', intent)));
     const [created] = await eventsOf(api, 'pay_stripe_pan');
     expect(JSON.stringify(created)).not.toMatch(/4242 4242 4242 4242|4242424242424242/);
   });

@@ -10,7 +10,8 @@ import { ConfigError, createPool, loadConfig, type LedgerConfig } from '@ledger/
 import { lostDatabase, openInfrastructure, UnreachableError } from '../connect';
 import { CliError, type CliIo } from '../io';
 
-export interface AuditContext {
+/** What a CLI command runs against: the configuration, the database and the event store, open. */
+export interface LedgerConnection {
   readonly config: LedgerConfig;
   readonly pool: Pool;
   readonly store: EventStore;
@@ -25,10 +26,10 @@ export const firstLine = (error: unknown): string =>
  * Auditors' commands must not change what they audit. Unreachable is one line naming the address and
  * exit 2 (UnreachableError); anything else unexpected is one line and exit 2: "could not run".
  */
-export async function withAuditContext<T>(
+export async function withConnection<T>(
   io: CliIo,
   command: string,
-  body: (ctx: AuditContext) => Promise<T>,
+  body: (ledger: LedgerConnection) => Promise<T>,
   config = loadCliConfig(io),
   options: { foreignHistory?: 'refuse' | 'allow' } = {},
 ): Promise<T> {
@@ -64,3 +65,6 @@ function loadCliConfig(io: CliIo): LedgerConfig {
     throw error;
   }
 }
+
+/** @deprecated withConnection: the old name, until apps/ledger-cli/src/commands/audit-replay.ts (another change's file) moves. */
+export const withAuditContext = withConnection;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { ConfigError, loadConfig } from '@ledger/platform';
-import { firstLine, withAuditContext } from '../audit/context';
+import { firstLine, withConnection } from '../audit/context';
 import { runReportChecks } from '../audit/report/run-report';
 import { Findings } from '../audit/report/findings';
 import { renderReport } from '../audit/report/render';
@@ -42,7 +42,7 @@ export function registerReportCommand(audit: Command, io: CliIo): void {
         'Not available: the configuration is invalid, so nothing else was audited.';
       if (config) {
         const loaded = config;
-        metrics = await withAuditContext(io, 'audit report', (ctx) => runReportChecks(ctx, options, findings, io), loaded).catch(
+        metrics = await withConnection(io, 'audit report', (ledger) => runReportChecks(ledger, options, findings, io), loaded).catch(
           (error) => {
             // Unreachable (or not ours to start): one line naming the address and exit 2, no report about nothing.
             if (error instanceof UnreachableError) throw error;

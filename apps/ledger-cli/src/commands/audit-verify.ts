@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { withAuditContext } from '../audit/context';
+import { withConnection } from '../audit/context';
 import { createProgress, type Progress } from '../audit/progress';
 import type { Difference } from '../audit/verify/compare-tables';
 import { runVerify } from '../audit/verify/run-verify';
@@ -13,7 +13,7 @@ export function registerVerifyCommand(audit: Command, io: CliIo): void {
     .command('verify')
     .description('recompute every read model from the events and compare, to the minor unit; check the audit hash chain')
     .action(() =>
-      withAuditContext(io, 'audit verify', async ({ config, pool, store }) => {
+      withConnection(io, 'audit verify', async ({ config, pool, store }) => {
         let differences = 0;
         let progress: Progress | undefined;
         const result = await runVerify({

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EVENT_STORE } from '@ledger/event-store';
 import { ForgetCustomerCommand, ForgetCustomerHandler } from '@ledger/payments-app';
 import { customerIdSchema, DataKeyStore, type Keyring } from '@ledger/security';
-import { withAuditContext } from '../audit/context';
+import { withConnection } from '../audit/context';
 import { withCommandBus } from '../command-bus';
 import { CliError, type CliIo } from '../io';
 
@@ -20,10 +20,10 @@ export function registerCustomerCommands(program: Command, io: CliIo): void {
     .action(async (raw: string, options: { actor: string }) => {
       const parsed = customerIdSchema.safeParse(raw);
       if (!parsed.success) throw new CliError(`customerId: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 2);
-      await withAuditContext(io, 'customers forget', async ({ pool, store }) => {
+      await withConnection(io, 'customers forget', async ({ pool, store }) => {
         // Forgetting deletes the data key: it unwraps nothing, so it needs no master key (and none is generated).
         const keys = new DataKeyStore(pool, NO_MASTER_KEY);
-        // withAuditContext refused restored history this server cannot order (`ledger store rebase` first): it appends.
+        // withConnection refused restored history this server cannot order (`ledger store rebase` first): it appends.
         const providers = [{ provide: EVENT_STORE, useValue: store }, { provide: DataKeyStore, useValue: keys }, ForgetCustomerHandler];
         const result = await withCommandBus(providers, (bus) => bus.execute(new ForgetCustomerCommand(parsed.data, options.actor)));
         io.stdout(

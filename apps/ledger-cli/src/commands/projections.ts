@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { HorizonHolder } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { PROJECTIONS, alertReadModels, projectionRunners, projectionStatus, rebuildProjection } from '@ledger/projections';
-import { withAuditContext, type AuditContext } from '../audit/context';
+import { withConnection, type LedgerConnection } from '../audit/context';
 import { createProgress } from '../audit/progress';
 import { CliError, type CliIo } from '../io';
 
@@ -17,7 +17,7 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .command('status')
     .description('checkpoint, events applied and lag of every projection')
     .action(() =>
-      withAuditContext(io, 'projections status', async ({ pool, store }) => {
+      withConnection(io, 'projections status', async ({ pool, store }) => {
         const [statuses, runners] = await Promise.all([projectionStatus(pool, store), projectionRunners(pool)]);
         const header = [
           'projection',
@@ -54,12 +54,12 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .argument('<name>', `one of: ${Object.keys(PROJECTIONS).join(', ')}`)
     .action((name: string) => {
       if (!PROJECTIONS[name]) throw new CliError(`unknown projection "${name}" (known: ${Object.keys(PROJECTIONS).join(', ')})`, 2);
-      return withAuditContext(io, `projections rebuild ${name}`, (ctx) => rebuildWithProgress(io, ctx, name));
+      return withConnection(io, `projections rebuild ${name}`, (ledger) => rebuildWithProgress(io, ledger, name));
     });
 }
 
 /** One projection rebuilt and swapped in, with progress on stderr and one line on stdout (also used by `ledger store rebase`). */
-export async function rebuildWithProgress(io: CliIo, { pool, store, config }: AuditContext, name: string): Promise<void> {
+export async function rebuildWithProgress(io: CliIo, { pool, store, config }: LedgerConnection, name: string): Promise<void> {
   // The ledger's live alert hook: the events the rebuild reads past the live checkpoint still page.
   const onBatch = name === 'ledger' ? createAlertHook(alertSettingsFromConfig(config), alertReadModels) : undefined;
   const total = (await projectionStatus(pool, store)).find((s) => s.name === name)?.eventsApplied;

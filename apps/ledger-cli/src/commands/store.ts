@@ -4,7 +4,7 @@ import { formatPosition, planRebase, rebasedGlobalPosition, rebasedPosition, res
 import { withTransaction } from '@ledger/platform';
 import { PROJECTIONS, lockAllCheckpoints, setCheckpoint } from '@ledger/projections';
 import { lastPlaintextPosition, moveLastPlaintextPosition } from '@ledger/security';
-import { firstLine, withAuditContext } from '../audit/context';
+import { firstLine, withConnection } from '../audit/context';
 import { CliError, type CliIo } from '../io';
 import { rebuildWithProgress } from './projections';
 
@@ -36,25 +36,27 @@ export function registerStoreCommands(program: Command, io: CliIo): void {
     .description('after a restore into another PostgreSQL server, makes the history visible again')
     .addHelpText('after', HELP)
     .action(() =>
-      withAuditContext(
+      withConnection(
         io,
         'store rebase',
-        async (ctx) => {
-          if (ctx.config.EVENT_STORE !== 'postgres') {
+        async (ledger) => {
+          if (ledger.config.EVENT_STORE !== 'postgres') {
             io.stdout('store rebase: nothing to do: EventStoreDB keeps its own positions\n');
             return;
           }
-          const rebased = await withTransaction(ctx.pool, rebaseHistory, { settings: { lock_timeout: '30s' } }).catch((error: unknown) => {
-            const code = (error as { code?: string }).code;
-            if (code === LOCK_NOT_AVAILABLE) {
-              throw new CliError(
-                'store rebase: event_store.events is in use: stop the API, projector and alert-worker, then run it again',
-                2,
-              );
-            }
-            if (code !== INSUFFICIENT_PRIVILEGE) throw error;
-            throw new CliError(`store rebase must run as the owner of event_store.events (the migration role): ${firstLine(error)}`, 2);
-          });
+          const rebased = await withTransaction(ledger.pool, rebaseHistory, { settings: { lock_timeout: '30s' } }).catch(
+            (error: unknown) => {
+              const code = (error as { code?: string }).code;
+              if (code === LOCK_NOT_AVAILABLE) {
+                throw new CliError(
+                  'store rebase: event_store.events is in use: stop the API, projector and alert-worker, then run it again',
+                  2,
+                );
+              }
+              if (code !== INSUFFICIENT_PRIVILEGE) throw error;
+              throw new CliError(`store rebase must run as the owner of event_store.events (the migration role): ${firstLine(error)}`, 2);
+            },
+          );
           if (!rebased) {
             io.stdout('store rebase: nothing to do: every stored transaction id belongs to this server\n');
             return;
@@ -64,7 +66,7 @@ export function registerStoreCommands(program: Command, io: CliIo): void {
           );
           for (const moved of rebased.checkpoints) io.stdout(`store rebase: checkpoint ${moved}\n`);
           for (const name of Object.keys(PROJECTIONS)) {
-            await rebuildWithProgress(io, ctx, name).catch((error: unknown) => {
+            await rebuildWithProgress(io, ledger, name).catch((error: unknown) => {
               throw new CliError(
                 `history re-stamped, but rebuilding ${name} failed: ${firstLine(error)}; finish with \`ledger projections rebuild ${name}\``,
                 1,

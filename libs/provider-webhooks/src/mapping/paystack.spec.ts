@@ -1,10 +1,10 @@
 import { WebhookPayloadError } from '../errors';
-import * as fx from '../testing/paystack-fixtures';
+import * as payloads from '../testing/paystack-fixtures';
 import { mapPaystackEvent } from './paystack';
 
 describe('Paystack mapping', () => {
   it('maps charge.success with the reference as provider payment id and the authorization as card token', () => {
-    expect(mapPaystackEvent(fx.chargeSuccess('qTPrJoy9Bx'))).toEqual({
+    expect(mapPaystackEvent(payloads.chargeSuccess('qTPrJoy9Bx'))).toEqual({
       kind: 'payment',
       eventType: 'charge.success',
       references: ['qTPrJoy9Bx'],
@@ -22,26 +22,26 @@ describe('Paystack mapping', () => {
   });
 
   it('reads our payment id from metadata, also when Paystack sends it as a JSON string', () => {
-    const asObject = mapPaystackEvent(fx.chargeSuccess('ref1', { metadata: { paymentId: 'pay_7' } }));
-    const asString = mapPaystackEvent(fx.chargeSuccess('ref1', { metadata: '{"paymentId":"pay_7"}' }));
+    const asObject = mapPaystackEvent(payloads.chargeSuccess('ref1', { metadata: { paymentId: 'pay_7' } }));
+    const asString = mapPaystackEvent(payloads.chargeSuccess('ref1', { metadata: '{"paymentId":"pay_7"}' }));
     expect(asObject).toMatchObject({ paymentIdHint: 'pay_7' });
     expect(asString).toMatchObject({ paymentIdHint: 'pay_7' });
   });
 
   it('normalises amounts sent as strings', () => {
-    expect(mapPaystackEvent(fx.chargeSuccess('ref1', { amount: '10000' }))).toMatchObject({ facts: { amount: 10000 } });
-    expect(mapPaystackEvent(fx.refundProcessed('ref1', 'rf_1', '2500'))).toMatchObject({
+    expect(mapPaystackEvent(payloads.chargeSuccess('ref1', { amount: '10000' }))).toMatchObject({ facts: { amount: 10000 } });
+    expect(mapPaystackEvent(payloads.refundProcessed('ref1', 'rf_1', '2500'))).toMatchObject({
       references: ['ref1'],
       action: { type: 'refunds', refunds: [{ refundId: 'rf_1', amount: 2500, failed: false }] },
     });
   });
 
   it.each([['100.50'], ['-5'], ['1e4'], [12.5], [null]])('refuses the amount %p', (amount) => {
-    expect(() => mapPaystackEvent(fx.refundProcessed('ref1', 'rf_1', amount as string))).toThrow(WebhookPayloadError);
+    expect(() => mapPaystackEvent(payloads.refundProcessed('ref1', 'rf_1', amount as string))).toThrow(WebhookPayloadError);
   });
 
   it('maps charge.dispute.create through the transaction reference', () => {
-    expect(mapPaystackEvent(fx.disputeCreated('ref1', 4000))).toMatchObject({
+    expect(mapPaystackEvent(payloads.disputeCreated('ref1', 4000))).toMatchObject({
       references: ['ref1'],
       facts: { amount: 10000, currency: 'NGN' },
       action: { type: 'dispute', reason: 'chargeback', amount: 4000 },
@@ -66,7 +66,7 @@ describe('Paystack dispute lifecycle', () => {
     ['charge.dispute.resolve', 'merchant-accepted', 'lost'],
     ['charge.dispute.resolve', 'declined', 'won'],
   ])('maps %s (resolution %s) to the outcome %s, keyed by the dispute id', (type, resolution, outcome) => {
-    const event = withData({ ...fx.disputeCreated('ref1', 4000), event: type }, { id: 358950, resolution });
+    const event = withData({ ...payloads.disputeCreated('ref1', 4000), event: type }, { id: 358950, resolution });
     const intent = mapPaystackEvent(event);
     const action = intent.kind === 'payment' ? intent.action : undefined;
     expect(action).toMatchObject({ type: 'dispute', disputeId: '358950', amount: 4000 });

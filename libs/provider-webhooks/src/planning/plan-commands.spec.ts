@@ -11,7 +11,7 @@ import type { PaymentFacts, WebhookAction } from '../mapping/intent';
 import { planCommands } from './plan-commands';
 
 const now = new Date('2025-01-01T00:00:00Z');
-const ctx = { paymentId: 'pay_1', provider: 'stripe' as const, now };
+const delivery = { paymentId: 'pay_1', provider: 'stripe' as const, now };
 const facts: PaymentFacts = { amount: 2000, currency: 'USD', providerPaymentId: 'pi_1' };
 
 const intent = (action: WebhookAction, withFacts = true) => ({
@@ -24,7 +24,7 @@ const intent = (action: WebhookAction, withFacts = true) => ({
 
 /** Runs the plan through the real decider, as the command handlers will. */
 function run(history: PaymentEvent[], action: WebhookAction, withFacts = true) {
-  const commands = planCommands(intent(action, withFacts), { state: foldPayment(history) }, ctx);
+  const commands = planCommands(intent(action, withFacts), { state: foldPayment(history) }, delivery);
   const events = commands.reduce<PaymentEvent[]>((all, c) => [...all, ...decide(c, foldPayment(all))], history);
   return { commands: commands.map((c: PaymentCommand) => c.type), events, state: events.reduce(evolve, initialState()) };
 }

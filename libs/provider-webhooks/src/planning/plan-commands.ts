@@ -12,7 +12,8 @@ export interface PaymentSnapshot {
   readonly state: PaymentState;
 }
 
-export interface PlanContext {
+/** A provider's delivery about one of our payments: which payment, whose provider, when the ledger received it. */
+export interface PaymentDelivery {
   readonly paymentId: string;
   readonly provider: Provider;
   /** When the ledger received the delivery. */
@@ -31,13 +32,13 @@ const LADDER: readonly PaymentLifecycle[] = ['none', 'pending', 'processing', 's
  * after a failure) is still planned, so decide refuses it with its own code.
  * Each command carries the provider's time of what it records (see provider-clock.ts).
  */
-export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, ctx: PlanContext): PaymentCommand[] {
+export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, delivery: PaymentDelivery): PaymentCommand[] {
   const { state } = snapshot;
-  const { paymentId } = ctx;
-  const clock = providerClock(intent, ctx.now);
+  const { paymentId } = delivery;
+  const clock = providerClock(intent, delivery.now);
   const at = clock.event;
   const action: WebhookAction = intent.action;
-  const reach = (target: PaymentLifecycle) => walkTo(target, state, intent.facts, ctx, clock);
+  const reach = (target: PaymentLifecycle) => walkTo(target, state, intent.facts, delivery, clock);
   const after = (target: PaymentLifecycle, commands: PaymentCommand[]) => (commands.length > 0 ? [...reach(target), ...commands] : []);
 
   switch (action.type) {
@@ -97,13 +98,13 @@ function walkTo(
   target: PaymentLifecycle,
   state: PaymentState,
   facts: PaymentFacts | undefined,
-  ctx: PlanContext,
+  delivery: PaymentDelivery,
   clock: ProviderClock,
 ): PaymentCommand[] {
   const from = LADDER.indexOf(state.status);
   const to = LADDER.indexOf(target);
   if (from < 0 || from >= to) return [];
-  const { paymentId, provider } = ctx;
+  const { paymentId, provider } = delivery;
   // First sight: the payment was created (and started) when the provider created its object.
   const created = clock.at(facts?.createdAt);
   const commands: PaymentCommand[] = [];

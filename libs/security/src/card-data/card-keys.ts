@@ -109,7 +109,8 @@ export function isCardLikePath(path: string): boolean {
   return last !== '' && isCardLikeKey(last);
 }
 
-export function isPresent(value: unknown): boolean {
+/** Whether a value carries anything: not null, false, blank, an empty list or an empty object. */
+export function hasContent(value: unknown): boolean {
   if (value === null || value === undefined || value === false) return false;
   if (typeof value === 'string') return value.trim() !== '';
   if (Array.isArray(value)) return value.length > 0;

@@ -1,4 +1,4 @@
-import { isCardDataKey, isCardLikeKey, isCardLikePath, isPlainObject, isPresent, looksLikeCardObject } from './card-keys';
+import { isCardDataKey, isCardLikeKey, isCardLikePath, isPlainObject, hasContent, looksLikeCardObject } from './card-keys';
 import { replaceControlCharacters } from '../input/control-chars';
 import { containsPan, findPans, maskPans, type PanMatch } from './find-pans';
 
@@ -101,7 +101,7 @@ function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown 
 }
 
 /** Already-redacted values count as empty, so a masked payload scans clean. */
-const holdsData = (value: unknown): boolean => value !== REDACTED && isPresent(value);
+const holdsData = (value: unknown): boolean => value !== REDACTED && hasContent(value);
 
 function joinPath(path: string, key: string): string {
   const safeKey = maskPans(key);

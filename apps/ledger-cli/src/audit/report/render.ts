@@ -42,8 +42,8 @@ export function renderReport(header: ReportHeader, findings: Findings, metrics: 
 function renderLocations(f: Finding, verbose: boolean): string[] {
   if (!f.locations || f.locations.length === 0) return [];
   const shown = verbose ? f.locations : f.locations.slice(0, 10);
-  const more = f.locations.length - shown.length;
-  return ['', `${f.check}:`, ...shown.map((l) => `- ${l}`), ...(more > 0 ? [`- … and ${more} more (--verbose lists them)`] : [])];
+  const hidden = f.locations.length - shown.length;
+  return ['', `${f.check}:`, ...shown.map((l) => `- ${l}`), ...(hidden > 0 ? [`- … and ${hidden} more (--verbose lists them)`] : [])];
 }
 
 function renderMetrics(m: PeriodMetrics | string): string[] {

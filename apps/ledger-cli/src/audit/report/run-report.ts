@@ -3,7 +3,7 @@ import { findEncryptionKey, keyringOf, type LedgerConfig } from '@ledger/platfor
 import { periodMetrics, providersWithPayments, type PeriodMetrics } from '@ledger/projections';
 import type { Keyring } from '@ledger/security';
 import type { CliIo } from '../../io';
-import { firstLine, type AuditContext } from '../context';
+import { firstLine, type LedgerConnection } from '../context';
 import { createProgress } from '../progress';
 import { checkConfiguration, type MasterKeyLookup } from './config-checks';
 import { checkEncryptionAtRest, checkMasterKeyOpensDataKeys } from './encryption-check';
@@ -23,12 +23,12 @@ export interface ReportCheckOptions {
 
 /** Every check of the report, in the seed's order; returns the metrics (or why they are not available). */
 export async function runReportChecks(
-  ctx: AuditContext,
+  ledger: LedgerConnection,
   options: ReportCheckOptions,
   findings: Findings,
   io: CliIo,
 ): Promise<PeriodMetrics | string> {
-  const { config, pool, store } = ctx;
+  const { config, pool, store } = ledger;
   const enabled = await providersWithPayments(pool).catch(() => new Set<string>());
   // One key source for the apps, the CLI and every check here: where the apps find it, never generated.
   const { lookup, master } = lookUpMasterKey(config);
