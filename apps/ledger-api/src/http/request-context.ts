@@ -6,7 +6,7 @@ import { isAcceptableRequestId, type PersonalDataCipher } from '@ledger/security
 import type { KeyGrant } from '../auth/key-sessions';
 import type { ApiMetrics } from '../metrics/metrics';
 
-export interface ApiKeyPrincipal {
+interface ApiKeyPrincipal {
   readonly id: string;
   readonly name: string;
   readonly scopes: readonly string[];
@@ -39,7 +39,7 @@ export interface KeyedCall {
   answerRefusal(error: unknown): StoredAnswer | undefined;
 }
 
-export type LedgerRequest = Request & { ctx: RequestContext };
+type LedgerRequest = Request & { ctx: RequestContext };
 
 export function contextOf(req: Request): RequestContext {
   return (req as LedgerRequest).ctx;

@@ -33,7 +33,7 @@ export interface PaymentView {
   revision: number;
 }
 
-export interface DisputeView {
+interface DisputeView {
   disputeId: string;
   providerDisputeId?: string;
   amount: number;

@@ -3,7 +3,7 @@ import { isKnownCurrency, PROVIDERS } from '@ledger/payments-domain';
 import { CUSTOMER_ID_PATTERN, CUSTOMER_ID_RULE, PAYMENT_ID_PATTERN, PAYMENT_ID_RULE } from '@ledger/security';
 import { validationFailed, type ErrorDetail } from '../http/api-error';
 
-export const PAYMENT_ID = PAYMENT_ID_PATTERN;
+const PAYMENT_ID = PAYMENT_ID_PATTERN;
 
 const paymentId = z.string().regex(PAYMENT_ID, PAYMENT_ID_RULE);
 const text = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
