@@ -6,6 +6,7 @@ export * from './card-data/digit-runs';
 export * from './card-data/pci-guard';
 export * from './logging/scrubber';
 export * from './logging/logger';
+export * from './logging/repeats';
 export * from './crypto/aes-gcm';
 export * from './crypto/compare';
 export * from './crypto/master-key';

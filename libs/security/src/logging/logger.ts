@@ -1,3 +1,5 @@
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino, type DestinationStream, type LevelWithSilentOrString, type Logger } from 'pino';
 import { scrubText } from './scrubber';
 
@@ -5,6 +7,10 @@ export interface CreateLoggerOptions {
   level?: LevelWithSilentOrString;
   name?: string;
   destination?: DestinationStream;
+  /** Without a destination: 1 (stdout, the default) or 2 (stderr: the CLI, whose stdout is its output, and start failures). */
+  fd?: 1 | 2;
+  /** Without a destination: append to this file (its directory made if missing), synchronously: a line written is on disk. */
+  file?: string;
 }
 
 const SENSITIVE_FIELDS = [
@@ -54,8 +60,21 @@ export function scrubbingStream(target: DestinationStream): DestinationStream {
   return stream;
 }
 
+/**
+ * The one log format of every app and the CLI: pino's JSON lines (`level` as a number, `time` in epoch ms,
+ * `name` of the app, `msg`), redacted by path and scrubbed of card numbers whatever the shape.
+ */
+/** Opened here, not by pino: its own `mkdir` spins for ever on a directory it cannot make; this throws (EACCES, ENOENT). */
+function openLogFile(file: string): number {
+  mkdirSync(dirname(file), { recursive: true });
+  return openSync(file, 'a');
+}
+
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const destination = scrubbingStream(options.destination ?? pino.destination(1));
+  const target =
+    options.destination ??
+    (options.file ? pino.destination({ dest: openLogFile(options.file), sync: true }) : pino.destination(options.fd ?? 1));
+  const destination = scrubbingStream(target);
   return pino(
     {
       level: options.level ?? 'info',
