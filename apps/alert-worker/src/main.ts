@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { loadConfig, resolveInfrastructure } from '@ledger/platform';
+import { failedToStart, loadConfig, resolveInfrastructure } from '@ledger/platform';
 import { createLogger } from '@ledger/security';
 import { AlertWorkerModule } from './alert-worker.module';
 
@@ -28,7 +28,4 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((error) => {
-  process.stderr.write(`alert-worker: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+main().catch((error) => failedToStart('alert-worker', error));

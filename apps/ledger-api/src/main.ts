@@ -1,22 +1,13 @@
 import cluster from 'node:cluster';
-import { ConfigError, loadConfig, resolveInfrastructure, serviceHeapFlags, type LedgerConfig } from '@ledger/platform';
+import { failedToStart, loadConfig, resolveInfrastructure, serviceHeapFlags, type LedgerConfig } from '@ledger/platform';
+import { createLogger } from '@ledger/security';
 import { createApiApp } from './app';
 import { serveClusterMetrics } from './metrics/cluster-metrics';
 
-function configOrExit(): LedgerConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`ledger-api: ${error.message}\n`);
-    process.exit(1);
-  }
-}
-
 async function main(): Promise<void> {
-  const config = configOrExit();
+  const config = loadConfig();
   const infrastructure = await resolveInfrastructure(config);
-  if (config.API_WORKERS > 1 && cluster.isPrimary) return supervise(config.API_WORKERS, infrastructure);
+  if (config.API_WORKERS > 1 && cluster.isPrimary) return supervise(config, infrastructure);
   const { app, logger, metrics } = await createApiApp({
     config,
     ...infrastructure,
@@ -34,7 +25,9 @@ async function main(): Promise<void> {
  * the API can use every core. The primary owns the embedded services; workers
  * get their URLs and never start or stop them.
  */
-function supervise(workers: number, infrastructure: Awaited<ReturnType<typeof resolveInfrastructure>>): void {
+function supervise(config: LedgerConfig, infrastructure: Awaited<ReturnType<typeof resolveInfrastructure>>): void {
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'ledger-api' });
+  const workers = config.API_WORKERS;
   const env = { DATABASE_URL: infrastructure.databaseUrl, REDIS_URL: infrastructure.redisUrl };
   let stopping = false;
   const fork = () => cluster.fork(env);
@@ -43,7 +36,7 @@ function supervise(workers: number, infrastructure: Awaited<ReturnType<typeof re
   for (let i = 0; i < workers; i++) fork();
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return;
-    process.stderr.write(`ledger-api: worker ${worker.id} exited (${signal ?? code}); starting another\n`);
+    logger.warn({ worker: worker.id, exit: signal ?? code }, 'worker exited; starting another');
     fork();
   });
   const stop = async () => {
@@ -57,7 +50,4 @@ function supervise(workers: number, infrastructure: Awaited<ReturnType<typeof re
   process.once('SIGINT', () => void stop());
 }
 
-void main().catch((error: unknown) => {
-  process.stderr.write(`ledger-api: failed to start: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+void main().catch((error: unknown) => failedToStart('ledger-api', error));

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import type { LedgerConfig } from './config/config';
+import { checkDatabaseUrl } from './config/database-check';
 import { DataDirHeldError, dataDirHolder, holdDataDir, type DataDirHolder } from './embedded/data-dir-lock';
 import { embeddedCluster, startEmbeddedPostgres, type RunningService } from './embedded/embedded-postgres';
 import { startRedisServer } from './embedded/redis-server';
@@ -24,6 +25,8 @@ export async function resolveInfrastructure(
 ): Promise<Infrastructure> {
   const started: RunningService[] = [];
   let databaseUrl = config.DATABASE_URL;
+  // A configured database that does not answer stops the start with one line naming DATABASE_URL, not a driver's stack.
+  if (databaseUrl) await checkDatabaseUrl(databaseUrl);
   if (!databaseUrl) {
     const pg = await startEmbeddedPostgres({ dataDir: config.LEDGER_DATA_DIR, log: options.log && (() => undefined) });
     started.push(pg);

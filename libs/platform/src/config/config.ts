@@ -4,34 +4,62 @@ import { parseCurrencyAmounts, parseDuration, parseList, parseRateLimits, type R
 
 export const DEFAULT_RATE_LIMITS = 'payment=10/15m,refund=5/1h,status=30/1m,api=100/1m,webhook=100/1m';
 
+/*
+ * Every message below is a predicate on the value ("is not a number", "must be …"): loadConfig puts the
+ * variable's name and its value (unless secret) in front of it, so a refusal reads
+ * `PORT: "abc" is not a number`. A parser that names the offending part itself starts its message with
+ * that part in quotes (`RATE_LIMITS: "bogus" is not class=N/window …`).
+ */
 const duration = (fallback: string) =>
   z
     .string()
     .default(fallback)
     .transform((v, ctx) => wrap(() => parseDuration(v), ctx));
 const bool = z
-  .enum(['true', 'false', '1', '0'])
+  .enum(['true', 'false', '1', '0'], { error: 'is not true or false (nor 1 or 0)' })
   .default('false')
   .transform((v) => v === 'true' || v === '1');
-const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** A whole number in [min, max], given as a string; `range` says the bounds in words. */
+const whole = (fallback: number, min: number, max: number, range: string) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((v, ctx) => {
+      const text = v.trim();
+      const n = Number(text);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text) || !Number.isFinite(n)) return issue(ctx, 'is not a number');
+      if (!Number.isInteger(n)) return issue(ctx, 'is not a whole number');
+      if (n < min || n > max) return issue(ctx, range);
+      return n;
+    });
+const int = (fallback: number) => whole(fallback, 1, Number.MAX_SAFE_INTEGER, 'must be a positive whole number');
+const port = (fallback: number, off: boolean) =>
+  whole(fallback, off ? 0 : 1, 65_535, off ? 'is not a port (1–65535, or 0 for none)' : 'is not a port (1–65535)');
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: `is not one of ${values.join(', ')}` });
+
+function issue(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+}
 
 function wrap<T>(fn: () => T, ctx: z.RefinementCtx): T {
   try {
     return fn();
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    return z.NEVER;
+    return issue(ctx, (error as Error).message);
   }
 }
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: oneOf(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
     .optional(),
   LEDGER_DATA_DIR: z.string().min(1).default('.data'),
-  EVENT_STORE: z.enum(['postgres', 'eventstoredb']).default('postgres'),
+  EVENT_STORE: oneOf(['postgres', 'eventstoredb']).default('postgres'),
   EVENTSTORE_CONNECTION_STRING: z
     .string()
     .regex(/^esdb(\+discover)?:\/\//, 'must be an esdb:// connection string')
@@ -40,9 +68,9 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// URL')
     .optional(),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  PORT: port(3000, false),
   HOST: z.string().default('127.0.0.1'),
-  API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  API_WORKERS: whole(1, 1, 64, 'must be a whole number from 1 to 64'),
   // One secret, or `<id>:<secret>,…` with the current master key first (libs/security README, "Keys").
   ENCRYPTION_KEY: z
     .string()
@@ -65,19 +93,19 @@ const schema = z.object({
   FORCE_HTTPS: bool,
   /** OpenAPI at /docs: on by default, off by default when NODE_ENV=production (see apiDocsEnabled). */
   API_DOCS: z
-    .enum(['true', 'false', '1', '0'])
+    .enum(['true', 'false', '1', '0'], { error: 'is not true or false (nor 1 or 0)' })
     .optional()
     .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1')),
   /** When set, GET /metrics answers only `Authorization: Bearer <token>`. */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   TRUST_PROXY: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_DIR: z.string().optional(),
   IDEMPOTENCY_TTL: duration('24h'),
   BODY_LIMIT: z.string().default('100kb'),
   PROJECTOR_BATCH_SIZE: int(500),
   ALERT_REPLAY_HORIZON: duration('15m'),
-  ALERT_WEBHOOK_URL: z.string().url().optional(),
+  ALERT_WEBHOOK_URL: z.string().url({ error: 'is not a URL' }).optional(),
   ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   ALERT_RULES: z.string().optional(),
   ALERT_COOLDOWN: duration('1h'),
@@ -104,25 +132,49 @@ const schema = z.object({
     .transform((v) => parseList(v)),
   DATA_RETENTION_DAYS: int(365),
   // Prometheus /metrics of the projector and the alert-worker on their own ports; 0 turns one off.
-  PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
-  WORKER_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  PROJECTOR_METRICS_PORT: port(9464, true),
+  WORKER_METRICS_PORT: port(9465, true),
 });
 
 export type LedgerConfig = z.output<typeof schema> & { RATE_LIMITS: Record<string, RateLimitRule> };
 
 export class ConfigError extends Error {}
 
+/** Never shown, not even in part: a refusal names the variable and the problem only. */
+const SECRETS = new Set(['ENCRYPTION_KEY', 'STRIPE_WEBHOOK_SECRET', 'PAYSTACK_SECRET_KEY', 'METRICS_TOKEN', 'ALERT_WEBHOOK_SECRET']);
+/** URLs that may carry credentials: shown without the password (and the webhook's without its query). */
+const URLS = new Set(['DATABASE_URL', 'REDIS_URL', 'EVENTSTORE_CONNECTION_STRING', 'ALERT_WEBHOOK_URL']);
+
+/** How a variable's value may appear in a message: undefined for a secret, a URL without its password. */
+export function shownValue(name: string, value: string): string | undefined {
+  if (SECRETS.has(name)) return undefined;
+  let shown = value;
+  if (URLS.has(name)) {
+    shown = shown.replace(/^([a-z][\w+.-]*:\/\/[^/@:]*):[^/@]*@/i, '$1:***@');
+    if (name === 'ALERT_WEBHOOK_URL') shown = shown.replace(/[?#].*$/, '');
+  }
+  return shown.length > 100 ? `${shown.slice(0, 100)}…` : shown;
+}
+
+/** `NAME: "value" problem`, or `NAME: problem` for a secret (or a problem that already quotes the part at fault). */
+export function configProblem(name: string, value: string | undefined, problem: string): string {
+  const shown = value === undefined || problem.startsWith('"') ? undefined : shownValue(name, value);
+  return shown === undefined ? `${name}: ${problem}` : `${name}: ${JSON.stringify(shown)} ${problem}`;
+}
+
 /**
  * Reads and validates the environment once. A bad value becomes one line naming
- * the variable and what is wrong; no other module reads process.env.
+ * the variable, its value (unless secret) and what is wrong, e.g. `PORT: "abc" is
+ * not a number`; no other module reads process.env.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): LedgerConfig {
   // An empty variable means unset, as in most shells' `VAR= cmd`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
   const result = schema.safeParse(present);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new ConfigError(`${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+    const name = String(issue.path[0] ?? 'environment');
+    throw new ConfigError(configProblem(name, present[name], issue.message));
   }
   const config = result.data;
   if (config.EVENT_STORE === 'eventstoredb' && !config.EVENTSTORE_CONNECTION_STRING) {
