@@ -249,7 +249,8 @@ export async function startSystem(options: SystemOptions = {}) {
   );
   const projectors = Array.from(
     { length: options.projectors ?? 2 },
-    (_, i) => new App(`projector-${i + 1}`, 'apps/projector/src/main.ts', common, dir),
+    // At info: the checks read the projectors' `projection active` lines.
+    (_, i) => new App(`projector-${i + 1}`, 'apps/projector/src/main.ts', { ...common, LOG_LEVEL: 'info' }, dir),
   );
   const alertWorker = new App('alert-worker', 'apps/alert-worker/src/main.ts', common, dir);
   api.start();
@@ -297,9 +298,10 @@ export function activeProjections(app: App, until = Infinity): Set<string> {
     if (at > until) break;
     if (!line.startsWith('{')) continue;
     try {
-      const entry = JSON.parse(line) as { message?: string; projection?: string };
-      if (entry.message === 'projection active' && entry.projection) active.add(entry.projection);
-      if ((entry.message === 'projection stopped' || entry.message?.startsWith('projection interrupted')) && entry.projection)
+      // The projector's pino lines (`msg`); a collapsed repeat ("N more like this: …") changes nothing.
+      const entry = JSON.parse(line) as { msg?: string; projection?: string };
+      if (entry.msg === 'projection active' && entry.projection) active.add(entry.projection);
+      if ((entry.msg === 'projection stopped' || entry.msg?.startsWith('projection interrupted')) && entry.projection)
         active.delete(entry.projection);
     } catch {
       // not JSON

@@ -1,7 +1,9 @@
 import { createEventStore } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
-import { createPool, loadConfig, resolveInfrastructure, startMetricsServer, waitForEventStore } from '@ledger/platform';
+import { createPool, failedToStart, loadConfig, resolveInfrastructure, startMetricsServer, waitForEventStore } from '@ledger/platform';
 import { alertReadModels } from '@ledger/projections';
+import { createLogger } from '@ledger/security';
+import { projectorLog } from './log';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import { startProjector } from './projector';
 
@@ -9,11 +11,11 @@ import { startProjector } from './projector';
  * The projector process: every projection from its stored checkpoint until
  * SIGTERM / SIGINT, then the batch in flight is finished and it exits 0. A
  * projection that cannot apply an event stops the process (exit 1) loudly.
+ * It logs as every app does (the scrubbing pino logger), on standard error as it always has.
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = (message: string, fields: Record<string, unknown> = {}) =>
-    process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), app: 'projector', message, ...fields })}\n`);
+  const log = projectorLog(createLogger({ name: 'projector', level: config.LOG_LEVEL, fd: 2 }));
   const infrastructure = await resolveInfrastructure(config, { redis: false });
   const pool = createPool(infrastructure.databaseUrl, { max: 10 });
   const store = createEventStore(config, pool);
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
     log('projection stopped on an error', { error: (error as Error).message });
     await projector.stop();
   }
+  log.flush();
   await metricsServer.close();
   await store.close();
   await pool.end();
@@ -44,7 +47,4 @@ async function main(): Promise<void> {
   process.exit(exitCode);
 }
 
-main().catch((error) => {
-  process.stderr.write(`projector: ${(error as Error).message}\n`);
-  process.exit(1);
-});
+main().catch((error) => failedToStart('projector', error));
