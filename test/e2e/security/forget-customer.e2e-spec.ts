@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PostgresEventStore } from '@ledger/event-store';
 import { openPersonalFields } from '@ledger/payments-app';
 import { DataKeyStore, FORGOTTEN, parseMasterKey, PersonalDataCipher } from '@ledger/security';
@@ -116,14 +119,25 @@ describe('forgetting a customer (crypto-shredding)', () => {
   });
 
   it('ledger audit replay opens personal fields for the auditor, logs the read, and shows the forgotten as forgotten', async () => {
+    const logDir = mkdtempSync(join(tmpdir(), 'ledger-read-log-'));
     const replay = async (customerId: string) => {
-      const run = await ledger(['audit', 'replay', '--stream', `payment-${paymentOf[customerId]}`], env);
+      const run = await ledger(['audit', 'replay', '--stream', `payment-${paymentOf[customerId]}`], { ...env, LOG_DIR: logDir });
       expect(run.code).toBe(0);
       return { created: JSON.parse(run.stdout.split('\n')[0]) as { data: { description: string } }, stderr: run.stderr };
     };
     const keptRun = await replay(kept);
     expect(keptRun.created.data.description).toBe(body(kept).description);
-    expect(keptRun.stderr).toMatch(new RegExp(`personal data read: payment-${paymentOf[kept]} by \\S+ at \\d{4}-`));
+    expect(keptRun.stderr).toMatch(/^personal data of 1 payment read by \S+@cli; each read is in the read log .*ledger-cli\.log$/m);
+    const [read] = readFileSync(join(logDir, 'ledger-cli.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(read).toMatchObject({
+      msg: 'personal data read',
+      paymentId: paymentOf[kept],
+      actor: expect.stringMatching(/@cli$/),
+      time: expect.any(Number),
+    });
     expect((await replay(forgotten)).created.data.description).toBe(FORGOTTEN);
     const stored = await ledger(['audit', 'replay', '--stream', `payment-${paymentOf[kept]}`, '--as-stored'], env);
     expect(stored.stdout).not.toContain(body(kept).description);
