@@ -66,5 +66,7 @@ function loadCliConfig(io: CliIo): LedgerConfig {
   }
 }
 
-/** @deprecated withConnection: the old name, until apps/ledger-cli/src/commands/audit-replay.ts (another change's file) moves. */
-export const withAuditContext = withConnection;
+/** @deprecated the old name of withConnection, until apps/ledger-cli/src/commands/audit-replay.ts (another change's file) moves to it. */
+export function withAuditContext<T>(...args: Parameters<typeof withConnection<T>>): Promise<T> {
+  return withConnection(...args);
+}
