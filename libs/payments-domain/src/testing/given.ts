@@ -6,7 +6,10 @@ import { decide, evolve, foldPayment } from '../payment';
 
 type DomainErrorClass = abstract new (...args: never[]) => DomainError;
 
-/** given([...history]).when(command).then([...expected]) for the payment decider. */
+/**
+ * given([...history]).when(command).then([...expected]) for the payment decider; the projections' specs have the
+ * same shape (`given([...history]).when(readModel).then([...rows])`, libs/projections/src/ledger/testing/given.ts).
+ */
 export function given(history: readonly PaymentEvent[]) {
   return {
     when(command: PaymentCommand) {

@@ -4,32 +4,36 @@ import { amountBucketWidth, amountCountsProjection, amountFloor } from './amount
 
 describe('Amount counts read model (amount_counts)', () => {
   it('counts each created payment once, in the bucket of its amount rounded down to 3 significant digits', () => {
-    given(
+    given([
       created({ amount: 123_456 }),
       ...ofPayment('pay_2', created({ amount: 123_999 })),
       ...ofPayment('pay_3', created({ amount: 124_000 })),
       ...ofPayment('pay_4', created({ amount: 999 })),
-    ).thenRows(amountCountsProjection, [
-      { provider: 'stripe', currency: 'USD', amount_floor: 123_000, payments: 2 },
-      { provider: 'stripe', currency: 'USD', amount_floor: 124_000, payments: 1 },
-      { provider: 'stripe', currency: 'USD', amount_floor: 999, payments: 1 },
-    ]);
+    ])
+      .when(amountCountsProjection)
+      .then([
+        { provider: 'stripe', currency: 'USD', amount_floor: 123_000, payments: 2 },
+        { provider: 'stripe', currency: 'USD', amount_floor: 124_000, payments: 1 },
+        { provider: 'stripe', currency: 'USD', amount_floor: 999, payments: 1 },
+      ]);
   });
 
   it('keeps currencies and providers apart', () => {
-    given(
+    given([
       created({ amount: 5_000 }),
       ...ofPayment('pay_2', created({ amount: 5_000, currency: 'EUR' })),
       ...ofPayment('pay_3', created({ amount: 5_000, provider: 'paystack' })),
-    ).thenRows(amountCountsProjection, [
-      { provider: 'stripe', currency: 'USD', amount_floor: 5_000, payments: 1 },
-      { provider: 'stripe', currency: 'EUR', amount_floor: 5_000, payments: 1 },
-      { provider: 'paystack', currency: 'USD', amount_floor: 5_000, payments: 1 },
-    ]);
+    ])
+      .when(amountCountsProjection)
+      .then([
+        { provider: 'stripe', currency: 'USD', amount_floor: 5_000, payments: 1 },
+        { provider: 'stripe', currency: 'EUR', amount_floor: 5_000, payments: 1 },
+        { provider: 'paystack', currency: 'USD', amount_floor: 5_000, payments: 1 },
+      ]);
   });
 
   it('moves nothing on the rest of the lifecycle (the amount of a payment never changes)', () => {
-    given(
+    given([
       created(),
       processing(),
       succeeded(),
@@ -37,7 +41,9 @@ describe('Amount counts read model (amount_counts)', () => {
       disputed(),
       fraudFlagged(),
       ...ofPayment('pay_2', created(), processing(), failed()),
-    ).thenRows(amountCountsProjection, [{ provider: 'stripe', currency: 'USD', amount_floor: 10_000, payments: 2 }]);
+    ])
+      .when(amountCountsProjection)
+      .then([{ provider: 'stripe', currency: 'USD', amount_floor: 10_000, payments: 2 }]);
   });
 
   it('buckets partition the amounts: every amount lies in [floor, floor + width) of its own bucket, in integers', () => {

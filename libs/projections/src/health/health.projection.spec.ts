@@ -4,7 +4,7 @@ import { healthProjection, minuteStart } from './health.projection';
 
 describe('Health read model (health_windows)', () => {
   it('counts decisions and their processing time in the UTC minute each was made, per provider', () => {
-    given(
+    given([
       created(),
       processing(),
       succeeded({ processingTimeMs: 300, succeededAt: '2025-11-21T10:00:59.999Z' }),
@@ -15,25 +15,31 @@ describe('Health read model (health_windows)', () => {
         processing(),
         succeeded({ currency: 'NGN', processingTimeMs: 20, succeededAt: '2025-11-21T10:00:30.000Z' }),
       ),
-    ).thenRows(healthProjection, [
-      { minute_start: '2025-11-21T10:00:00.000Z', provider: 'stripe', succeeded: 1, processing_time_sum_ms: 300, processing_count: 1 },
-      { minute_start: '2025-11-21T10:01:00.000Z', provider: 'stripe', failed: 1, processing_time_sum_ms: 59_000, processing_count: 1 },
-      { minute_start: '2025-11-21T10:00:00.000Z', provider: 'paystack', succeeded: 1, processing_time_sum_ms: 20, processing_count: 1 },
-    ]);
+    ])
+      .when(healthProjection)
+      .then([
+        { minute_start: '2025-11-21T10:00:00.000Z', provider: 'stripe', succeeded: 1, processing_time_sum_ms: 300, processing_count: 1 },
+        { minute_start: '2025-11-21T10:01:00.000Z', provider: 'stripe', failed: 1, processing_time_sum_ms: 59_000, processing_count: 1 },
+        { minute_start: '2025-11-21T10:00:00.000Z', provider: 'paystack', succeeded: 1, processing_time_sum_ms: 20, processing_count: 1 },
+      ]);
   });
 
   it('counts fraud flags in the minute they were raised', () => {
-    given(created(), fraudFlagged(), fraudFlagged({ flaggedAt: '2025-11-21T10:05:00.000Z' })).thenRows(healthProjection, [
-      { minute_start: '2025-11-21T10:00:00.000Z', provider: 'stripe', fraud_flags: 1 },
-      { minute_start: '2025-11-21T10:05:00.000Z', provider: 'stripe', fraud_flags: 1 },
-    ]);
+    given([created(), fraudFlagged(), fraudFlagged({ flaggedAt: '2025-11-21T10:05:00.000Z' })])
+      .when(healthProjection)
+      .then([
+        { minute_start: '2025-11-21T10:00:00.000Z', provider: 'stripe', fraud_flags: 1 },
+        { minute_start: '2025-11-21T10:05:00.000Z', provider: 'stripe', fraud_flags: 1 },
+      ]);
   });
 
   it('counts nothing for creation, processing or refunds', () => {
-    given(created(), processing()).thenRows(healthProjection, []);
-    given(created(), processing(), succeeded({ processingTimeMs: 1 }), refunded(5, 5)).thenRows(healthProjection, [
-      { minute_start: '2025-11-21T10:00:00.000Z', provider: 'stripe', succeeded: 1, processing_time_sum_ms: 1, processing_count: 1 },
-    ]);
+    given([created(), processing()]).when(healthProjection).then([]);
+    given([created(), processing(), succeeded({ processingTimeMs: 1 }), refunded(5, 5)])
+      .when(healthProjection)
+      .then([
+        { minute_start: '2025-11-21T10:00:00.000Z', provider: 'stripe', succeeded: 1, processing_time_sum_ms: 1, processing_count: 1 },
+      ]);
   });
 
   it('starts minutes in UTC', () => {
