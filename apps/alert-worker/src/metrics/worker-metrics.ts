@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
-import { raisedAlertCounts, unrelayedAlertCount, type AlertDelivery, type AlertJobRun } from '@ledger/monitoring';
+import { ALERT_RULE_SEVERITIES, raisedAlertCounts, unrelayedAlertCount, type AlertDelivery, type AlertJobRun } from '@ledger/monitoring';
 import { collectProcessMetrics } from '@ledger/platform';
 
 /**
@@ -27,9 +27,12 @@ export class WorkerMetrics {
       async collect() {
         const counts = await raisedAlertCounts(pool);
         raised.reset();
+        zero(raised);
         for (const c of counts) raised.inc({ rule: c.rule, severity: c.severity }, c.count);
       },
     });
+    zero(this.delivered);
+    zero(this.failed);
     const depth: Gauge = new Gauge({
       name: 'ledger_alert_outbox_depth',
       help: 'Alerts written by the projector and not yet relayed to the queue',
@@ -60,4 +63,10 @@ export class WorkerMetrics {
   private counter(name: string, help: string): Counter {
     return new Counter({ name, help, labelNames: ['rule', 'severity'], registers: [this.registry] });
   }
+}
+
+/** Every (rule, severity) an alert can carry, at 0: a board reads 0 for what never happened, not "No data". */
+function zero(counter: Counter): void {
+  for (const [rule, severities] of Object.entries(ALERT_RULE_SEVERITIES))
+    for (const severity of severities) counter.inc({ rule, severity }, 0);
 }

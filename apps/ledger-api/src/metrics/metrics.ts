@@ -1,8 +1,11 @@
 import { Counter, Histogram, Registry } from 'prom-client';
+import { PROVIDERS } from '@ledger/payments-domain';
 import { collectProcessMetrics } from '@ledger/platform';
+import { RATE_LIMIT_CLASSES } from '../rate-limit/rate-limiter';
 import { clusterMetricsText, joinClusterMetrics } from './cluster-metrics';
 
 const WEBHOOK_ROUTE = /^\/v1\/webhooks\/(stripe|paystack)$/;
+const WEBHOOK_OUTCOMES = ['accepted', 'bad_signature', 'malformed', 'rate_limited', 'forbidden', 'error', 'refused'] as const;
 
 /** CONTRACT.md's webhook answers, as a closed set. */
 function webhookOutcome(status: number): string {
@@ -52,6 +55,9 @@ export class ApiMetrics {
 
   constructor() {
     collectProcessMetrics(this.registry);
+    // Every series a board reads exists at 0 for its known (closed) labels from the start: "0", not "No data".
+    for (const provider of PROVIDERS) for (const outcome of WEBHOOK_OUTCOMES) this.webhooks.inc({ provider, outcome }, 0);
+    for (const limitClass of RATE_LIMIT_CLASSES) this.rateLimited.inc({ class: limitClass }, 0);
   }
 
   /** API_WORKERS > 1, in a worker: /metrics then answers for every worker, not only the one the scrape hit. */

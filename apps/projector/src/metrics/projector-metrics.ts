@@ -13,6 +13,7 @@ import {
 } from '@ledger/projections';
 
 const STATUSES = ['pending', 'processing', 'succeeded', 'failed', 'partially_refunded', 'refunded'] as const;
+const OUTCOMES = ['succeeded', 'failed'] as const;
 const VOLUME_KINDS = [
   ['succeeded', 'succeeded'],
   ['refunded', 'refunded'],
@@ -83,9 +84,29 @@ export class ProjectorMetrics {
     this.gauge('ledger_projection_lag_seconds', 'Age of the oldest event not yet applied; 0 when caught up', ['projection'], async (g) => {
       for (const s of await lag()) g.set({ projection: s.name }, s.lag.secondsBehind);
     });
-    this.gauge('ledger_projection_horizon_age_seconds', 'Seconds since the checkpoint last moved', ['projection'], async (g) => {
+    this.gauge('ledger_projection_checkpoint_age_seconds', 'Seconds since the checkpoint last moved', ['projection'], async (g) => {
       for (const s of await lag()) g.set({ projection: s.name }, Math.max(0, (Date.now() - Date.parse(s.updatedAt)) / 1000));
     });
+    // The horizon: the oldest transaction id still running on the PostgreSQL server, below which projectors read.
+    this.gauge(
+      'ledger_event_store_horizon_age_seconds',
+      'PostgreSQL store: how long the read horizon has been held where it is (absent on EventStoreDB)',
+      [],
+      async (g) => {
+        const age = (await lag())[0]?.lag.horizonAgeSeconds;
+        if (age !== null && age !== undefined) g.set(age);
+      },
+    );
+    // Flow counters exist at 0 for every known label from the start, so a board reads 0 rather than "No data".
+    for (const projection of Object.keys(PROJECTIONS)) {
+      this.batches.inc({ projection }, 0);
+      this.applied.inc({ projection }, 0);
+    }
+    for (const provider of PROVIDERS)
+      for (const outcome of OUTCOMES) {
+        this.decisions.inc({ provider, outcome }, 0);
+        this.processing.zero({ provider, outcome });
+      }
   }
 
   /** A counting hook for every projection, around the hooks already registered (the alerts on `ledger`). */
