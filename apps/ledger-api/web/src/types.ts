@@ -74,7 +74,8 @@ export interface ProjectionStall {
 export interface ProjectionState {
   name: string;
   eventsApplied: number;
-  horizonAgeSeconds: number;
+  /** Seconds since its checkpoint last moved (the read horizon's age is `lag.horizonAgeSeconds`). */
+  checkpointAgeSeconds: number;
   lag: { positionsBehind: number; capped: boolean; secondsBehind: number };
   stall: ProjectionStall;
 }

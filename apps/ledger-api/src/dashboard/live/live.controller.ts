@@ -57,19 +57,21 @@ export class DashboardLiveController {
   }
 
   /**
-   * Each projection's lag against the true head, its horizon age (how long ago
-   * its checkpoint last moved, i.e. how old the freshest read model is) and its
-   * stall (`stall.stalled`, `stall.waitedSeconds`: the projection_stalled alert's
+   * Each projection's lag against the true head, its checkpoint age (how long ago
+   * its checkpoint last moved, i.e. how old the freshest read model is; not the
+   * read horizon's age, which `lag.horizonAgeSeconds` is) and its stall (`stall.stalled`, `stall.waitedSeconds`: the projection_stalled alert's
    * definition), from the dashboard's lag measurement (at most one a second).
    */
   @Get('projections')
-  @ApiOperation({ summary: 'Per projection: events applied, lag (positions, seconds), horizon age in seconds and stall' })
+  @ApiOperation({
+    summary: 'Per projection: events applied, lag (positions, seconds, read horizon age), checkpoint age in seconds and stall',
+  })
   async projections() {
     const now = Date.now();
     const states = await this.queries.projections();
     return states.map((s) => ({
       ...s,
-      horizonAgeSeconds: Math.max(0, Math.round((now - Date.parse(s.updatedAt)) / 1000)),
+      checkpointAgeSeconds: Math.max(0, Math.round((now - Date.parse(s.updatedAt)) / 1000)),
     }));
   }
 

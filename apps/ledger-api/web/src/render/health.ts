@@ -49,11 +49,7 @@ function projectionCard(p: ProjectionState): HTMLElement {
           `Stalled for ${Math.round(p.stall.waitedSeconds)} s: ${count(p.stall.eventsWaiting)}${p.stall.capped ? '+' : ''} events waiting, checkpoint not moving${horizon}`,
         )
       : null,
-    h(
-      'p',
-      { class: 'muted' },
-      `${behind} events behind, ${p.lag.secondsBehind} s lag, last commit ${p.horizonAgeSeconds} s ago (horizon age)`,
-    ),
+    h('p', { class: 'muted' }, `${behind} events behind, ${p.lag.secondsBehind} s lag, checkpoint moved ${p.checkpointAgeSeconds} s ago`),
   );
 }
 
