@@ -14,6 +14,7 @@ export * from './delivery/alert-delivery';
 export * from './rate-limit/rate-limit-alerts';
 export * from './rules/transitions';
 export * from './rules/severities';
+export * from './rules/format-amount';
 export * from './timed/evaluate-timed';
 export * from './timed/provider-silence';
 export * from './timed/projection-stall';

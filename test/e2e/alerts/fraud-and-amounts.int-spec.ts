@@ -34,6 +34,11 @@ describe('suspicious amounts', () => {
     const alerts = received('suspicious_amount');
     expect(alerts.map((r) => r.alert.details?.paymentId).sort()).toEqual([big, yen].sort());
     expect(alerts.every((r) => r.alert.severity === 'warning' && r.signatureValid)).toBe(true);
+    // Amounts in titles read as the dashboard's tables show them; the fields keep minor units.
+    expect(alerts.map((r) => r.alert.title).sort()).toEqual(
+      [`stripe: payment ${big} of USD 1,000.01 needs manual review`, `paystack: payment ${yen} of JPY 150,001 needs manual review`].sort(),
+    );
+    expect(alerts.find((r) => r.alert.details?.paymentId === big)?.alert.value).toBe(100_001);
     expect(Object.values(countBy(p.webhook.received, (r) => r.alert.id)).every((n) => n === 1)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import { writeToOutbox } from '../outbox/alert-outbox';
 import { thresholdsFor, type AlertSettings } from './alert-settings';
 import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from './alert-state';
 import { evaluateConditions } from './conditions';
+import { formatAmount } from './format-amount';
 import type { ReadModels } from './health-windows';
 import { conditionTransition, healthTransition, type Transition } from './transitions';
 
@@ -76,7 +77,8 @@ export async function evaluateAlerts(
     ]);
     const previous = states.get(stateKey('health_status', provider));
     transitions.push(['health_status', healthTransition(provider, health.status, previous, health.failure.windowStart, now, settings)]);
-    for (const [rule, { alert, state }] of transitions) {
+    for (const [rule, { alert, superseded, state }] of transitions) {
+      if (superseded) alerts.push(superseded);
       if (alert) alerts.push(alert);
       if (state === null) await clearAlertState(tx, rule, provider);
       else if (state) await saveAlertState(tx, state);
@@ -100,7 +102,7 @@ function suspiciousAmounts(events: readonly RecordedEvent[], settings: AlertSett
         kind: 'raised',
         severity: 'warning',
         provider: data.provider,
-        title: `${data.provider}: payment ${data.paymentId} of ${data.amount} ${data.currency} (minor units) needs manual review`,
+        title: `${data.provider}: payment ${data.paymentId} of ${formatAmount(data.amount, data.currency)} needs manual review`,
         value: data.amount,
         threshold,
         windowStart: data.createdAt,
@@ -136,7 +138,7 @@ async function refundMismatches(
       kind: 'raised',
       severity: 'warning',
       provider,
-      title: `payment ${data.paymentId}: ${data.recordedTotal} ${data.currency} recorded as refunded, the provider reports ${data.reportedTotal} (minor units)`,
+      title: `payment ${data.paymentId}: ${formatAmount(data.recordedTotal, data.currency)} recorded as refunded, the provider reports ${formatAmount(data.reportedTotal, data.currency)}`,
       value: data.recordedTotal,
       threshold: data.reportedTotal,
       windowStart: data.detectedAt,

@@ -100,3 +100,35 @@ describe('healthTransition', () => {
     expect(again.alert?.id).not.toBe(first.alert?.id);
   });
 });
+
+describe('healthTransition: one open alert per provider that follows its state', () => {
+  it('degraded → unhealthy supersedes: a raise with the new state, and the old alert resolved just before it', () => {
+    const degraded = healthTransition('stripe', 'degraded', undefined, t(-900), t(0), timing);
+    expect(degraded).toMatchObject({ alert: { kind: 'raised', title: 'stripe: health degraded' }, superseded: undefined });
+    const unhealthy = healthTransition('stripe', 'unhealthy', degraded.state ?? undefined, t(-900), t(20), timing);
+    expect(unhealthy.alert).toMatchObject({ kind: 'raised', severity: 'warning', title: 'stripe: health unhealthy (was degraded)' });
+    expect(unhealthy.superseded).toMatchObject({
+      kind: 'recovered',
+      severity: 'info',
+      resolves: degraded.alert?.id,
+      title: 'stripe: health degraded is now unhealthy: continued in a new alert',
+      details: { from: 'degraded', to: 'unhealthy', supersededBy: unhealthy.alert?.id },
+    });
+    // A recovery resolves the provider's health alerts raised up to its own time: the successor's is later.
+    expect(Date.parse(unhealthy.superseded!.raisedAt)).toBeLessThan(Date.parse(unhealthy.alert!.raisedAt));
+    expect(unhealthy.state).toMatchObject({ state: 'unhealthy', alertId: unhealthy.alert?.id, windowStart: t(-900) });
+  });
+
+  it('the way back to healthy resolves the alert open now, after recoverAfter', () => {
+    const degraded = healthTransition('stripe', 'degraded', undefined, t(-900), t(0), timing);
+    const unhealthy = healthTransition('stripe', 'unhealthy', degraded.state ?? undefined, t(-900), t(20), timing);
+    const clearing = healthTransition('stripe', 'healthy', unhealthy.state ?? undefined, t(-900), t(40), timing);
+    expect(clearing.alert).toBeUndefined();
+    const recovered = healthTransition('stripe', 'healthy', clearing.state ?? undefined, t(-900), t(200), timing);
+    expect(recovered).toMatchObject({
+      alert: { kind: 'recovered', resolves: unhealthy.alert?.id, title: 'Recovered: stripe: health healthy (was unhealthy)' },
+      state: null,
+    });
+    expect(recovered.superseded).toBeUndefined();
+  });
+});

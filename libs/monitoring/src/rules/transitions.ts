@@ -5,6 +5,8 @@ import type { HealthStatus } from './health';
 /** `null` clears the state row, `undefined` leaves it as it is. */
 export interface Transition {
   readonly alert?: AlertPayload;
+  /** The alert this transition's raise takes over from (resolved by it, so one stays open): health only. */
+  readonly superseded?: AlertPayload;
   readonly state?: AlertStateRow | null;
 }
 
@@ -92,8 +94,12 @@ export function conditionTransition(c: RuleReading, open: AlertStateRow | undefi
 }
 
 /**
- * Health changes page at once when they get worse or change kind; the way back
- * to healthy is declared, like any recovery, only after recoverAfterMs of health.
+ * A provider's health is one open alert that follows its state. Leaving healthy raises it (`stripe: health
+ * degraded`); a change of kind while it is open (degraded ⇄ unhealthy) pages at once with the new state, and
+ * that raise takes over from the open one, which is resolved as superseded (a `recovered` of the old id, one
+ * millisecond earlier, titled as such and naming its successor) so that never two health alerts of one
+ * provider are open at once; the way back to healthy is declared, like any recovery, only after recoverAfterMs
+ * of health, and resolves the one open alert.
  */
 export function healthTransition(
   provider: string,
@@ -110,28 +116,56 @@ export function healthTransition(
     if (!previous.clearSince) return { state: { ...previous, clearSince: now } };
     if (now.getTime() - previous.clearSince.getTime() < timing.recoverAfterMs) return {};
   }
-  const start = recovered && previous ? previous.windowStart : windowStart;
+  const common = { rule: 'health_status' as const, provider, value: 0, threshold: 0, windowEnd: now.toISOString() };
+  if (recovered && previous) {
+    const alert = newAlert({
+      ...common,
+      key: alertKey('health_status', provider, previous.alertId, 'recovered'),
+      kind: 'recovered',
+      severity: 'info',
+      title: `Recovered: ${provider}: health ${status} (was ${from})`,
+      windowStart: previous.windowStart.toISOString(),
+      raisedAt: now.toISOString(),
+      resolves: previous.alertId,
+      details: { from, to: status },
+    });
+    return { alert, state: null };
+  }
   const alert = newAlert({
-    key:
-      recovered && previous
-        ? alertKey('health_status', provider, previous.alertId, 'recovered')
-        : raiseKey('health_status', provider, now, status),
-    rule: 'health_status',
-    kind: recovered ? 'recovered' : 'raised',
-    severity: recovered ? 'info' : 'warning',
-    provider,
-    title: `${provider}: health ${from} → ${status}`,
-    value: 0,
-    threshold: 0,
-    windowStart: start.toISOString(),
-    windowEnd: now.toISOString(),
+    ...common,
+    key: raiseKey('health_status', provider, now, status),
+    kind: 'raised',
+    severity: 'warning',
+    title: previous ? `${provider}: health ${status} (was ${from})` : `${provider}: health ${status}`,
+    windowStart: (previous?.windowStart ?? windowStart).toISOString(),
     raisedAt: now.toISOString(),
-    resolves: recovered ? previous?.alertId : undefined,
     details: { from, to: status },
   });
-  if (recovered) return { alert, state: null };
+  // Resolved "before" the raise that replaces it: a recovery resolves the provider's health alerts raised until then.
+  const superseded = previous
+    ? newAlert({
+        ...common,
+        key: alertKey('health_status', provider, previous.alertId, 'superseded'),
+        kind: 'recovered',
+        severity: 'info',
+        title: `${provider}: health ${from} is now ${status}: continued in a new alert`,
+        windowStart: previous.windowStart.toISOString(),
+        raisedAt: new Date(now.getTime() - 1).toISOString(),
+        resolves: previous.alertId,
+        details: { from, to: status, supersededBy: alert.id },
+      })
+    : undefined;
   return {
     alert,
-    state: { rule: 'health_status', provider, state: status, windowStart: start, alertId: alert.id, lastRaisedAt: now, clearSince: null },
+    superseded,
+    state: {
+      rule: 'health_status',
+      provider,
+      state: status,
+      windowStart: previous?.windowStart ?? windowStart,
+      alertId: alert.id,
+      lastRaisedAt: now,
+      clearSince: null,
+    },
   };
 }
