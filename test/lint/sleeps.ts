@@ -28,11 +28,6 @@ export const SLEEPS_ALLOWED: readonly { readonly file: string; readonly count: n
     why: 'a slow reader (each write acknowledged 5 ms later) is what the replay’s backpressure is tested against',
   },
   {
-    file: 'libs/event-store/src/eventstoredb/esdb-subscription.spec.ts',
-    count: 1,
-    why: 'waits 20 ms for the resubscription before asserting it happened; libs/event-store is being rewritten (issue 26)',
-  },
-  {
     file: 'test/e2e/metrics/prometheus.e2e-spec.ts',
     count: 1,
     why: 'asserts a second projector still runs 500 ms after its port-taken line; in the metrics suite another change owns',

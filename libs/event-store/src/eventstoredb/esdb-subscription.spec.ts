@@ -3,6 +3,7 @@ import { AccessDeniedError, UnavailableError, type AllStreamResolvedEvent } from
 import type { SubscriptionMessage } from '../event-store';
 import type { Position } from '../position';
 import { EsdbSubscription, backoffDelay } from './esdb-subscription';
+import { waitFor } from '@ledger/testing';
 
 /** Stands in for the client's subscription: an object-mode Readable that also emits 'caughtUp'. */
 class FakeSubscription extends PassThrough {
@@ -84,7 +85,7 @@ describe('EsdbSubscription', () => {
     expect(describeMessage((await first).value)).toEqual([2, 3]);
     opened[0].fake.emit('error', new UnavailableError());
     const next = iterator.next();
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => opened.length === 2, 'the resubscription after the drop');
     expect(opened).toHaveLength(2);
     expect(opened[1].after).toEqual({ commit: 3n, prepare: 3n });
     opened[1].fake.send(3, 4);
