@@ -4,7 +4,7 @@ import { WrongExpectedVersionError } from '../errors';
 import { comparePositions } from '../position';
 import { collectUntil, drainSubscription } from './subscription-helpers';
 
-export interface ContractContext {
+export interface ContractSetup {
   store: EventStore;
   /** A fresh store instance over the same data, as after a process restart. */
   reopen(): Promise<EventStore>;
@@ -19,9 +19,9 @@ const WRITERS_DEADLINE_MS = 240_000;
  * Streams get a unique prefix per test so the suite also runs against a shared,
  * non-empty EventStoreDB.
  */
-export function describeEventStoreContract(adapter: string, setup: () => Promise<ContractContext>, teardown: () => Promise<void>): void {
+export function describeEventStoreContract(adapter: string, setup: () => Promise<ContractSetup>, teardown: () => Promise<void>): void {
   describe(`EventStore contract: ${adapter}`, () => {
-    let ctx: ContractContext;
+    let ctx: ContractSetup;
     let prefix: string;
     const stream = (name: string) => `${prefix}${name}`;
 
