@@ -15,6 +15,7 @@ import { CommandJournal1764002000000 } from './1764002000000-command-journal';
 import { AmountCounts1764002200000 } from './1764002200000-amount-counts';
 import { VolumeTotals1764002210000 } from './1764002210000-volume-totals';
 import { PaymentsAmountCovering1764002220000 } from './1764002220000-payments-amount-covering';
+import { VolumeMinutes1764002300000 } from './1764002300000-volume-minutes';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   AmountCounts1764002200000,
   VolumeTotals1764002210000,
   PaymentsAmountCovering1764002220000,
+  VolumeMinutes1764002300000,
 ];

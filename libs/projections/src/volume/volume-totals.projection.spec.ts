@@ -11,8 +11,10 @@ describe('Volume totals read model (volume_totals)', () => {
       ...ofPayment('pay_2', created({ provider: 'paystack', amount: 500 }), processing(), succeeded({ amount: 500 })),
       ...ofPayment('pay_3', created({ currency: 'EUR', amount: 7 }), processing(), succeeded({ currency: 'EUR', amount: 7 })),
     ).thenRows(volumeTotalsProjection, [
+      { granularity: 'minute', bucket_start: '2025-11-21T10:00:00.000Z', currency: 'USD', payments: 2, volume: 10_500 },
       { granularity: 'hour', bucket_start: '2025-11-21T10:00:00.000Z', currency: 'USD', payments: 2, volume: 10_500 },
       { granularity: 'day', bucket_start: '2025-11-21T00:00:00.000Z', currency: 'USD', payments: 2, volume: 10_500 },
+      { granularity: 'minute', bucket_start: '2025-11-21T10:00:00.000Z', currency: 'EUR', payments: 1, volume: 7 },
       { granularity: 'hour', bucket_start: '2025-11-21T10:00:00.000Z', currency: 'EUR', payments: 1, volume: 7 },
       { granularity: 'day', bucket_start: '2025-11-21T00:00:00.000Z', currency: 'EUR', payments: 1, volume: 7 },
     ]);
@@ -21,6 +23,7 @@ describe('Volume totals read model (volume_totals)', () => {
   it('counts nothing for created, failed or refunded payments, like volume_buckets', () => {
     given(created(), processing(), failed(), ...ofPayment('pay_2', created())).thenRows(volumeTotalsProjection, []);
     given(created(), processing(), succeeded(), refunded(10_000, 10_000)).thenRows(volumeTotalsProjection, [
+      { granularity: 'minute', bucket_start: '2025-11-21T10:00:00.000Z', currency: 'USD', payments: 1, volume: 10_000 },
       { granularity: 'hour', bucket_start: '2025-11-21T10:00:00.000Z', currency: 'USD', payments: 1, volume: 10_000 },
       { granularity: 'day', bucket_start: '2025-11-21T00:00:00.000Z', currency: 'USD', payments: 1, volume: 10_000 },
     ]);

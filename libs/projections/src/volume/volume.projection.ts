@@ -1,12 +1,14 @@
 import type { CounterProjection } from '../ledger/payment-change';
 
-export type Granularity = 'hour' | 'day';
+export type Granularity = 'minute' | 'hour' | 'day';
 
-const GRANULARITIES: readonly Granularity[] = ['hour', 'day'];
+const GRANULARITIES: readonly Granularity[] = ['minute', 'hour', 'day'];
 
 /**
- * Succeeded payments and their amounts per UTC hour and day they succeeded in, per currency (never summed
- * across currencies), and per provider unless `byProvider` is false.
+ * Succeeded payments and their amounts per UTC minute, hour and day they succeeded in, per currency (never
+ * summed across currencies), and per provider unless `byProvider` is false. Minute buckets are kept for the
+ * whole history like the others (so the live table, a rebuild and `ledger audit verify` hold the same rows
+ * whenever they are compared); the dashboard serves only the last 24 hours of them (volume.query.ts).
  */
 function volumeCounters(table: string, byProvider: boolean): CounterProjection<'payments' | 'volume'> {
   return {
@@ -39,10 +41,11 @@ export const volumeProjection = volumeCounters('volume_buckets', true);
  */
 export const volumeTotalsProjection = volumeCounters('volume_totals', false);
 
-/** Start of the UTC hour or day containing `at`, as ISO. */
+/** Start of the UTC minute, hour or day containing `at`, as ISO. */
 export function bucketStart(at: Date, granularity: Granularity): string {
   const d = new Date(at.getTime());
-  d.setUTCMinutes(0, 0, 0);
+  d.setUTCSeconds(0, 0);
+  if (granularity !== 'minute') d.setUTCMinutes(0);
   if (granularity === 'day') d.setUTCHours(0);
   return d.toISOString();
 }

@@ -74,6 +74,11 @@ export function addExact(a: Count, b: Count): Count {
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const MINUTE = 60_000;
+const VOLUME_BUCKETS = [
+  ['minute', MINUTE],
+  ['hour', HOUR],
+  ['day', DAY],
+] as const;
 const floorIso = (ms: number, unit: number) => new Date(Math.floor(ms / unit) * unit).toISOString();
 /** The amount's first 3 significant digits followed by zeros (an amount below 1,000 stays itself), by digits. */
 const threeDigits = (amount: number) => {
@@ -116,10 +121,12 @@ export class ExpectedCounters {
     get('status_counts').add([...key, p.status], { payments: 1 });
     get('amount_counts').add([...key, threeDigits(p.amount)], { payments: 1 });
     if (p.succeededAt !== null) {
-      get('volume_buckets').add(['hour', floorIso(p.succeededAt, HOUR), ...key], { payments: 1, volume: p.captured });
-      get('volume_buckets').add(['day', floorIso(p.succeededAt, DAY), ...key], { payments: 1, volume: p.captured });
-      get('volume_totals').add(['hour', floorIso(p.succeededAt, HOUR), p.currency], { payments: 1, volume: p.captured });
-      get('volume_totals').add(['day', floorIso(p.succeededAt, DAY), p.currency], { payments: 1, volume: p.captured });
+      // Every minute of the history too: the dashboard serves only the last 24 hours of them, the table keeps them all.
+      for (const [granularity, unit] of VOLUME_BUCKETS) {
+        const start = floorIso(p.succeededAt, unit);
+        get('volume_buckets').add([granularity, start, ...key], { payments: 1, volume: p.captured });
+        get('volume_totals').add([granularity, start, p.currency], { payments: 1, volume: p.captured });
+      }
     }
     if (p.failedAt !== null && p.errorCode !== null) get('error_counts').add([...key, p.errorCode], { failures: 1 });
     if (decided !== null) {
