@@ -119,6 +119,47 @@ describe('Dashboard API', () => {
       expect(res.status).toBe(400);
       expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['from', 'granularity']);
     });
+
+    it('buckets by minute (granularity=minute), the last 24 hours only: the same payments as the hour', async () => {
+      const res = await get('/v1/dashboard/volume?granularity=minute&currency=USD');
+      expect(res.status).toBe(200);
+      const minutes = res.body as { bucketStart: string; count: number; volume: string }[];
+      expect(minutes.length).toBeGreaterThan(0);
+      for (const b of minutes) expect(b.bucketStart).toMatch(/T\d\d:\d\d:00\.000Z$/);
+      expect(minutes.reduce((n, b) => n + b.count, 0)).toBe(2);
+      expect(minutes.reduce((n, b) => n + BigInt(b.volume), 0n)).toBe(4499n);
+      // Asked from long ago, served from 24 hours back: nothing older comes.
+      const old = await get('/v1/dashboard/volume?granularity=minute&from=2000-01-01T00:00:00Z');
+      expect(old.body).toEqual(await get('/v1/dashboard/volume?granularity=minute').then((r) => r.body));
+      expect(old.body.every((b: { bucketStart: string }) => Date.parse(b.bucketStart) >= Date.now() - 86_400_000 - 60_000)).toBe(true);
+    });
+  });
+
+  describe('GET /v1/dashboard/activity', () => {
+    it('gives succeeded payments and failed attempts per minute and provider', async () => {
+      const res = await get('/v1/dashboard/activity');
+      expect(res.status).toBe(200);
+      const minutes = res.body as { minuteStart: string; provider: string; succeeded: number; failed: number }[];
+      const total = (provider: string, field: 'succeeded' | 'failed') =>
+        minutes.filter((m) => m.provider === provider).reduce((n, m) => n + m[field], 0);
+      expect([
+        total('stripe', 'succeeded'),
+        total('stripe', 'failed'),
+        total('paystack', 'succeeded'),
+        total('paystack', 'failed'),
+      ]).toEqual([2, 1, 1, 1]);
+      for (const m of minutes) expect(m.minuteStart).toMatch(/T\d\d:\d\d:00\.000Z$/);
+      const stripe = await get('/v1/dashboard/activity?provider=stripe');
+      expect(stripe.body.every((m: { provider: string }) => m.provider === 'stripe')).toBe(true);
+      expect(
+        (await get('/v1/dashboard/activity?provider=paypal&from=soon')).body.error.details.map((d: { path: string }) => d.path).sort(),
+      ).toEqual(['from', 'provider']);
+    });
+
+    it("lists the currencies in use on the board, for the page's currency filter", async () => {
+      const res = await get('/v1/dashboard/board');
+      expect(res.body.currencies).toEqual(['JPY', 'NGN', 'USD']);
+    });
   });
 
   describe('access', () => {

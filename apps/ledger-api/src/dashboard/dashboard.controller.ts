@@ -1,10 +1,12 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DashboardQueries } from '@ledger/projections';
+import type { Pool } from 'pg';
+import { PG_POOL } from '@ledger/platform';
+import { DashboardQueries, queryActivity } from '@ledger/projections';
 import { RequireScope } from '../auth/require-scope.decorator';
 import { RateLimit } from '../rate-limit/rate-limit.guard';
-import { parseFilter, parseList, parseVolume } from './dashboard.schemas';
+import { parseActivity, parseFilter, parseList, parseVolume } from './dashboard.schemas';
 import { PersonalDataRedactor } from './redact-personal';
 
 /**
@@ -20,6 +22,7 @@ export class DashboardController {
   constructor(
     @Inject(DashboardQueries) private readonly queries: DashboardQueries,
     private readonly redactor: PersonalDataRedactor,
+    @Inject(PG_POOL) private readonly pool: Pool,
   ) {}
 
   @Get('payments')
@@ -41,9 +44,21 @@ export class DashboardController {
   }
 
   @Get('volume')
-  @ApiOperation({ summary: 'Succeeded payments bucketed by the hour or day (UTC) they succeeded, per currency' })
+  @ApiOperation({
+    summary: 'Succeeded payments bucketed by the minute (the last 24 hours only), hour or day (UTC) they succeeded, per currency',
+  })
   async volume(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
     return this.withLag(res, this.queries.volumeOverTime(parseVolume(query)));
+  }
+
+  /**
+   * Per UTC minute and provider of the last 24 hours (at most): payments that succeeded and failed attempts, by
+   * the time each event carries. The page draws payments per minute, the success rate and failures by provider.
+   */
+  @Get('activity')
+  @ApiOperation({ summary: 'Per minute and provider (the last 24 hours at most): succeeded payments and failed attempts' })
+  async activity(@Query() query: unknown, @Res({ passthrough: true }) res: Response) {
+    return this.withLag(res, queryActivity(this.pool, parseActivity(query)));
   }
 
   @Get('recent-events')

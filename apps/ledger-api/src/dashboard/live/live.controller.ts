@@ -34,19 +34,22 @@ export class DashboardLiveController {
   ) {}
 
   /**
-   * What the live page needs beside GET /v1/dashboard/payments and /volume, in
-   * one request: health per provider, the projections' lag, the open alerts.
+   * What the live page needs beside GET /v1/dashboard/payments, /volume and /activity,
+   * in one request: health per provider, the projections' lag, the open alerts, and the
+   * currencies in use (the page's currency filter lists those, not all of ISO 4217).
    * Fewer requests per refresh keep a watching tab inside the `api` rate limit.
    */
   @Get('board')
   @ApiOperation({ summary: 'Health per provider (unhealthy while a projection is stalled), projections, open alerts: the live page' })
   async board() {
-    const [health, projections, openAlerts] = await Promise.all([
+    const [health, projections, openAlerts, metrics] = await Promise.all([
       Promise.all(PROVIDERS.map(async (provider) => [provider, await this.queries.health(undefined, { provider })] as const)),
       this.projections(),
       listAlerts(this.pool, { status: 'open' }),
+      this.queries.metrics(),
     ]);
-    return { health: Object.fromEntries(health), projections, openAlerts };
+    const currencies = metrics.volumes.map((v) => v.currency).sort();
+    return { health: Object.fromEntries(health), projections, openAlerts, currencies };
   }
 
   /** Who signed in: the page shows acknowledge buttons only to `admin` keys. The key itself is never echoed. */
