@@ -40,7 +40,7 @@ export class Api {
   }
 }
 
-export function withQuery(path: string, params: Record<string, string | undefined>): string {
+function withQuery(path: string, params: Record<string, string | undefined>): string {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(params)) if (value) query.set(name, value);
   const text = query.toString();

@@ -1,19 +1,19 @@
-import { CURRENCIES } from '../../../../libs/payments-domain/src/money';
 import { ApiError, type Api } from './api';
 import { h } from './dom';
+import { ActivityPanel } from './render/activity';
 import { renderAlerts } from './render/alerts';
 import { renderHealth } from './render/health';
 import { renderBreakdown, renderErrors, renderEvents, renderFailed } from './render/lists';
 import { renderMetrics } from './render/metrics';
 import { VolumePanel } from './render/volume';
 import type { ReadOutcome } from './freshness';
-import { PROVIDERS, type Alert, type BoardState, type Dashboard, type VolumeBucket } from './types';
+import { PROVIDERS, type ActivityMinute, type Alert, type BoardState, type Dashboard, type VolumeBucket } from './types';
 
 /**
  * How soon another live refresh may start, by what is left of the key's `api`
  * rate limit (X-RateLimit-Remaining of X-RateLimit-Limit): quick while plenty
- * is left, slower as it runs down, so a tab watching a busy ledger (three
- * requests a refresh) slows itself down instead of being refused.
+ * is left, slower as it runs down, so a tab watching a busy ledger (two to
+ * four requests a refresh) slows itself down instead of being refused.
  */
 function refreshInterval(headers: Headers): number {
   const limit = Number(headers.get('x-ratelimit-limit'));
@@ -33,13 +33,16 @@ export interface Filter {
  * Everything below the header. A refresh fetches every part, then swaps the
  * panels in one go; refreshes never overlap (one more runs if asked meanwhile).
  * A quiet re-read (no change notification for a while) fetches the board and
- * the payments only, and the volume too when the event store's head moved.
+ * the payments only, and the volume and the per-minute activity too when the
+ * event store's head moved. The charts' axes slide with the clock meanwhile.
  * Every read's outcome goes to `onRead`: the header's freshness indicator.
  */
 export class Board {
   private readonly filter: Filter = { provider: '', currency: '' };
   private readonly slots: Record<'alerts' | 'health' | 'metrics' | 'breakdown' | 'errors' | 'failed' | 'events', HTMLElement>;
   private readonly volume: VolumePanel;
+  private readonly activity: ActivityPanel;
+  private readonly currencySelect: HTMLSelectElement;
   private readonly updated = h('p', { class: 'muted', id: 'updated', 'data-testid': 'updated' });
   private shownAlerts = '';
   private running: Promise<void> | undefined;
@@ -63,7 +66,9 @@ export class Board {
   ) {
     const slot = () => h('div', { class: 'slot' });
     this.slots = { alerts: slot(), health: slot(), metrics: slot(), breakdown: slot(), errors: slot(), failed: slot(), events: slot() };
-    this.volume = new VolumePanel({ granularity: 'day', from: '', to: '', currency: '' }, () => this.refresh());
+    this.volume = new VolumePanel({ range: 'hour', from: '', to: '', currency: '' }, () => this.refresh());
+    this.activity = new ActivityPanel('hour', () => this.refresh());
+    this.currencySelect = h('select', { id: 'filter-currency' }, h('option', { value: '' }, 'All')) as HTMLSelectElement;
     container.replaceChildren(
       this.filterBar(),
       this.updated,
@@ -74,6 +79,7 @@ export class Board {
         this.slots.health,
         this.slots.metrics,
         this.volume.element,
+        this.activity.element,
         this.slots.breakdown,
         this.slots.errors,
         this.slots.failed,
@@ -81,6 +87,14 @@ export class Board {
       ),
     );
     this.refresh();
+  }
+
+  /** The clock moved (once a second): the charts' relative ranges slide with it. */
+  tick(): void {
+    if (this.disposed) return;
+    const now = Date.now();
+    this.volume.tick(now);
+    this.activity.tick(now);
   }
 
   /** Signed out: no timer of this board may fetch again with its key. */
@@ -146,16 +160,20 @@ export class Board {
     const filter = { provider: this.filter.provider || undefined, currency: this.filter.currency || undefined };
     const full = this.full;
     this.full = false;
-    const volumeOf = () => this.api.get<VolumeBucket[]>('/v1/dashboard/volume', { ...filter, ...this.volume.query() });
-    const [dashboard, board, fullVolume] = await Promise.all([
+    const seriesOf = () =>
+      Promise.all([
+        this.api.get<VolumeBucket[]>('/v1/dashboard/volume', { ...filter, ...this.volume.query() }),
+        this.api.get<ActivityMinute[]>('/v1/dashboard/activity', { provider: filter.provider, ...this.activity.query() }),
+      ]);
+    const [dashboard, board, fullSeries] = await Promise.all([
       this.api.get<Dashboard>('/v1/dashboard/payments', filter),
       this.api.get<BoardState>('/v1/dashboard/board'),
-      full ? volumeOf() : undefined,
+      full ? seriesOf() : undefined,
     ]);
-    // A quiet re-read found the store moved without telling us (a lost notification): the volume moved too.
+    // A quiet re-read found the store moved without telling us (a lost notification): the series moved too.
     const head = dashboard.headers.get('x-event-store-head');
-    const volume = fullVolume ?? (head !== this.volumeHead ? await volumeOf() : undefined);
-    if (volume) this.volumeHead = head;
+    const series = fullSeries ?? (head !== this.volumeHead ? await seriesOf() : undefined);
+    if (series) this.volumeHead = head;
     if (this.disposed) return;
     this.minInterval = refreshInterval(board.headers);
     const d = dashboard.body;
@@ -171,7 +189,11 @@ export class Board {
       ),
     );
     this.showAlerts(board.body.openAlerts);
-    if (volume) this.volume.update(volume.body);
+    this.showCurrencies(board.body.currencies ?? []);
+    if (series) {
+      this.volume.update(series[0].body);
+      this.activity.update(series[1].body);
+    }
     const lag = dashboard.headers.get('x-projection-lag-positions') ?? '0';
     this.updated.textContent = `Updated ${new Date().toLocaleTimeString()} · projection lag ${lag} events`;
     this.lastOkAt = Date.now();
@@ -188,6 +210,15 @@ export class Board {
     if (focused) this.slots.alerts.querySelector<HTMLElement>(`[data-acknowledge="${CSS.escape(focused)}"]`)?.focus();
   }
 
+  /** The currency filter lists the currencies in use (and the one picked), not every ISO 4217 code. */
+  private showCurrencies(currencies: string[]): void {
+    const wanted = ['', ...new Set([...currencies, ...(this.filter.currency ? [this.filter.currency] : [])])].sort();
+    const shown = [...this.currencySelect.options].map((o) => o.value);
+    if (JSON.stringify(shown) === JSON.stringify(wanted)) return;
+    this.currencySelect.replaceChildren(...wanted.map((c) => h('option', { value: c }, c || 'All')));
+    this.currencySelect.value = this.filter.currency;
+  }
+
   private async acknowledge(id: string): Promise<void> {
     try {
       await this.api.post(`/v1/alerts/${encodeURIComponent(id)}/acknowledge`);
@@ -199,24 +230,24 @@ export class Board {
   }
 
   private filterBar(): HTMLElement {
-    const select = (id: string, label: string, options: readonly string[], key: keyof Filter) => {
-      const el = h(
-        'select',
-        { id },
-        h('option', { value: '' }, 'All'),
-        options.map((o) => h('option', { value: o }, o)),
-      ) as HTMLSelectElement;
+    const bind = (el: HTMLSelectElement, label: string, key: keyof Filter) => {
       el.addEventListener('change', () => {
         this.filter[key] = el.value;
         this.refresh();
       });
-      return [h('label', { for: id }, label), el];
+      return [h('label', { for: el.id }, label), el];
     };
+    const provider = h(
+      'select',
+      { id: 'filter-provider' },
+      h('option', { value: '' }, 'All'),
+      PROVIDERS.map((o) => h('option', { value: o }, o)),
+    ) as HTMLSelectElement;
     return h(
       'form',
       { class: 'filters', 'aria-label': 'Filters', onsubmit: (e: Event) => e.preventDefault() },
-      select('filter-provider', 'Provider', PROVIDERS, 'provider'),
-      select('filter-currency', 'Currency', [...CURRENCIES].sort(), 'currency'),
+      bind(provider, 'Provider', 'provider'),
+      bind(this.currencySelect, 'Currency', 'currency'),
     );
   }
 }

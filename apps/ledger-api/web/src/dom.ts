@@ -21,36 +21,73 @@ export function section(id: string, title: string, ...body: (Child | Child[])[])
   return h('section', { class: 'panel', id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...body);
 }
 
-/** A table with a caption for screen readers; `scroll` keeps wide tables usable on a phone. */
-export function table(caption: string, head: string[], rows: Child[][], testId?: string): HTMLElement {
+/**
+ * Tables wider than their panel (a phone's 390 px) scroll sideways inside it, and say so: the hint above the
+ * table shows, and the right edge shades, only while there is more to the side than is visible.
+ */
+const overflow = new ResizeObserver((entries) => {
+  for (const { target } of entries) {
+    const region = (target.closest('.scroll') ?? target) as HTMLElement;
+    if (!region.isConnected) {
+      overflow.unobserve(target);
+      continue;
+    }
+    const wrap = region.parentElement;
+    const hint = wrap?.querySelector<HTMLElement>('.scroll-hint');
+    const wider = region.scrollWidth > region.clientWidth + 1;
+    if (wrap) wrap.toggleAttribute('data-overflow', wider);
+    if (hint) hint.hidden = !wider;
+  }
+});
+
+let tables = 0;
+
+/**
+ * A table with a caption for screen readers; `numeric` columns (counts, amounts, rates) are right-aligned, so
+ * digits line up. A table wider than its panel scrolls sideways in a focusable region, with a visible hint.
+ */
+export function table(caption: string, head: string[], rows: Child[][], testId?: string, numeric: readonly number[] = []): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty', 'data-testid': testId }, `${caption}: none`);
-  return h(
-    'div',
-    { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption },
+  const cls = (i: number) => (numeric.includes(i) ? 'num' : undefined);
+  const hintId = `scroll-hint-${++tables}`;
+  const grid = h(
+    'table',
+    { 'data-testid': testId },
+    h('caption', { class: 'sr-only' }, caption),
     h(
-      'table',
-      { 'data-testid': testId },
-      h('caption', { class: 'sr-only' }, caption),
+      'thead',
+      {},
       h(
-        'thead',
+        'tr',
         {},
+        head.map((c, i) => h('th', { scope: 'col', class: cls(i) }, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((r) =>
         h(
           'tr',
           {},
-          head.map((c) => h('th', { scope: 'col' }, c)),
-        ),
-      ),
-      h(
-        'tbody',
-        {},
-        rows.map((r) =>
-          h(
-            'tr',
-            {},
-            r.map((c) => h('td', {}, c)),
-          ),
+          r.map((c, i) => h('td', { class: cls(i) }, c)),
         ),
       ),
     ),
   );
+  const region = h('div', { class: 'scroll', tabindex: 0, role: 'region', 'aria-label': caption, 'aria-describedby': hintId }, grid);
+  const wrap = h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'p',
+      { class: 'scroll-hint', id: hintId, hidden: true },
+      'More columns to the right: scroll sideways ',
+      h('span', { 'aria-hidden': 'true' }, '→'),
+    ),
+    region,
+  );
+  overflow.observe(region);
+  overflow.observe(grid);
+  return wrap;
 }

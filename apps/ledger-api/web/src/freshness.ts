@@ -2,11 +2,11 @@ import type { LiveState } from './live';
 import type { ProjectionState } from './types';
 
 /** A projection this far behind the head is lagging (amber) even while its checkpoint moves. */
-export const LAG_WARN_SECONDS = 5;
+const LAG_WARN_SECONDS = 5;
 /** A checkpoint that has not moved for this long while events wait: amber, on the way to a stall (red, the API's verdict). */
-export const IDLE_WARN_SECONDS = 3;
+const IDLE_WARN_SECONDS = 3;
 /** The last good read this old while none succeeds since (requests hanging): the numbers are stale. */
-export const STALE_READ_MS = 10_000;
+const STALE_READ_MS = 10_000;
 
 /** What the last read of the board (and the payments) found. */
 export type ReadOutcome =
@@ -22,7 +22,7 @@ export function projectionCondition(p: ProjectionState): Condition {
   return 'current';
 }
 
-export type FreshnessState = 'connecting' | 'live' | 'reconnecting' | 'lagging' | 'stalled' | 'down' | 'stale';
+type FreshnessState = 'connecting' | 'live' | 'reconnecting' | 'lagging' | 'stalled' | 'down' | 'stale';
 
 export interface Freshness {
   readonly state: FreshnessState;

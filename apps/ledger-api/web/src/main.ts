@@ -85,6 +85,7 @@ class App {
     );
     this.poll = window.setInterval(() => {
       this.board?.refreshIfQuiet(QUIET_MS);
+      this.board?.tick();
       this.showFreshness();
     }, TICK_MS);
   }

@@ -1,5 +1,5 @@
 /** The shapes of CONTRACT.md the page reads (a copy: the browser bundle must not pull in server modules). */
-export interface VolumeRow {
+interface VolumeRow {
   currency: string;
   total: string;
   succeeded: string;
@@ -50,6 +50,14 @@ export interface VolumeBucket {
   volume: string;
 }
 
+/** GET /v1/dashboard/activity: one provider's decisions in one UTC minute. */
+export interface ActivityMinute {
+  minuteStart: string;
+  provider: string;
+  succeeded: number;
+  failed: number;
+}
+
 export interface Alert {
   id: string;
   rule: string;
@@ -61,7 +69,7 @@ export interface Alert {
 }
 
 /** The projection_stalled definition's verdict on one projection (the API judges; the page only shows it). */
-export interface ProjectionStall {
+interface ProjectionStall {
   stalled: boolean;
   /** How long its checkpoint has not moved while events wait (0 when none wait). */
   waitedSeconds: number;
@@ -85,6 +93,8 @@ export interface BoardState {
   health: Record<string, Health>;
   projections: ProjectionState[];
   openAlerts: Alert[];
+  /** Currencies present in the ledger (the currency filter lists these). */
+  currencies: string[];
 }
 
 export const PROVIDERS = ['stripe', 'paystack'] as const;

@@ -93,7 +93,7 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
 }
 
 /** The CLI's read log: `ledger-cli.log` in LOG_DIR, else in `<LEDGER_DATA_DIR>/logs/`. Unwritable: nothing is opened. */
-export function readLogPath(config: Pick<LedgerConfig, 'LOG_DIR' | 'LEDGER_DATA_DIR'>): string {
+function readLogPath(config: Pick<LedgerConfig, 'LOG_DIR' | 'LEDGER_DATA_DIR'>): string {
   return resolve(config.LOG_DIR ?? join(config.LEDGER_DATA_DIR, 'logs'), 'ledger-cli.log');
 }
 

@@ -3,12 +3,12 @@ import type { Page } from 'playwright-core';
 /** Exponents written out here on purpose, apart from the domain's table the page uses. */
 const EXPONENT: Record<string, number> = { USD: 2, JPY: 0, KWD: 3, NGN: 2 };
 
-/** How a sum of minor units should read on the page: grouped digits, the currency's own decimals, its code. */
+/** How a sum of minor units should read on the page: its code, grouped digits, the currency's own decimals. */
 export function expectedAmount(minor: string | number, currency: string): string {
   const digits = String(minor).padStart(EXPONENT[currency] + 1, '0');
   const cut = digits.length - EXPONENT[currency];
   const whole = digits.slice(0, cut).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return EXPONENT[currency] === 0 ? `${whole} ${currency}` : `${whole}.${digits.slice(cut)} ${currency}`;
+  return EXPONENT[currency] === 0 ? `${currency} ${whole}` : `${currency} ${whole}.${digits.slice(cut)}`;
 }
 
 /** Every element with a data-testid, by id → its text. */

@@ -35,6 +35,7 @@ export function renderErrors(errors: Dashboard['errors']): HTMLElement {
       ['Code', 'Payments'],
       errors.map((e) => [h('code', {}, e.code), count(e.count)]),
       'errors',
+      [1],
     ),
   );
 }
@@ -54,6 +55,7 @@ export function renderFailed(failed: Dashboard['failedPayments']): HTMLElement {
         time(f.failedAt),
       ]),
       'failed-payments',
+      [2],
     ),
   );
 }

@@ -40,6 +40,12 @@ export function renderMetrics(m: Metrics): HTMLElement {
       stat('Suspicious amounts', count(m.fraud.suspicious), 'fraud-suspicious'),
     ),
     h('h3', {}, 'Volume per currency'),
-    table('Volume per currency', ['Currency', ...VOLUME_COLUMNS.map(([, label]) => label)], volumeRows, 'volumes'),
+    table(
+      'Volume per currency',
+      ['Currency', ...VOLUME_COLUMNS.map(([, label]) => label)],
+      volumeRows,
+      'volumes',
+      VOLUME_COLUMNS.map((_, i) => i + 1),
+    ),
   );
 }
