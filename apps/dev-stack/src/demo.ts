@@ -1,3 +1,4 @@
+import { formatAmount } from '@ledger/monitoring';
 import { randomUUID } from 'node:crypto';
 
 type Step = { path: string; body: Record<string, unknown> };
@@ -77,7 +78,10 @@ export async function printDashboard(baseUrl: string, apiKey: string, log: (line
       .join(', ')}`,
   );
   for (const v of d.metrics.volumes)
-    log(`  ${v.currency}: total ${v.total}, succeeded ${v.succeeded}, refunded ${v.refunded}, net ${v.net} (minor units)`);
+    log(
+      `  ${v.currency}: total ${formatAmount(v.total, v.currency)}, succeeded ${formatAmount(v.succeeded, v.currency)}, ` +
+        `refunded ${formatAmount(v.refunded, v.currency)}, net ${formatAmount(v.net, v.currency)}`,
+    );
   log(`rates: success ${d.metrics.rates.success} %, failure ${d.metrics.rates.failure} %, refund ${d.metrics.rates.refund} %`);
   log(`errors: ${d.errors.map((e) => `${e.code} ×${e.count}`).join(', ') || 'none'}`);
   log(`health: ${d.health.status}${d.health.issues.length ? ` (${d.health.issues.join('; ')})` : ''}`);

@@ -1,4 +1,5 @@
 import { formatPosition, type EventStore } from '@ledger/event-store';
+import { formatAmount } from '@ledger/monitoring';
 import { readEvents } from '../replay/read-events';
 import type { Findings } from './findings';
 
@@ -17,7 +18,7 @@ export async function checkRefundMismatches(store: EventStore, findings: Finding
       const d = event.data as { paymentId: string; reportedTotal: number; recordedTotal: number; currency: string; detectedAt: string };
       if (listed.length < 100) {
         listed.push(
-          `payment ${d.paymentId}: recorded ${d.recordedTotal}, provider reported ${d.reportedTotal} ${d.currency} (minor units) at ${d.detectedAt}, position ${formatPosition(event.position)}`,
+          `payment ${d.paymentId}: recorded ${formatAmount(d.recordedTotal, d.currency)}, provider reported ${formatAmount(d.reportedTotal, d.currency)} at ${d.detectedAt}, position ${formatPosition(event.position)}`,
         );
       }
     }
