@@ -65,8 +65,3 @@ function loadCliConfig(io: CliIo): LedgerConfig {
     throw error;
   }
 }
-
-/** @deprecated the old name of withConnection, until apps/ledger-cli/src/commands/audit-replay.ts (another change's file) moves to it. */
-export function withAuditContext<T>(...args: Parameters<typeof withConnection<T>>): Promise<T> {
-  return withConnection(...args);
-}

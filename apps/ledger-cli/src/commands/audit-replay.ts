@@ -6,7 +6,7 @@ import { InvalidPositionError, parsePosition, type Position, type RecordedEvent 
 import { openPersonalFields } from '@ledger/payments-app';
 import type { LedgerConfig } from '@ledger/platform';
 import { createLogger, DataKeyStore, isSealed, PersonalDataCipher, type Open } from '@ledger/security';
-import { withAuditContext } from '../audit/context';
+import { withConnection } from '../audit/context';
 import { writeOut } from '../audit/output';
 import { ndjson, tableHeader, tableRows } from '../audit/replay/format';
 import { readEvents } from '../audit/replay/read-events';
@@ -34,7 +34,7 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
     )
     .option('--as-stored', 'print personal fields as stored (ciphertext) instead of opening them')
     .action((options: ReplayOptions) =>
-      withAuditContext(io, 'audit replay', async ({ store, pool, config }) => {
+      withConnection(io, 'audit replay', async ({ store, pool, config }) => {
         const range = { stream: options.stream, from: options.fromPosition, to: options.toPosition };
         // Personal fields are opened for the auditor (a forgotten customer's read "[forgotten]"), and each
         // payment whose personal data is read is recorded in the read log: who, which payment, when (PCI DSS
