@@ -5,6 +5,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { call } from '../../support/api-harness';
 import { buildDashboardBundle, startLiveStack, type LiveStack } from './support/live-stack';
 import { expectedAmount, expectedNumbers, readNumbers } from './support/page-reader';
+import { waitFor } from '@ledger/testing';
 
 // Browser globals inside page.evaluate callbacks (the test project has no DOM lib).
 declare const document: any, window: any, sessionStorage: any, localStorage: any, getComputedStyle: any;
@@ -44,10 +45,8 @@ describe('Dashboard page in Chromium', () => {
     return paymentId;
   }
   const api = (path: string) => call(stack.api, 'GET', path, { key: key('dashboard:read') });
-  const untilProjected = async (total: number) => {
-    for (let i = 0; i < 400 && (await api('/v1/dashboard/payments')).body.metrics.counts.total < total; i++)
-      await new Promise((r) => setTimeout(r, 25));
-  };
+  const untilProjected = (total: number) =>
+    waitFor(async () => (await api('/v1/dashboard/payments')).body.metrics.counts.total >= total, `${total} payments projected`);
 
   async function signIn(withKey: string) {
     await page.goto(`${stack.api.baseUrl}/dashboard`);
