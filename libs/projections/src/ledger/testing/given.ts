@@ -18,37 +18,23 @@ export type ReadModel = CounterProjection<string> | typeof evolvePaymentRow;
  * deltas the events add to it; counters at zero are not listed, unless all of a row's are (a status count moved
  * in and out again reads `payments: 0`). The payments rows are compared field by field on what `then` lists.
  */
-export function given(history: readonly PaymentEvent[]): { when(readModel: ReadModel): Then };
-/** @deprecated the old shape, `given(...events).thenRows(projection, rows)`: until the volume specs move to `given([...]).when(...)`. */
-export function given(...events: PaymentEvent[]): LegacyThen;
-export function given(...args: unknown[]): { when(readModel: ReadModel): Then } & LegacyThen {
-  const history = (Array.isArray(args[0]) ? args[0] : args) as readonly PaymentEvent[];
-  const when = (readModel: ReadModel): Then => ({
-    then: (expected) => {
-      const rows = foldRows(history, readModel);
-      if (typeof readModel === 'function') expect(rows).toEqual(expected.map((row) => expect.objectContaining(row)));
-      else expect(rows).toEqual(expected);
-    },
-    thenThrows: (message) => {
-      expect(() => foldRows(history, readModel)).toThrow(message);
-    },
-  });
+export function given(history: readonly PaymentEvent[]): { when(readModel: ReadModel): Then } {
   return {
-    when,
-    thenRows: (projection, expected) => when(projection).then(expected),
-    thenPayments: (...expected) => when(evolvePaymentRow).then(expected),
-    thenThrows: (message) => when(evolvePaymentRow).thenThrows(message),
+    when: (readModel) => ({
+      then: (expected) => {
+        const rows = foldRows(history, readModel);
+        if (typeof readModel === 'function') expect(rows).toEqual(expected.map((row) => expect.objectContaining(row)));
+        else expect(rows).toEqual(expected);
+      },
+      thenThrows: (message) => {
+        expect(() => foldRows(history, readModel)).toThrow(message);
+      },
+    }),
   };
 }
 
 interface Then {
   then(expected: readonly (ExpectedRow | Partial<PaymentRow>)[]): void;
-  thenThrows(message: RegExp): void;
-}
-
-interface LegacyThen {
-  thenRows<C extends string>(projection: CounterProjection<C>, expected: ExpectedRow[]): void;
-  thenPayments(...expected: Partial<PaymentRow>[]): void;
   thenThrows(message: RegExp): void;
 }
 
