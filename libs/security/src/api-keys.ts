@@ -30,7 +30,10 @@ export class UnknownScopeError extends Error {
 }
 
 export function generateApiKey(): GeneratedApiKey {
-  const id = randomBytes(ID_BYTES).toString('base64url');
+  // Never a leading `-`: `ledger api-keys revoke <id>` would read the id as an option (1 id in 64 did).
+  let id: string;
+  do id = randomBytes(ID_BYTES).toString('base64url');
+  while (id.startsWith('-'));
   const key = `${API_KEY_PREFIX}${id}_${randomBytes(SECRET_BYTES).toString('base64url')}`;
   return { id, key, hash: hashApiKeySecret(key) };
 }

@@ -57,6 +57,6 @@ describe('A refund recorded twice: once through the API without the provider id,
 
     const report = await ledger(['audit', 'report', '--days', '30'], { DATABASE_URL: h.api.db.url, ...GOOD_SECRETS });
     expect(report.stdout).toContain('refunds against provider totals');
-    expect(report.stdout).toContain(`payment ${ids.paymentId}: recorded 600, provider reported 300 USD`);
+    expect(report.stdout).toContain(`payment ${ids.paymentId}: recorded USD 6.00, provider reported USD 3.00`);
   });
 });

@@ -41,10 +41,11 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
         // 10.2), one pino line per payment in the CLI's log file; standard error gets one summary line.
         // The apps' key, looked up (never generated) at the first sealed field: a history without any needs none.
         let opener: Open | undefined;
-        const open: Open = (value) =>
+        const openerOf = (): Open =>
           (opener ??= new PersonalDataCipher(
             new DataKeyStore(pool, requireMasterKeyring(config, 'audit replay: opening personal data (or pass --as-stored)')),
-          ).opener())(value);
+          ).opener());
+        const open: Open = (value) => openerOf()(value);
         const logged = new Set<string>();
         const actor = `${userInfo().username}@cli`;
         let readLog: { logger: Logger; path: string } | undefined;
@@ -53,6 +54,8 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
           return Promise.all(
             page.map(async (event) => {
               if (!hasSealed(event)) return event;
+              // The key first: without it nothing is read, so nothing is logged (and no read log is made).
+              openerOf();
               if (!logged.has(event.streamId)) {
                 readLog ??= openReadLog(config);
                 readLog.logger.info(

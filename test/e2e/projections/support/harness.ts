@@ -37,13 +37,20 @@ export async function readAllEvents(store: EventStore): Promise<RecordedEvent[]>
   }
 }
 
-/** Waits until every projection's checkpoint reaches the store's head. */
+/**
+ * Waits until every projection's checkpoint reaches the store's true head: on PostgreSQL the newest committed
+ * event, not the newest visible one (a transaction anywhere on the server, another spec's, holds visibility
+ * back, and a wait for the visible head would return before the last event was projected).
+ */
 export async function waitForProjections(pool: Pool, store: EventStore, timeoutMs = 60_000): Promise<Position> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const [head] = await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: 'payment-' });
+    const head =
+      store instanceof PostgresEventStore
+        ? await store.committedHead('payment-')
+        : (await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: 'payment-' }))[0]?.position;
     const checkpoints = await Promise.all(Object.keys(PROJECTIONS).map((name) => readCheckpoint(pool, name)));
-    if (head && checkpoints.every((c) => comparePositions(c.position, head.position) === 0)) return head.position;
+    if (head && checkpoints.every((c) => comparePositions(c.position, head) === 0)) return head;
     if (Date.now() > deadline)
       throw new Error(
         `projections did not catch up: ${checkpoints.map((c) => `${c.name}@${c.position.commit}/${c.position.prepare}`).join(', ')}`,
