@@ -7,7 +7,8 @@ import { settled, startPipeline, type Pipeline } from './support/pipeline';
 async function step(p: Pipeline, at: Date, succeeded: number, failed: number): Promise<void> {
   if (succeeded > 0) await appendPayments(p.store, succeeded, { provider: 'stripe', outcome: 'succeeded', at });
   if (failed > 0) await appendPayments(p.store, failed, { provider: 'stripe', outcome: 'failed', at });
-  const head = await p.store.headPosition();
+  // The newest committed event, not the newest visible one: another spec's open transaction holds visibility back.
+  const head = await p.store.committedHead('payment-');
   await waitFor(async () => head && comparePositions((await readCheckpoint(p.db.pool, 'ledger')).position, head) >= 0, 'the projector');
 }
 
@@ -54,6 +55,8 @@ describe('health_status: one open alert per provider, whatever its changes', () 
     await step(p, at(60_000), 600, 0); // clear: recovery declared after ALERT_RECOVER_AFTER (2 min) of health
     await step(p, at(60_000 + 2 * 60_000 + 1_000), 1, 0);
     await waitFor(async () => (await openHealth()).length === 0, 'the recovery');
+    // Every alert in the outbox relayed and delivered (the recovery's delivery included), the queue drained.
+    await settled(p);
 
     const delivered = deliveredHealth();
     expect(delivered.map((a) => [a.kind, a.details?.to])).toEqual(

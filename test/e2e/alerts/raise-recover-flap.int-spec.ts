@@ -8,7 +8,8 @@ import { countBy, settled, startPipeline, type Pipeline } from './support/pipeli
 async function step(p: Pipeline, provider: Provider, at: Date, succeeded: number, failed: number): Promise<void> {
   if (succeeded > 0) await appendPayments(p.store, succeeded, { provider, outcome: 'succeeded', at });
   if (failed > 0) await appendPayments(p.store, failed, { provider, outcome: 'failed', at });
-  const head = await p.store.headPosition();
+  // The newest committed event, not the newest visible one: another spec's open transaction holds visibility back.
+  const head = await p.store.committedHead('payment-');
   await waitFor(async () => head && comparePositions((await readCheckpoint(p.db.pool, 'ledger')).position, head) >= 0, 'the projector');
 }
 
