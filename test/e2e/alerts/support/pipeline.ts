@@ -156,18 +156,35 @@ const PENDING = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-childre
  */
 export async function settled(p: Pipeline, atLeast = 1): Promise<void> {
   await projected(p);
+  // A BullMQ connection that failed while Redis was away can stay failed once it is back (RelayQueue in
+  // @ledger/monitoring says so too): after a failed count, the next ones go through a new queue.
+  let counter = p.queue;
+  const fresh: (typeof p.queue)[] = [];
+  const jobCounts = async () => {
+    try {
+      return await counter.getJobCounts(...PENDING);
+    } catch (error) {
+      counter = createAlertQueue(p.redisUrl, p.prefix);
+      fresh.push(counter);
+      throw error;
+    }
+  };
   const state = async () => {
     const rows = await p.outbox();
-    const counts = await p.queue.getJobCounts(...PENDING);
+    const counts = await jobCounts();
     const pending = PENDING.reduce((sum, kind) => sum + (counts[kind] ?? 0), 0);
     return { rows: rows.length, relayed: rows.filter((r) => r.relayed_at).length, pending, delivered: p.webhook.received.length };
   };
-  await waitFor(async () => {
-    const s = await state();
-    return s.rows >= atLeast && s.relayed === s.rows && s.pending === 0 && s.delivered >= s.rows;
-  }, 'alerts to be delivered').catch(async (error: Error) => {
-    throw new Error(`${error.message} (${JSON.stringify(await state().catch((e: Error) => e.message))})`);
-  });
+  try {
+    await waitFor(async () => {
+      const s = await state().catch(() => undefined);
+      return !!s && s.rows >= atLeast && s.relayed === s.rows && s.pending === 0 && s.delivered >= s.rows;
+    }, 'alerts to be delivered').catch(async (error: Error) => {
+      throw new Error(`${error.message} (${JSON.stringify(await state().catch((e: Error) => e.message))})`);
+    });
+  } finally {
+    await Promise.all(fresh.map((queue) => queue.close().catch(() => undefined)));
+  }
 }
 
 export function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
