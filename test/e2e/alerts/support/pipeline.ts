@@ -166,6 +166,7 @@ export async function settled(p: Pipeline, atLeast = 1): Promise<void> {
     } catch (error) {
       counter = createAlertQueue(p.redisUrl, p.prefix);
       fresh.push(counter);
+      await counter.waitUntilReady().catch(() => undefined);
       throw error;
     }
   };
