@@ -169,6 +169,23 @@ describe('ledger audit report', () => {
     expect(run.stdout).not.toContain('4111');
   });
 
+  it("finds a card number however many separators split it, with the API guard's detector", async () => {
+    const stream = `payment-spread-${Date.now()}`;
+    const data = { errorMessage: 'card 4242    4242    4242    4242' };
+    const metadata = { idempotencyKey: '4242....4242....4242....4242', requestId: '6011____1111____1111____1117' };
+    await store.appendToStream(stream, [{ type: 'PaymentFailed', data, metadata }], 'no_stream');
+    const run = await report(['--verbose']);
+    expect(run.code).toBe(1);
+    const line = run.stdout.split('\n').find((l) => l.includes(`(${stream}@0, position `)) ?? '';
+    expect(
+      line
+        .replace(/^.*\): /, '')
+        .split(', ')
+        .sort(),
+    ).toEqual(['data.errorMessage', 'metadata.idempotencyKey', 'metadata.requestId']);
+    expect(run.stdout).not.toMatch(/4242\D+4242|6011\D+1111/);
+  });
+
   it('refuses a bad flag with one line (exit 2)', async () => {
     const run = await report(['--days', 'many']);
     expect(run.code).toBe(2);

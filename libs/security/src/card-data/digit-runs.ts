@@ -2,9 +2,10 @@
  * Digits as a reader sees them. Each code point is NFKC-normalised (fullwidth,
  * circled and mathematical digits become ASCII) and every Unicode decimal
  * digit (`\p{Nd}`: Arabic-Indic, Devanagari, …) counts by its value. Digits
- * stay in one run across up to MAX_GAP other characters that are neither
- * letters nor numbers (spaces, dots, slashes, dashes, newlines, …); invisible
- * characters (zero-width, soft hyphen, combining marks) do not count at all.
+ * stay in one run across any number of characters that are neither letters
+ * nor numbers (spaces, dots, slashes, dashes, newlines, …): only a letter ends
+ * a run. How far apart a card number's digits may be is bounded per window
+ * (MAX_PAN_SPAN in find-pans.ts), not per gap, so no count of separators hides one.
  */
 export interface DigitRun {
   /** ASCII digits of the run. */
@@ -13,8 +14,6 @@ export interface DigitRun {
   readonly starts: readonly number[];
   readonly ends: readonly number[];
 }
-
-export const MAX_GAP = 3;
 
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
 const INVISIBLE = /^[\p{Default_Ignorable_Code_Point}\p{M}]$/u;
@@ -54,13 +53,11 @@ export function digitRuns(text: string): DigitRun[] {
   let digits = '';
   let starts: number[] = [];
   let ends: number[] = [];
-  let gap = 0;
   const close = () => {
     if (digits !== '') runs.push({ digits, starts, ends });
     digits = '';
     starts = [];
     ends = [];
-    gap = 0;
   };
   let offset = 0;
   for (const codePoint of text) {
@@ -73,10 +70,7 @@ export function digitRuns(text: string): DigitRun[] {
         digits += String(digitValue(char));
         starts.push(start);
         ends.push(offset);
-        gap = 0;
       } else if (kind === 'word') {
-        close();
-      } else if (kind === 'separator' && digits !== '' && ++gap > MAX_GAP) {
         close();
       }
     }

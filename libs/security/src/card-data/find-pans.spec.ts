@@ -43,8 +43,23 @@ describe('findPans', () => {
     ['a 19-digit UnionPay card', '6200000000000000000', '6200000000000000000'],
     ['a UUID-shaped value that is not a generated UUID', 'id 550e8400-e29b-41d4-4111-111111111111', '4111-111111111111'],
     ['a card number glued to a UUID by a dash', '4111111111111111-abcdefab-cdef-4abc-8abc-abcdefabcdef', '4111111111111111'],
+    ['digits four separators apart', '4111 -- 1111 -- 1111 -- 1111', '4111 -- 1111 -- 1111 -- 1111'],
+    ['four dots between groups', '4242....4242....4242....4242', '4242....4242....4242....4242'],
+    ['four underscores between groups', '6011____1111____1111____1117', '6011____1111____1111____1117'],
+    ['four spaces between groups', 'card 4242    4242    4242    4242', '4242    4242    4242    4242'],
+    ['a separator between every digit', '4-2-4-2-4-2-4-2-4-2-4-2-4-2-4-2', '4-2-4-2-4-2-4-2-4-2-4-2-4-2-4-2'],
+    [
+      'groups 60 separators apart',
+      ['4242', '4242', '4242', '4242'].join('/'.repeat(60)),
+      ['4242', '4242', '4242', '4242'].join('/'.repeat(60)),
+    ],
+    ['a date-time between its groups', '4111 1111 2026-12-01T08:17:23Z 1111 1111', '4111 1111 2026-12-01T08:17:23Z 1111 1111'],
   ])('finds a PAN with %s', (_label, text, pan) => {
     expect(found(text)).toEqual([pan]);
+  });
+
+  it('does not exempt a UUID with digits before it across any number of separators', () => {
+    expect(found('4111 1111 -- -- 11111111-abcd-4abc-8abc-abcdefabcdef')).toEqual(['4111 1111 -- -- 11111111']);
   });
 
   it('finds every PAN in a text', () => {
@@ -60,7 +75,7 @@ describe('findPans', () => {
     ['a generated UUID whose digits chain', 'id 12345678-1234-4123-8411-111111111111'],
     ['a generated UUID behind a prefix with a dash', 'c-12345678-1234-4123-8411-111111111111'],
     ['digits broken by letters', '4111x1111x1111x1111'],
-    ['digits four separators apart', '4111 -- 1111 -- 1111 -- 1111'],
+    ['digits spread wider than MAX_PAN_SPAN', ['4242', '4242', '4242', '4242'].join(' '.repeat(90))],
     ['a phone number', '+44 20 7946 0958'],
     ['a masked card', '**** **** **** 4242'],
     ['date-times with microseconds and offsets', '2026-12-01T08:17:23.123456+00:00, 2026-12-01 22:01:23.456789+05:30'],

@@ -12,11 +12,17 @@ export interface PanMatch {
 
 export const MIN_PAN = 13;
 export const MAX_PAN = 19;
+/**
+ * The most characters one card number may span, first digit to last, separators included: the
+ * longest identifier we accept (an Idempotency-Key, 255), so no identifier can hide a number by
+ * spreading its digits out, while digits far apart in free text are not joined into one.
+ */
+export const MAX_PAN_SPAN = 255;
 // Exempt shapes, blanked before the scan. Generated UUIDs (RFC 9562 variant, 8–b): their digit
 // groups can chain into a Luhn-valid window, and they are every client's request id, also behind a
-// prefix (`c-<uuid>`, `pi_<uuid>`). Never glued to digits around it, so no card number's digits chain into one.
+// prefix (`c-<uuid>`, `pi_<uuid>`). Never with digits before or after it across separators only, so no card number's digits chain into one.
 const UUID =
-  /(?<![0-9a-f])(?<!\d[^0-9a-z]{1,3})[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9a-f])(?![^0-9a-z]{1,3}\d)/gi;
+  /(?<![0-9a-f])(?<!\p{N}[^\p{L}\p{N}]*)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[89ab][0-9a-f]{3}-[0-9a-f]{12}(?![0-9a-f])(?![^\p{L}\p{N}]*\p{N})/giu;
 // A fraction below one as random-number generators print it (`0.8123456789012345`): its 13+
 // digits would hold a Luhn-valid window more often than not, and no card number starts with `0.`.
 const RANDOM_FRACTION = /(?<![\d.,])0\.\d{13,}(?!\d)/g;
@@ -24,11 +30,14 @@ const RANDOM_FRACTION = /(?<![\d.,])0\.\d{13,}(?!\d)/g;
 const DATE_TIME =
   /(?<!\d)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?(?!\d)/g;
 const EXEMPT = [UUID, RANDOM_FRACTION, DATE_TIME];
-const blank = (match: string): string => 'x'.repeat(match.length);
+// Blanked to separators, not letters: an exempt value's digits drop out, but a card number written
+// around one (`4111 1111 <date-time> 1111 1111`) still chains into one run.
+const blank = (match: string): string => ' '.repeat(match.length);
 
 /**
  * Luhn-valid numbers of a real brand's prefix and length, found in one value.
- * Every 13–19-digit window of every digit run is tried, so digits glued to a
+ * Every 13–19-digit window of every digit run that spans at most MAX_PAN_SPAN
+ * characters is tried, whatever separators stand between its digits, so digits glued to a
  * card number ("ref 00124111111111111111") do not hide it. Overlapping hits
  * merge into one match that covers them all.
  */
@@ -73,7 +82,7 @@ function pansInRun(run: DigitRun): PanMatch[] {
   if (digits.length < MIN_PAN) return [];
   const found: PanMatch[] = [];
   for (let from = 0; from + MIN_PAN <= digits.length; from++) {
-    const length = longestPanAt(digits, from);
+    const length = longestPanAt(run, from);
     if (length === 0) continue;
     const to = from + length - 1;
     const window = digits.slice(from, to + 1);
@@ -88,8 +97,9 @@ function pansInRun(run: DigitRun): PanMatch[] {
   return found;
 }
 
-function longestPanAt(digits: string, from: number): number {
+function longestPanAt({ digits, starts, ends }: DigitRun, from: number): number {
   for (let length = Math.min(MAX_PAN, digits.length - from); length >= MIN_PAN; length--) {
+    if (ends[from + length - 1] - starts[from] > MAX_PAN_SPAN) continue;
     const window = digits.slice(from, from + length);
     if (luhnValid(window) && detectBrand(window) !== null) return length;
   }
