@@ -52,19 +52,51 @@ describe('Rate-limit buckets', () => {
 });
 
 describe('Failed authentication', () => {
-  it('limits repeated 401s per address, before the key is looked up: then even a valid key is refused', async () => {
-    const forged = `lk_${'A'.repeat(12)}_${'B'.repeat(43)}`;
+  const forged = (id: string) => `lk_${id}_${'B'.repeat(43)}`;
+  const read = (key?: string, headers?: Record<string, string>) => call(api, 'GET', '/v1/payments/x', { key, headers });
+  afterEach(async () => {
+    const counters = await redis.keys(`${api.rateLimitPrefix}:count:auth_failure:*`);
+    if (counters.length > 0) await redis.del(...counters);
+  });
+
+  it('never refuses a valid key for failures of other clients on its address: twenty bad keys, then a valid one', async () => {
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await call(api, 'GET', '/v1/payments/x', { key: forged })).status);
-    expect(statuses).toEqual([401, 401, 401]);
-    const limited = await call(api, 'GET', '/v1/payments/x', { key: forged });
-    expect(limited.status).toBe(429);
+    for (let i = 0; i < 20; i++) statuses.push((await read(forged(`A${String(i).padStart(11, 'A')}`))).status);
+    expect(statuses.slice(0, 3)).toEqual([401, 401, 401]);
+    expect(new Set(statuses.slice(3))).toEqual(new Set([429]));
+    const limited = await read(forged('AAAAAAAAAAAA'));
     expect(limited.body.error.code).toBe('rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await call(api, 'GET', '/v1/payments/x', { key: api.keys['payments:read'] })).status).toBe(429);
+    // Same address, a valid key: through (404: no such payment), every time.
+    for (let i = 0; i < 3; i++) expect((await read(api.keys['payments:read'])).status).toBe(404);
+    // No key at all from that address: refused before any lookup.
+    expect((await read()).status).toBe(429);
     // Health and other public routes stay reachable.
     expect((await call(api, 'GET', '/health/live')).status).toBe(200);
-    await redis.del(`${api.rateLimitPrefix}:count:auth_failure:ip:127.0.0.1`);
-    expect((await call(api, 'GET', '/v1/payments/x', { key: api.keys['payments:read'] })).status).toBe(404);
+  });
+
+  it("counts wrong secrets against the key's id: its holder still gets in, the guesser gets 429", async () => {
+    const id = api.keyIds['payments:read'];
+    for (let i = 0; i < 3; i++) expect((await read(forged(id))).status).toBe(401);
+    expect((await read(forged(id))).status).toBe(429);
+    expect((await read(api.keys['payments:read'])).status).toBe(404);
+    expect(await redis.get(`${api.rateLimitPrefix}:count:auth_failure:key:${id}`)).toBe('4');
+  });
+});
+
+describe('Failed authentication behind a proxy (TRUST_PROXY)', () => {
+  let proxied: ApiHarness;
+  beforeAll(async () => {
+    proxied = await startApiHarness({ env: { RATE_LIMITS: LIMITS, TRUST_PROXY: 'loopback' } });
+  });
+  afterAll(() => proxied.close());
+  const from = (address: string, key?: string) => call(proxied, 'GET', '/v1/payments/x', { key, headers: { 'x-forwarded-for': address } });
+
+  it('counts per forwarded address: one client failing does not limit another behind the same proxy', async () => {
+    for (let i = 0; i < 3; i++) expect((await from('203.0.113.7')).status).toBe(401);
+    expect((await from('203.0.113.7')).status).toBe(429);
+    expect((await from('198.51.100.23')).status).toBe(401);
+    expect((await from('203.0.113.7', proxied.keys['payments:read'])).status).toBe(404);
+    expect(await redis.get(`${proxied.rateLimitPrefix}:count:auth_failure:ip:203.0.113.7`)).toBe('3');
   });
 });

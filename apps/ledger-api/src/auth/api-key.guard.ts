@@ -64,11 +64,15 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const required = this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? 'admin';
     const req = context.switchToHttp().getRequest();
-    // Before the lookup: an address that keeps failing costs a Redis call, not a database query.
-    await this.failedAuth.check(req);
-    const key = await this.authenticate(req.get('authorization'));
+    const presented = presentedKey(req.get('authorization'));
+    const parsed = presented === undefined ? null : parseApiKey(presented);
+    // Before the lookup: a subject that keeps failing costs a Redis call; only a well-formed key is looked up then.
+    const refusal = await this.failedAuth.refusal(req, parsed?.id);
+    if (refusal && !parsed) throw refusal;
+    const key = presented === undefined || !parsed ? undefined : await this.authenticate(presented, parsed.id);
     if (!key) {
-      await this.failedAuth.record(req);
+      await this.failedAuth.record(req, parsed?.id);
+      if (refusal) throw refusal;
       throw new ApiError(401, 'unauthorized', 'A valid API key is required', undefined, {
         'WWW-Authenticate': 'Bearer',
       });
@@ -81,16 +85,17 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
     return true;
   }
 
-  private async authenticate(header: string | undefined): Promise<ApiKeyRecord | undefined> {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    const parsed = match ? parseApiKey(match[1]) : null;
-    if (!match || !parsed) return undefined;
-    let record = this.changes.listening ? this.cache.get(parsed.id) : undefined;
+  private async authenticate(presented: string, id: string): Promise<ApiKeyRecord | undefined> {
+    let record = this.changes.listening ? this.cache.get(id) : undefined;
     if (record === undefined) {
-      record = (await findApiKey(this.pool, parsed.id)) ?? null;
-      if (this.changes.listening) this.cache.set(parsed.id, record);
+      record = (await findApiKey(this.pool, id)) ?? null;
+      if (this.changes.listening) this.cache.set(id, record);
     }
-    if (!record || !isApiKeyActive(record) || !verifyApiKey(match[1], record.secretHash)) return undefined;
+    if (!record || !isApiKeyActive(record) || !verifyApiKey(presented, record.secretHash)) return undefined;
     return record;
   }
+}
+
+function presentedKey(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
 }
