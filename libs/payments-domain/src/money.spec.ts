@@ -1,8 +1,38 @@
+import { data as iso4217, publishDate } from 'currency-codes';
 import { InvalidAmountError, UnknownCurrencyError } from './errors';
 import { CURRENCIES, currencyExponent, formatMinor, isKnownCurrency, money } from './money';
 
+/** ISO marks these IsFund in its list one: units of account, never a payment's currency. */
+const FUNDS = ['BOV', 'CHE', 'CHW', 'CLF', 'COU', 'MXV', 'USN', 'UYI', 'UYW'];
+/** Minor units "N.A." in ISO's list: precious metals, bond units, SDR, Sucre, ADB unit, testing, no currency. */
+const WITHOUT_MINOR_UNITS = ['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX'];
+/** Active since the package's list (2024-06-25): the Caribbean guilder, 2 decimals, from 2025-03-31. */
+const NEWER_THAN_THE_PACKAGE: Record<string, number> = { XCG: 2 };
+
 describe('Money', () => {
   describe('currency exponents', () => {
+    it('are ISO 4217 list one as the currency-codes package ships it, less funds codes and codes without minor units', () => {
+      expect(publishDate).toBe('2024-06-25');
+      const expected = Object.fromEntries([
+        ...iso4217.filter((c) => !FUNDS.includes(c.code) && !WITHOUT_MINOR_UNITS.includes(c.code)).map((c) => [c.code, c.digits]),
+        ...Object.entries(NEWER_THAN_THE_PACKAGE),
+      ]);
+      expect(Object.fromEntries(CURRENCIES.map((code) => [code, currencyExponent(code)]))).toEqual(expected);
+      expect(CURRENCIES.length).toBe(158);
+    });
+
+    it.each(['THB', 'IDR', 'PHP', 'MYR', 'TWD', 'RON', 'COP', 'HUF', 'MGA'])(
+      'knows %s, refused before issue 28, has 2 decimals',
+      (code) => {
+        expect(isKnownCurrency(code)).toBe(true);
+        expect(currencyExponent(code)).toBe(2);
+      },
+    );
+
+    it.each([...FUNDS, ...WITHOUT_MINOR_UNITS])('keeps the funds code or unit %s out', (code) => {
+      expect(isKnownCurrency(code)).toBe(false);
+    });
+
     it.each([
       ['JPY', 0],
       ['USD', 2],
@@ -60,6 +90,14 @@ describe('Money', () => {
       [0, 'JPY', '0'],
       [1500, 'KWD', '1.500'],
       [7, 'KWD', '0.007'],
+      [1234567, 'THB', '12345.67'],
+      [5, 'IDR', '0.05'],
+      [500, 'ISK', '500'],
+      [12, 'UGX', '12'],
+      [1045, 'HUF', '10.45'],
+      [5120, 'OMR', '5.120'],
+      [1, 'TND', '0.001'],
+      [179, 'XCG', '1.79'],
       [Number.MAX_SAFE_INTEGER, 'USD', '90071992547409.91'],
     ])('formats %p %s as %p', (amount, currency, expected) => {
       expect(formatMinor(amount, currency)).toBe(expected);

@@ -1,4 +1,4 @@
-import { isKnownCurrency } from '@ledger/payments-domain';
+import { isKnownCurrency, ledgerAmount, ProviderAmountError, type Provider } from '@ledger/payments-domain';
 import { WebhookPayloadError } from '../errors';
 
 export type Json = Record<string, unknown>;
@@ -33,12 +33,31 @@ export function idOf(value: unknown): string | undefined {
 }
 
 /** Integer minor units; Paystack sends some amounts as strings ("10000"). No floats, no decimals. */
-export function minorAmount(value: unknown, path: string): number {
+function minorAmount(value: unknown, path: string): number {
   const amount = typeof value === 'string' && /^\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : value;
   if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0) {
     throw new WebhookPayloadError(path, 'must be a non-negative integer of minor units');
   }
   return amount;
+}
+
+/**
+ * `parent[key]`: an amount in the currency `parent.currency` names (else the `outer` object's, as a
+ * Paystack dispute's refund_amount in its transaction's currency), as the ledger's ISO 4217 minor
+ * units, converted with that provider's exponent (payments-domain provider-amounts.ts: Stripe's
+ * zero- and three-decimal currencies, ISK and UGX in two-decimal form; Paystack's subunits):
+ * exactly, or refused (400) with why, never rounded.
+ */
+export function amountAt(provider: Provider, parent: Json, key: string, path: string, outer?: { object: Json; path: string }): number {
+  const holder = parent.currency === undefined && outer ? outer : { object: parent, path };
+  const currency = currencyCode(holder.object.currency, `${holder.path}.currency`);
+  const amount = minorAmount(parent[key], `${path}.${key}`);
+  try {
+    return ledgerAmount(provider, currency, amount);
+  } catch (error) {
+    if (error instanceof ProviderAmountError) throw new WebhookPayloadError(`${path}.${key}`, `must be ${error.reason}`);
+    throw error;
+  }
 }
 
 /** Stripe sends `usd`; we store ISO 4217 upper case. */

@@ -1,10 +1,10 @@
 import type { CardReference, DisputeOutcome } from '@ledger/payments-domain';
 import {
+  amountAt,
   compact,
   currencyCode,
   idOf,
   isObject,
-  minorAmount,
   objectAt,
   optionalString,
   paymentIdFromMetadata,
@@ -47,7 +47,7 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
   }
   if (eventType === 'refund.processed') {
     const reference = requiredString(data, 'transaction_reference', 'data');
-    const amount = minorAmount(data.amount, 'data.amount');
+    const amount = amountAt('paystack', data, 'amount', 'data');
     // Paystack's own refund id where it sends one. Without it, the delivery itself names the refund (a
     // redelivery is the same bytes), so two equal partial refunds stay two refunds: never matched on amount.
     const refundId = optionalString(data.refund_reference, 255) ?? idOf(data.id) ?? `${reference}@refund:${deliveryId ?? amount}`;
@@ -61,7 +61,9 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
   const transaction = objectAt(data, 'transaction', 'data');
   const reference = requiredString(transaction, 'reference', 'data.transaction');
   const disputed =
-    data.refund_amount === undefined || data.refund_amount === null ? undefined : minorAmount(data.refund_amount, 'data.refund_amount');
+    data.refund_amount === undefined || data.refund_amount === null
+      ? undefined
+      : amountAt('paystack', data, 'refund_amount', 'data', { object: transaction, path: 'data.transaction' });
   return {
     kind: 'payment',
     eventType,
@@ -94,7 +96,7 @@ function parsedMetadata(metadata: unknown): unknown {
 function transactionFacts(transaction: Json, reference: string, path: string): PaymentFacts {
   const customer = isObject(transaction.customer) ? transaction.customer : {};
   return compact({
-    amount: minorAmount(transaction.amount, `${path}.amount`),
+    amount: amountAt('paystack', transaction, 'amount', path),
     currency: currencyCode(transaction.currency, `${path}.currency`),
     providerPaymentId: reference,
     customerId: optionalString(customer.customer_code, 128),

@@ -1,11 +1,11 @@
 import type { CardReference, DisputeOutcome } from '@ledger/payments-domain';
 import { WebhookPayloadError } from '../errors';
 import {
+  amountAt,
   compact,
   currencyCode,
   idOf,
   isObject,
-  minorAmount,
   objectAt,
   optionalString,
   paymentIdFromMetadata,
@@ -80,7 +80,7 @@ export function mapStripeEvent(event: Json): WebhookIntent {
       type: 'dispute' as const,
       disputeId: requiredString(object, 'id', path),
       reason: optionalString(object.reason) ?? 'dispute',
-      amount: minorAmount(object.amount, `${path}.amount`),
+      amount: amountAt('stripe', object, 'amount', path),
       // Only `closed` (and funds reinstated, which follows a win) ends a dispute; other updates keep it open.
       outcome: eventType === 'charge.dispute.closed' || eventType === 'charge.dispute.funds_reinstated' ? outcome : undefined,
     });
@@ -113,7 +113,7 @@ function chargeAction(eventType: string, charge: Json): WebhookAction {
     const errorCode = optionalString(charge.failure_code, 128) ?? optionalString(outcome.reason, 128) ?? 'charge_failed';
     return compact({ type: 'fail', errorCode, errorMessage: optionalString(charge.failure_message, 1000) });
   }
-  const reportedTotal = minorAmount(charge.amount_refunded, 'data.object.amount_refunded');
+  const reportedTotal = amountAt('stripe', charge, 'amount_refunded', 'data.object');
   // Newer API versions leave `refunds` out unless expanded: then only the cumulative total is known.
   const listed = isObject(charge.refunds) && Array.isArray(charge.refunds.data) ? charge.refunds.data : [];
   const refunds = listed.filter(isObject).map((refund, i) => refundOf(refund, `data.object.refunds.data[${i}]`));
@@ -123,7 +123,7 @@ function chargeAction(eventType: string, charge: Json): WebhookAction {
 function refundOf(refund: Json, path: string): ProviderRefund {
   return compact({
     refundId: requiredString(refund, 'id', path),
-    amount: minorAmount(refund.amount, `${path}.amount`),
+    amount: amountAt('stripe', refund, 'amount', path),
     failed: FAILED_REFUND.has(optionalString(refund.status) ?? ''),
     reason: optionalString(refund.reason),
     at: providerTime(refund.created),
@@ -132,7 +132,7 @@ function refundOf(refund: Json, path: string): ProviderRefund {
 
 function paymentIntentFacts(intent: Json, id: string): PaymentFacts {
   return compact({
-    amount: minorAmount(intent.amount, 'data.object.amount'),
+    amount: amountAt('stripe', intent, 'amount', 'data.object'),
     currency: currencyCode(intent.currency, 'data.object.currency'),
     providerPaymentId: id,
     customerId: idOf(intent.customer),
@@ -143,7 +143,7 @@ function paymentIntentFacts(intent: Json, id: string): PaymentFacts {
 
 function chargeFacts(charge: Json, providerPaymentId: string): PaymentFacts {
   return compact({
-    amount: minorAmount(charge.amount, 'data.object.amount'),
+    amount: amountAt('stripe', charge, 'amount', 'data.object'),
     currency: currencyCode(charge.currency, 'data.object.currency'),
     providerPaymentId,
     customerId: idOf(charge.customer),
