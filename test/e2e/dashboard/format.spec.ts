@@ -10,6 +10,25 @@ describe('Dashboard page money formatting', () => {
     expect(amount('0', 'KWD')).toBe('KWD 0.000');
   });
 
+  it.each([
+    ['123456', 'THB', 'THB 1,234.56'],
+    ['150000000', 'IDR', 'IDR 1,500,000.00'],
+    ['4200000', 'COP', 'COP 42,000.00'],
+    ['1099', 'TWD', 'TWD 10.99'],
+    ['500', 'ISK', 'ISK 500'],
+    ['3800', 'UGX', 'UGX 3,800'],
+    ['2500', 'XOF', 'XOF 2,500'],
+    ['5120', 'OMR', 'OMR 5.120'],
+    ['179', 'XCG', 'XCG 1.79'],
+  ])('formats %s %s, a currency known since issue 28, with its ISO exponent: %s, as the alert titles do', (minor, currency, text) => {
+    expect(amount(minor, currency)).toBe(text);
+    expect(formatAmount(minor, currency)).toBe(text);
+  });
+
+  it('says "minor units" for a unit the ledger does not take as a currency (gold, SDR, a funds code)', () => {
+    for (const code of ['XAU', 'XDR', 'CLF']) expect(amount('1000', code)).toBe(`${code} 1000 (minor units)`);
+  });
+
   it('keeps every digit of a sum beyond 2^53 (decimal strings are shifted, never divided)', () => {
     expect(amount('123456789012345678901', 'USD')).toBe('USD 1,234,567,890,123,456,789.01');
   });
