@@ -14,6 +14,7 @@ import { PinoNestLogger } from './http/nest-logger';
 import { noStoreOnApi } from './http/no-store';
 import { pciGuardMiddleware } from './http/pci.middleware';
 import { requestContextMiddleware } from './http/request-context';
+import { requestShapeMiddleware } from './http/request-shape.middleware';
 import { ApiMetrics } from './metrics/metrics';
 
 export interface ApiAppOptions {
@@ -59,6 +60,7 @@ export async function createApiApp(options: ApiAppOptions): Promise<ApiApp> {
   app.useBodyParser('json', { limit: config.BODY_LIMIT });
   // Converted here, before Nest wraps them and drops what they were.
   app.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => next(bodyParserError(error) ?? error));
+  app.use(requestShapeMiddleware);
   app.use(pciGuardMiddleware);
   app.use(inputHygieneMiddleware);
   app.useGlobalFilters(new ApiExceptionFilter(logger));

@@ -1,20 +1,16 @@
 import type { NextFunction, Request, Response } from 'express';
 import { CardDataRejectedError, containsPan, scanForCardData } from '@ledger/security';
-import { validationFailed } from './api-error';
-import { exceedsDepth, MAX_BODY_DEPTH } from './body-depth';
 import { COPIED_HEADERS, decodedPath, isWebhookRoute } from './inputs';
 
 /**
- * Before authentication, validation, idempotency and any log line: card data
+ * After the request's shape is checked (request-shape.middleware.ts: depth, encoding),
+ * before authentication, validation, idempotency and any log line: card data
  * never travels further into the system than this. Every surface a value can
  * come in by is scanned (body, query, the decoded path, the headers we copy);
  * the answer names places, never values.
  */
 export function pciGuardMiddleware(req: Request, _res: Response, next: NextFunction): void {
   if (isWebhookRoute(req)) return next();
-  if (exceedsDepth(req.body)) {
-    return next(validationFailed([{ path: '(body)', message: `nests deeper than ${MAX_BODY_DEPTH} levels` }]));
-  }
   const fields = [
     ...scanForCardData(req.body).map((path) => path || '(body)'),
     ...scanForCardData({ ...req.query }, 'query'),

@@ -125,4 +125,20 @@ describe('maskCardData on what a provider may send', () => {
       'k\ufffd': 'v',
     });
   });
+
+  it("keeps an own __proto__ key an own property: never the copy's prototype, never read through", () => {
+    const payload = JSON.parse('{"metadata":{"__proto__":{"paymentId":"pay_foreign"},"order":"1"}}') as { metadata: object };
+    const masked = maskCardData(payload);
+    expect(Object.getPrototypeOf(masked.metadata)).toBe(Object.prototype);
+    expect((masked.metadata as Record<string, unknown>).paymentId).toBeUndefined();
+    expect(Object.keys(masked.metadata)).toEqual(['__proto__', 'order']);
+    expect(JSON.stringify(masked)).toBe('{"metadata":{"__proto__":{"paymentId":"pay_foreign"},"order":"1"}}');
+  });
+
+  it("replaces bidi overrides and isolates in a provider's text", () => {
+    expect(maskCardData({ reason: 'fraud\u202Eevil\u2066x\u2069', name: '\u200Fשלום' })).toEqual({
+      reason: 'fraud\ufffdevil\ufffdx\ufffd',
+      name: '\u200Fשלום',
+    });
+  });
 });

@@ -91,8 +91,14 @@ function mask(value: unknown, inCard: boolean, ancestors: Set<object>): unknown 
     const cardObject = inCard || looksLikeCardObject(value);
     const out: Record<string, unknown> = {};
     for (const [key, child] of Object.entries(value)) {
-      out[maskPans(replaceControlCharacters(key))] =
-        isCardDataKey(key, cardObject) && holdsData(child) ? REDACTED : mask(child, isCardLikeKey(key), ancestors);
+      const masked = isCardDataKey(key, cardObject) && holdsData(child) ? REDACTED : mask(child, isCardLikeKey(key), ancestors);
+      // Defined, not assigned: an own `__proto__` key stays an own property and never becomes the copy's prototype.
+      Object.defineProperty(out, maskPans(replaceControlCharacters(key)), {
+        value: masked,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     copy = out;
   }

@@ -1,4 +1,4 @@
-import { findControlCharacters, hasControlCharacters } from './control-chars';
+import { findBidiControls, findControlCharacters, hasControlCharacters } from './control-chars';
 
 describe('hasControlCharacters', () => {
   it.each(['a\u0000b', 'a\u0007', '\u007f', '\u0085', '\u009b[31m', 'lone \ud800 surrogate', 'lone \udc00'])('finds them in %j', (text) => {
@@ -28,5 +28,12 @@ describe('findControlCharacters', () => {
     let deep: unknown = 'x\u0000';
     for (let i = 0; i < 10_000; i++) deep = [deep];
     expect(findControlCharacters(deep)).toHaveLength(1);
+  });
+});
+
+describe('findBidiControls', () => {
+  it('names every string and key holding an embedding, override or isolate, free text included', () => {
+    const body = { description: 'pay \u202Eevil', reason: 'a\u2066b\u2069', metadata: { ['k\u202A']: 'v', rtl: '\u200Fשלום \u061C' } };
+    expect(findBidiControls(body)).toEqual(['description', 'metadata["k\u202a"]', 'reason']);
   });
 });
