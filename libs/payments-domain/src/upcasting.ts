@@ -1,5 +1,13 @@
-import { UnsupportedSchemaVersionError } from './errors';
-import { CURRENT_SCHEMA_VERSION, type PaymentEvent, type PaymentEventData, type PaymentEventType } from './events';
+import { InvalidAmountError, UnsupportedSchemaVersionError } from './errors';
+import {
+  CURRENT_SCHEMA_VERSION,
+  isProvider,
+  type PaymentEvent,
+  type PaymentEventData,
+  type PaymentEventType,
+  type Provider,
+} from './events';
+import { currencyExponent, providerExponent } from './money';
 
 /** What the upcaster needs of a stored event: the shape both store adapters and the audit reader hand out. */
 export interface StoredEventLike {
@@ -33,4 +41,102 @@ export function schemaVersionOf(stored: StoredEventLike): number {
 /** The one way every reader turns a stored event into a domain event. */
 export function toPaymentEvent(stored: StoredEventLike): PaymentEvent {
   return { type: stored.type, data: upcast(stored.type, stored.data, schemaVersionOf(stored)) } as PaymentEvent;
+}
+
+/**
+ * Amounts a provider reported, stored before issue 28 in the provider's own units.
+ *
+ * Until then a webhook amount was taken as ISO minor units whatever the provider's
+ * exponent: a payment a Stripe webhook created in ISK or UGX (Stripe writes them
+ * two-decimal, ISO gives 0) was booked 100 times too large, one in IQD or LYD (Stripe's
+ * default two decimals, ISO's 3) 10 times too small, and a Paystack XOF or RWF payment
+ * (Paystack's ×100, ISO's 0) 100 times too large. Every amount of such a payment
+ * (created, captured, refunded, reported, disputed) was booked in those units, so the
+ * correction is per stream, keyed on the provider and currency of its PaymentCreated:
+ * a stream that provider's webhook created (`metadata.actor` `webhook:<provider>`), in a
+ * currency the ledger took before issue 28 whose ISO exponent differs from that
+ * provider's, has each amount of its events older than AMOUNTS_IN_ISO_SINCE brought to
+ * ISO minor units on read; the log is never rewritten. A payment created through the
+ * API was booked in ISO units (a provider's amount was never its book amount then), so
+ * its stream is left as stored.
+ *
+ * Wiring (not done here: the readers are in other libs): every reader folds through a
+ * StreamUpcaster (whole-stream readers: `toPaymentEvents`), and CURRENT_SCHEMA_VERSION
+ * becomes AMOUNTS_IN_ISO_SINCE in the same change, so events written with the
+ * conversion (provider-amounts.ts) are never corrected again.
+ */
+export const AMOUNTS_IN_ISO_SINCE = 2;
+
+/** The closed list the ledger accepted before issue 28: no stored event is in another currency. */
+const CURRENCIES_BEFORE_ISSUE_28 = new Set(
+  (
+    'USD EUR GBP NGN GHS KES ZAR CAD AUD CHF INR BRL MXN SEK NOK DKK PLN CNY HKD SGD NZD EGP MAD TZS AED SAR TRY CZK HUF ILS ' +
+    'JPY KRW VND CLP ISK UGX XOF XAF RWF PYG KWD BHD JOD OMR TND LYD IQD'
+  ).split(' '),
+);
+
+const AMOUNT_FIELDS = ['amount', 'counted', 'totalRefunded', 'reportedTotal', 'recordedTotal'] as const;
+
+/** How one stream's old amounts become ISO minor units: times `multiply`, or divided (exactly) by `divide`. */
+export interface ProviderUnitsCorrection {
+  readonly provider: Provider;
+  readonly currency: string;
+  readonly multiply: bigint;
+  readonly divide: bigint;
+}
+
+/** The correction a stream needs, decided by its stored PaymentCreated; undefined when its amounts are ISO already. */
+export function providerUnitsCorrection(created: StoredEventLike): ProviderUnitsCorrection | undefined {
+  if (created.type !== 'PaymentCreated' || schemaVersionOf(created) >= AMOUNTS_IN_ISO_SINCE) return undefined;
+  const { provider, currency } = (created.data ?? {}) as { provider?: unknown; currency?: unknown };
+  const actor = (created.metadata as { actor?: unknown } | undefined)?.actor;
+  if (!isProvider(provider) || typeof currency !== 'string' || actor !== `webhook:${provider}`) return undefined;
+  if (!CURRENCIES_BEFORE_ISSUE_28.has(currency)) return undefined;
+  const shift = currencyExponent(currency) - providerExponent(provider, currency).exponent;
+  if (shift === 0) return undefined;
+  return { provider, currency, multiply: 10n ** BigInt(Math.max(shift, 0)), divide: 10n ** BigInt(Math.max(-shift, 0)) };
+}
+
+/** One stored event of a corrected stream, its amounts in ISO minor units; exact, or refused loudly (never rounded). */
+export function correctProviderUnits(stored: StoredEventLike, correction: ProviderUnitsCorrection): StoredEventLike {
+  if (schemaVersionOf(stored) >= AMOUNTS_IN_ISO_SINCE) return stored;
+  const data = stored.data as Record<string, unknown> | null;
+  if (typeof data !== 'object' || data === null || data.currency !== correction.currency) return stored;
+  const corrected: Record<string, unknown> = { ...data };
+  for (const field of AMOUNT_FIELDS) {
+    const value = data[field];
+    if (typeof value !== 'number') continue;
+    const scaled = BigInt(value) * correction.multiply;
+    if (scaled % correction.divide !== 0n) {
+      throw new InvalidAmountError(
+        value,
+        `a multiple of ${correction.divide}: ${stored.type}.${field} was stored in ${correction.provider}'s ${correction.currency} units and has no exact ISO value`,
+      );
+    }
+    corrected[field] = Number(scaled / correction.divide);
+  }
+  return { ...stored, data: corrected };
+}
+
+/**
+ * Reads stored events in order (one stream, or the whole log in global order),
+ * correcting each stream that needs it. It remembers only the streams it corrects.
+ */
+export class StreamUpcaster {
+  private readonly corrections = new Map<string, ProviderUnitsCorrection>();
+
+  read(stored: StoredEventLike & { readonly streamId: string }): PaymentEvent {
+    if (stored.type === 'PaymentCreated') {
+      const correction = providerUnitsCorrection(stored);
+      if (correction) this.corrections.set(stored.streamId, correction);
+    }
+    const correction = this.corrections.get(stored.streamId);
+    return toPaymentEvent(correction ? correctProviderUnits(stored, correction) : stored);
+  }
+}
+
+/** One stream's stored events, in order, as domain events with any correction applied. */
+export function toPaymentEvents(history: readonly StoredEventLike[]): PaymentEvent[] {
+  const upcaster = new StreamUpcaster();
+  return history.map((stored) => upcaster.read({ ...stored, streamId: 'stream' }));
 }
