@@ -18,6 +18,19 @@ describe('HTTP platform', () => {
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('serves the dashboard under a CSP that runs scripts from our origin only, never inline ones (issue 29, case 10)', async () => {
+    const res = await fetch(`${api.baseUrl}/dashboard`);
+    const directives = new Map(
+      (res.headers.get('content-security-policy') ?? '').split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('script-src-attr')).toEqual(["'none'"]);
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+  });
+
   it('sends HSTS when FORCE_HTTPS=true', async () => {
     const https = await startApiHarness({ env: { FORCE_HTTPS: 'true' } });
     try {
