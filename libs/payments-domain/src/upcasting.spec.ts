@@ -45,7 +45,12 @@ describe('Provider units stored before issue 28, corrected on read', () => {
   const at = '2025-06-01T10:00:00.000Z';
 
   /** A payment as the old mapping booked it: every amount as the provider wrote it. */
-  function oldStream(provider: 'stripe' | 'paystack', currency: string, units: number, metadata: object) {
+  function oldStream(
+    provider: 'stripe' | 'paystack',
+    currency: string,
+    units: number,
+    metadata: object,
+  ): { type: string; data: Record<string, unknown>; metadata: object }[] {
     const amounts = { charge: 500 * units, refund: 100 * units, dispute: 200 * units };
     return [
       { type: 'PaymentCreated', data: { ...id, provider, amount: amounts.charge, currency, createdAt: at }, metadata },
@@ -134,7 +139,7 @@ describe('Provider units stored before issue 28, corrected on read', () => {
 
   it('refuses loudly, never rounding, an old amount with no exact ISO value (a fraction of a króna)', () => {
     const history = oldStream('stripe', 'ISK', 100, webhook('stripe'));
-    history[3] = { ...history[3], data: { ...(history[3].data as object), amount: 10050, totalRefunded: 10050 } };
+    history[3] = { ...history[3], data: { ...history[3].data, amount: 10050, totalRefunded: 10050 } };
     expect(() => toPaymentEvents(history)).toThrow(InvalidAmountError);
     expect(() => toPaymentEvents(history)).toThrow(/PaymentRefunded.amount .*no exact ISO value/);
   });
