@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   // Generated once into the data dir and handed to every child, so all three apps share one master key.
   const encryptionKey = encryptionKeyOf(config, (line) => log(`WARNING: ${line}`));
   const infra = await resolveInfrastructure(config);
-  log(`PostgreSQL ready, migrations applied; Redis at ${infra.redisUrl}`);
+  // The embedded Redis's URL carries its password: shown without it.
+  log(`PostgreSQL ready, migrations applied; Redis at ${infra.redisUrl.replace(/\/\/[^@/]*@/, '//')}`);
   const baseUrl = `http://${config.HOST}:${config.PORT}`;
   const pool = createPool(infra.databaseUrl, { max: 2 });
   const keys = await listApiKeys(pool);
