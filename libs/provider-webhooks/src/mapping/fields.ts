@@ -1,9 +1,8 @@
 import { isKnownCurrency, ledgerAmount, ProviderAmountError, type Provider } from '@ledger/payments-domain';
+import { paymentIdSchema } from '@ledger/security';
 import { WebhookPayloadError } from '../errors';
 
 export type Json = Record<string, unknown>;
-
-const PAYMENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -70,8 +69,13 @@ export function currencyCode(value: unknown, path: string): string {
 /** Our payment id from provider metadata, when it is one we could have issued. */
 export function paymentIdFromMetadata(metadata: unknown): string | undefined {
   if (!isObject(metadata)) return undefined;
-  const id = metadata.paymentId ?? metadata.payment_id;
-  return typeof id === 'string' && PAYMENT_ID.test(id) ? id : undefined;
+  // Own properties only, and never a card number (Paystack's metadata is decoded from a JSON string after masking).
+  const id = Object.hasOwn(metadata, 'paymentId')
+    ? metadata.paymentId
+    : Object.hasOwn(metadata, 'payment_id')
+      ? metadata.payment_id
+      : undefined;
+  return paymentIdSchema.safeParse(id).success ? (id as string) : undefined;
 }
 
 export function compact<T extends object>(value: T): T {
