@@ -16,6 +16,8 @@ import { AmountCounts1764002200000 } from './1764002200000-amount-counts';
 import { VolumeTotals1764002210000 } from './1764002210000-volume-totals';
 import { PaymentsAmountCovering1764002220000 } from './1764002220000-payments-amount-covering';
 import { VolumeMinutes1764002300000 } from './1764002300000-volume-minutes';
+import { PaymentsCaptured1764002400000 } from './1764002400000-payments-captured';
+import { WebhookDeliveryIds1764002410000 } from './1764002410000-webhook-delivery-ids';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -37,4 +39,6 @@ export const migrations = [
   VolumeTotals1764002210000,
   PaymentsAmountCovering1764002220000,
   VolumeMinutes1764002300000,
+  PaymentsCaptured1764002400000,
+  WebhookDeliveryIds1764002410000,
 ];

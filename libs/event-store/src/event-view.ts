@@ -11,7 +11,10 @@ export interface EventView {
   type: string;
   revision: number;
   position: string;
+  /** When it happened: the provider's time for a webhook, the request's for an API command. */
   occurredAt: string;
+  /** When the ledger stored it. */
+  recordedAt: string;
   data: unknown;
   metadata: unknown;
 }
@@ -25,6 +28,7 @@ export function toEventView(event: RecordedEvent): EventView {
     revision: Number(event.revision),
     position: formatPosition(event.position),
     occurredAt: typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString(),
+    recordedAt: event.recordedAt.toISOString(),
     data: event.data,
     metadata: event.metadata,
   };

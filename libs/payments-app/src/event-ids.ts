@@ -22,6 +22,9 @@ const EVENT_OF_COMMAND: Readonly<Record<PaymentCommandType, PaymentEventType>> =
   ReportRefundTotal: 'PaymentRefundReported',
   ReverseRefund: 'PaymentRefundReversed',
   CloseDispute: 'PaymentDisputeClosed',
+  RecordAttemptFailure: 'PaymentAttemptFailed',
+  ReportProviderMismatch: 'PaymentProviderMismatch',
+  ReviewMismatch: 'PaymentMismatchReviewed',
 };
 
 /**

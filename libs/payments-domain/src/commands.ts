@@ -1,4 +1,4 @@
-import type { DisputeOutcome, PaymentEventData } from './events';
+import type { DisputeOutcome, MismatchKind, MismatchSide, MismatchSubject, PaymentEventData, ReviewDecision } from './events';
 
 /** Commands bring the clock with them so that decide stays pure. */
 type Command<Type extends string, Data> = { type: Type; data: Data; now: Date };
@@ -7,10 +7,44 @@ export type CreatePayment = Command<'CreatePayment', Omit<PaymentEventData<'Paym
 
 export type StartProcessing = Command<'StartProcessing', { paymentId: string }>;
 
+/**
+ * From a provider: `amount` is what it captured, in `currency` (checked against the payment's), `authorizedAmount`
+ * what was authorised. From the API: neither, the payment's amount is captured.
+ */
 export type MarkPaymentSucceeded = Command<
   'MarkPaymentSucceeded',
-  { paymentId: string; providerPaymentId?: string; processingTimeMs?: number }
+  {
+    paymentId: string;
+    providerPaymentId?: string;
+    processingTimeMs?: number;
+    amount?: number;
+    currency?: string;
+    authorizedAmount?: number;
+  }
 >;
+
+/** A failed attempt the provider reported; `attemptId` (the charge) makes a repeat of it a no-op. */
+export type RecordAttemptFailure = Command<
+  'RecordAttemptFailure',
+  { paymentId: string; attemptId?: string; providerPaymentId?: string; errorCode: string; errorMessage?: string }
+>;
+
+/** A provider fact that contradicts the books (see PaymentProviderMismatch). */
+export type ReportProviderMismatch = Command<
+  'ReportProviderMismatch',
+  {
+    paymentId: string;
+    mismatchId: string;
+    subject: MismatchSubject;
+    kind: MismatchKind;
+    holds: boolean;
+    provider: MismatchSide;
+    eventType?: string;
+  }
+>;
+
+/** A person's decision on the oldest mismatch holding the payment. */
+export type ReviewMismatch = Command<'ReviewMismatch', { paymentId: string; decision: ReviewDecision; note: string }>;
 
 export type MarkPaymentFailed = Command<
   'MarkPaymentFailed',
@@ -48,7 +82,10 @@ export type PaymentCommand =
   | ReverseRefund
   | FlagFraud
   | OpenDispute
-  | CloseDispute;
+  | CloseDispute
+  | RecordAttemptFailure
+  | ReportProviderMismatch
+  | ReviewMismatch;
 
 export type PaymentCommandType = PaymentCommand['type'];
 export type PaymentCommandOf<T extends PaymentCommandType> = Extract<PaymentCommand, { type: T }>;
@@ -64,4 +101,7 @@ export const PAYMENT_COMMAND_TYPES = [
   'ReportRefundTotal',
   'ReverseRefund',
   'CloseDispute',
+  'RecordAttemptFailure',
+  'ReportProviderMismatch',
+  'ReviewMismatch',
 ] as const satisfies readonly PaymentCommandType[];

@@ -9,7 +9,9 @@ export type DomainErrorCode =
   | 'dispute_already_closed'
   | 'invalid_amount'
   | 'unknown_currency'
-  | 'unsupported_schema_version';
+  | 'unsupported_schema_version'
+  | 'currency_mismatch'
+  | 'nothing_to_review';
 
 export type DomainErrorDetails = Readonly<Record<string, unknown>>;
 
@@ -101,5 +103,19 @@ export class UnsupportedSchemaVersionError extends DomainError {
       type,
       schemaVersion,
     });
+  }
+}
+
+/** A provider reported money in another currency than the payment's: it cannot be booked as this payment. */
+export class CurrencyMismatchError extends DomainError {
+  constructor(expected: string, actual: string) {
+    super('currency_mismatch', `The provider's currency ${actual} is not the payment's ${expected}`, { expected, actual });
+  }
+}
+
+/** A review was asked for a payment that no mismatch holds. */
+export class NothingToReviewError extends DomainError {
+  constructor(paymentId: string) {
+    super('nothing_to_review', `Payment ${paymentId} has no mismatch waiting for review`, { paymentId });
   }
 }

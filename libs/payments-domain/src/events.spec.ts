@@ -22,6 +22,9 @@ describe('Payment events', () => {
       'PaymentRefundReversed',
       'PaymentRefundMismatch',
       'PaymentDisputeClosed',
+      'PaymentAttemptFailed',
+      'PaymentProviderMismatch',
+      'PaymentMismatchReviewed',
     ]);
     expect(isPaymentEventType('PaymentRefunded')).toBe(true);
     expect(isPaymentEventType('PaymentDeleted')).toBe(false);

@@ -38,6 +38,8 @@ export type PaymentSucceeded = Event<
     amount: number;
     currency: string;
     providerPaymentId?: string;
+    /** What was authorised, when the provider captured less (`amount` is what was captured and is booked). */
+    authorizedAmount?: number;
     processingTimeMs?: number;
     succeededAt: string;
   }
@@ -46,6 +48,23 @@ export type PaymentSucceeded = Event<
 export type PaymentFailed = Event<
   'PaymentFailed',
   { paymentId: string; errorCode: string; errorMessage?: string; processingTimeMs?: number; failedAt: string }
+>;
+
+/**
+ * One failed attempt the provider reported (a declined charge). The payment is `failed` now, but not for good: a
+ * later success the provider reports moves it to `succeeded` (Stripe returns the PaymentIntent to
+ * `requires_payment_method`). `attemptId` is the provider's id of the attempt (the charge), when it names one.
+ */
+export type PaymentAttemptFailed = Event<
+  'PaymentAttemptFailed',
+  {
+    paymentId: string;
+    attemptId?: string;
+    providerPaymentId?: string;
+    errorCode: string;
+    errorMessage?: string;
+    failedAt: string;
+  }
 >;
 
 export type PaymentRefunded = Event<
@@ -93,6 +112,67 @@ export type PaymentRefundMismatch = Event<
   { paymentId: string; reportedTotal: number; recordedTotal: number; currency: string; detectedAt: string }
 >;
 
+/** What a provider fact that contradicts the books is about. */
+export const MISMATCH_SUBJECTS = ['payment', 'refund', 'dispute', 'event'] as const;
+export type MismatchSubject = (typeof MISMATCH_SUBJECTS)[number];
+export const MISMATCH_KINDS = ['amount', 'currency', 'object'] as const;
+export type MismatchKind = (typeof MISMATCH_KINDS)[number];
+
+/** One side of a mismatch: an amount in its own currency, and the provider's references of the object. */
+export interface MismatchSide {
+  readonly amount?: number;
+  readonly currency?: string;
+  /** Provider references (intent, charge, refund, dispute, event ids), most specific first. */
+  readonly references?: readonly string[];
+}
+
+/**
+ * A provider fact that contradicts the books: another amount or currency than the payment's, a second object
+ * under one provider event id, a refund or dispute that cannot be placed. Nothing of it is counted: both sides
+ * are kept for a person, and one `provider_mismatch` alert is raised. `holds`: the payment waits in
+ * `needs_review` until `POST /v1/payments/:id/review` settles it (the provider's amount waits in suspense).
+ */
+export type PaymentProviderMismatch = Event<
+  'PaymentProviderMismatch',
+  {
+    paymentId: string;
+    /** `<subject>:<provider reference>`: the same fact reported again (another delivery of it) is the same mismatch. */
+    mismatchId: string;
+    subject: MismatchSubject;
+    kind: MismatchKind;
+    holds: boolean;
+    /** What the books say. */
+    ours: MismatchSide;
+    /** What the provider reported, in its own currency. */
+    provider: MismatchSide;
+    /** The provider's event type that reported it. */
+    eventType?: string;
+    detectedAt: string;
+  }
+>;
+
+export const REVIEW_DECISIONS = ['accept_provider', 'refund', 'write_off'] as const;
+export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+
+/**
+ * A person settled a mismatch that held the payment. `accept_provider`: the provider's amount is booked (a
+ * PaymentSucceeded at that amount follows); `refund`: the provider's amount is to be given back; `write_off`: it is
+ * written off. `stillOpen`: mismatches still holding the payment after this one.
+ */
+export type PaymentMismatchReviewed = Event<
+  'PaymentMismatchReviewed',
+  {
+    paymentId: string;
+    mismatchId: string;
+    decision: ReviewDecision;
+    note: string;
+    amount?: number;
+    currency?: string;
+    stillOpen: number;
+    reviewedAt: string;
+  }
+>;
+
 export type PaymentFraudFlagged = Event<'PaymentFraudFlagged', { paymentId: string; reason: string; score?: number; flaggedAt: string }>;
 
 export type PaymentDisputed = Event<
@@ -129,7 +209,10 @@ export type PaymentEvent =
   | PaymentRefundMismatch
   | PaymentFraudFlagged
   | PaymentDisputed
-  | PaymentDisputeClosed;
+  | PaymentDisputeClosed
+  | PaymentAttemptFailed
+  | PaymentProviderMismatch
+  | PaymentMismatchReviewed;
 
 export type PaymentEventType = PaymentEvent['type'];
 export type PaymentEventOf<T extends PaymentEventType> = Extract<PaymentEvent, { type: T }>;
@@ -148,6 +231,9 @@ export const PAYMENT_EVENT_TYPES = [
   'PaymentRefundReversed',
   'PaymentRefundMismatch',
   'PaymentDisputeClosed',
+  'PaymentAttemptFailed',
+  'PaymentProviderMismatch',
+  'PaymentMismatchReviewed',
 ] as const satisfies readonly PaymentEventType[];
 type MissingEventType = Exclude<PaymentEventType, (typeof PAYMENT_EVENT_TYPES)[number]>;
 const everyEventTypeListed: [MissingEventType] extends [never] ? true : MissingEventType = true;

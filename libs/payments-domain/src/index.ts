@@ -6,3 +6,5 @@ export * from './payment';
 export * from './upcasting';
 export * from './refund-ledger';
 export type { DisputeEntry } from './disputes';
+export type { MismatchEntry } from './mismatches';
+export { openHolds } from './mismatches';

@@ -14,6 +14,9 @@ describe('Payment', () => {
         disputed: false,
         disputes: {},
         fraudFlags: 0,
+        finalFailure: false,
+        attempts: {},
+        mismatches: {},
       });
       expect(paymentStatus(initialState())).toBeUndefined();
     });
@@ -36,6 +39,9 @@ describe('Payment', () => {
         disputed: true,
         disputes: { dp_1: { amount: AMOUNT, open: true } },
         fraudFlags: 1,
+        finalFailure: false,
+        attempts: {},
+        mismatches: {},
       });
     });
 

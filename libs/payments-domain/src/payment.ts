@@ -1,8 +1,9 @@
 import type { PaymentCommand, PaymentCommandType } from './commands';
 import { decideDispute, type DisputeEntry } from './disputes';
-import { InvalidStateTransitionError, PaymentAlreadyExistsError, PaymentNotFoundError } from './errors';
+import { CurrencyMismatchError, InvalidStateTransitionError, PaymentAlreadyExistsError, PaymentNotFoundError } from './errors';
 import type { PaymentEvent, Provider } from './events';
 import { definedOnly } from './defined';
+import { decideMismatch, openHolds, type MismatchEntry } from './mismatches';
 import { assertKnownCurrency, assertPositiveMinorAmount } from './money';
 import { emptyRefundLedger, isConfirmedRefund, withRefund, withReport, withReversal, type RefundLedger } from './refund-ledger';
 import { decideRefund } from './refunds';
@@ -23,9 +24,15 @@ export interface PaymentState {
   disputed: boolean;
   disputes: Readonly<Record<string, DisputeEntry>>;
   fraudFlags: number;
+  /** `failed` by the API's decision (final), not by a failed attempt the provider reported (a later success may follow). */
+  finalFailure: boolean;
+  /** The provider's ids of the failed attempts recorded: a repeat of one records nothing. */
+  attempts: Readonly<Record<string, true>>;
+  /** Provider facts that contradicted the books, by mismatch id, in the order reported. */
+  mismatches: Readonly<Record<string, MismatchEntry>>;
 }
 
-export type PaymentStatus = 'pending' | 'processing' | 'succeeded' | 'failed' | 'partially_refunded' | 'refunded';
+export type PaymentStatus = 'pending' | 'processing' | 'succeeded' | 'failed' | 'partially_refunded' | 'refunded' | 'needs_review';
 
 export function initialState(): PaymentState {
   return {
@@ -37,12 +44,16 @@ export function initialState(): PaymentState {
     disputed: false,
     disputes: {},
     fraudFlags: 0,
+    finalFailure: false,
+    attempts: {},
+    mismatches: {},
   };
 }
 
 /** The contract's status, or undefined when the payment does not exist. */
 export function paymentStatus(state: PaymentState): PaymentStatus | undefined {
   if (state.status === 'none') return undefined;
+  if (openHolds(state).length > 0) return 'needs_review';
   if (state.status !== 'succeeded' || state.refunded === 0) return state.status;
   return refundedStatus(state.captured, state.refunded);
 }
@@ -67,7 +78,29 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
     case 'PaymentSucceeded':
       return { ...state, status: 'succeeded', captured: event.data.amount };
     case 'PaymentFailed':
-      return { ...state, status: 'failed' };
+      return { ...state, status: 'failed', finalFailure: true };
+    case 'PaymentAttemptFailed': {
+      const { attemptId } = event.data;
+      const attempts = attemptId ? { ...state.attempts, [attemptId]: true as const } : state.attempts;
+      return { ...state, status: 'failed', attempts };
+    }
+    case 'PaymentProviderMismatch': {
+      const { mismatchId, holds, provider, detectedAt } = event.data;
+      const entry: MismatchEntry = {
+        holds,
+        open: true,
+        amount: provider.amount,
+        currency: provider.currency,
+        reference: provider.references?.[0],
+        at: detectedAt,
+      };
+      return { ...state, mismatches: { ...state.mismatches, [mismatchId]: entry } };
+    }
+    case 'PaymentMismatchReviewed': {
+      const entry = state.mismatches[event.data.mismatchId];
+      if (!entry) return state;
+      return { ...state, mismatches: { ...state.mismatches, [event.data.mismatchId]: { ...entry, open: false } } };
+    }
     case 'PaymentRefunded': {
       const { providerRefundId, refundId, amount, refundedAt, totalRefunded } = event.data;
       // Stored before cumulative reports had their own event: `<charge>@<total>` named no refund, it reported a total.
@@ -132,18 +165,36 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [{ type: 'PaymentProcessing', data: { paymentId, startedAt: at } }];
 
     case 'MarkPaymentSucceeded': {
-      requireStatus(state, 'processing', command.type);
-      const { providerPaymentId, processingTimeMs } = command.data;
+      const { providerPaymentId, processingTimeMs, amount, currency, authorizedAmount } = command.data;
+      // A failed attempt does not end a payment: a later success may follow. The API's own failure does.
+      if (!(state.status === 'failed' && !state.finalFailure)) requireStatus(state, 'processing', command.type);
+      // While a mismatch holds the payment only the provider's own report of a capture moves it, never our amount.
+      if (amount === undefined && openHolds(state).length > 0) throw new InvalidStateTransitionError('needs_review', command.type);
+      if (currency !== undefined && currency !== state.currency) throw new CurrencyMismatchError(state.currency ?? '', currency);
+      if (amount !== undefined) assertPositiveMinorAmount(amount);
       const data = {
         paymentId,
-        amount: state.amount,
+        amount: amount ?? state.amount,
         currency: state.currency ?? '',
         providerPaymentId,
+        authorizedAmount: authorizedAmount === amount ? undefined : authorizedAmount,
         processingTimeMs,
         succeededAt: at,
       };
       return [{ type: 'PaymentSucceeded', data: definedOnly(data) }];
     }
+
+    case 'RecordAttemptFailure': {
+      if (!(state.status === 'failed' && !state.finalFailure)) requireStatus(state, 'processing', command.type);
+      const { attemptId, providerPaymentId, errorCode, errorMessage } = command.data;
+      if (attemptId && state.attempts[attemptId]) return [];
+      const data = { paymentId, attemptId, providerPaymentId, errorCode, errorMessage, failedAt: at };
+      return [{ type: 'PaymentAttemptFailed', data: definedOnly(data) }];
+    }
+
+    case 'ReportProviderMismatch':
+    case 'ReviewMismatch':
+      return decideMismatch(command, state);
 
     case 'MarkPaymentFailed': {
       requireStatus(state, 'processing', command.type);

@@ -83,6 +83,7 @@ describe('Payment commands over HTTP', () => {
       revision: 3,
       position: expect.stringMatching(/^\d+\/\d+$/),
       occurredAt: expect.any(String),
+      recordedAt: expect.any(String),
       data: expect.objectContaining({ amount: 300, totalRefunded: 300 }),
       metadata: expect.objectContaining({ schemaVersion: 1 }),
     });

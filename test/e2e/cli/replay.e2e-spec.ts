@@ -13,6 +13,8 @@ const contractShape = (e: RecordedEvent) => ({
   revision: Number(e.revision),
   position: `${e.position.commit}/${e.position.prepare}`,
   occurredAt: (e.metadata as { occurredAt: string }).occurredAt,
+  // CONTRACT: the ledger's own time beside the provider's.
+  recordedAt: e.recordedAt.toISOString(),
   data: e.data,
   metadata: e.metadata,
 });

@@ -89,7 +89,8 @@ describe('Stripe webhooks', () => {
     await expectOk(await postStripe(api, payloads.stripeEvent(evt(), 'payment_intent.payment_failed', payloads.declinedIntent(ids))));
     const paymentId = await paymentIdFor(api, 'stripe', ids.paymentIntent);
     const events = await eventsOf(api, paymentId!);
-    expect(events.map((e) => e.type)).toEqual(['PaymentCreated', 'PaymentProcessing', 'PaymentFailed']);
+    // A failed attempt the provider reports: the payment is failed now, not for good (a retry may succeed).
+    expect(events.map((e) => e.type)).toEqual(['PaymentCreated', 'PaymentProcessing', 'PaymentAttemptFailed']);
     expect(events[2].data).toMatchObject({ errorCode: 'insufficient_funds', errorMessage: 'Your card has insufficient funds.' });
   });
 

@@ -12,6 +12,7 @@ import {
   MarkPaymentSucceededCommand,
   OpenDisputeCommand,
   RefundPaymentCommand,
+  ReviewMismatchCommand,
   StartProcessingCommand,
   type KeyedRequest,
   type PaymentCommandMessage,
@@ -123,6 +124,19 @@ export class PaymentCommandsController {
   ) {
     const command = { type: 'CloseDispute' as const, data: { paymentId, disputeId, outcome: body.outcome }, now: new Date() };
     return this.send(CloseDisputeCommand, command, caller);
+  }
+
+  /** A person settles the provider mismatch holding the payment (needs_review): accept the provider's amount, refund it, or write it off. */
+  @Post(':id/review')
+  @RequireScope('admin')
+  @CommandRoute('Settle the provider mismatch holding a payment in needs_review', schemas.reviewBody, 200)
+  review(
+    @Param('id', PaymentIdPipe) paymentId: string,
+    @Body(new ZodBody(schemas.reviewBody)) body: z.output<typeof schemas.reviewBody>,
+    @Caller() caller: CommandCaller,
+  ) {
+    const command = { type: 'ReviewMismatch' as const, data: { paymentId, decision: body.decision, note: body.note }, now: new Date() };
+    return this.send(ReviewMismatchCommand, command, caller);
   }
 
   private async send<T extends PaymentCommandType>(

@@ -80,9 +80,9 @@ export function foldPaymentView(events: readonly StoredPaymentEvent[]): PaymentV
       draft.providerPaymentId = event.data.providerPaymentId;
       draft.processingTimeMs = event.data.processingTimeMs;
     }
-    if (event.type === 'PaymentFailed') {
+    if (event.type === 'PaymentFailed' || event.type === 'PaymentAttemptFailed') {
       draft.errorCode = event.data.errorCode;
-      draft.processingTimeMs = event.data.processingTimeMs;
+      if (event.type === 'PaymentFailed') draft.processingTimeMs = event.data.processingTimeMs;
     }
   }
   if (!draft) return undefined;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isKnownCurrency, PROVIDERS } from '@ledger/payments-domain';
+import { isKnownCurrency, PROVIDERS, REVIEW_DECISIONS } from '@ledger/payments-domain';
 import { CUSTOMER_ID_PATTERN, CUSTOMER_ID_RULE, PAYMENT_ID_PATTERN, PAYMENT_ID_RULE } from '@ledger/security';
 import { validationFailed, type ErrorDetail } from '../http/api-error';
 
@@ -77,6 +77,12 @@ export const disputeBody = z.strictObject({
 
 export const closeDisputeBody = z.strictObject({
   outcome: z.enum(['won', 'lost'], { error: 'must be won or lost' }),
+});
+
+/** A person's decision on the provider mismatch holding a payment (CONTRACT.md › "Money as providers move it"). */
+export const reviewBody = z.strictObject({
+  decision: z.enum(REVIEW_DECISIONS, { error: `must be one of ${REVIEW_DECISIONS.join(', ')}` }),
+  note: text(1000),
 });
 
 export const DISPUTE_ID = /^[A-Za-z0-9_-]{1,255}$/;

@@ -43,6 +43,19 @@ export class WebhookProcessor {
       // Unknown everywhere: the same reference always names the same new payment, also under concurrency.
       deterministicUuid('payment', provider, intent.references[0]);
     const receivedAt = new Date();
+    // One provider event id is one event about one object: the same id about another payment is a mismatch.
+    const first = await this.webhooks.paymentOfDelivery(provider, deliveryId);
+    if (first !== undefined && first !== paymentId) {
+      const plan = () => [reusedEventId(first, deliveryId, intent, receivedAt)];
+      const reused = await this.bus.execute(
+        new RecordProviderDeliveryCommand({
+          paymentId: first,
+          plan,
+          contextOf: (command) => commandContext(command, provider, deliveryId, request),
+        }),
+      );
+      return { outcome: 'rejected', paymentId: first, detail: reused.refused?.code ?? 'provider_mismatch' };
+    }
     const skewed = providerClock(intent, receivedAt).skewed;
     // A provider clock we did not believe is kept beside the event, for whoever audits it.
     const flags = skewed ? { providerTimeAhead: skewed.toISOString() } : undefined;
@@ -67,6 +80,27 @@ export class WebhookProcessor {
   }
 }
 
+/** The second object under one provider event id, kept on the first one's payment with both sides. */
+function reusedEventId(paymentId: string, deliveryId: string, intent: PaymentIntentOf, now: Date): PaymentCommand {
+  const facts = intent.facts;
+  const provider = { amount: facts?.amount, currency: facts?.currency, references: [deliveryId, ...intent.references] };
+  return {
+    type: 'ReportProviderMismatch',
+    data: {
+      paymentId,
+      mismatchId: `event:${deliveryId}:${intent.references[0]}`,
+      subject: 'event',
+      kind: 'object',
+      holds: false,
+      provider: Object.fromEntries(Object.entries(provider).filter(([, v]) => v !== undefined)),
+      eventType: intent.eventType,
+    },
+    now,
+  };
+}
+
+type PaymentIntentOf = Extract<ProviderDelivery['intent'], { kind: 'payment' }>;
+
 function commandContext(command: PaymentCommand, provider: Provider, deliveryId: string, request: WebhookRequest): CommandContext {
   return {
     actor: webhookActor(provider),
@@ -84,5 +118,6 @@ function subjectOf(command: PaymentCommand): string {
   if (command.type === 'RefundPayment' || command.type === 'ReverseRefund')
     return `:${command.data.providerRefundId ?? command.data.refundId}`;
   if (command.type === 'OpenDispute' || command.type === 'CloseDispute') return `:${command.data.disputeId}`;
+  if (command.type === 'ReportProviderMismatch') return `:${command.data.mismatchId}`;
   return '';
 }

@@ -11,7 +11,12 @@ interface VolumeRow {
 
 export interface Metrics {
   provider: string | null;
-  counts: Record<'total' | 'pending' | 'processing' | 'succeeded' | 'failed' | 'refunded' | 'disputed', number>;
+  counts: Record<'total' | 'pending' | 'processing' | 'succeeded' | 'failed' | 'refunded' | 'disputed', number> & {
+    /** Failed attempts (a payment that failed once and then succeeded counts one here, none in `failed`). */
+    failedAttempts?: number;
+    /** Payments a provider mismatch holds until a person reviews them. */
+    needsReview?: number;
+  };
   volumes: VolumeRow[];
   rates: { success: number; failure: number; refund: number };
   averageProcessingTimeMs: number | null;

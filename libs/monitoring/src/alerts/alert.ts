@@ -14,6 +14,7 @@ export const ALERT_RULES = [
   'provider_silent',
   'projection_stalled',
   'refund_mismatch',
+  'provider_mismatch',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

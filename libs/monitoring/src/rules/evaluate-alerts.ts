@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@ledger/event-store';
-import { PROVIDERS, type PaymentEventData } from '@ledger/payments-domain';
+import { PROVIDERS, type MismatchSide, type PaymentEventData } from '@ledger/payments-domain';
 import { alertKey, newAlert, type AlertPayload } from '../alerts/alert';
 import { writeToOutbox } from '../outbox/alert-outbox';
 import { thresholdsFor, type AlertSettings } from './alert-settings';
@@ -62,9 +62,17 @@ export async function evaluateAlerts(
   readModels: ReadModels,
 ): Promise<AlertPayload[]> {
   const wall = batch.now ?? new Date();
-  if (!batch.live || !isLiveBatch(events, wall, settings.replayHorizonMs)) return [];
+  if (!batch.live) return [];
+  // A mismatch is news when the ledger records it, however old the provider's fact (a delivery retried for days):
+  // judged on recordedAt, so a replay of old events stays silent all the same.
+  const recorded = events.filter((e) => wall.getTime() - e.recordedAt.getTime() <= settings.replayHorizonMs);
+  const mismatches = await providerMismatches(tx, recorded, readModels, wall);
+  if (!isLiveBatch(events, wall, settings.replayHorizonMs)) {
+    await writeToOutbox(tx, mismatches);
+    return mismatches;
+  }
   const now = eventClock(events, wall);
-  const alerts = [...suspiciousAmounts(events, settings, wall), ...(await refundMismatches(tx, events, readModels, wall))];
+  const alerts = [...suspiciousAmounts(events, settings, wall), ...(await refundMismatches(tx, events, readModels, wall)), ...mismatches];
   const activity = await readModels.healthMinutes(tx, now, settings);
   const states = await loadAlertStates(tx, BATCH_RULES);
   const providers = new Set<string>([...PROVIDERS, ...activity.map((r) => r.provider)]);
@@ -145,6 +153,53 @@ async function refundMismatches(
       windowEnd: data.detectedAt,
       raisedAt: now.toISOString(),
       details: { paymentId: data.paymentId, currency: data.currency },
+    });
+  });
+}
+
+const sideOf = (side: MismatchSide): string =>
+  side.amount !== undefined && side.currency ? formatAmount(side.amount, side.currency) : (side.currency ?? 'nothing');
+
+/**
+ * A provider fact that contradicts the books (PaymentProviderMismatch): another amount or currency, a second object
+ * under one provider event id, a refund or dispute that cannot be placed. Exactly one alert per mismatch: the event
+ * is appended once per fact, and the alert's key is the event's id.
+ */
+async function providerMismatches(
+  tx: PoolClient,
+  events: readonly RecordedEvent[],
+  readModels: ReadModels,
+  now: Date,
+): Promise<AlertPayload[]> {
+  const mismatches = events.filter((e) => e.type === 'PaymentProviderMismatch');
+  if (mismatches.length === 0) return [];
+  const ids = mismatches.map((e) => (e.data as PaymentEventData<'PaymentProviderMismatch'>).paymentId);
+  const providerOf = await readModels.paymentProviders(tx, ids);
+  return mismatches.map((e) => {
+    const data = e.data as PaymentEventData<'PaymentProviderMismatch'>;
+    const provider = providerOf.get(data.paymentId) ?? null;
+    const held = data.holds ? ', held for review' : '';
+    return newAlert({
+      key: alertKey('provider_mismatch', data.paymentId, e.eventId),
+      rule: 'provider_mismatch',
+      kind: 'raised',
+      severity: 'critical',
+      provider,
+      title: `payment ${data.paymentId}: the provider reports ${sideOf(data.provider)} (${data.subject}, ${data.kind}), the books say ${sideOf(data.ours)}${held}`,
+      value: data.provider.amount ?? 0,
+      threshold: data.ours.amount ?? 0,
+      windowStart: data.detectedAt,
+      windowEnd: data.detectedAt,
+      raisedAt: now.toISOString(),
+      details: {
+        paymentId: data.paymentId,
+        mismatchId: data.mismatchId,
+        subject: data.subject,
+        kind: data.kind,
+        ourCurrency: data.ours.currency ?? null,
+        providerCurrency: data.provider.currency ?? null,
+        references: (data.provider.references ?? []).join(' '),
+      },
     });
   });
 }

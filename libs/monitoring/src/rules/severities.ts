@@ -11,6 +11,7 @@ const RAISED_AS: Readonly<Record<AlertRule, AlertSeverity>> = {
   provider_silent: 'critical',
   projection_stalled: 'critical',
   refund_mismatch: 'warning',
+  provider_mismatch: 'critical',
 };
 
 /**

@@ -61,6 +61,8 @@ export class FlagFraudHandler extends RunsPaymentCommand<'FlagFraud'> {}
 export class OpenDisputeHandler extends RunsPaymentCommand<'OpenDispute'> {}
 @CommandHandler(messages.CloseDisputeCommand)
 export class CloseDisputeHandler extends RunsPaymentCommand<'CloseDispute'> {}
+@CommandHandler(messages.ReviewMismatchCommand)
+export class ReviewMismatchHandler extends RunsPaymentCommand<'ReviewMismatch'> {}
 
 /** A provider delivery's plan, run as one append (a lost race re-plans on fresh state). */
 @CommandHandler(messages.RecordProviderDeliveryCommand)
@@ -101,5 +103,6 @@ export const PAYMENT_COMMAND_HANDLERS = [
   FlagFraudHandler,
   OpenDisputeHandler,
   CloseDisputeHandler,
+  ReviewMismatchHandler,
   RecordProviderDeliveryHandler,
 ];

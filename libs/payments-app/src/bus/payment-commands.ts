@@ -30,6 +30,7 @@ export class ReverseRefundCommand extends PaymentCommandMessage<'ReverseRefund'>
 export class FlagFraudCommand extends PaymentCommandMessage<'FlagFraud'> {}
 export class OpenDisputeCommand extends PaymentCommandMessage<'OpenDispute'> {}
 export class CloseDisputeCommand extends PaymentCommandMessage<'CloseDispute'> {}
+export class ReviewMismatchCommand extends PaymentCommandMessage<'ReviewMismatch'> {}
 
 /** A provider's delivery: the commands its plan names for the payment as it stands, appended as one. */
 export class RecordProviderDeliveryCommand extends Command<CommandOutcome> {

@@ -22,6 +22,7 @@ export async function queryRecentEvents(pool: Pool, limit: number, filter: Dashb
     revision: Number(r.revision),
     position: `${r.commit_position}/${r.prepare_position}`,
     occurredAt: ((r.occurred_at ?? r.recorded_at) as Date).toISOString(),
+    recordedAt: (r.recorded_at as Date).toISOString(),
     data: r.data,
     metadata: r.metadata,
   }));

@@ -23,7 +23,20 @@ export interface VolumeRow {
 
 export interface Metrics {
   provider: Provider | null;
-  counts: { total: number; pending: number; processing: number; succeeded: number; failed: number; refunded: number; disputed: number };
+  counts: {
+    total: number;
+    pending: number;
+    processing: number;
+    succeeded: number;
+    /** Payments failed now (a failed attempt a later success followed is not). */
+    failed: number;
+    /** Failed attempts: each the provider reported, and each failure the API recorded. */
+    failedAttempts: number;
+    refunded: number;
+    disputed: number;
+    /** Payments a provider mismatch holds until a person reviews it. */
+    needsReview: number;
+  };
   volumes: VolumeRow[];
   rates: { success: number; failure: number; refund: number };
   averageProcessingTimeMs: number | null;
@@ -37,6 +50,7 @@ export interface Breakdown {
   failed: number;
   partially_refunded: number;
   refunded: number;
+  needs_review: number;
 }
 
 export interface VolumeBucket {

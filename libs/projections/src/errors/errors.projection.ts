@@ -1,6 +1,6 @@
 import type { CounterProjection } from '../ledger/payment-change';
 
-/** Failed payments per (provider, currency, error code). */
+/** Failed attempts per (provider, currency, error code): the API's failures and each attempt a provider reported failed. */
 export const errorsProjection: CounterProjection<'failures'> = {
   table: {
     table: 'error_counts',
@@ -12,6 +12,7 @@ export const errorsProjection: CounterProjection<'failures'> = {
     counters: ['failures'],
   },
   project({ event, after }, add) {
-    if (event.type === 'PaymentFailed') add([after.provider, after.currency, event.data.errorCode], { failures: 1 });
+    if (event.type === 'PaymentFailed' || event.type === 'PaymentAttemptFailed')
+      add([after.provider, after.currency, event.data.errorCode], { failures: 1 });
   },
 };

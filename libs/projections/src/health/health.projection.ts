@@ -24,6 +24,9 @@ export const healthProjection: CounterProjection<HealthCounter> = {
         });
       case 'PaymentFailed':
         return add([minuteStart(after.failedAt as Date), after.provider], { failed: 1, processing_time_sum_ms: ms, processing_count: 1 });
+      case 'PaymentAttemptFailed':
+        // The failure rate counts attempts; an attempt decides nothing, so it adds no processing time.
+        return add([minuteStart(after.failedAt as Date), after.provider], { failed: 1 });
       case 'PaymentFraudFlagged':
         return add([minuteStart(after.updatedAt), after.provider], { fraud_flags: 1 });
     }

@@ -1,4 +1,8 @@
 import type { CounterProjection } from '../ledger/payment-change';
+import type { PaymentRow } from '../payments/payment-row';
+
+/** `counts.failed`: failed now (a failed attempt followed by a success is not). */
+const failedNow = (row: Readonly<PaymentRow> | undefined): boolean => !!row && row.failedAt !== null && row.succeededAt === null;
 
 const METRIC_COUNTERS = [
   'payments_created',
@@ -38,6 +42,8 @@ export const metricsProjection: CounterProjection<MetricCounter> = {
   },
   project({ event, before, after }, add) {
     const key = [after.provider, after.currency];
+    const failed = Number(failedNow(after)) - Number(failedNow(before));
+    if (failed !== 0) add(key, { payments_failed: failed });
     switch (event.type) {
       case 'PaymentCreated':
         return add(key, { payments_created: 1, volume_created: after.amount });
@@ -51,7 +57,8 @@ export const metricsProjection: CounterProjection<MetricCounter> = {
         });
       }
       case 'PaymentFailed':
-        return add(key, { payments_failed: 1, processing_time_sum_ms: after.processingTimeMs as number, processing_time_count: 1 });
+        // The API's final decision; a failed attempt (PaymentAttemptFailed) decides nothing, so it times nothing.
+        return add(key, { processing_time_sum_ms: after.processingTimeMs as number, processing_time_count: 1 });
       case 'PaymentRefunded':
       case 'PaymentRefundReported':
       case 'PaymentRefundReversed': {

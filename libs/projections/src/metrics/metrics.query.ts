@@ -28,7 +28,7 @@ interface CurrencyRow {
  */
 export async function queryMetrics(pool: Pool, filter: DashboardFilter, thresholds: Readonly<Record<string, number>>): Promise<Metrics> {
   const params = filterParams(filter);
-  const [perCurrency, states, suspicious] = await Promise.all([
+  const [perCurrency, states, suspicious, attempts] = await Promise.all([
     pool.query<CurrencyRow>(
       `SELECT currency, sum(payments_created) AS created, sum(payments_succeeded) AS succeeded, sum(payments_failed) AS failed,
               sum(payments_refunded) AS refunded, sum(payments_disputed) AS disputed, sum(volume_created) AS volume_created,
@@ -41,10 +41,11 @@ export async function queryMetrics(pool: Pool, filter: DashboardFilter, threshol
     ),
     pool.query<{ status: string; n: string }>(
       `SELECT status, sum(payments) AS n FROM read_models.status_counts
-        WHERE ${FILTER_SQL} AND status IN ('pending', 'processing') GROUP BY status`,
+        WHERE ${FILTER_SQL} AND status IN ('pending', 'processing', 'needs_review') GROUP BY status`,
       params,
     ),
     countSuspicious(pool, filter, thresholds),
+    pool.query<{ n: string | null }>(`SELECT sum(failures) AS n FROM read_models.error_counts WHERE ${FILTER_SQL}`, params),
   ]);
   const sum = (pick: (r: CurrencyRow) => string) => perCurrency.rows.reduce((acc, r) => acc + Number(pick(r)), 0);
   const state = (s: string) => Number(states.rows.find((r) => r.status === s)?.n ?? 0);
@@ -60,8 +61,10 @@ export async function queryMetrics(pool: Pool, filter: DashboardFilter, threshol
       processing: state('processing'),
       succeeded,
       failed,
+      failedAttempts: Number(attempts.rows[0]?.n ?? 0),
       refunded,
       disputed: sum((r) => r.disputed),
+      needsReview: state('needs_review'),
     },
     volumes: perCurrency.rows.map((r) => ({
       currency: r.currency,

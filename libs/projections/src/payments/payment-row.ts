@@ -10,6 +10,8 @@ export interface PaymentRow {
   amount: number;
   currency: string;
   refundedAmount: number;
+  /** What the provider captured (booked); null until success. */
+  capturedAmount: number | null;
   customerId: string | null;
   description: string | null;
   providerPaymentId: string | null;
@@ -54,6 +56,7 @@ const COLUMNS: ColumnSpec[] = [
   ['failed_at', 'timestamptz'],
   ['updated_at', 'timestamptz'],
   ['revision', 'bigint'],
+  ['captured_amount', 'bigint'],
 ].map(([name, type]) => ({ name, type }));
 
 interface StoredRow {
@@ -79,6 +82,7 @@ interface StoredRow {
   failed_at: Date | null;
   updated_at: Date;
   revision: string;
+  captured_amount: string | null;
 }
 
 export async function loadPayments(tx: Pool | PoolClient, schema: string, ids: readonly string[]): Promise<Map<string, PaymentRow>> {
@@ -120,6 +124,7 @@ function toCells(rows: Iterable<PaymentRow>): CellValue[][] {
     iso(p.failedAt),
     iso(p.updatedAt),
     p.revision,
+    p.capturedAmount,
   ]);
 }
 
@@ -147,6 +152,7 @@ function fromStored(r: StoredRow): PaymentRow {
     failedAt: r.failed_at,
     updatedAt: r.updated_at,
     revision: BigInt(r.revision),
+    capturedAmount: r.captured_amount === null ? null : Number(r.captured_amount),
   };
 }
 

@@ -1,4 +1,4 @@
-import { refundedStatus, type PaymentEvent, type PaymentEventData } from '@ledger/payments-domain';
+import { refundedStatus, type PaymentEvent, type PaymentEventData, type PaymentStatus } from '@ledger/payments-domain';
 import { ProjectionError } from '../runner/projection';
 import type { PaymentRow } from './payment-row';
 
@@ -24,14 +24,28 @@ export function evolvePaymentRow(row: Readonly<PaymentRow> | undefined, event: P
       const at = new Date(event.data.succeededAt);
       const processingTimeMs = processingTime(row, event.data, at);
       const providerPaymentId = event.data.providerPaymentId ?? null;
-      return { ...row, revision, status: 'succeeded', providerPaymentId, processingTimeMs, succeededAt: at, updatedAt: at };
+      const status = heldOr(row, 'succeeded');
+      const capturedAmount = event.data.amount;
+      return { ...row, revision, status, capturedAmount, providerPaymentId, processingTimeMs, succeededAt: at, updatedAt: at };
     }
-    case 'PaymentFailed': {
+    case 'PaymentFailed':
+    case 'PaymentAttemptFailed': {
       const at = new Date(event.data.failedAt);
       const { errorCode, errorMessage = null } = event.data;
       const processingTimeMs = processingTime(row, event.data, at);
-      return { ...row, revision, status: 'failed', errorCode, errorMessage, processingTimeMs, failedAt: at, updatedAt: at };
+      const status = heldOr(row, 'failed');
+      return { ...row, revision, status, errorCode, errorMessage, processingTimeMs, failedAt: at, updatedAt: at };
     }
+    case 'PaymentProviderMismatch':
+      // Nothing is counted; a mismatch that holds the payment puts it in needs_review until a person settles it.
+      return { ...row, revision, status: event.data.holds ? 'needs_review' : row.status };
+    case 'PaymentMismatchReviewed':
+      return {
+        ...row,
+        revision,
+        status: event.data.stillOpen > 0 ? 'needs_review' : lifecycleOf(row),
+        updatedAt: new Date(event.data.reviewedAt),
+      };
     case 'PaymentRefunded':
       return withRefundedTotal(row, revision, event.data.currency, event.data.totalRefunded, event.data.refundedAt);
     case 'PaymentRefundReported':
@@ -66,6 +80,7 @@ function newPaymentRow(data: PaymentEventData<'PaymentCreated'>, revision: bigin
     amount: data.amount,
     currency: data.currency,
     refundedAmount: 0,
+    capturedAmount: null,
     customerId: data.customerId ?? null,
     description: data.description ?? null,
     providerPaymentId: null,
@@ -85,18 +100,43 @@ function newPaymentRow(data: PaymentEventData<'PaymentCreated'>, revision: bigin
   };
 }
 
-/** As given, else from processing (else creation) to the decision. */
-function processingTime(row: Readonly<PaymentRow>, data: PaymentEventData<'PaymentSucceeded' | 'PaymentFailed'>, at: Date): number {
-  return data.processingTimeMs ?? at.getTime() - (row.processingAt ?? row.createdAt).getTime();
+/**
+ * As given, else from processing (else creation) to the decision, each at the time its event carries (the
+ * provider's clock for what a provider reported); never negative: a provider time before our own creation is 0.
+ */
+function processingTime(
+  row: Readonly<PaymentRow>,
+  data: PaymentEventData<'PaymentSucceeded' | 'PaymentFailed' | 'PaymentAttemptFailed'>,
+  at: Date,
+): number {
+  if ('processingTimeMs' in data && data.processingTimeMs !== undefined) return data.processingTimeMs;
+  return Math.max(0, at.getTime() - (row.processingAt ?? row.createdAt).getTime());
+}
+
+/** A payment a mismatch holds stays in needs_review whatever else happens to it, until the review. */
+function heldOr(row: Readonly<PaymentRow>, status: PaymentStatus): PaymentStatus {
+  return row.status === 'needs_review' ? 'needs_review' : status;
+}
+
+/** The status the payment's own facts give it, once nothing holds it. */
+function lifecycleOf(row: Readonly<PaymentRow>): PaymentStatus {
+  if (row.succeededAt) return row.refundedAmount === 0 ? 'succeeded' : refundedStatus(capturedOf(row), row.refundedAmount);
+  if (row.failedAt) return 'failed';
+  return row.processingAt ? 'processing' : 'pending';
 }
 
 /** Every refund event carries the refunded total after it (see payments-domain/refund-ledger.ts). */
 function withRefundedTotal(row: Readonly<PaymentRow>, revision: bigint, currency: string, total: number, at: string): PaymentRow {
   requireCurrency(row, currency);
-  if (total < 0 || total > row.amount) throw new ProjectionError(`refunded total ${total} outside 0..${row.amount}`);
-  // The row's amount is what success captured (decide captures the created amount).
-  const status = total === 0 ? 'succeeded' : refundedStatus(row.amount, total);
+  const captured = capturedOf(row);
+  if (total < 0 || total > captured) throw new ProjectionError(`refunded total ${total} outside 0..${captured}`);
+  const status = heldOr(row, total === 0 ? 'succeeded' : refundedStatus(captured, total));
   return { ...row, revision, status, refundedAmount: total, updatedAt: new Date(at) };
+}
+
+/** What success captured (rows written before the column: the amount, which success then captured). */
+function capturedOf(row: Readonly<PaymentRow>): number {
+  return row.capturedAmount ?? row.amount;
 }
 
 function requireCurrency(row: Readonly<PaymentRow>, currency: string): void {

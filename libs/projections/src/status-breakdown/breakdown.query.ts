@@ -7,7 +7,7 @@ export async function queryBreakdown(pool: Pool, filter: DashboardFilter): Promi
     `SELECT status, sum(payments) AS n FROM read_models.status_counts WHERE ${FILTER_SQL} GROUP BY status`,
     filterParams(filter),
   );
-  const breakdown: Breakdown = { pending: 0, processing: 0, succeeded: 0, failed: 0, partially_refunded: 0, refunded: 0 };
+  const breakdown: Breakdown = { pending: 0, processing: 0, succeeded: 0, failed: 0, partially_refunded: 0, refunded: 0, needs_review: 0 };
   for (const r of rows) breakdown[r.status] = Number(r.n);
   return breakdown;
 }

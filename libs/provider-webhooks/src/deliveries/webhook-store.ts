@@ -39,6 +39,20 @@ export class WebhookStore {
     );
   }
 
+  /**
+   * The payment a provider event id was first processed for (Stripe's `evt_…` names one event about one object):
+   * the same id about another payment is a second object under one event id, a mismatch, never a new payment.
+   */
+  async paymentOfDelivery(provider: Provider, deliveryId: string): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ payment_id: string }>(
+      `SELECT payment_id FROM ledger.webhook_deliveries
+        WHERE provider = $1 AND delivery_id = $2 AND payment_id IS NOT NULL AND outcome IN ('handled', 'duplicate', 'noop')
+        ORDER BY id LIMIT 1`,
+      [provider, deliveryId],
+    );
+    return rows[0]?.payment_id;
+  }
+
   async recordDelivery(record: DeliveryRecord): Promise<void> {
     await this.pool.query(
       `INSERT INTO ledger.webhook_deliveries (provider, delivery_id, event_type, outcome, detail, payment_id, source_ip)

@@ -2,8 +2,11 @@ import type { CardReference, DisputeOutcome, Provider } from '@ledger/payments-d
 
 /** What a provider object tells us about the payment itself: enough to create it on first sight. */
 export interface PaymentFacts {
+  /** What the object asked for (authorised). */
   readonly amount: number;
   readonly currency: string;
+  /** What the provider captured, where the object says (Stripe `amount_received`, `amount_captured`): booked on success. */
+  readonly captured?: number;
   readonly providerPaymentId: string;
   readonly customerId?: string;
   readonly description?: string;
@@ -20,13 +23,16 @@ export interface ProviderRefund {
   readonly reason?: string;
   /** When the provider created the refund. */
   readonly at?: Date;
+  /** The refund's currency where the object names it: one other than the payment's is a mismatch, never counted. */
+  readonly currency?: string;
 }
 
 export type WebhookAction =
   | { readonly type: 'create' }
   | { readonly type: 'processing' }
   | { readonly type: 'succeed' }
-  | { readonly type: 'fail'; readonly errorCode: string; readonly errorMessage?: string }
+  /** A failed attempt; `attemptId` is the provider's id of it (the charge), so its other reports are the same attempt. */
+  | { readonly type: 'fail'; readonly errorCode: string; readonly errorMessage?: string; readonly attemptId?: string }
   /**
    * Refunds the provider names (Stripe refund.* and the list in charge.refunded, Paystack refund.processed) and,
    * from Stripe's charge.refunded, its cumulative amount_refunded: each counted once (payments-domain/refund-ledger).
@@ -38,6 +44,8 @@ export type WebhookAction =
       readonly disputeId: string;
       readonly reason: string;
       readonly amount?: number;
+      /** The dispute's currency where the object names it. */
+      readonly currency?: string;
       readonly outcome?: DisputeOutcome;
     }
   | { readonly type: 'flagFraud'; readonly reason: string };

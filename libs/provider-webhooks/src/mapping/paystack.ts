@@ -55,7 +55,8 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
       kind: 'payment',
       eventType,
       references: [reference],
-      action: { type: 'refunds', refunds: [{ refundId, amount, failed: false }] },
+      // The refund's own currency: one other than the payment's is a mismatch, never counted.
+      action: { type: 'refunds', refunds: [compact({ refundId, amount, failed: false, currency: refundCurrency(data) })] },
     };
   }
   const transaction = objectAt(data, 'transaction', 'data');
@@ -81,6 +82,10 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
       eventType === 'charge.dispute.resolve' ? (data.resolvedAt ?? data.resolved_at) : (data.createdAt ?? data.created_at),
     ),
   };
+}
+
+function refundCurrency(data: Json): string | undefined {
+  return data.currency === undefined || data.currency === null ? undefined : currencyCode(data.currency, 'data.currency');
 }
 
 /** Paystack metadata is an object, a JSON string, or "" depending on how the transaction was started. */

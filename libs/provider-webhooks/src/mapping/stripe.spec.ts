@@ -32,6 +32,8 @@ describe('Stripe mapping', () => {
       type: 'fail',
       errorCode: 'insufficient_funds',
       errorMessage: 'Your card has insufficient funds.',
+      // The failed attempt is its charge (last_payment_error.charge): charge.failed about it is the same attempt.
+      attemptId: ids.charge,
     });
     const intent = payloads.paymentIntent(ids, 'requires_payment_method', {
       last_payment_error: { code: 'expired_card', message: 'Expired' },
@@ -45,7 +47,7 @@ describe('Stripe mapping', () => {
     const intent = mapStripeEvent(event('charge.failed', failed));
     expect(intent).toMatchObject({
       references: [ids.paymentIntent, ids.charge],
-      action: { type: 'fail', errorCode: 'card_declined', errorMessage: 'Declined' },
+      action: { type: 'fail', errorCode: 'card_declined', errorMessage: 'Declined', attemptId: ids.charge },
       facts: { card: { token: 'pm_1MtHbELkdIwHu7ixl4OzzPMv', brand: 'visa', last4: '4242' } },
     });
   });
@@ -59,8 +61,8 @@ describe('Stripe mapping', () => {
     expect(intent.kind === 'payment' && intent.action).toEqual({
       type: 'refunds',
       refunds: [
-        { refundId: 're_2', amount: 300, failed: false, reason: 'requested_by_customer', at: new Date(1_700_000_100_000) },
-        { refundId: 're_1', amount: 500, failed: false, reason: 'requested_by_customer', at: new Date(1_700_000_100_000) },
+        { refundId: 're_2', amount: 300, failed: false, reason: 'requested_by_customer', at: new Date(1_700_000_100_000), currency: 'USD' },
+        { refundId: 're_1', amount: 500, failed: false, reason: 'requested_by_customer', at: new Date(1_700_000_100_000), currency: 'USD' },
       ],
       reportedTotal: 800,
     });

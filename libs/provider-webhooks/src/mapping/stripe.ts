@@ -80,6 +80,7 @@ export function mapStripeEvent(event: Json): WebhookIntent {
       type: 'dispute' as const,
       disputeId: requiredString(object, 'id', path),
       reason: optionalString(object.reason) ?? 'dispute',
+      currency: optionalCurrency(object.currency, `${path}.currency`),
       amount: amountAt('stripe', object, 'amount', path),
       // Only `closed` (and funds reinstated, which follows a win) ends a dispute; other updates keep it open.
       outcome: eventType === 'charge.dispute.closed' || eventType === 'charge.dispute.funds_reinstated' ? outcome : undefined,
@@ -101,7 +102,9 @@ function paymentIntentAction(eventType: string, intent: Json): WebhookAction {
     default: {
       const error = isObject(intent.last_payment_error) ? intent.last_payment_error : {};
       const errorCode = optionalString(error.decline_code, 128) ?? optionalString(error.code, 128) ?? 'payment_failed';
-      return compact({ type: 'fail', errorCode, errorMessage: optionalString(error.message, 1000) });
+      // The attempt is the charge that failed: charge.failed about it is the same attempt, reported again.
+      const attemptId = idOf(error.charge) ?? idOf(intent.latest_charge);
+      return compact({ type: 'fail', errorCode, errorMessage: optionalString(error.message, 1000), attemptId });
     }
   }
 }
@@ -111,7 +114,8 @@ function chargeAction(eventType: string, charge: Json): WebhookAction {
   if (eventType === 'charge.failed') {
     const outcome = isObject(charge.outcome) ? charge.outcome : {};
     const errorCode = optionalString(charge.failure_code, 128) ?? optionalString(outcome.reason, 128) ?? 'charge_failed';
-    return compact({ type: 'fail', errorCode, errorMessage: optionalString(charge.failure_message, 1000) });
+    const attemptId = optionalString(charge.id, 255);
+    return compact({ type: 'fail', errorCode, errorMessage: optionalString(charge.failure_message, 1000), attemptId });
   }
   const reportedTotal = amountAt('stripe', charge, 'amount_refunded', 'data.object');
   // Newer API versions leave `refunds` out unless expanded: then only the cumulative total is known.
@@ -127,7 +131,13 @@ function refundOf(refund: Json, path: string): ProviderRefund {
     failed: FAILED_REFUND.has(optionalString(refund.status) ?? ''),
     reason: optionalString(refund.reason),
     at: providerTime(refund.created),
+    currency: optionalCurrency(refund.currency, `${path}.currency`),
   });
+}
+
+/** A currency where the object names one (a refund's, a dispute's): compared with the payment's, never assumed. */
+function optionalCurrency(value: unknown, path: string): string | undefined {
+  return value === undefined || value === null ? undefined : currencyCode(value, path);
 }
 
 function paymentIntentFacts(intent: Json, id: string): PaymentFacts {

@@ -40,11 +40,11 @@ describe('Webhook plan', () => {
       expect(events[2].data).toMatchObject({ providerPaymentId: 'pi_1' });
     });
 
-    it('walks a failure through processing', () => {
+    it('walks a failed attempt through processing', () => {
       expect(run([], { type: 'fail', errorCode: 'insufficient_funds' }).commands).toEqual([
         'CreatePayment',
         'StartProcessing',
-        'MarkPaymentFailed',
+        'RecordAttemptFailure',
       ]);
     });
 
@@ -65,8 +65,19 @@ describe('Webhook plan', () => {
       expect(run(succeededHistory(), { type: 'fail', errorCode: 'x' }).commands).toEqual([]);
     });
 
-    it('leaves a success after a failure to the state machine, which refuses it', () => {
-      const failed = run([], { type: 'fail', errorCode: 'insufficient_funds' }).events;
+    it('books a success after a failed attempt: the attempt did not end the payment', () => {
+      const failed = run([], { type: 'fail', errorCode: 'insufficient_funds', attemptId: 'ch_1' }).events;
+      const { commands, state } = run(failed, { type: 'succeed' });
+      expect(commands).toEqual(['MarkPaymentSucceeded']);
+      expect(state).toMatchObject({ status: 'succeeded', captured: 2000 });
+    });
+
+    it("leaves a success after the API's own failure to the state machine, which refuses it", () => {
+      const created = run([], { type: 'processing' }).events;
+      const failed = [
+        ...created,
+        ...decide({ type: 'MarkPaymentFailed', data: { paymentId: 'pay_1', errorCode: 'x' }, now }, foldPayment(created)),
+      ];
       expect(() => run(failed, { type: 'succeed' })).toThrow(/Cannot MarkPaymentSucceeded a payment that is failed/);
     });
   });

@@ -38,6 +38,7 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, d
   const clock = providerClock(intent, delivery.now);
   const at = clock.event;
   const action: WebhookAction = intent.action;
+  const contradiction = payingMismatch(intent, state, paymentId, at);
   const reach = (target: PaymentLifecycle) => walkTo(target, state, intent.facts, delivery, clock);
   const after = (target: PaymentLifecycle, commands: PaymentCommand[]) => (commands.length > 0 ? [...reach(target), ...commands] : []);
 
@@ -47,22 +48,42 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, d
     case 'processing':
       return reach('processing');
     case 'succeed':
+      if (contradiction) return [...reach('processing'), contradiction];
+      // A failed attempt does not end the payment (decide refuses after the API's own final failure).
       if (state.status === 'failed') return [succeeded(paymentId, intent.facts, at)];
       return reach('succeeded');
-    case 'fail':
-      if (state.status === 'succeeded' || state.status === 'failed') return [];
-      return after('processing', [
-        { type: 'MarkPaymentFailed', data: withData(paymentId, action, ['errorCode', 'errorMessage']), now: at },
-      ]);
+    case 'fail': {
+      if (state.status === 'succeeded' || (state.status === 'failed' && state.finalFailure)) return [];
+      const data = defined({
+        paymentId,
+        attemptId: action.attemptId,
+        providerPaymentId: intent.facts?.providerPaymentId,
+        errorCode: action.errorCode,
+        errorMessage: action.errorMessage,
+      });
+      return after('processing', [{ type: 'RecordAttemptFailure', data, now: at }]);
+    }
     case 'refunds': {
-      const commands = action.refunds.flatMap((refund) => refundCommand(paymentId, refund, state, clock));
+      // The charge itself contradicts the books: nothing it says about refunds is counted.
+      if (contradiction) return [...reach('processing'), contradiction];
+      const currency = state.currency ?? intent.facts?.currency;
+      const commands = action.refunds.flatMap((refund) =>
+        refund.currency !== undefined && currency !== undefined && refund.currency !== currency
+          ? [mismatchOf(intent, paymentId, at, 'refund', refund.refundId, { amount: refund.amount, currency: refund.currency })]
+          : refundCommand(paymentId, refund, state, clock),
+      );
       if (action.reportedTotal !== undefined) {
         commands.push({ type: 'ReportRefundTotal', data: { paymentId, reportedTotal: action.reportedTotal }, now: at });
       }
       return after('succeeded', commands);
     }
     case 'dispute': {
+      if (contradiction) return [...reach('processing'), contradiction];
       const { disputeId, reason, amount, outcome } = action;
+      const currency = state.currency ?? intent.facts?.currency;
+      if (action.currency !== undefined && currency !== undefined && action.currency !== currency) {
+        return after('succeeded', [mismatchOf(intent, paymentId, at, 'dispute', disputeId, { amount, currency: action.currency })]);
+      }
       const known = Object.entries(state.disputes).find(([id, d]) => id === disputeId || d.providerDisputeId === disputeId)?.[1];
       const commands: PaymentCommand[] = [];
       if (!known) {
@@ -127,13 +148,61 @@ function walkTo(
   return commands;
 }
 
+/** The provider's success books what it captured, in its currency (decide checks it is the payment's); the authorised amount beside. */
 function succeeded(paymentId: string, facts: PaymentFacts | undefined, now: Date): PaymentCommand {
-  return { type: 'MarkPaymentSucceeded', data: defined({ paymentId, providerPaymentId: facts?.providerPaymentId }), now };
+  const data = defined({
+    paymentId,
+    providerPaymentId: facts?.providerPaymentId,
+    amount: facts ? (facts.captured ?? facts.amount) : undefined,
+    currency: facts?.currency,
+    authorizedAmount: facts?.amount,
+  });
+  return { type: 'MarkPaymentSucceeded', data, now };
 }
 
-function withData<A extends object, K extends keyof A>(paymentId: string, action: A, keys: K[]): { paymentId: string } & Pick<A, K> {
-  const picked = Object.fromEntries(keys.map((k) => [k, action[k]])) as Pick<A, K>;
-  return defined({ paymentId, ...picked });
+/**
+ * A provider object about an existing payment whose currency or authorised amount is not the payment's (or that
+ * captured more than it): never booked at our amount, never counted in another currency. It holds the payment in
+ * needs_review; the same object reported again is the same mismatch.
+ */
+function payingMismatch(intent: PaymentIntent, state: PaymentState, paymentId: string, at: Date): PaymentCommand | undefined {
+  const { facts } = intent;
+  if (!facts || state.status === 'none') return undefined;
+  const kind =
+    facts.currency !== state.currency
+      ? 'currency'
+      : facts.amount !== state.amount || (facts.captured ?? 0) > state.amount
+        ? 'amount'
+        : undefined;
+  if (!kind) return undefined;
+  const amount = facts.captured ?? facts.amount;
+  return mismatchOf(intent, paymentId, at, 'payment', intent.references[0], { amount, currency: facts.currency }, kind, true);
+}
+
+function mismatchOf(
+  intent: PaymentIntent,
+  paymentId: string,
+  at: Date,
+  subject: 'payment' | 'refund' | 'dispute',
+  reference: string,
+  side: { amount?: number; currency: string },
+  kind: 'amount' | 'currency' = 'currency',
+  holds = false,
+): PaymentCommand {
+  const references = [...new Set([reference, ...intent.references])];
+  return {
+    type: 'ReportProviderMismatch',
+    data: defined({
+      paymentId,
+      mismatchId: `${subject}:${reference}`,
+      subject,
+      kind,
+      holds,
+      provider: defined({ ...side, references }),
+      eventType: intent.eventType,
+    }),
+    now: at,
+  };
 }
 
 function defined<T extends object>(value: T): T {

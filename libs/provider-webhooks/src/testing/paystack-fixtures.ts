@@ -1,9 +1,19 @@
 /** Payloads shaped like Paystack's published webhook examples (charge.success, refund.processed, charge.dispute.create). */
 type Json = Record<string, unknown>;
 
+/**
+ * Paystack's numeric ids, one per transaction (or dispute) as at Paystack: a delivery is known by `<event>:<data.id>`,
+ * and one id about two transactions is a reused event id (a mismatch), so each reference gets its own.
+ */
+function paystackId(reference: string, base: number): number {
+  let hash = 0;
+  for (const char of reference) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000_007;
+  return base + hash;
+}
+
 function paystackTransaction(reference: string, extra: Json = {}): Json {
   return {
-    id: 302961,
+    id: paystackId(reference, 302961),
     domain: 'live',
     status: 'success',
     reference,
@@ -68,7 +78,7 @@ export const refundProcessed = (reference: string, refundReference: string, amou
 export const disputeCreated = (reference: string, refundAmount: number): Json => ({
   event: 'charge.dispute.create',
   data: {
-    id: 358950,
+    id: paystackId(reference, 358950),
     refund_amount: refundAmount,
     currency: 'NGN',
     status: 'awaiting-merchant-feedback',

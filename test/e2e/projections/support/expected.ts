@@ -15,6 +15,10 @@ export interface ModelPayment {
   failed: boolean;
   disputed: boolean;
   fraudFlags: number;
+  /** Failed attempts, the API's failures included. */
+  attempts: number;
+  /** Mismatches holding the payment in needs_review. */
+  holds: number;
   errorCode: string | null;
   created: number;
   processing: number | null;
@@ -58,6 +62,8 @@ export function model(
         failed: false,
         disputed: false,
         fraudFlags: 0,
+        attempts: 0,
+        holds: 0,
         errorCode: null,
         created: Date.parse(d.createdAt),
         processing: null,
@@ -73,18 +79,31 @@ export function model(
     if (e.type === 'PaymentProcessing') {
       p.status = 'processing';
       p.processing = Date.parse(d.startedAt);
+    } else if (e.type === 'PaymentAttemptFailed') {
+      // A failed attempt: failed now, not decided (a later success may follow).
+      p.status = 'failed';
+      p.failed = true;
+      p.failedAt = Date.parse(d.failedAt);
+      p.errorCode = d.errorCode;
+      p.attempts += 1;
+    } else if (e.type === 'PaymentProviderMismatch') {
+      if (d.holds) p.holds += 1;
+    } else if (e.type === 'PaymentMismatchReviewed') {
+      p.holds = d.stillOpen;
     } else if (e.type === 'PaymentSucceeded' || e.type === 'PaymentFailed') {
       const at = Date.parse(e.type === 'PaymentSucceeded' ? d.succeededAt : d.failedAt);
-      p.decidedMs = typeof d.processingTimeMs === 'number' ? d.processingTimeMs : at - (p.processing ?? p.created);
+      p.decidedMs = typeof d.processingTimeMs === 'number' ? d.processingTimeMs : Math.max(0, at - (p.processing ?? p.created));
       if (e.type === 'PaymentSucceeded') {
         p.status = 'succeeded';
         p.succeeded = true;
+        p.failed = false;
         p.succeededAt = at;
       } else {
         p.status = 'failed';
         p.failed = true;
         p.failedAt = at;
         p.errorCode = d.errorCode;
+        p.attempts += 1;
       }
     } else if (e.type === 'PaymentRefunded' || e.type === 'PaymentRefundReported' || e.type === 'PaymentRefundReversed') {
       // What each event says it moved; ignored where the workload's truth is given.
@@ -109,6 +128,7 @@ export function model(
     const real = truth?.get(p.paymentId);
     if (real) Object.assign(p, { refunded: real.refunded, disputedOpen: real.disputedOpen, disputeLosses: real.disputeLosses });
     if (p.succeeded && p.refunded > 0) p.status = p.refunded === p.amount ? 'refunded' : 'partially_refunded';
+    if (p.holds > 0) p.status = 'needs_review';
   }
   return { payments, fraudFlags };
 }
@@ -158,8 +178,10 @@ export function expectedMetrics(
       processing: count((p) => p.status === 'processing'),
       succeeded,
       failed,
+      failedAttempts: list.reduce((n, p) => n + p.attempts, 0),
       refunded,
       disputed: count((p) => p.disputed),
+      needsReview: count((p) => p.status === 'needs_review'),
     },
     volumes,
     rates: { success: pct(succeeded, succeeded + failed), failure: pct(failed, succeeded + failed), refund: pct(refunded, succeeded) },
@@ -172,7 +194,15 @@ export function expectedMetrics(
 }
 
 export function expectedBreakdown(events: readonly RecordedEvent[], f: Filter, truth?: ReadonlyMap<string, Truth>) {
-  const out: Record<string, number> = { pending: 0, processing: 0, succeeded: 0, failed: 0, partially_refunded: 0, refunded: 0 };
+  const out: Record<string, number> = {
+    pending: 0,
+    processing: 0,
+    succeeded: 0,
+    failed: 0,
+    partially_refunded: 0,
+    refunded: 0,
+    needs_review: 0,
+  };
   for (const p of model(events, truth).payments.values()) if (matches(p, f)) out[p.status] += 1;
   return out;
 }

@@ -2,7 +2,7 @@ import { h, section, table } from '../dom';
 import { amount, count, time } from '../format';
 import type { Dashboard, DashboardEvent } from '../types';
 
-const STATUSES = ['pending', 'processing', 'succeeded', 'failed', 'partially_refunded', 'refunded'];
+const STATUSES = ['pending', 'processing', 'succeeded', 'failed', 'partially_refunded', 'refunded', 'needs_review'];
 
 /** Bars drawn with CSS widths, numbers in text: readable without colour and by a screen reader. */
 export function renderBreakdown(breakdown: Dashboard['breakdown']): HTMLElement {

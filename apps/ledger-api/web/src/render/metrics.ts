@@ -2,7 +2,13 @@ import { h, section, table } from '../dom';
 import { amount, count, ms, percent } from '../format';
 import type { Metrics } from '../types';
 
-const COUNTS = ['total', 'succeeded', 'failed', 'pending', 'processing', 'refunded', 'disputed'] as const;
+const COUNTS = ['total', 'succeeded', 'failed', 'failedAttempts', 'pending', 'processing', 'refunded', 'disputed', 'needsReview'] as const;
+const COUNT_LABELS: Partial<Record<(typeof COUNTS)[number], string>> = {
+  total: 'Created',
+  failed: 'Failed now',
+  failedAttempts: 'Failed attempts',
+  needsReview: 'Needs review',
+};
 const VOLUME_COLUMNS = [
   ['total', 'Created'],
   ['succeeded', 'Succeeded'],
@@ -31,7 +37,14 @@ export function renderMetrics(m: Metrics): HTMLElement {
     h(
       'dl',
       { class: 'stats' },
-      COUNTS.map((c) => stat(c === 'total' ? 'Created' : c[0].toUpperCase() + c.slice(1), count(m.counts[c]), `count-${c}`)),
+      COUNTS.map((c) =>
+        stat(
+          COUNT_LABELS[c] ?? c[0].toUpperCase() + c.slice(1),
+          count(m.counts[c] ?? 0),
+          `count-${c}`,
+          c === 'needsReview' && (m.counts[c] ?? 0) > 0 ? 'bad' : undefined,
+        ),
+      ),
       stat('Success rate', percent(m.rates.success), 'rate-success', 'good'),
       stat('Failure rate', percent(m.rates.failure), 'rate-failure', m.rates.failure > 0 ? 'bad' : undefined),
       stat('Refund rate', percent(m.rates.refund), 'rate-refund'),

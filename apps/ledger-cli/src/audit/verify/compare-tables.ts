@@ -99,6 +99,7 @@ const PAYMENT_COLUMNS: ReadonlyArray<readonly [string, (p: PaymentFacts) => stri
   ['failed_at', (p) => iso(p.failedAt)],
   ['updated_at', (p) => iso(p.updatedAt)],
   ['revision', (p) => text(p.revision)],
+  ['captured_amount', (p) => (p.booked ? text(p.captured) : null)],
 ];
 
 /** Every column of every payment row; consumes `expected` (each matched payment is dropped as it is compared). */

@@ -102,13 +102,15 @@ export class ExpectedCounters {
   add(p: PaymentFacts): void {
     const get = (table: string) => this.tables.get(table) as Counters;
     const key = [p.provider, p.currency];
-    const decided = p.succeededAt ?? p.failedAt;
+    // Decided: the success, else the API's final failure; a failed attempt decides nothing.
+    const decided = p.succeededAt ?? p.finalFailedAt;
+    const failedNow = p.failedAt !== null && p.succeededAt === null;
     get('payment_metrics').add(key, {
       payments_created: 1,
       volume_created: p.amount,
       payments_succeeded: p.succeededAt !== null ? 1 : 0,
       volume_succeeded: p.succeededAt !== null ? p.captured : 0,
-      payments_failed: p.failedAt !== null ? 1 : 0,
+      payments_failed: failedNow ? 1 : 0,
       payments_refunded: p.refunded > 0 ? 1 : 0,
       volume_refunded: p.refunded,
       payments_disputed: p.disputed ? 1 : 0,
@@ -128,11 +130,15 @@ export class ExpectedCounters {
         get('volume_totals').add([granularity, start, p.currency], { payments: 1, volume: p.captured });
       }
     }
-    if (p.failedAt !== null && p.errorCode !== null) get('error_counts').add([...key, p.errorCode], { failures: 1 });
+    // Every failed attempt, the API's failures included: the errors table and the health windows' failure rate.
+    for (const failure of p.failures) {
+      get('error_counts').add([...key, failure.code], { failures: 1 });
+      get('health_windows').add([floorIso(failure.at, MINUTE), p.provider], { failed: 1 });
+    }
     if (decided !== null) {
+      // The decision's processing time (a final failure's failure is counted above, with the attempts).
       get('health_windows').add([floorIso(decided, MINUTE), p.provider], {
         succeeded: p.succeededAt !== null ? 1 : 0,
-        failed: p.succeededAt !== null ? 0 : 1,
         processing_time_sum_ms: p.processingTimeMs ?? 0,
         processing_count: 1,
       });

@@ -7,7 +7,17 @@ import type { PaymentEvent, PaymentStatus } from '@ledger/payments-domain';
  */
 export class PaymentFacts {
   status: PaymentStatus = 'pending';
+  /** The status the payment's own facts give it; `status` is needs_review while a mismatch holds it. */
+  lifecycle: PaymentStatus = 'pending';
+  /** Mismatches holding the payment now. */
+  holds = 0;
   captured = 0;
+  /** Whether any success was booked (captured_amount is null until then). */
+  booked = false;
+  /** The API's final failure (decided: it times the processing); a failed attempt is not. */
+  finalFailedAt: number | null = null;
+  /** Each failed attempt (and final failure): when, and its code. */
+  readonly failures: { at: number; code: string }[] = [];
   refunded = 0;
   disputed = false;
   disputedOpen = 0;
@@ -46,22 +56,40 @@ export class PaymentFacts {
       case 'PaymentCreated':
         throw new Error('payment created twice');
       case 'PaymentProcessing':
-        this.status = 'processing';
+        this.setStatus('processing');
         this.processingAt = this.updatedAt = Date.parse(event.data.startedAt);
         return;
       case 'PaymentSucceeded':
-        this.status = 'succeeded';
+        this.setStatus('succeeded');
         this.captured = event.data.amount;
+        this.booked = true;
         this.providerPaymentId = event.data.providerPaymentId ?? null;
         this.succeededAt = this.updatedAt = Date.parse(event.data.succeededAt);
-        this.processingTimeMs = event.data.processingTimeMs ?? this.succeededAt - (this.processingAt ?? this.createdAt);
+        this.processingTimeMs = event.data.processingTimeMs ?? this.sinceProcessing(this.succeededAt);
         return;
       case 'PaymentFailed':
-        this.status = 'failed';
+      case 'PaymentAttemptFailed':
+        // CONTRACT: a failed attempt leaves the payment failed now, not for good; each is counted as an attempt.
+        this.setStatus('failed');
         this.errorCode = event.data.errorCode;
         this.errorMessage = event.data.errorMessage ?? null;
         this.failedAt = this.updatedAt = Date.parse(event.data.failedAt);
-        this.processingTimeMs = event.data.processingTimeMs ?? this.failedAt - (this.processingAt ?? this.createdAt);
+        this.failures.push({ at: this.failedAt, code: event.data.errorCode });
+        if (event.type === 'PaymentFailed') this.finalFailedAt = this.failedAt;
+        this.processingTimeMs =
+          (event.type === 'PaymentFailed' ? event.data.processingTimeMs : undefined) ?? this.sinceProcessing(this.failedAt);
+        return;
+      case 'PaymentProviderMismatch':
+        // Nothing counted; one that holds the payment makes it needs_review.
+        if (event.data.holds) {
+          this.holds += 1;
+          this.status = 'needs_review';
+        }
+        return;
+      case 'PaymentMismatchReviewed':
+        this.holds = event.data.stillOpen;
+        this.status = this.holds > 0 ? 'needs_review' : this.lifecycle;
+        this.updatedAt = Date.parse(event.data.reviewedAt);
         return;
       case 'PaymentRefunded':
         // `counted` is the part newly counted (absent on events stored before attribution: all of it).
@@ -99,7 +127,17 @@ export class PaymentFacts {
     this.updatedAt = Date.parse(at);
     if (this.refunded !== statedTotal)
       throw new Error(`refund events moved ${this.refunded} in all, but this one states a total of ${statedTotal}`);
-    if (this.refunded === 0) this.status = 'succeeded';
-    else this.status = this.refunded >= this.captured ? 'refunded' : 'partially_refunded';
+    if (this.refunded === 0) this.setStatus('succeeded');
+    else this.setStatus(this.refunded >= this.captured ? 'refunded' : 'partially_refunded');
+  }
+
+  /** CONTRACT: processing time on the events' own times, from processing (else creation) to the decision, never negative. */
+  private sinceProcessing(at: number): number {
+    return Math.max(0, at - (this.processingAt ?? this.createdAt));
+  }
+
+  private setStatus(status: PaymentStatus): void {
+    this.lifecycle = status;
+    if (this.holds === 0) this.status = status;
   }
 }
