@@ -51,9 +51,10 @@ export type MarkPaymentFailed = Command<
   { paymentId: string; errorCode: string; errorMessage?: string; processingTimeMs?: number }
 >;
 
+/** `reportedByProvider`: a refund the provider made (booked whatever the disputes); else asked through the API. */
 export type RefundPayment = Command<
   'RefundPayment',
-  { paymentId: string; refundId: string; providerRefundId?: string; amount: number; reason?: string }
+  { paymentId: string; refundId: string; providerRefundId?: string; amount: number; reason?: string; reportedByProvider?: boolean }
 >;
 
 /** A provider's cumulative refunded amount for the payment, as of `now` (the report's provider time). */
@@ -64,9 +65,10 @@ export type ReverseRefund = Command<'ReverseRefund', { paymentId: string; refund
 
 export type FlagFraud = Command<'FlagFraud', { paymentId: string; reason: string; score?: number }>;
 
+/** `reportedByProvider`: the provider's dispute, booked as reported (also above the charge, with a mismatch). */
 export type OpenDispute = Command<
   'OpenDispute',
-  { paymentId: string; disputeId: string; providerDisputeId?: string; reason: string; amount?: number }
+  { paymentId: string; disputeId: string; providerDisputeId?: string; reason: string; amount?: number; reportedByProvider?: boolean }
 >;
 
 /** Names the dispute by our id or the provider's. */

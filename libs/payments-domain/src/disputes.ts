@@ -1,6 +1,7 @@
 import type { CloseDispute, OpenDispute } from './commands';
 import { definedOnly } from './defined';
 import { DisputeAlreadyClosedError, DisputeExceedsCapturedError, DisputeNotFoundError, PaymentAlreadyDisputedError } from './errors';
+import { disputeLosses, overCapture } from './mismatches';
 import type { DisputeOutcome, PaymentEvent } from './events';
 import { assertPositiveMinorAmount } from './money';
 import { requireStatus, type PaymentState } from './payment';
@@ -25,15 +26,28 @@ export function decideDispute(command: OpenDispute | CloseDispute, state: Paymen
   const at = command.now.toISOString();
 
   if (command.type === 'OpenDispute') {
-    const { disputeId, providerDisputeId, reason } = command.data;
+    const { disputeId, providerDisputeId, reason, reportedByProvider } = command.data;
     requireStatus(state, 'succeeded', command.type);
     if (findDispute(state, disputeId) || (providerDisputeId && findDispute(state, providerDisputeId))) return [];
-    if (Object.values(state.disputes).some((d) => d.open)) throw new PaymentAlreadyDisputedError(paymentId);
+    const open = Object.entries(state.disputes).filter(([, d]) => d.open);
+    if (open.length > 0) {
+      if (!reportedByProvider || !providerDisputeId) throw new PaymentAlreadyDisputedError(paymentId);
+      // The provider's report of the one dispute opened through the API without the provider's id: that dispute.
+      const unnamed = open.filter(([, d]) => d.providerDisputeId === undefined);
+      if (open.length === 1 && unnamed.length === 1) {
+        return [{ type: 'PaymentDisputeLinked', data: { paymentId, disputeId: unnamed[0][0], providerDisputeId, linkedAt: at } }];
+      }
+      // Anything else cannot be placed: a person decides, nothing is counted.
+      return unplacedDispute(state, paymentId, providerDisputeId, command.data.amount, at);
+    }
     const amount = command.data.amount ?? state.captured;
     if (command.data.amount !== undefined) assertPositiveMinorAmount(amount);
-    if (amount > state.captured) throw new DisputeExceedsCapturedError(amount, state.captured);
+    if (amount > state.captured && !reportedByProvider) throw new DisputeExceedsCapturedError(amount, state.captured);
     const data = { paymentId, disputeId, providerDisputeId, reason, amount, currency, disputedAt: at };
-    return [{ type: 'PaymentDisputed', data: definedOnly(data) }];
+    const disputed: PaymentEvent = { type: 'PaymentDisputed', data: definedOnly(data) };
+    // A provider's dispute above the charge (Stripe documents such amounts) is booked as reported, and a person told.
+    if (amount <= state.captured) return [disputed];
+    return [disputed, ...overCapture(state, paymentId, `dispute:${providerDisputeId ?? disputeId}`, 'dispute', amount, [disputeId], at)];
   }
 
   const { outcome } = command.data;
@@ -44,5 +58,29 @@ export function decideDispute(command: OpenDispute | CloseDispute, state: Paymen
     if (dispute.outcome === outcome) return [];
     throw new DisputeAlreadyClosedError(disputeId, dispute.outcome ?? 'closed');
   }
-  return [{ type: 'PaymentDisputeClosed', data: { paymentId, disputeId, outcome, amount: dispute.amount, currency, closedAt: at } }];
+  const closed: PaymentEvent = {
+    type: 'PaymentDisputeClosed',
+    data: { paymentId, disputeId, outcome, amount: dispute.amount, currency, closedAt: at },
+  };
+  // A loss that takes refunds plus losses above the capture is booked (the provider took it) and a person told.
+  if (outcome !== 'lost' || state.refunded + disputeLosses(state) + dispute.amount <= state.captured) return [closed];
+  const reference = dispute.providerDisputeId ?? disputeId;
+  return [closed, ...overCapture(state, paymentId, `dispute-loss:${reference}`, 'dispute', dispute.amount, [reference], at)];
+}
+
+function unplacedDispute(state: PaymentState, paymentId: string, providerDisputeId: string, amount: number | undefined, at: string) {
+  const mismatchId = `dispute:${providerDisputeId}`;
+  if (state.mismatches[mismatchId]) return [];
+  const currency = state.currency ?? '';
+  const data = {
+    paymentId,
+    mismatchId,
+    subject: 'dispute' as const,
+    kind: 'object' as const,
+    holds: false,
+    ours: { amount: state.captured, currency },
+    provider: definedOnly({ amount, currency, references: [providerDisputeId] }),
+    detectedAt: at,
+  };
+  return [{ type: 'PaymentProviderMismatch' as const, data }];
 }

@@ -11,6 +11,7 @@ export type DomainErrorCode =
   | 'unknown_currency'
   | 'unsupported_schema_version'
   | 'currency_mismatch'
+  | 'charge_disputed'
   | 'nothing_to_review';
 
 export type DomainErrorDetails = Readonly<Record<string, unknown>>;
@@ -110,6 +111,17 @@ export class UnsupportedSchemaVersionError extends DomainError {
 export class CurrencyMismatchError extends DomainError {
   constructor(expected: string, actual: string) {
     super('currency_mismatch', `The provider's currency ${actual} is not the payment's ${expected}`, { expected, actual });
+  }
+}
+
+/** Stripe's `charge_disputed`: no refund through the API while a dispute is open or after one was lost. */
+export class ChargeDisputedError extends DomainError {
+  constructor(paymentId: string, disputeId: string, status: string) {
+    super('charge_disputed', `Payment ${paymentId} is disputed (${disputeId}, ${status}): refund through the dispute instead`, {
+      paymentId,
+      disputeId,
+      status,
+    });
   }
 }
 

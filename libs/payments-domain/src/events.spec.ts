@@ -25,6 +25,7 @@ describe('Payment events', () => {
       'PaymentAttemptFailed',
       'PaymentProviderMismatch',
       'PaymentMismatchReviewed',
+      'PaymentDisputeLinked',
     ]);
     expect(isPaymentEventType('PaymentRefunded')).toBe(true);
     expect(isPaymentEventType('PaymentDeleted')).toBe(false);

@@ -189,13 +189,20 @@ export type PaymentDisputed = Event<
   }
 >;
 
-export const DISPUTE_OUTCOMES = ['won', 'lost', 'warning_closed'] as const;
+/** Stripe's closed dispute statuses: `prevented` (the dispute was stopped before it became one) takes nothing back. */
+export const DISPUTE_OUTCOMES = ['won', 'lost', 'warning_closed', 'prevented'] as const;
 export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];
 
-/** A dispute's end. `lost`: the disputed amount is taken back (a dispute loss); `won` and `warning_closed`: nothing is. */
+/** A dispute's end. `lost`: the disputed amount is taken back (a dispute loss); `won`, `warning_closed`, `prevented`: nothing is. */
 export type PaymentDisputeClosed = Event<
   'PaymentDisputeClosed',
   { paymentId: string; disputeId: string; outcome: DisputeOutcome; amount: number; currency: string; closedAt: string }
+>;
+
+/** The provider's report of a dispute opened through the API without its id: the one open API dispute is that one. */
+export type PaymentDisputeLinked = Event<
+  'PaymentDisputeLinked',
+  { paymentId: string; disputeId: string; providerDisputeId: string; linkedAt: string }
 >;
 
 export type PaymentEvent =
@@ -212,7 +219,8 @@ export type PaymentEvent =
   | PaymentDisputeClosed
   | PaymentAttemptFailed
   | PaymentProviderMismatch
-  | PaymentMismatchReviewed;
+  | PaymentMismatchReviewed
+  | PaymentDisputeLinked;
 
 export type PaymentEventType = PaymentEvent['type'];
 export type PaymentEventOf<T extends PaymentEventType> = Extract<PaymentEvent, { type: T }>;
@@ -234,6 +242,7 @@ export const PAYMENT_EVENT_TYPES = [
   'PaymentAttemptFailed',
   'PaymentProviderMismatch',
   'PaymentMismatchReviewed',
+  'PaymentDisputeLinked',
 ] as const satisfies readonly PaymentEventType[];
 type MissingEventType = Exclude<PaymentEventType, (typeof PAYMENT_EVENT_TYPES)[number]>;
 const everyEventTypeListed: [MissingEventType] extends [never] ? true : MissingEventType = true;

@@ -17,6 +17,39 @@ export interface MismatchEntry {
   readonly at: string;
 }
 
+/** Dispute losses so far: with refunds, never above the captured amount unless the provider reports it. */
+export function disputeLosses(state: PaymentState): number {
+  return Object.values(state.disputes).reduce((sum, d) => sum + (!d.open && d.outcome === 'lost' ? d.amount : 0), 0);
+}
+
+/**
+ * A mismatch the domain itself finds in a provider's report it books anyway (a dispute above the charge, a refund or
+ * loss that takes refunds plus losses above the capture): kept with both sides, once per id; it does not hold the payment.
+ */
+export function overCapture(
+  state: PaymentState,
+  paymentId: string,
+  mismatchId: string,
+  subject: 'refund' | 'dispute',
+  amount: number,
+  references: readonly string[],
+  at: string,
+): PaymentEvent[] {
+  if (state.mismatches[mismatchId]) return [];
+  const currency = state.currency ?? '';
+  const data = {
+    paymentId,
+    mismatchId,
+    subject,
+    kind: 'amount' as const,
+    holds: false,
+    ours: { amount: state.captured, currency },
+    provider: { amount, currency, references: [...references] },
+    detectedAt: at,
+  };
+  return [{ type: 'PaymentProviderMismatch', data }];
+}
+
 /** Mismatches still holding the payment, oldest first (the order they were reported in). */
 export function openHolds(state: PaymentState): string[] {
   return Object.keys(state.mismatches).filter((id) => state.mismatches[id].holds && state.mismatches[id].open);

@@ -1,5 +1,12 @@
-import { InvalidStateTransitionError, PaymentAlreadyDisputedError, PaymentAlreadyExistsError, RefundExceedsCapturedError } from './errors';
-import { AMOUNT, PAYMENT_ID, commands, events, histories } from './testing/fixtures';
+import {
+  ChargeDisputedError,
+  InvalidStateTransitionError,
+  PaymentAlreadyDisputedError,
+  PaymentAlreadyExistsError,
+  RefundExceedsCapturedError,
+} from './errors';
+import type { PaymentEvent } from './events';
+import { AMOUNT, AT, PAYMENT_ID, commands, events, histories } from './testing/fixtures';
 import { given } from './testing/given';
 
 describe('Payment', () => {
@@ -32,14 +39,16 @@ describe('Payment', () => {
       given(history).when(commands.openDispute(undefined, 'dp_2')).thenThrows(PaymentAlreadyDisputedError, { paymentId: PAYMENT_ID });
     });
 
-    it('still refunds, because a dispute does not change what was captured', () => {
-      given(history)
-        .when(commands.refund(1_000))
-        .then([events.refunded(1_000, 1_000)]);
+    it('refuses a refund through the API while the dispute is open, as Stripe does (charge_disputed)', () => {
+      given(history).when(commands.refund(1_000)).thenThrows(ChargeDisputedError, { status: 'open' });
     });
 
-    it('refuses a refund above the captured amount', () => {
-      given(history)
+    it('refuses a refund above the captured amount once the dispute is won', () => {
+      const won: PaymentEvent = {
+        type: 'PaymentDisputeClosed',
+        data: { paymentId: PAYMENT_ID, disputeId: 'dp_1', outcome: 'won', amount: AMOUNT, currency: 'USD', closedAt: AT },
+      };
+      given([...history, won])
         .when(commands.refund(AMOUNT + 1))
         .thenThrows(RefundExceedsCapturedError);
     });

@@ -129,6 +129,12 @@ export function evolve(state: PaymentState, event: PaymentEvent): PaymentState {
       const entry: DisputeEntry = { amount, open: true, providerDisputeId };
       return { ...state, disputed: true, disputes: { ...state.disputes, [disputeId ?? paymentId]: entry } };
     }
+    case 'PaymentDisputeLinked': {
+      const { disputeId, providerDisputeId } = event.data;
+      const entry = state.disputes[disputeId];
+      if (!entry) return state;
+      return { ...state, disputes: { ...state.disputes, [disputeId]: { ...entry, providerDisputeId } } };
+    }
     case 'PaymentDisputeClosed': {
       const { disputeId, outcome } = event.data;
       const entry = state.disputes[disputeId];

@@ -1,7 +1,8 @@
 import type { ReportRefundTotal, RefundPayment, ReverseRefund } from './commands';
 import { definedOnly } from './defined';
-import { RefundExceedsCapturedError } from './errors';
+import { ChargeDisputedError, RefundExceedsCapturedError } from './errors';
 import type { PaymentEvent } from './events';
+import { disputeLosses, overCapture } from './mismatches';
 import { assertMinorAmount, assertPositiveMinorAmount } from './money';
 import type { PaymentState } from './payment';
 import { isConfirmedRefund, mismatchAsOf, refundedTotal, withRefund, withReport, withReversal } from './refund-ledger';
@@ -19,16 +20,22 @@ export function decideRefund(command: RefundCommand, state: PaymentState): Payme
 
   switch (command.type) {
     case 'RefundPayment': {
-      const { refundId, providerRefundId, amount, reason } = command.data;
+      const { refundId, providerRefundId, amount, reason, reportedByProvider } = command.data;
       assertPositiveMinorAmount(amount);
       const key = providerRefundId ?? refundId;
       if (ledger.entries[key]) return [];
+      // As Stripe refuses it: while a dispute is open, or after one is lost, the money is the dispute's.
+      const blocking = Object.entries(state.disputes).find(([, d]) => d.open || d.outcome === 'lost');
+      if (blocking && !reportedByProvider) throw new ChargeDisputedError(paymentId, blocking[0], blocking[1].open ? 'open' : 'lost');
       const total = refundedTotal(withRefund(ledger, key, amount, atMs, isConfirmedRefund(refundId, providerRefundId)));
       // Subtracting first keeps the comparison exact near Number.MAX_SAFE_INTEGER.
       if (total - before > state.captured - before) throw new RefundExceedsCapturedError(amount, state.captured - before);
       const counted = total - before;
       const data = { paymentId, refundId, providerRefundId, amount, counted: counted === amount ? undefined : counted, currency, reason };
-      return [{ type: 'PaymentRefunded', data: definedOnly({ ...data, totalRefunded: total, refundedAt: at }) }];
+      const refunded: PaymentEvent = { type: 'PaymentRefunded', data: definedOnly({ ...data, totalRefunded: total, refundedAt: at }) };
+      // The provider refunded during a dispute: booked as it reports, and a person told when refunds and losses pass the capture.
+      if (total + disputeLosses(state) <= state.captured) return [refunded];
+      return [refunded, ...overCapture(state, paymentId, `refund:${key}`, 'refund', amount, [key], at)];
     }
     case 'ReportRefundTotal': {
       const { reportedTotal } = command.data;

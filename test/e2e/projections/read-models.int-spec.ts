@@ -56,6 +56,8 @@ describe('Read models', () => {
         'PaymentFailed',
         'PaymentFraudFlagged',
         'PaymentProcessing',
+        // A dispute lost after refunds takes refunds plus losses past the capture: booked, and a mismatch for a person.
+        'PaymentProviderMismatch',
         'PaymentRefundReported',
         'PaymentRefundReversed',
         'PaymentRefunded',

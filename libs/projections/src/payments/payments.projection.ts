@@ -36,6 +36,9 @@ export function evolvePaymentRow(row: Readonly<PaymentRow> | undefined, event: P
       const status = heldOr(row, 'failed');
       return { ...row, revision, status, errorCode, errorMessage, processingTimeMs, failedAt: at, updatedAt: at };
     }
+    case 'PaymentDisputeLinked':
+      // The provider's report of a dispute already counted: nothing moves.
+      return { ...row, revision };
     case 'PaymentProviderMismatch':
       // Nothing is counted; a mismatch that holds the payment puts it in needs_review until a person settles it.
       return { ...row, revision, status: event.data.holds ? 'needs_review' : row.status };

@@ -15,6 +15,8 @@ describe('Stripe mapping', () => {
       paymentIdHint: 'pay_1042',
       facts: {
         amount: 2000,
+        // amount_received: what was captured, booked on success.
+        captured: 2000,
         currency: 'USD',
         providerPaymentId: ids.paymentIntent,
         customerId: 'cus_NffrFeUfNV2Hib',

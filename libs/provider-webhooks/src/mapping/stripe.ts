@@ -35,7 +35,13 @@ export const STRIPE_EVENT_TYPES = [
 ] as const;
 
 const FAILED_REFUND = new Set(['failed', 'canceled']);
-const CLOSED_DISPUTE: Readonly<Record<string, DisputeOutcome>> = { won: 'won', lost: 'lost', warning_closed: 'warning_closed' };
+/** Stripe's closed dispute statuses (the others, warning_needs_response, warning_under_review, needs_response, under_review, are open). */
+const CLOSED_DISPUTE: Readonly<Record<string, DisputeOutcome>> = {
+  won: 'won',
+  lost: 'lost',
+  warning_closed: 'warning_closed',
+  prevented: 'prevented',
+};
 
 const HANDLED: ReadonlySet<string> = new Set(STRIPE_EVENT_TYPES);
 
@@ -143,6 +149,11 @@ function optionalCurrency(value: unknown, path: string): string | undefined {
 function paymentIntentFacts(intent: Json, id: string): PaymentFacts {
   return compact({
     amount: amountAt('stripe', intent, 'amount', 'data.object'),
+    // What was captured, once it has been (partial captures book less than was authorised).
+    captured:
+      intent.status === 'succeeded' && intent.amount_received != null
+        ? amountAt('stripe', intent, 'amount_received', 'data.object')
+        : undefined,
     currency: currencyCode(intent.currency, 'data.object.currency'),
     providerPaymentId: id,
     customerId: idOf(intent.customer),
@@ -154,6 +165,8 @@ function paymentIntentFacts(intent: Json, id: string): PaymentFacts {
 function chargeFacts(charge: Json, providerPaymentId: string): PaymentFacts {
   return compact({
     amount: amountAt('stripe', charge, 'amount', 'data.object'),
+    captured:
+      charge.captured === true && charge.amount_captured != null ? amountAt('stripe', charge, 'amount_captured', 'data.object') : undefined,
     currency: currencyCode(charge.currency, 'data.object.currency'),
     providerPaymentId,
     customerId: idOf(charge.customer),

@@ -89,7 +89,7 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, d
       if (!known) {
         commands.push({
           type: 'OpenDispute',
-          data: defined({ paymentId, disputeId, providerDisputeId: disputeId, reason, amount }),
+          data: defined({ paymentId, disputeId, providerDisputeId: disputeId, reason, amount, reportedByProvider: true }),
           now: at,
         });
       }
@@ -110,7 +110,7 @@ function refundCommand(paymentId: string, refund: ProviderRefund, state: Payment
     return [{ type: 'ReverseRefund', data: { paymentId, refundId, providerRefundId: refundId, amount }, now: clock.event }];
   }
   if (known) return [];
-  const data = defined({ paymentId, refundId, providerRefundId: refundId, amount, reason });
+  const data = defined({ paymentId, refundId, providerRefundId: refundId, amount, reason, reportedByProvider: true });
   return [{ type: 'RefundPayment', data, now: clock.at(refund.at) }];
 }
 

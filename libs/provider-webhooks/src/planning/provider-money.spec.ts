@@ -128,5 +128,72 @@ describe('Money as providers move it (provider shapes through the planner and th
       expect(types(events).at(-1)).toBe('PaymentProviderMismatch');
       expect(stateOf(events).disputed).toBe(false);
     });
+    it('a partial capture books what Stripe captured (amount_received), not what was authorised', () => {
+      const ids = { paymentIntent: 'pi_p', charge: 'ch_p', paymentId: 'pay_1' };
+      const events = stripe(
+        apiPayment(2000, 'USD'),
+        'payment_intent.succeeded',
+        payloads.paymentIntent(ids, 'succeeded', { amount_received: 1500 }),
+      );
+      expect(events.at(-1)).toMatchObject({ type: 'PaymentSucceeded', data: { amount: 1500, authorizedAmount: 2000, currency: 'USD' } });
+    });
+  });
+
+  describe('cases 3, 4, 7: disputes as Stripe reports them', () => {
+    const ids = { paymentIntent: 'pi_dis', charge: 'ch_dis', paymentId: 'pay_1' };
+    const succeeded = () => stripe([], 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded'));
+
+    it('case 3: a dispute larger than the charge is booked as reported, with a mismatch (not dropped)', () => {
+      const events = stripe(succeeded(), 'charge.dispute.created', payloads.dispute(ids, 2500));
+      expect(types(events).slice(3)).toEqual(['PaymentDisputed', 'PaymentProviderMismatch']);
+      expect(events[3].data).toMatchObject({ amount: 2500 });
+      expect(events[4].data).toMatchObject({ subject: 'dispute', kind: 'amount', ours: { amount: 2000 }, provider: { amount: 2500 } });
+    });
+
+    it.each(['prevented', 'warning_closed', 'won'])(
+      'case 7: charge.dispute.closed %s ends the dispute with nothing taken back',
+      (status) => {
+        const opened = stripe(succeeded(), 'charge.dispute.created', payloads.dispute(ids, 2000));
+        const events = stripe(opened, 'charge.dispute.closed', { ...payloads.dispute(ids, 2000), status });
+        expect(events.at(-1)).toMatchObject({ type: 'PaymentDisputeClosed', data: { outcome: status, amount: 2000 } });
+        expect(stateOf(events).disputes).toMatchObject({ dp_1MtJUT2eZvKYlo2CNaw2HvEv: { open: false, outcome: status } });
+      },
+    );
+
+    it.each(['warning_needs_response', 'warning_under_review', 'needs_response', 'under_review'])(
+      'charge.dispute.updated %s keeps the dispute open',
+      (status) => {
+        const opened = stripe(succeeded(), 'charge.dispute.created', payloads.dispute(ids, 2000));
+        const events = stripe(opened, 'charge.dispute.updated', { ...payloads.dispute(ids, 2000), status });
+        expect(events).toHaveLength(opened.length);
+      },
+    );
+
+    it("case 4: Stripe's report of a dispute opened through the API links to it, and Stripe's close ends it", () => {
+      const apiDispute: PaymentEvent = {
+        type: 'PaymentDisputed',
+        data: {
+          paymentId: 'pay_1',
+          disputeId: 'our_dispute',
+          reason: 'fraudulent',
+          amount: 2000,
+          currency: 'USD',
+          disputedAt: now.toISOString(),
+        },
+      };
+      for (const order of [['created', 'closed'], ['closed']]) {
+        let events = [...succeeded(), apiDispute];
+        for (const step of order) {
+          const type = step === 'created' ? 'charge.dispute.created' : 'charge.dispute.closed';
+          events = stripe(events, type, { ...payloads.dispute(ids, 2000), status: step === 'created' ? 'needs_response' : 'lost' });
+        }
+        expect(types(events).slice(4)).toEqual(['PaymentDisputeLinked', 'PaymentDisputeClosed']);
+        expect(stateOf(events).disputes.our_dispute).toMatchObject({
+          open: false,
+          outcome: 'lost',
+          providerDisputeId: 'dp_1MtJUT2eZvKYlo2CNaw2HvEv',
+        });
+      }
+    });
   });
 });

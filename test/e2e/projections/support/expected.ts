@@ -109,7 +109,7 @@ export function model(
       // What each event says it moved; ignored where the workload's truth is given.
       const moved = e.type === 'PaymentRefunded' ? (d.counted ?? d.amount) : d.counted;
       p.refunded += e.type === 'PaymentRefundReversed' ? -moved : moved;
-    } else if (e.type === 'PaymentRefundMismatch') {
+    } else if (e.type === 'PaymentRefundMismatch' || e.type === 'PaymentDisputeLinked') {
       // Moves nothing.
     } else if (e.type === 'PaymentDisputeClosed') {
       p.disputedOpen -= d.amount;

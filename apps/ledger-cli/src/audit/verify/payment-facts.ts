@@ -99,6 +99,8 @@ export class PaymentFacts {
       case 'PaymentRefundReversed':
         return this.refund(-event.data.counted, event.data.totalRefunded, event.data.reversedAt);
       case 'PaymentRefundMismatch':
+      case 'PaymentDisputeLinked':
+        // Moves nothing: the dispute it names is counted once, as opened.
         return;
       case 'PaymentDisputeClosed':
         this.disputedOpen -= event.data.amount;
