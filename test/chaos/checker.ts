@@ -114,8 +114,14 @@ export async function check(system: System, history: readonly Op[], faults: read
     }
 
     // 2. Per payment: one creation, one outcome, refunds unique and never above the capture, no event nobody sent.
-    const oneEach = new Rule('each payment: one creation, at most one outcome, each refund once');
-    const refunds = new Rule('refunds never exceed the captured amount');
+    // Issue 28 restates two of them: failed attempts a provider reports (PaymentAttemptFailed) do not end a payment,
+    // so "at most one of succeeded/failed" is about the outcomes (at most one success, at most one final failure,
+    // never both, no attempt after the success); refunds plus dispute losses may pass the capture only where the
+    // provider reported it, and then a PaymentProviderMismatch says so in the same stream.
+    const oneEach = new Rule(
+      'each payment: one creation, at most one success or final failure (never both), no failed attempt after the success, each refund once',
+    );
+    const refunds = new Rule('refunds plus dispute losses never exceed the captured amount without a provider mismatch');
     const phantom = new Rule('every stored event comes from a request the clients sent');
     const state = new Rule("no payment's state contradicts the acknowledged history");
     const sentKeys = new Set(history.filter((o) => o.key).map((o) => o.key!));
@@ -128,15 +134,22 @@ export async function check(system: System, history: readonly Op[], faults: read
           count('PaymentCreated') === 1 &&
           count('PaymentProcessing') <= 1 &&
           count('PaymentSucceeded') + count('PaymentFailed') <= 1 &&
+          !stream
+            .slice(stream.findIndex((e) => e.type === 'PaymentSucceeded') + 1 || stream.length)
+            .some((e) => e.type === 'PaymentAttemptFailed') &&
           new Set(refundIds).size === refundIds.length,
         () => `${streamId}: ${stream.map((e) => e.type).join(', ')}`,
       );
       const captured = Number(stream.find((e) => e.type === 'PaymentSucceeded')?.data.amount ?? 0);
       const refunded = stream.filter((e) => e.type === 'PaymentRefunded').reduce((s, e) => s + Number(e.data.counted ?? e.data.amount), 0);
       const lastTotal = Number([...stream].reverse().find((e) => typeof e.data.totalRefunded === 'number')?.data.totalRefunded ?? 0);
+      const losses = stream
+        .filter((e) => e.type === 'PaymentDisputeClosed' && e.data.outcome === 'lost')
+        .reduce((s, e) => s + Number(e.data.amount), 0);
+      const flagged = stream.some((e) => e.type === 'PaymentProviderMismatch' && e.data.kind === 'amount');
       refunds.check(
-        refunded <= captured && lastTotal <= captured,
-        () => `${streamId}: refunded ${refunded} (total ${lastTotal}) of ${captured}`,
+        refunded <= captured && lastTotal <= captured && (lastTotal + losses <= captured || flagged),
+        () => `${streamId}: refunded ${refunded} (total ${lastTotal}) and lost ${losses} of ${captured}`,
       );
       for (const e of stream) {
         const key = e.metadata.idempotencyKey;
