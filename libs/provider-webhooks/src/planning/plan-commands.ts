@@ -40,7 +40,9 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, d
   const action: WebhookAction = intent.action;
   const contradiction = payingMismatch(intent, state, paymentId, at);
   const reach = (target: PaymentLifecycle) => walkTo(target, state, intent.facts, delivery, clock);
-  const after = (target: PaymentLifecycle, commands: PaymentCommand[]) => (commands.length > 0 ? [...reach(target), ...commands] : []);
+  // The states a refund, dispute or fraud warning implies happened before it, when the provider made its object.
+  const after = (target: PaymentLifecycle, commands: PaymentCommand[]) =>
+    commands.length > 0 ? [...walkTo(target, state, intent.facts, delivery, clock, true), ...commands] : [];
 
   switch (action.type) {
     case 'create':
@@ -121,6 +123,7 @@ function walkTo(
   facts: PaymentFacts | undefined,
   delivery: PaymentDelivery,
   clock: ProviderClock,
+  implied = false,
 ): PaymentCommand[] {
   const from = LADDER.indexOf(state.status);
   const to = LADDER.indexOf(target);
@@ -142,7 +145,9 @@ function walkTo(
     } else if (status === 'processing') {
       commands.push({ type: 'StartProcessing', data: { paymentId }, now: target === 'processing' ? clock.event : created });
     } else {
-      commands.push(succeeded(paymentId, facts, clock.event));
+      // A success reported as such happened at the event; one only implied (first seen in a refund, a dispute)
+      // happened when the provider's object was made, never on the refund's or dispute's day.
+      commands.push(succeeded(paymentId, facts, target === 'succeeded' && !implied ? clock.event : created));
     }
   }
   return commands;

@@ -196,4 +196,14 @@ describe('Money as providers move it (provider shapes through the planner and th
       }
     });
   });
+
+  it('case 6: first seen in charge.refunded a day later, the success is dated when Stripe made the charge, not on the refund day', () => {
+    const ids = { paymentIntent: 'pi_late', charge: 'ch_late', paymentId: 'pay_1' };
+    const refundedCharge = payloads.refundedCharge(ids, [{ id: 're_late', amount: 500 }]);
+    const events = deliver([], mapStripeEvent(payloads.stripeEvent('evt_1', 'charge.refunded', refundedCharge, 1_700_086_400)));
+    expect(types(events)).toEqual(['PaymentCreated', 'PaymentProcessing', 'PaymentSucceeded', 'PaymentRefunded']);
+    expect(events.find((e) => e.type === 'PaymentSucceeded')?.data).toMatchObject({
+      succeededAt: new Date(1_700_000_001_000).toISOString(),
+    });
+  });
 });
