@@ -67,7 +67,9 @@ export function mismatchAsOf(ledger: RefundLedger, at: number, reportedTotal: nu
   let sum = 0;
   let unconfirmed = false;
   for (const entry of Object.values(ledger.entries)) {
-    if (entry.reversed || entry.at > at) continue;
+    // A provider's report is dated to the whole second (Stripe's `created`): what we recorded within that second
+    // may be in it, though our millisecond time sorts after it.
+    if (entry.reversed || entry.at > Math.floor(at / 1000) * 1000 + 999) continue;
     sum += entry.amount;
     unconfirmed ||= !entry.confirmed;
   }

@@ -69,10 +69,13 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, d
       // The charge itself contradicts the books: nothing it says about refunds is counted.
       if (contradiction) return [...reach('processing'), contradiction];
       const currency = state.currency ?? intent.facts?.currency;
+      const unplaced = unplacedRefunds(action.refunds, action.reportedTotal, state);
       const commands = action.refunds.flatMap((refund) =>
         refund.currency !== undefined && currency !== undefined && refund.currency !== currency
           ? [mismatchOf(intent, paymentId, at, 'refund', refund.refundId, { amount: refund.amount, currency: refund.currency })]
-          : refundCommand(paymentId, refund, state, clock),
+          : unplaced.has(refund.refundId)
+            ? [mismatchOf(intent, paymentId, at, 'refund', refund.refundId, { amount: refund.amount, currency: currency ?? '' }, 'object')]
+            : refundCommand(paymentId, refund, state, clock),
       );
       if (action.reportedTotal !== undefined) {
         commands.push({ type: 'ReportRefundTotal', data: { paymentId, reportedTotal: action.reportedTotal }, now: at });
@@ -103,9 +106,29 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, d
   }
 }
 
-/** A refund the ledger already knows (counted, or known to have failed) plans nothing: it is never counted twice. */
+/**
+ * Refunds a provider names that the ledger cannot place: recorded through the API without the provider's id, a refund
+ * may be one the provider now names. When counting the named ones would take the refunds past the provider's own
+ * cumulative total of the same report, while such unnamed API refunds stand, the new names cannot be told apart from
+ * them: they are mismatches for a person, never counted a second time (refunds are never matched on amount).
+ */
+function unplacedRefunds(refunds: readonly ProviderRefund[], reportedTotal: number | undefined, state: PaymentState): Set<string> {
+  const unplaced = new Set<string>();
+  const alive = Object.values(state.refunds.entries).filter((e) => !e.reversed);
+  if (reportedTotal === undefined || !alive.some((e) => !e.confirmed)) return unplaced;
+  let named = alive.reduce((sum, e) => sum + e.amount, 0);
+  for (const refund of refunds) {
+    if (refund.failed || state.refunds.entries[refund.refundId]) continue;
+    if (named + refund.amount > reportedTotal) unplaced.add(refund.refundId);
+    else named += refund.amount;
+  }
+  return unplaced;
+}
+
+/** A refund the ledger already knows (counted, known to have failed, or kept as a mismatch) plans nothing: never counted twice. */
 function refundCommand(paymentId: string, refund: ProviderRefund, state: PaymentState, clock: ProviderClock): PaymentCommand[] {
   const { refundId, amount, reason } = refund;
+  if (state.mismatches[`refund:${refundId}`]) return [];
   const known = state.refunds.entries[refundId];
   if (refund.failed) {
     if (known?.reversed) return [];
@@ -191,7 +214,7 @@ function mismatchOf(
   subject: 'payment' | 'refund' | 'dispute',
   reference: string,
   side: { amount?: number; currency: string },
-  kind: 'amount' | 'currency' = 'currency',
+  kind: 'amount' | 'currency' | 'object' = 'currency',
   holds = false,
 ): PaymentCommand {
   const references = [...new Set([reference, ...intent.references])];
