@@ -17,6 +17,7 @@ import type { PaymentFacts, WebhookIntent } from './intent';
 export const PAYSTACK_EVENT_TYPES = [
   'charge.success',
   'refund.processed',
+  'refund.failed',
   'charge.dispute.create',
   'charge.dispute.remind',
   'charge.dispute.resolve',
@@ -27,10 +28,17 @@ const RESOLUTIONS: Readonly<Record<string, DisputeOutcome>> = { 'merchant-accept
 
 const HANDLED: ReadonlySet<string> = new Set(PAYSTACK_EVENT_TYPES);
 
+/**
+ * Paystack's refund on its way (`refund.pending`: initiated, waiting for the processor; `refund.processing`: with
+ * the processor) changes no money yet: the refund counts when Paystack reports it processed, under its
+ * `refund_reference`, which a pending refund does not have yet. Acknowledged, booked as nothing.
+ */
+const REFUND_ON_ITS_WAY: ReadonlySet<string> = new Set(['refund.pending', 'refund.processing']);
+
 /** A Paystack event (already masked). The transaction `reference` is the provider payment id. */
 export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookIntent {
   const eventType = requiredString(event, 'event', 'body');
-  if (!HANDLED.has(eventType)) return { kind: 'ignored', eventType };
+  if (!HANDLED.has(eventType) || REFUND_ON_ITS_WAY.has(eventType)) return { kind: 'ignored', eventType };
   const data = objectAt(event, 'data', 'body');
 
   if (eventType === 'charge.success') {
@@ -45,18 +53,23 @@ export function mapPaystackEvent(event: Json, deliveryId?: string): WebhookInten
       occurredAt: providerTime(data.paid_at ?? data.paidAt),
     };
   }
-  if (eventType === 'refund.processed') {
+  if (eventType === 'refund.processed' || eventType === 'refund.failed') {
     const reference = requiredString(data, 'transaction_reference', 'data');
     const amount = amountAt('paystack', data, 'amount', 'data');
+    const named = optionalString(data.refund_reference, 255) ?? idOf(data.id);
+    // refund.failed: the refund never went through (Paystack credits the amount back); one counted under its
+    // name is taken back, and one not seen yet will not count. Without a name there is nothing it could undo.
+    if (eventType === 'refund.failed' && named === undefined) return { kind: 'ignored', eventType };
     // Paystack's own refund id where it sends one. Without it, the delivery itself names the refund (a
     // redelivery is the same bytes), so two equal partial refunds stay two refunds: never matched on amount.
-    const refundId = optionalString(data.refund_reference, 255) ?? idOf(data.id) ?? `${reference}@refund:${deliveryId ?? amount}`;
+    const refundId = named ?? `${reference}@refund:${deliveryId ?? amount}`;
+    const failed = eventType === 'refund.failed';
     return {
       kind: 'payment',
       eventType,
       references: [reference],
       // The refund's own currency: one other than the payment's is a mismatch, never counted.
-      action: { type: 'refunds', refunds: [compact({ refundId, amount, failed: false, currency: refundCurrency(data) })] },
+      action: { type: 'refunds', refunds: [compact({ refundId, amount, failed, currency: refundCurrency(data) })] },
     };
   }
   const transaction = objectAt(data, 'transaction', 'data');

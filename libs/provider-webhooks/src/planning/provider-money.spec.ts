@@ -206,4 +206,33 @@ describe('Money as providers move it (provider shapes through the planner and th
       succeededAt: new Date(1_700_000_001_000).toISOString(),
     });
   });
+
+  describe("Paystack's refund.pending, refund.processing, refund.failed", () => {
+    const paid = () => paystack([], payloads.chargeSuccess('ref_rf'));
+    const refund = (event: string, status: string) => {
+      const body = payloads.refundProcessed('ref_rf', 'rfnd_1', 3000) as { data: Record<string, unknown> };
+      return { event, data: { ...body.data, status } };
+    };
+
+    it('pending and processing book nothing: the refund counts when processed', () => {
+      for (const [event, status] of [
+        ['refund.pending', 'pending'],
+        ['refund.processing', 'processing'],
+      ]) {
+        expect(mapPaystackEvent(refund(event, status), 'd')).toEqual({ kind: 'ignored', eventType: event });
+      }
+    });
+
+    it('a failed refund counted before is taken back; in the other order it never counts; delivered twice, once', () => {
+      const processedFirst = paystack(
+        paystack(paystack(paid(), refund('refund.processed', 'processed')), refund('refund.failed', 'failed')),
+        refund('refund.failed', 'failed'),
+      );
+      expect(types(processedFirst).slice(3)).toEqual(['PaymentRefunded', 'PaymentRefundReversed']);
+      expect(stateOf(processedFirst).refunded).toBe(0);
+      const failedFirst = paystack(paystack(paid(), refund('refund.failed', 'failed')), refund('refund.processed', 'processed'));
+      expect(types(failedFirst).slice(3)).toEqual(['PaymentRefundReversed']);
+      expect(stateOf(failedFirst).refunded).toBe(0);
+    });
+  });
 });
