@@ -18,6 +18,7 @@ import { PaymentsAmountCovering1764002220000 } from './1764002220000-payments-am
 import { VolumeMinutes1764002300000 } from './1764002300000-volume-minutes';
 import { PaymentsCaptured1764002400000 } from './1764002400000-payments-captured';
 import { WebhookDeliveryIds1764002410000 } from './1764002410000-webhook-delivery-ids';
+import { ApiKeyLineage1764002420000 } from './1764002420000-api-key-lineage';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   VolumeMinutes1764002300000,
   PaymentsCaptured1764002400000,
   WebhookDeliveryIds1764002410000,
+  ApiKeyLineage1764002420000,
 ];

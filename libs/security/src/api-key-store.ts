@@ -10,6 +10,8 @@ export interface ApiKeyRecord {
   /** null: never expires. */
   readonly expiresAt: Date | null;
   readonly revokedAt: Date | null;
+  /** The first key of its rotation chain (itself when never rotated): the scope of its Idempotency-Keys. */
+  readonly lineageId: string;
 }
 
 /** What `list` shows: everything but the hash. */
@@ -22,9 +24,11 @@ export interface NewApiKey {
   readonly name: string;
   readonly scopes: readonly string[];
   readonly expiresAt?: Date | null;
+  /** A rotation's new key: its predecessor's lineage. */
+  readonly lineageId?: string;
 }
 
-const COLUMNS = 'id, name, scopes, secret_hash, created_at, expires_at, revoked_at';
+const COLUMNS = 'id, name, scopes, secret_hash, created_at, expires_at, revoked_at, lineage_id';
 
 interface Row {
   id: string;
@@ -34,6 +38,7 @@ interface Row {
   created_at: Date;
   expires_at: Date | null;
   revoked_at: Date | null;
+  lineage_id: string | null;
 }
 
 function toRecord(row: Row): ApiKeyRecord {
@@ -45,6 +50,7 @@ function toRecord(row: Row): ApiKeyRecord {
     createdAt: row.created_at,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    lineageId: row.lineage_id ?? row.id,
   };
 }
 
@@ -53,12 +59,13 @@ export async function createApiKey(db: Pool | PoolClient, input: NewApiKey): Pro
   for (const scope of input.scopes) if (!isScope(scope)) throw new UnknownScopeError(scope);
   if (input.scopes.length === 0) throw new Error('an API key needs at least one scope');
   const { id, key, hash } = generateApiKey();
-  await db.query(`INSERT INTO ledger.api_keys (id, name, scopes, secret_hash, expires_at) VALUES ($1, $2, $3, $4, $5)`, [
+  await db.query(`INSERT INTO ledger.api_keys (id, name, scopes, secret_hash, expires_at, lineage_id) VALUES ($1, $2, $3, $4, $5, $6)`, [
     id,
     input.name,
     [...new Set(input.scopes as Scope[])],
     hash,
     input.expiresAt ?? null,
+    input.lineageId ?? null,
   ]);
   return { id, key };
 }
@@ -122,7 +129,8 @@ export async function rotateApiKey(
     if (!old || !isApiKeyActive(old, now)) throw new ApiKeyNotActiveError(id);
     const lifetime = old.expiresAt ? old.expiresAt.getTime() - old.createdAt.getTime() : null;
     const expiresAt = options.expiresAt !== undefined ? options.expiresAt : lifetime === null ? null : new Date(now.getTime() + lifetime);
-    const created = await createApiKey(client, { name: old.name, scopes: old.scopes, expiresAt });
+    // The new key keeps the old one's lineage: a retry across the rotation finds its Idempotency-Key's first answer.
+    const created = await createApiKey(client, { name: old.name, scopes: old.scopes, expiresAt, lineageId: old.lineageId });
     await revokeApiKey(client, id);
     await client.query('COMMIT');
     return { ...created, name: old.name, scopes: old.scopes, expiresAt };

@@ -77,7 +77,7 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
         'WWW-Authenticate': 'Bearer',
       });
     }
-    contextOf(req).apiKey = { id: key.id, name: key.name, scopes: key.scopes };
+    contextOf(req).apiKey = { id: key.id, lineageId: key.lineageId, name: key.name, scopes: key.scopes };
     if (!hasScope(key.scopes, required)) {
       throw new ApiError(403, 'forbidden', `This API key lacks the ${required} scope`);
     }

@@ -8,6 +8,8 @@ import type { ApiMetrics } from '../metrics/metrics';
 
 interface ApiKeyPrincipal {
   readonly id: string;
+  /** The first key of its rotation chain: the scope of its Idempotency-Keys, so a retry survives a rotation. */
+  readonly lineageId?: string;
   readonly name: string;
   readonly scopes: readonly string[];
 }

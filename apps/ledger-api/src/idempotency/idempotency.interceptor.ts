@@ -56,7 +56,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = readKey(req, options.required ?? false);
     if (key === undefined) return next.handle();
     const endpoint = `${req.method} ${(req.route as { path: string }).path}`;
-    const claim = { namespace: ctx.apiKey.id, key, requestHash: requestHash({ endpoint, params: req.params, body: req.body }) };
+    // Scoped to the key's lineage, not the key: a retry across a rotation is the same request (issue 28, case 10).
+    const claim = {
+      namespace: ctx.apiKey.lineageId ?? ctx.apiKey.id,
+      key,
+      requestHash: requestHash({ endpoint, params: req.params, body: req.body }),
+    };
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
     ctx.idempotency = {
       claim,

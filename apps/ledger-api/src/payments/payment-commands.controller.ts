@@ -43,8 +43,9 @@ export class PaymentCommandsController {
   @CommandRoute('Create a payment', schemas.createPaymentBody, 201, true)
   create(@Body(new ZodBody(schemas.createPaymentBody)) body: z.output<typeof schemas.createPaymentBody>, @Caller() caller: CommandCaller) {
     // Derived from the key when absent, so a retried create lands on the same stream.
+    // From the key's lineage (the Idempotency-Key's scope), so a retry across a rotation is the same payment.
     const { actor, idempotency } = caller.context;
-    const paymentId = body.paymentId ?? deterministicUuid(actor, idempotency?.key ?? '', 'paymentId');
+    const paymentId = body.paymentId ?? deterministicUuid(idempotency?.namespace ?? actor, idempotency?.key ?? '', 'paymentId');
     return this.send(CreatePaymentCommand, { type: 'CreatePayment', data: { ...body, paymentId }, now: new Date() }, caller);
   }
 
@@ -86,8 +87,8 @@ export class PaymentCommandsController {
     @Body(new ZodBody(schemas.refundBody)) body: z.output<typeof schemas.refundBody>,
     @Caller() caller: CommandCaller,
   ) {
-    const { actor, idempotency } = caller.context;
-    const refundId = idempotency ? deterministicUuid(actor, idempotency.key, paymentId, 'refundId') : randomUUID();
+    const { idempotency } = caller.context;
+    const refundId = idempotency ? deterministicUuid(idempotency.namespace, idempotency.key, paymentId, 'refundId') : randomUUID();
     return this.send(RefundPaymentCommand, { type: 'RefundPayment', data: { ...body, paymentId, refundId }, now: new Date() }, caller);
   }
 
@@ -108,9 +109,10 @@ export class PaymentCommandsController {
     @Body(new ZodBody(schemas.disputeBody)) body: z.output<typeof schemas.disputeBody>,
     @Caller() caller: CommandCaller,
   ) {
-    const { actor, idempotency } = caller.context;
+    const { idempotency } = caller.context;
     const disputeId =
-      body.providerDisputeId ?? (idempotency ? deterministicUuid(actor, idempotency.key, paymentId, 'disputeId') : randomUUID());
+      body.providerDisputeId ??
+      (idempotency ? deterministicUuid(idempotency.namespace, idempotency.key, paymentId, 'disputeId') : randomUUID());
     return this.send(OpenDisputeCommand, { type: 'OpenDispute', data: { ...body, paymentId, disputeId }, now: new Date() }, caller);
   }
 
