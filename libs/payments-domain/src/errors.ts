@@ -12,6 +12,7 @@ export type DomainErrorCode =
   | 'unsupported_schema_version'
   | 'currency_mismatch'
   | 'charge_disputed'
+  | 'provider_refund_id_required'
   | 'nothing_to_review';
 
 export type DomainErrorDetails = Readonly<Record<string, unknown>>;
@@ -122,6 +123,20 @@ export class ChargeDisputedError extends DomainError {
       disputeId,
       status,
     });
+  }
+}
+
+/**
+ * A refund through the API without the provider's id, on a payment whose provider has already named refunds: it may
+ * be one of them, and refunds are never matched on amount, so it would be counted twice. Name it (providerRefundId).
+ */
+export class ProviderRefundIdRequiredError extends DomainError {
+  constructor(paymentId: string, named: readonly string[]) {
+    super(
+      'provider_refund_id_required',
+      `Payment ${paymentId} has refunds its provider already reported (${named.join(', ')}): send providerRefundId so this one is counted once`,
+      { paymentId, named: named.join(',') },
+    );
   }
 }
 

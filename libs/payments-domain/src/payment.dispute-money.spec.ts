@@ -1,5 +1,5 @@
 import type { PaymentCommandOf } from './commands';
-import { ChargeDisputedError, DisputeExceedsCapturedError, PaymentAlreadyDisputedError } from './errors';
+import { ChargeDisputedError, DisputeExceedsCapturedError, PaymentAlreadyDisputedError, ProviderRefundIdRequiredError } from './errors';
 import type { PaymentEvent } from './events';
 import { foldPayment } from './payment';
 import { AMOUNT, AT, NOW, PAYMENT_ID, commands, events, histories } from './testing/fixtures';
@@ -174,5 +174,38 @@ describe('Payment: disputes and refunds beyond the charge', () => {
     given(histories.disputed())
       .when(close('prevented'))
       .then([closed('prevented')]);
+  });
+});
+
+describe('Payment: case 5, an API refund without the provider id after the provider named refunds', () => {
+  const UUID = '3f1c2a7e-6b8d-4c1e-9a2f-5d7e8b9c0a1b';
+  const named: PaymentEvent = {
+    type: 'PaymentRefunded',
+    data: { ...id, refundId: 're_1', providerRefundId: 're_1', amount: 3_000, currency: 'USD', totalRefunded: 3_000, refundedAt: AT },
+  };
+  const api = (providerRefundId?: string): PaymentCommandOf<'RefundPayment'> => ({
+    type: 'RefundPayment',
+    data: providerRefundId ? { ...id, refundId: UUID, providerRefundId, amount: 3_000 } : { ...id, refundId: UUID, amount: 3_000 },
+    now: NOW,
+  });
+
+  it('is refused (provider_refund_id_required) rather than counted a second time', () => {
+    given([...histories.succeeded(), named])
+      .when(api())
+      .thenThrows(ProviderRefundIdRequiredError, { named: 're_1' });
+  });
+
+  it('with the provider id it is that refund: nothing more is counted', () => {
+    given([...histories.succeeded(), named])
+      .when(api('re_1'))
+      .then([]);
+  });
+
+  it('without any provider-named refund it counts as before', () => {
+    given(histories.succeeded())
+      .when(api())
+      .then([
+        { type: 'PaymentRefunded', data: { ...id, refundId: UUID, amount: 3_000, currency: 'USD', totalRefunded: 3_000, refundedAt: AT } },
+      ]);
   });
 });

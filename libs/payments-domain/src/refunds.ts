@@ -1,6 +1,6 @@
 import type { ReportRefundTotal, RefundPayment, ReverseRefund } from './commands';
 import { definedOnly } from './defined';
-import { ChargeDisputedError, RefundExceedsCapturedError } from './errors';
+import { ChargeDisputedError, ProviderRefundIdRequiredError, RefundExceedsCapturedError } from './errors';
 import type { PaymentEvent } from './events';
 import { disputeLosses, overCapture } from './mismatches';
 import { assertMinorAmount, assertPositiveMinorAmount } from './money';
@@ -27,6 +27,11 @@ export function decideRefund(command: RefundCommand, state: PaymentState): Payme
       // As Stripe refuses it: while a dispute is open, or after one is lost, the money is the dispute's.
       const blocking = Object.entries(state.disputes).find(([, d]) => d.open || d.outcome === 'lost');
       if (blocking && !reportedByProvider) throw new ChargeDisputedError(paymentId, blocking[0], blocking[1].open ? 'open' : 'lost');
+      // Unnamed, it could be one the provider already reported: refused rather than counted twice.
+      const named = Object.keys(ledger.entries).filter((k) => ledger.entries[k].confirmed && !ledger.entries[k].reversed);
+      if (!reportedByProvider && !isConfirmedRefund(refundId, providerRefundId) && named.length > 0) {
+        throw new ProviderRefundIdRequiredError(paymentId, named);
+      }
       const total = refundedTotal(withRefund(ledger, key, amount, atMs, isConfirmedRefund(refundId, providerRefundId)));
       // Subtracting first keeps the comparison exact near Number.MAX_SAFE_INTEGER.
       if (total - before > state.captured - before) throw new RefundExceedsCapturedError(amount, state.captured - before);

@@ -61,4 +61,22 @@ describe('Refunds recorded through the API without the provider id, then listed 
     );
     expect(rows[0].n).toBe(2);
   });
+
+  it('case 5, the other order: after Stripe listed a refund, an API refund without its id is refused (409), and with it counts once', async () => {
+    const ids = { paymentIntent: `pi_${tail()}`, charge: `ch_${tail()}`, paymentId: `pay_${tail()}` };
+    await postStripe(h.api, payloads.stripeEvent(evt(), 'payment_intent.succeeded', payloads.paymentIntent(ids, 'succeeded')));
+    const re = `re_${tail()}`;
+    const listed = payloads.refundedCharge(ids, [{ id: re, amount: 1_500 }]);
+    for (let i = 0; i < 2; i++) expect((await postStripe(h.api, payloads.stripeEvent(evt(), 'charge.refunded', listed))).status).toBe(200);
+    const refund = (body: object) =>
+      call(h.api, 'POST', `/v1/payments/${ids.paymentId}/refunds`, {
+        key: h.api.keys['payments:write'],
+        headers: { 'idempotency-key': randomUUID() },
+        body,
+      });
+    expect(await refund({ amount: 1_500 })).toMatchObject({ status: 409, body: { error: { code: 'provider_refund_id_required' } } });
+    expect(await refund({ amount: 1_500, providerRefundId: re })).toMatchObject({ status: 201, body: { refundedAmount: 1_500 } });
+    const events = await eventsOf(h.api, ids.paymentId);
+    expect(events.filter((e) => e.type === 'PaymentRefunded')).toHaveLength(1);
+  });
 });
