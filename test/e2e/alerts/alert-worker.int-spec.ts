@@ -85,6 +85,9 @@ it('two workers side by side relay and deliver every alert once, signed', async 
   }
   expect(webhook.received.map((r) => r.alert.id).sort()).toEqual(batch.map((a) => a.id).sort());
   expect(webhook.received.every((r) => r.signatureValid)).toBe(true);
+  // One worker may have done all the work while the other was still starting (a loaded machine): a SIGTERM before
+  // its handler is in place would end it by the signal. Both have said they started before either is stopped.
+  await waitFor(async () => workers.every((w) => w.output.join('').includes('alert worker started')), 'both workers started');
   for (const w of workers) w.child.kill('SIGTERM');
   expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
 }, 60_000);

@@ -25,8 +25,10 @@ it('delivers on a later try when the webhook comes back, without a dead letter',
   failUntil = p.webhook.attempts.length + 1;
   await appendPayment(p.store, { amount: 500_000, currency: 'USD' });
   await waitFor(async () => p.webhook.received.length === 1, 'delivery after one failure');
+  // The worker records the delivery after the webhook has answered: wait for that record, not only for the call.
+  const delivered = async () =>
+    (await p.db.pool.query(`SELECT count(*)::int AS n FROM monitoring.alerts WHERE webhook_delivered_at IS NOT NULL`)).rows[0].n;
+  await waitFor(async () => (await delivered()) >= 1, 'the delivery recorded');
+  expect(await delivered()).toBe(1);
   expect((await p.db.pool.query(`SELECT count(*)::int AS n FROM monitoring.alert_dead_letters`)).rows[0].n).toBe(1);
-  expect((await p.db.pool.query(`SELECT count(*)::int AS n FROM monitoring.alerts WHERE webhook_delivered_at IS NOT NULL`)).rows[0].n).toBe(
-    1,
-  );
 });
