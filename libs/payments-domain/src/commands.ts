@@ -16,6 +16,7 @@ export type MarkPaymentSucceeded = Command<
   {
     paymentId: string;
     providerPaymentId?: string;
+    providerChargeId?: string;
     processingTimeMs?: number;
     amount?: number;
     currency?: string;

@@ -38,6 +38,8 @@ export type PaymentSucceeded = Event<
     amount: number;
     currency: string;
     providerPaymentId?: string;
+    /** The provider's charge that captured it (Stripe `ch_…`), when the provider names one. */
+    providerChargeId?: string;
     /** What was authorised, when the provider captured less (`amount` is what was captured and is booked). */
     authorizedAmount?: number;
     processingTimeMs?: number;

@@ -171,7 +171,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return [{ type: 'PaymentProcessing', data: { paymentId, startedAt: at } }];
 
     case 'MarkPaymentSucceeded': {
-      const { providerPaymentId, processingTimeMs, amount, currency, authorizedAmount } = command.data;
+      const { providerPaymentId, providerChargeId, processingTimeMs, amount, currency, authorizedAmount } = command.data;
       // A failed attempt does not end a payment: a later success may follow. The API's own failure does.
       if (!(state.status === 'failed' && !state.finalFailure)) requireStatus(state, 'processing', command.type);
       // While a mismatch holds the payment only the provider's own report of a capture moves it, never our amount.
@@ -183,6 +183,7 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
         amount: amount ?? state.amount,
         currency: state.currency ?? '',
         providerPaymentId,
+        providerChargeId,
         authorizedAmount: authorizedAmount === amount ? undefined : authorizedAmount,
         processingTimeMs,
         succeededAt: at,

@@ -8,6 +8,8 @@ export interface PaymentFacts {
   /** What the provider captured, where the object says (Stripe `amount_received`, `amount_captured`): booked on success. */
   readonly captured?: number;
   readonly providerPaymentId: string;
+  /** The provider's charge (Stripe `ch_…`: the charge itself, or a PaymentIntent's `latest_charge`), carried in the events. */
+  readonly chargeId?: string;
   readonly customerId?: string;
   readonly description?: string;
   readonly card?: CardReference;

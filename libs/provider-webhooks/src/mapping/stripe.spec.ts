@@ -19,6 +19,8 @@ describe('Stripe mapping', () => {
         captured: 2000,
         currency: 'USD',
         providerPaymentId: ids.paymentIntent,
+        // latest_charge: the charge that captured it, carried in PaymentSucceeded.
+        chargeId: ids.charge,
         customerId: 'cus_NffrFeUfNV2Hib',
         description: 'Order #1042',
         createdAt: new Date(1_700_000_000_000),

@@ -181,6 +181,7 @@ function succeeded(paymentId: string, facts: PaymentFacts | undefined, now: Date
   const data = defined({
     paymentId,
     providerPaymentId: facts?.providerPaymentId,
+    providerChargeId: facts?.chargeId,
     amount: facts ? (facts.captured ?? facts.amount) : undefined,
     currency: facts?.currency,
     authorizedAmount: facts?.amount,

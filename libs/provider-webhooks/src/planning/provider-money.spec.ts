@@ -135,7 +135,11 @@ describe('Money as providers move it (provider shapes through the planner and th
         'payment_intent.succeeded',
         payloads.paymentIntent(ids, 'succeeded', { amount_received: 1500 }),
       );
-      expect(events.at(-1)).toMatchObject({ type: 'PaymentSucceeded', data: { amount: 1500, authorizedAmount: 2000, currency: 'USD' } });
+      expect(events.at(-1)).toMatchObject({
+        type: 'PaymentSucceeded',
+        // Every provider reference in the event: the PaymentIntent and the charge that captured it.
+        data: { amount: 1500, authorizedAmount: 2000, currency: 'USD', providerPaymentId: 'pi_p', providerChargeId: 'ch_p' },
+      });
     });
   });
 
