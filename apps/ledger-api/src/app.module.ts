@@ -33,6 +33,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { HealthController } from './health/health.controller';
 import { InFlightInterceptor } from './http/in-flight.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { RequestHashes } from './idempotency/request-hashes';
 import { SealedResponses } from './idempotency/sealed-response';
 import { ApiMetrics } from './metrics/metrics';
 import { PaymentCommandsController } from './payments/payment-commands.controller';
@@ -115,6 +116,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         InFlightInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: InFlightInterceptor },
         SealedResponses,
+        RequestHashes,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [RateLimiter, ApiMetrics, PaymentCommandRunner, DataKeyStore, PersonalDataCipher, IDEMPOTENCY_LOG],

@@ -12,6 +12,7 @@ export * from './crypto/compare';
 export * from './crypto/master-key';
 export * from './crypto/data-keys';
 export * from './crypto/personal-data';
+export * from './crypto/request-hash';
 export * from './api-keys';
 export * from './api-key-store';
 export * from './api-key-expiry';

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresEventStore } from '@ledger/event-store';
 import { openPersonalFields } from '@ledger/payments-app';
 import { DataKeyStore, FORGOTTEN, parseMasterKey, PersonalDataCipher } from '@ledger/security';
+import { canonicalJson } from '../../../apps/ledger-api/src/idempotency/hashing';
 import { call, startApiHarness, type ApiHarness } from '../../support/api-harness';
 import { ledger, project } from '../cli/support/cli';
 
@@ -112,10 +113,32 @@ describe('forgetting a customer (crypto-shredding)', () => {
     const keptReplay = await replay(kept);
     expect(keptReplay.headers.get('idempotent-replayed')).toBe('true');
     expect(keptReplay.text).toBe(created[kept]);
+    // Issue 29, case 5: the request hash was keyed under the forgotten customer's key, so nothing can tell a retry
+    // from another request any more; refused with a code of its own, not replayed and not run again.
     const forgottenReplay = await replay(forgotten);
-    expect(forgottenReplay.headers.get('idempotent-replayed')).toBe('true');
-    expect(forgottenReplay.body).toMatchObject({ description: FORGOTTEN, card: { token: FORGOTTEN }, amount: 4321 });
+    expect(forgottenReplay.status).toBe(422);
+    expect(forgottenReplay.body.error.code).toBe('idempotency_key_forgotten');
     expect(forgottenReplay.text).not.toContain(body(forgotten).description);
+    const { rows: streams } = await api.db.pool.query(
+      `SELECT 1 FROM event_store.events WHERE stream_id LIKE 'payment-%' AND data->>'customerId' = $1`,
+      [forgotten],
+    );
+    expect(streams).toHaveLength(1);
+  });
+
+  it('stores request hashes that confirm no guess: keyed per customer, not the unsalted SHA-256 of the request (issue 29, case 5)', async () => {
+    const { rows } = await api.db.pool.query<{ key: string; request_hash: string }>(
+      `SELECT key, request_hash FROM ledger.idempotency_keys WHERE key = ANY($1::text[])`,
+      [Object.values(createKey)],
+    );
+    expect(rows).toHaveLength(3);
+    for (const customerId of [forgotten, kept, byCli]) {
+      const canonical = canonicalJson({ endpoint: 'POST /v1/payments', params: {}, body: body(customerId) });
+      const guess = createHash('sha256').update(canonical).digest('hex');
+      const row = rows.find((r) => r.key === createKey[customerId])!;
+      expect(row.request_hash).toMatch(/^rh1\.[\w-]+\.[0-9a-f]{64}$/);
+      expect(row.request_hash).not.toContain(guess);
+    }
   });
 
   it('ledger audit replay opens personal fields for the auditor, logs the read, and shows the forgotten as forgotten', async () => {

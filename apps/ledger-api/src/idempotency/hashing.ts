@@ -19,8 +19,10 @@ export interface IdempotentRequest {
   readonly body: unknown;
 }
 
-export function requestHash({ endpoint, params, body }: IdempotentRequest): string {
-  return createHash('sha256')
-    .update(canonicalJson({ endpoint, params, body: body ?? {} }))
-    .digest('hex');
+export const canonicalRequest = ({ endpoint, params, body }: IdempotentRequest): string =>
+  canonicalJson({ endpoint, params, body: body ?? {} });
+
+/** The unsalted hash stored before issue 29 (case 5): only to match a retry of a record stored then; new records are keyed. */
+export function requestHash(request: IdempotentRequest): string {
+  return createHash('sha256').update(canonicalRequest(request)).digest('hex');
 }

@@ -11,14 +11,14 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, type Observable } from 'rxjs';
-import { IDEMPOTENCY_LOG, type ClaimRefusal, type IdempotencyLog, type StoredAnswer } from '@ledger/event-store';
+import { IDEMPOTENCY_LOG, type ClaimRefusal, type IdempotencyClaim, type IdempotencyLog, type StoredAnswer } from '@ledger/event-store';
 import { IdempotencyKeyInFlight, IdempotencyKeyReused } from '@ledger/payments-app';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from '@ledger/security';
 import { ApiError, validationFailed } from '../http/api-error';
 import { toApiError } from '../http/error-mapping';
 import { contextOf } from '../http/request-context';
-import { requestHash } from './hashing';
 import { ReplayedResponse } from './replayed-response';
+import { RequestHashes } from './request-hashes';
 import { SealedResponses } from './sealed-response';
 
 const IDEMPOTENT = 'ledger:idempotent';
@@ -43,6 +43,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly sealed: SealedResponses,
+    private readonly hashes: RequestHashes,
     @Inject(IDEMPOTENCY_LOG) private readonly log: IdempotencyLog,
   ) {}
 
@@ -57,11 +58,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (key === undefined) return next.handle();
     const endpoint = `${req.method} ${(req.route as { path: string }).path}`;
     // Scoped to the key's lineage, not the key: a retry across a rotation is the same request (issue 28, case 10).
-    const claim = {
-      namespace: ctx.apiKey.lineageId ?? ctx.apiKey.id,
-      key,
-      requestHash: requestHash({ endpoint, params: req.params, body: req.body }),
-    };
+    const scope = { namespace: ctx.apiKey.lineageId ?? ctx.apiKey.id, key };
+    // Keyed per customer (issue 29, case 5): hashing may read the data key store and the payment's first event.
+    return from(this.hashes.hashFor(scope, { endpoint, params: req.params, body: req.body })).pipe(
+      mergeMap((requestHash) => this.handle({ ...scope, requestHash }, context, next, res)),
+    );
+  }
+
+  private handle(claim: IdempotencyClaim, context: ExecutionContext, next: CallHandler, res: Response): Observable<unknown> {
+    const ctx = contextOf(context.switchToHttp().getRequest<Request>());
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
     ctx.idempotency = {
       claim,

@@ -38,6 +38,10 @@ abstract class RecordsIdempotencyLog implements IdempotencyLog {
     return this.records.peek(claim);
   }
 
+  storedRequestHash(claim: Pick<IdempotencyClaim, 'namespace' | 'key'>): Promise<string | undefined> {
+    return this.records.storedRequestHash(claim);
+  }
+
   purgeExpired(): Promise<number> {
     return this.records.purgeExpired();
   }

@@ -46,6 +46,11 @@ export interface IdempotencyLog {
   record(claim: IdempotencyClaim, answer: StoredAnswer): Promise<void>;
   /** Forgets a claim whose request produced nothing worth replaying (an outage, a lost race): a retry runs again. */
   release(claim: IdempotencyClaim): Promise<void>;
+  /**
+   * The request hash a live record of this key is bound to, undefined when there is none: the caller hashes a retry
+   * under the same key the first request's hash was made with (a keyed hash names its data key).
+   */
+  storedRequestHash(claim: Pick<IdempotencyClaim, 'namespace' | 'key'>): Promise<string | undefined>;
   /** What an existing record would answer, without claiming; undefined when there is none to honour. */
   peek(claim: IdempotencyClaim): Promise<ClaimRefusal | undefined>;
   /** Deletes records past their time to live; returns how many. */

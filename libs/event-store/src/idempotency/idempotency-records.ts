@@ -56,6 +56,11 @@ export class IdempotencyRecords {
     return refusalOf(row, claim.requestHash);
   }
 
+  async storedRequestHash(claim: Pick<IdempotencyClaim, 'namespace' | 'key'>): Promise<string | undefined> {
+    const row = await this.read([claim.namespace, claim.key]);
+    return row && !row.expired ? row.request_hash : undefined;
+  }
+
   async record(claim: IdempotencyClaim, answer: StoredAnswer): Promise<void> {
     await this.pool.query(`UPDATE ledger.idempotency_keys SET status = 'done', response_status = $3, response_body = $4 WHERE ${PK}`, [
       claim.namespace,
