@@ -4,7 +4,7 @@ import { loadConfig } from '@ledger/platform';
 import { alertReadModels } from '@ledger/projections';
 import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import { call } from '../../support/api-harness';
-import { ledger } from '../cli/support/cli';
+import { GOOD_SECRETS, ledger } from '../cli/support/cli';
 import { eventsOf, paymentIdFor, postPaystack, postStripe } from '../webhooks/support/webhook-harness';
 import { evt, startMoneyHarness, tail, type MoneyHarness } from './support';
 
@@ -177,5 +177,10 @@ describe('Provider facts that contradict the books', () => {
     await h.settle();
     const verify = await ledger(['audit', 'verify'], { DATABASE_URL: h.api.db.url });
     expect({ code: verify.code, out: verify.stdout.slice(-2000) }).toMatchObject({ code: 0 });
+
+    // The audit report lists them for a person, both sides each.
+    const report = await ledger(['audit', 'report', '--days', '30'], { DATABASE_URL: h.api.db.url, ...GOOD_SECRETS });
+    expect(report.stdout).toContain('provider facts against the books');
+    expect(report.stdout).toMatch(/payment \S+: event object: the provider reported USD 20\.00 \[evt_\w+ pi_\w+\], the books USD 20\.00/);
   });
 });
