@@ -26,10 +26,11 @@ import {
   type LedgerConfig,
   type PlatformOptions,
 } from '@ledger/platform';
-import { DataKeyStore, PersonalDataCipher } from '@ledger/security';
+import { CustomerTokens, DataKeyStore, PersonalDataCipher } from '@ledger/security';
 import type { Pool } from 'pg';
 import { CustomersController } from './customers/customers.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { CustomerPseudonymsGuard } from './customers/customer-pseudonyms.guard';
 import { HealthController } from './health/health.controller';
 import { InFlightInterceptor } from './http/in-flight.interceptor';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
@@ -112,6 +113,8 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         ForgetCustomerHandler,
         // Order matters: the rate limiter needs the API key the first guard found.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
+        { provide: CustomerTokens, useFactory: (keys: DataKeyStore) => new CustomerTokens(keys), inject: [DataKeyStore] },
+        { provide: APP_GUARD, useClass: CustomerPseudonymsGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         InFlightInterceptor,
         { provide: APP_INTERCEPTOR, useExisting: InFlightInterceptor },
@@ -119,7 +122,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         RequestHashes,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [RateLimiter, ApiMetrics, PaymentCommandRunner, DataKeyStore, PersonalDataCipher, IDEMPOTENCY_LOG],
+      exports: [RateLimiter, ApiMetrics, PaymentCommandRunner, DataKeyStore, PersonalDataCipher, CustomerTokens, IDEMPOTENCY_LOG],
     };
   }
 

@@ -18,3 +18,4 @@ export * from './api-key-store';
 export * from './api-key-expiry';
 export * from './input/identifiers';
 export * from './input/control-chars';
+export * from './input/customer-ids';

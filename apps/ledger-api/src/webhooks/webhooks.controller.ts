@@ -2,7 +2,7 @@ import { Controller, HttpCode, Logger, Post, Req, type RawBodyRequest } from '@n
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Provider } from '@ledger/payments-domain';
-import { maskCardData } from '@ledger/security';
+import { CustomerTokens, maskCardData } from '@ledger/security';
 import {
   WebhookPayloadError,
   isObject,
@@ -41,6 +41,7 @@ export class WebhooksController {
     private readonly verifier: WebhookVerifier,
     private readonly processor: WebhookProcessor,
     private readonly store: WebhookStore,
+    private readonly tokens: CustomerTokens,
   ) {}
 
   @Post('stripe')
@@ -82,6 +83,7 @@ export class WebhooksController {
       await this.store.recordDelivery({ provider, outcome: 'invalid_payload', detail: error.message, sourceIp });
       throw new ApiError(400, 'invalid_payload', error.message);
     }
+    delivery = await withCustomerTokens(delivery, this.tokens);
     const result = await this.processor.process(delivery, { correlationId: contextOf(req).correlationId, sourceIp });
     await this.record(delivery, result, sourceIp);
     if (result.outcome === 'unmatched') {
@@ -95,6 +97,19 @@ export class WebhooksController {
     const { provider, deliveryId, intent } = delivery;
     await this.store.recordDelivery({ provider, deliveryId, eventType: intent.eventType, sourceIp, ...result });
   }
+}
+
+/**
+ * The webhook door of the customer-id rule (issue 29, case 1): a provider customer id that is not a plain id of
+ * our set (mapping's `personalCustomerId`: an e-mail, a name, a phone number...) becomes its keyed token, the same
+ * the API would make of it, before anything is planned; the raw value goes no further.
+ */
+async function withCustomerTokens(delivery: ProviderDelivery, tokens: CustomerTokens): Promise<ProviderDelivery> {
+  const { intent } = delivery;
+  if (intent.kind !== 'payment' || intent.facts?.personalCustomerId === undefined) return delivery;
+  const { personalCustomerId, ...facts } = intent.facts;
+  const customerId = await tokens.pseudonymOfProvided(personalCustomerId);
+  return { ...delivery, intent: { ...intent, facts: { ...facts, customerId } } };
 }
 
 /** Signatures are over the bytes as received; a re-serialised body would not verify (and must not). */

@@ -10,7 +10,10 @@ export interface PaymentFacts {
   readonly providerPaymentId: string;
   /** The provider's charge (Stripe `ch_…`: the charge itself, or a PaymentIntent's `latest_charge`), carried in the events. */
   readonly chargeId?: string;
+  /** Of our set only (customerIdSchema); a token where the provider sent personal data. */
   readonly customerId?: string;
+  /** A provider customer id that is not a plain id (an e-mail, a name...): replaced by its token at the door, never planned with. */
+  readonly personalCustomerId?: string;
   readonly description?: string;
   readonly card?: CardReference;
   /** When the provider created the payment object (its own clock). */

@@ -12,6 +12,7 @@ import {
   requiredString,
   type Json,
 } from './fields';
+import { customerFacts } from './customer';
 import type { PaymentFacts, WebhookIntent } from './intent';
 
 export const PAYSTACK_EVENT_TYPES = [
@@ -117,7 +118,7 @@ function transactionFacts(transaction: Json, reference: string, path: string): P
     amount: amountAt('paystack', transaction, 'amount', path),
     currency: currencyCode(transaction.currency, `${path}.currency`),
     providerPaymentId: reference,
-    customerId: optionalString(customer.customer_code, 128),
+    ...customerFacts(optionalString(customer.customer_code, 255)),
     card: authorizationCard(transaction.authorization),
     createdAt: providerTime(transaction.created_at ?? transaction.createdAt),
   });

@@ -13,6 +13,7 @@ import {
   requiredString,
   type Json,
 } from './fields';
+import { customerFacts } from './customer';
 import type { PaymentFacts, ProviderRefund, WebhookAction, WebhookIntent } from './intent';
 
 export const STRIPE_EVENT_TYPES = [
@@ -157,7 +158,7 @@ function paymentIntentFacts(intent: Json, id: string): PaymentFacts {
     currency: currencyCode(intent.currency, 'data.object.currency'),
     providerPaymentId: id,
     chargeId: idOf(intent.latest_charge),
-    customerId: idOf(intent.customer),
+    ...customerFacts(idOf(intent.customer)),
     description: optionalString(intent.description, 1000),
     createdAt: providerTime(intent.created),
   });
@@ -171,7 +172,7 @@ function chargeFacts(charge: Json, providerPaymentId: string): PaymentFacts {
     currency: currencyCode(charge.currency, 'data.object.currency'),
     providerPaymentId,
     chargeId: optionalString(charge.id, 255),
-    customerId: idOf(charge.customer),
+    ...customerFacts(idOf(charge.customer)),
     description: optionalString(charge.description, 1000),
     card: chargeCard(charge),
     createdAt: providerTime(charge.created),

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { classifyCustomerId, CustomerTokens, InvalidCustomerIdError } from './customer-ids';
+
+const keyStore = () => {
+  const keys = new Map<string, { id: string; key: Buffer }>();
+  return {
+    owners: keys,
+    keyFor: async (owner: string) => {
+      if (!keys.has(owner)) keys.set(owner, { id: `k${keys.size}`, key: randomBytes(32) });
+      return keys.get(owner)!;
+    },
+  };
+};
+
+describe('classifyCustomerId', () => {
+  it.each(['cus_NffrFeUfNV2Hib', 'CUS_xnxdt6s1zg1f4nx', '12345678', 'cust-5f0c7b2e-1d7a-4c1e-9a61-2f4bbd1c4e11', 'acme:42', 'bob.jones'])(
+    'keeps the plain id %s',
+    (id) => expect(classifyCustomerId(id)).toBe('plain'),
+  );
+
+  it.each([
+    'bob.jones@example.com',
+    'Alice@Example.CO.UK',
+    '+15551234567',
+    '+44 20 7946 0958',
+    '(555) 123-4567',
+    'Bob Jones',
+    'Zoë Ngozi Adébáyọ̀',
+  ])('finds personal data in %s', (id) => expect(classifyCustomerId(id)).toBe('personal'));
+
+  it.each(['', ' ', 'a'.repeat(256), '4242 4242 4242 4242', 'x<script>', 'semi;colon'])('refuses %j', (id) =>
+    expect(classifyCustomerId(id)).toBe('invalid'),
+  );
+});
+
+describe('CustomerTokens', () => {
+  it('replaces personal data by a keyed token, the same for the same person however written', async () => {
+    const keys = keyStore();
+    const tokens = new CustomerTokens(keys);
+    const token = await tokens.pseudonymOf('bob.jones@example.com');
+    expect(token).toMatch(/^ctok_[\w-]{43}$/);
+    expect(classifyCustomerId(token)).toBe('plain');
+    expect(await tokens.pseudonymOf(' Bob.Jones@Example.com ')).toBe(token);
+    expect(await tokens.pseudonymOfProvided('bob.jones@example.com')).toBe(token);
+    expect(await tokens.pseudonymOf('+1 555 123 4567')).toBe(await tokens.pseudonymOf('+1-555-123-4567'));
+    expect(await tokens.pseudonymOf('alice@example.com')).not.toBe(token);
+    expect([...keys.owners.keys()]).toEqual(['token-key:customer-id']);
+  });
+
+  it('depends on the key: another key store gives another token (a guess cannot be hashed without it)', async () => {
+    const a = await new CustomerTokens(keyStore()).pseudonymOf('bob.jones@example.com');
+    const b = await new CustomerTokens(keyStore()).pseudonymOf('bob.jones@example.com');
+    expect(a).not.toBe(b);
+  });
+
+  it('keeps plain ids, refuses invalid ones from a client, and tokenises a provider value outside our set', async () => {
+    const tokens = new CustomerTokens(keyStore());
+    expect(await tokens.pseudonymOf('cus_123')).toBe('cus_123');
+    await expect(tokens.pseudonymOf('semi;colon')).rejects.toBeInstanceOf(InvalidCustomerIdError);
+    expect(await tokens.pseudonymOfProvided('semi;colon')).toMatch(/^ctok_/);
+  });
+});
