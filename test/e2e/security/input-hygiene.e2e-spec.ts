@@ -64,8 +64,18 @@ describe('Control characters', () => {
 });
 
 describe('Identifiers', () => {
-  it('refuses an e-mail address as customer id', async () => {
+  it('stores an e-mail address given as customer id as its keyed token, never in clear (issue 29, case 1)', async () => {
     const res = await create(newPaymentBody({ customerId: 'jane@example.com' }));
+    expect(res.status).toBe(201);
+    expect(res.body.customerId).toMatch(/^ctok_[\w-]{43}$/);
+    expect(JSON.stringify(res.body)).not.toContain('jane');
+    const [event] = await storedEvents(api, res.body.paymentId as string);
+    expect(JSON.stringify(event)).not.toContain('jane');
+    expect(api.logs.join('\n')).not.toContain('jane@example.com');
+  });
+
+  it('refuses a customer id outside its character set that is no e-mail, phone number or name', async () => {
+    const res = await create(newPaymentBody({ customerId: 'jane;doe' }));
     expect(res).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'customerId' }] } } });
     expect(JSON.stringify(res.body)).not.toContain('jane');
   });
