@@ -27,11 +27,6 @@ export const SLEEPS_ALLOWED: readonly { readonly file: string; readonly count: n
     count: 1,
     why: 'a slow reader (each write acknowledged 5 ms later) is what the replay’s backpressure is tested against',
   },
-  {
-    file: 'test/e2e/metrics/prometheus.e2e-spec.ts',
-    count: 1,
-    why: 'asserts a second projector still runs 500 ms after its port-taken line; in the metrics suite another change owns',
-  },
 ];
 
 /** How far after a sleep an assertion counts as the sleep's. */
