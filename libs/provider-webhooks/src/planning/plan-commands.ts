@@ -38,6 +38,9 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, d
   const clock = providerClock(intent, delivery.now);
   const at = clock.event;
   const action: WebhookAction = intent.action;
+  // An object already kept as a mismatch (a forged or foreign payment object) is not this payment: what it says later
+  // (its refunds, disputes, failures) is not ours to count, and never walks our payment to a success.
+  if (intent.references.some((reference) => state.mismatches[`payment:${reference}`])) return [];
   const contradiction = payingMismatch(intent, state, paymentId, at);
   const reach = (target: PaymentLifecycle) => walkTo(target, state, intent.facts, delivery, clock);
   // The states a refund, dispute or fraud warning implies happened before it, when the provider made its object.

@@ -95,6 +95,27 @@ describe('Money as providers move it (provider shapes through the planner and th
       }
     });
 
+    it("the forged object's later refund, before or after the review, never walks our payment to a success nor counts", () => {
+      const forgedUsd = payloads.paymentIntent(forged, 'succeeded', { amount: 1, amount_received: 1 });
+      const held = stripe(apiPayment(9_900_000, 'USD'), 'payment_intent.succeeded', forgedUsd);
+      const writtenOff: PaymentEvent = {
+        type: 'PaymentMismatchReviewed',
+        data: {
+          paymentId: 'pay_1',
+          mismatchId: 'payment:pi_forged',
+          decision: 'write_off',
+          note: 'n',
+          stillOpen: 0,
+          reviewedAt: now.toISOString(),
+        },
+      };
+      for (const history of [held, [...held, writtenOff]]) {
+        const events = stripe(history, 'refund.created', payloads.refundObject(forged, 're_forged', 1));
+        expect(events).toHaveLength(history.length);
+        expect(stateOf(events)).toMatchObject({ status: 'processing', captured: 0, refunded: 0 });
+      }
+    });
+
     it('Paystack charge.success with amount 100 for a 500,000 NGN payment is a mismatch, not a success', () => {
       const body = payloads.chargeSuccess('ref_forged', { amount: 100, metadata: { paymentId: 'pay_1' } });
       const events = paystack(apiPayment(50_000_000, 'NGN', 'paystack'), body);
