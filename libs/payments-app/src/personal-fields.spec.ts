@@ -49,6 +49,19 @@ describe('personal fields of an event', () => {
     expect(opened.metadata.sourceIp).toBe(FORGOTTEN);
   });
 
+  it('seals the free text of failures, refunds, fraud flags and disputes; errorCode and provider ids stay clear (issue 29, case 2)', async () => {
+    const failed = { paymentId: 'p1', errorCode: 'card_declined', errorMessage: 'Bob Jones, card declined', failedAt: 't' };
+    expect(sealPersonalFields(failed, {}, seal).data).toEqual({ ...failed, errorMessage: 'pd1:"Bob Jones, card declined"' });
+    for (const reason of ['customer bob@example.com asked', 'velocity', 'fraudulent']) {
+      const refund = { paymentId: 'p1', refundId: 'r1', providerRefundId: 're_1', amount: 5, reason };
+      const sealed = sealPersonalFields(refund, {}, seal).data;
+      expect(sealed).toEqual({ ...refund, reason: `pd1:${JSON.stringify(reason)}` });
+      expect(hasPersonalFields(refund, {})).toBe(true);
+      expect(await openPersonalFields({ data: sealed }, open)).toEqual({ data: refund });
+    }
+    expect(hasPersonalFields({ paymentId: 'p1', errorCode: 'card_declined' }, {})).toBe(false);
+  });
+
   it('knows when an event has nothing to seal (no key is made for it)', () => {
     expect(hasPersonalFields({ paymentId: 'p1', amount: 1 }, { actor: 'a' })).toBe(false);
     expect(hasPersonalFields({ paymentId: 'p1' }, { sourceIp: '::1' })).toBe(true);

@@ -2,18 +2,27 @@ import { isSealed, type Open, type Seal } from '@ledger/security';
 
 /**
  * Which stored fields hold personal data or credentials (libs/security
- * README, "Personal data at rest"): `data.description`, every value of
- * `data.metadata`, `data.card.token` and `metadata.sourceIp`. Amounts,
- * currencies, statuses, provider and the pseudonymous ids stay clear.
+ * README, "Personal data at rest"): the free text (`data.description`,
+ * `data.errorMessage`, every `data.reason`: refund, fraud flag, dispute;
+ * issue 29, case 2), every value of `data.metadata`, `data.card.token` and
+ * `metadata.sourceIp`. Amounts, currencies, statuses, provider, `errorCode`
+ * (a validated identifier) and the pseudonymous ids stay clear.
  */
 type Json = Record<string, unknown>;
+
+/** Free text a client or a provider wrote: anything may be in it, so all of it is sealed. */
+const FREE_TEXT = ['description', 'errorMessage', 'reason'] as const;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function hasPersonalFields(data: unknown, metadata: Json): boolean {
   if (metadata.sourceIp !== undefined) return true;
   if (!isObject(data)) return false;
-  return data.description !== undefined || isObject(data.metadata) || (isObject(data.card) && data.card.token !== undefined);
+  return (
+    FREE_TEXT.some((field) => data[field] !== undefined) ||
+    isObject(data.metadata) ||
+    (isObject(data.card) && data.card.token !== undefined)
+  );
 }
 
 /** Synchronous: the data key was fetched before, so a whole event is sealed with one key. */
@@ -38,7 +47,7 @@ export async function openPersonalFields<E extends { data: unknown; metadata?: u
 function mapFields(data: unknown, f: (value: unknown) => unknown): unknown {
   if (!isObject(data)) return data;
   const out: Json = { ...data };
-  if (data.description !== undefined) out.description = f(data.description);
+  for (const field of FREE_TEXT) if (data[field] !== undefined) out[field] = f(data[field]);
   if (isObject(data.metadata)) out.metadata = Object.fromEntries(Object.entries(data.metadata).map(([k, v]) => [k, f(v)]));
   if (isObject(data.card) && data.card.token !== undefined) out.card = { ...data.card, token: f(data.card.token) };
   return out;

@@ -56,6 +56,45 @@ export async function checkEncryptionAtRest(pool: Pick<Pool, 'query'>, findings:
     );
 }
 
+const FREE_TEXT_PLAIN = `(${plain(`data->>'errorMessage'`)} OR ${plain(`data->>'reason'`)})`;
+
+/**
+ * Free text (`errorMessage`, every `reason`) is sealed since issue 29 (case 2); events stored before keep it in
+ * clear, since the log is never rewritten. Counted as a warning (they cannot be forgotten); free text in clear
+ * stored after the first sealed one means sealing stopped: a violation.
+ */
+export async function checkFreeTextSealed(pool: Pick<Pool, 'query'>, findings: Findings): Promise<void> {
+  const { rows } = await pool.query<{ first_sealed: string | null; n: number; after: number; positions: string[] | null }>(
+    `WITH ft AS (
+       SELECT global_position AS p, ${FREE_TEXT_PLAIN} AS plaintext FROM event_store.events
+        WHERE stream_id LIKE 'payment-%' AND (data ? 'errorMessage' OR data ? 'reason'))
+     SELECT s.first_sealed::text AS first_sealed,
+            count(*) FILTER (WHERE plaintext)::int AS n,
+            count(*) FILTER (WHERE plaintext AND p > s.first_sealed)::int AS after,
+            (array_agg(p::text ORDER BY p) FILTER (WHERE plaintext))[1:20] AS positions
+       FROM ft, (SELECT min(p) AS first_sealed FROM ft WHERE NOT plaintext) s
+      GROUP BY s.first_sealed`,
+  );
+  const row = rows[0];
+  const check = 'free text sealed';
+  if (!row) {
+    findings.add('PCI', check, 'pass', 'no event with free text (errorMessage, reason) stored');
+    return;
+  }
+  const where = (row.positions ?? []).map((p) => `event at position ${p}`);
+  if (row.after > 0)
+    findings.add('PCI', check, 'violation', `${row.after} events hold free text in clear after free text was first sealed`, where);
+  else if (row.n > 0)
+    findings.add(
+      'PCI',
+      check,
+      'warning',
+      `${row.n} events stored before free text was sealed hold errorMessage or reason in clear; they cannot be forgotten`,
+      where,
+    );
+  else findings.add('PCI', check, 'pass', 'every stored errorMessage and reason is sealed');
+}
+
 /**
  * Whether the master key found where the apps find it (ENCRYPTION_KEY or the data dir's development key file)
  * opens the data keys actually stored: one sample per master key id is unwrapped. So the Configuration

@@ -6,7 +6,7 @@ import type { CliIo } from '../../io';
 import { firstLine, type LedgerConnection } from '../context';
 import { createProgress } from '../progress';
 import { checkConfiguration, type MasterKeyLookup } from './config-checks';
-import { checkEncryptionAtRest, checkMasterKeyOpensDataKeys } from './encryption-check';
+import { checkEncryptionAtRest, checkFreeTextSealed, checkMasterKeyOpensDataKeys } from './encryption-check';
 import type { Findings } from './findings';
 import { checkProviderHealth } from './health-check';
 import { probeSecurityHeaders } from './headers-probe';
@@ -47,8 +47,10 @@ export async function runReportChecks(
     );
   } else findings.add('PCI', 'card data in stored events', 'pass', `${events.scanned} events scanned, none`);
 
-  if (config.EVENT_STORE === 'postgres') await checkEncryptionAtRest(pool, findings);
-  else findings.add('PCI', 'personal data encrypted', 'warning', 'not sampled: the events are in EventStoreDB');
+  if (config.EVENT_STORE === 'postgres') {
+    await checkEncryptionAtRest(pool, findings);
+    await checkFreeTextSealed(pool, findings);
+  } else findings.add('PCI', 'personal data encrypted', 'warning', 'not sampled: the events are in EventStoreDB');
   // Judged against the same key as the Configuration section (an unreadable key is already critical there).
   if (!lookup || !('error' in lookup)) await checkMasterKeyOpensDataKeys(pool, master, findings);
 
