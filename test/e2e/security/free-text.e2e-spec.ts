@@ -124,6 +124,20 @@ describe('free text sealed under the customer key, and nothing left after forget
     for (const r of reasons.rows) expect(r.reason).toMatch(/^pd1:v1\./);
   });
 
+  it('takes errorCode only as an identifier, stored in clear: free text there is 400 and changes nothing', async () => {
+    const paymentId = paymentIds[1];
+    const before = await api.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events`);
+    const res = await call(api, 'POST', `/v1/payments/${paymentId}/failure`, {
+      key: api.keys['payments:write'],
+      headers: { 'idempotency-key': randomUUID() },
+      body: { errorCode: `Carol ${run} has no funds` },
+    });
+    expect(res).toMatchObject({ status: 400, body: { error: { code: 'validation_failed', details: [{ path: 'errorCode' }] } } });
+    expect(res.text).not.toContain('Carol');
+    const after = await api.db.pool.query(`SELECT count(*)::int AS n FROM event_store.events`);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
   it('shows the opened values to the readers that may read them while the key lives', async () => {
     const failed = await eventsOf(paymentIds[0]);
     expect(failed.find((e) => e.type === 'PaymentFailed')!.data).toMatchObject({

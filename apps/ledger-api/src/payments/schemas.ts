@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isKnownCurrency, PROVIDERS, REVIEW_DECISIONS } from '@ledger/payments-domain';
-import { CUSTOMER_ID_PATTERN, CUSTOMER_ID_RULE, PAYMENT_ID_PATTERN, PAYMENT_ID_RULE } from '@ledger/security';
+import { CUSTOMER_ID_PATTERN, CUSTOMER_ID_RULE, errorCodeSchema, PAYMENT_ID_PATTERN, PAYMENT_ID_RULE } from '@ledger/security';
 import { validationFailed, type ErrorDetail } from '../http/api-error';
 
 const PAYMENT_ID = PAYMENT_ID_PATTERN;
@@ -46,7 +46,7 @@ export const markSucceededBody = z.strictObject({
 });
 
 export const markFailedBody = z.strictObject({
-  errorCode: text(128),
+  errorCode: errorCodeSchema,
   errorMessage: text(1000).optional(),
   processingTimeMs: durationMs.optional(),
 });

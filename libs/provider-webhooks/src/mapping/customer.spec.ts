@@ -32,3 +32,25 @@ describe('provider customer ids through the customer-id rule (issue 29, case 1)'
     },
   );
 });
+
+describe('provider error codes stay in clear only as identifiers (issue 29, case 2)', () => {
+  const ids = { paymentIntent: 'pi_errorcode', charge: 'ch_errorcode' };
+  const failed = (lastError: Record<string, unknown>) => {
+    const intent = mapStripeEvent(
+      payloads.stripeEvent('evt_3', 'payment_intent.payment_failed', { ...payloads.declinedIntent(ids), last_payment_error: lastError }),
+    );
+    return intent.kind === 'payment' ? intent.action : undefined;
+  };
+
+  it('keeps an identifier as the error code', () => {
+    expect(failed({ decline_code: 'insufficient_funds', code: 'card_declined', message: 'x' })).toMatchObject({
+      type: 'fail',
+      errorCode: 'insufficient_funds',
+    });
+  });
+
+  it('never takes free text as the error code: it falls back to the next code, else a fixed one', () => {
+    expect(failed({ decline_code: 'Bob Jones has no funds', code: 'card_declined' })).toMatchObject({ errorCode: 'card_declined' });
+    expect(failed({ decline_code: 'bob@example.com', code: 'card of Bob' })).toMatchObject({ errorCode: 'payment_failed' });
+  });
+});

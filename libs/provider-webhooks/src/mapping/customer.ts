@@ -1,4 +1,4 @@
-import { classifyCustomerId } from '@ledger/security';
+import { classifyCustomerId, errorCodeSchema } from '@ledger/security';
 import type { PaymentFacts } from './intent';
 
 /**
@@ -9,4 +9,9 @@ import type { PaymentFacts } from './intent';
 export function customerFacts(raw: string | undefined): Pick<PaymentFacts, 'customerId' | 'personalCustomerId'> {
   if (raw === undefined) return {};
   return classifyCustomerId(raw) === 'plain' ? { customerId: raw } : { personalCustomerId: raw };
+}
+
+/** A provider's error code, kept in clear only when it is an identifier (issue 29, case 2); anything else is no code. */
+export function errorCodeOf(value: string | undefined): string | undefined {
+  return value !== undefined && errorCodeSchema.safeParse(value).success ? value : undefined;
 }

@@ -13,7 +13,7 @@ import {
   requiredString,
   type Json,
 } from './fields';
-import { customerFacts } from './customer';
+import { customerFacts, errorCodeOf } from './customer';
 import type { PaymentFacts, ProviderRefund, WebhookAction, WebhookIntent } from './intent';
 
 export const STRIPE_EVENT_TYPES = [
@@ -108,7 +108,8 @@ function paymentIntentAction(eventType: string, intent: Json): WebhookAction {
       return { type: 'succeed' };
     default: {
       const error = isObject(intent.last_payment_error) ? intent.last_payment_error : {};
-      const errorCode = optionalString(error.decline_code, 128) ?? optionalString(error.code, 128) ?? 'payment_failed';
+      const errorCode =
+        errorCodeOf(optionalString(error.decline_code, 128)) ?? errorCodeOf(optionalString(error.code, 128)) ?? 'payment_failed';
       // The attempt is the charge that failed: charge.failed about it is the same attempt, reported again.
       const attemptId = idOf(error.charge) ?? idOf(intent.latest_charge);
       return compact({ type: 'fail', errorCode, errorMessage: optionalString(error.message, 1000), attemptId });
@@ -120,7 +121,8 @@ function chargeAction(eventType: string, charge: Json): WebhookAction {
   if (eventType === 'charge.succeeded') return { type: 'succeed' };
   if (eventType === 'charge.failed') {
     const outcome = isObject(charge.outcome) ? charge.outcome : {};
-    const errorCode = optionalString(charge.failure_code, 128) ?? optionalString(outcome.reason, 128) ?? 'charge_failed';
+    const errorCode =
+      errorCodeOf(optionalString(charge.failure_code, 128)) ?? errorCodeOf(optionalString(outcome.reason, 128)) ?? 'charge_failed';
     const attemptId = optionalString(charge.id, 255);
     return compact({ type: 'fail', errorCode, errorMessage: optionalString(charge.failure_message, 1000), attemptId });
   }

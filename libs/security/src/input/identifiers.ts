@@ -13,6 +13,10 @@ export const PAYMENT_ID_RULE = 'must be 1-64 characters of A-Z, a-z, 0-9, _ or -
 export const CUSTOMER_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
 export const CUSTOMER_ID_RULE = 'must be 1-128 characters of A-Z, a-z, 0-9, _ . : or -';
 
+/** An error code is an identifier, stored and shown in clear (the dashboard groups by it): free text goes in errorMessage. */
+export const ERROR_CODE_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const ERROR_CODE_RULE = 'must be 1-128 characters of A-Z, a-z, 0-9, _ . : or - (free text goes in errorMessage)';
+
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_.:=+/-]{1,255}$/;
 export const IDEMPOTENCY_KEY_RULE = 'must be 1-255 characters of A-Z, a-z, 0-9, _ . : = + / or -';
 
@@ -22,6 +26,7 @@ const noCardNumber = (value: string): boolean => !containsPan(value);
 
 export const paymentIdSchema = z.string().regex(PAYMENT_ID_PATTERN, PAYMENT_ID_RULE).refine(noCardNumber, 'must not hold a card number');
 export const customerIdSchema = z.string().regex(CUSTOMER_ID_PATTERN, CUSTOMER_ID_RULE).refine(noCardNumber, 'must not hold a card number');
+export const errorCodeSchema = z.string().regex(ERROR_CODE_PATTERN, ERROR_CODE_RULE).refine(noCardNumber, 'must not hold a card number');
 export const idempotencyKeySchema = z.string().regex(IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE);
 
 /** A caller's request id is kept only when it is of our charset and holds no card number; otherwise we make our own. */
