@@ -329,6 +329,10 @@ describe('Dashboard page in Chromium', () => {
 
   it(`clips nothing at ${DESKTOP} px: every table fits its panel, amounts right-aligned`, async () => {
     await page.waitForSelector('[data-testid="failed-payments"]');
+    // The tables are drawn as their data arrives (and redrawn by the live stream): wait until four are on screen.
+    await page.waitForFunction(
+      () => [...document.querySelectorAll('.table-wrap .scroll')].filter((r: any) => r.checkVisibility()).length >= 4,
+    );
     const wide = await overflowing(page);
     expect(wide.length).toBeGreaterThanOrEqual(4);
     expect(wide.filter((t) => t.wider || t.hint)).toEqual([]);
