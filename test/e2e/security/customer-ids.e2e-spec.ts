@@ -107,6 +107,37 @@ describe('customer ids that are personal data, at every door', () => {
     expect(rows[0].customer).toBe(again.body.customerId);
   });
 
+  it('stores a provider reference holding an e-mail as its keyed token, the same from a webhook and from the API (case 2)', async () => {
+    const reference = `order-for-dave.${run}@example.com`;
+    const delivered = await postPaystack(api, payloads.chargeSuccess(reference));
+    expect(delivered.status).toBe(200);
+    const { rows } = await api.db.pool.query<{ ref: string }>(
+      `SELECT DISTINCT data->>'providerPaymentId' AS ref FROM event_store.events WHERE data->>'providerPaymentId' LIKE 'rtok\\_%'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].ref).toMatch(/^rtok_[\w-]{43}$/);
+    // The API's report of the same reference: the same token, so both name one payment.
+    const created = await call(api, 'POST', '/v1/payments', {
+      key: api.keys['payments:write'],
+      headers: { 'idempotency-key': randomUUID() },
+      body: { provider: 'paystack', amount: 10000, currency: 'NGN' },
+    });
+    const id = created.body.paymentId as string;
+    for (const [tail, body] of [
+      ['processing', {}],
+      ['success', { providerPaymentId: reference }],
+    ] as const) {
+      const res = await call(api, 'POST', `/v1/payments/${id}/${tail}`, {
+        key: api.keys['payments:write'],
+        headers: { 'idempotency-key': randomUUID() },
+        body,
+      });
+      expect(res.status).toBe(200);
+    }
+    expect((await call(api, 'GET', `/v1/payments/${id}`, { key: api.keys['payments:read'] })).body.providerPaymentId).toBe(rows[0].ref);
+    expect(await allText(reference)).toEqual([]);
+  });
+
   it('POST /v1/customers/:id/forget takes the raw e-mail and forgets its token', async () => {
     const token = await customerOf(apiPayment);
     const res = await call(api, 'POST', `/v1/customers/${encodeURIComponent(apiEmail)}/forget`, {

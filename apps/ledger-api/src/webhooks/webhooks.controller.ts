@@ -13,6 +13,7 @@ import {
   WebhookStore,
   type Json,
   type ProviderDelivery,
+  type WebhookAction,
 } from '@ledger/provider-webhooks';
 import { Public } from '../auth/require-scope.decorator';
 import { ApiError } from '../http/api-error';
@@ -100,17 +101,49 @@ export class WebhooksController {
 }
 
 /**
- * The webhook door of the customer-id rule (issue 29, case 1): a provider customer id that is not a plain id of
- * our set (mapping's `personalCustomerId`: an e-mail, a name, a phone number...) becomes its keyed token, the same
- * the API would make of it, before anything is planned; the raw value goes no further.
+ * The webhook door of the personal-data rules (issue 29, cases 1 and 2): a provider customer id that is not a plain
+ * id of our set (mapping's `personalCustomerId`: an e-mail, a name, a phone number...) becomes its keyed token, the
+ * same the API would make of it, and a provider reference holding an e-mail address or a card-like run becomes its
+ * keyed reference token, before anything is planned or matched; the raw values go no further.
  */
 async function withCustomerTokens(delivery: ProviderDelivery, tokens: CustomerTokens): Promise<ProviderDelivery> {
   const { intent } = delivery;
-  if (intent.kind !== 'payment' || intent.facts?.personalCustomerId === undefined) return delivery;
-  const { personalCustomerId, ...facts } = intent.facts;
-  const customerId = await tokens.pseudonymOfProvided(personalCustomerId);
-  return { ...delivery, intent: { ...intent, facts: { ...facts, customerId } } };
+  if (intent.kind !== 'payment') return delivery;
+  const ref = (value: string) => tokens.providerReferenceOf(value);
+  const optionalRef = async (value: string | undefined) => (value === undefined ? undefined : ref(value));
+  let facts = intent.facts;
+  if (facts) {
+    const { personalCustomerId, ...rest } = facts;
+    const customerId = personalCustomerId === undefined ? rest.customerId : await tokens.pseudonymOfProvided(personalCustomerId);
+    facts = compactFacts({
+      ...rest,
+      customerId,
+      providerPaymentId: await ref(rest.providerPaymentId),
+      chargeId: await optionalRef(rest.chargeId),
+    });
+  }
+  const references = await Promise.all(intent.references.map(ref));
+  return { ...delivery, intent: { ...intent, references, facts, action: await actionWithTokens(intent.action, ref, optionalRef) } };
 }
+
+async function actionWithTokens(
+  action: WebhookAction,
+  ref: (value: string) => Promise<string>,
+  optionalRef: (value: string | undefined) => Promise<string | undefined>,
+): Promise<WebhookAction> {
+  switch (action.type) {
+    case 'fail':
+      return action.attemptId === undefined ? action : { ...action, attemptId: await optionalRef(action.attemptId) };
+    case 'refunds':
+      return { ...action, refunds: await Promise.all(action.refunds.map(async (r) => ({ ...r, refundId: await ref(r.refundId) }))) };
+    case 'dispute':
+      return { ...action, disputeId: await ref(action.disputeId) };
+    default:
+      return action;
+  }
+}
+
+const compactFacts = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /** Signatures are over the bytes as received; a re-serialised body would not verify (and must not). */
 function rawBodyOf(req: RawBodyRequest<Request>): Buffer {

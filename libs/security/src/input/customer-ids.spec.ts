@@ -59,4 +59,16 @@ describe('CustomerTokens', () => {
     await expect(tokens.pseudonymOf('semi;colon')).rejects.toBeInstanceOf(InvalidCustomerIdError);
     expect(await tokens.pseudonymOfProvided('semi;colon')).toMatch(/^ctok_/);
   });
+
+  it('keeps provider references in clear unless one holds an e-mail or a card-like run: then a keyed token, never a mask', async () => {
+    const tokens = new CustomerTokens(keyStore());
+    for (const plain of ['pi_3MtwBwLkdIwHu7ix28a3tqPa', 'ch_3MtwBwLkdIwHu7ix0snN0B15', 'T685312322670591', 'ref@refund:refund.processed:1'])
+      expect(await tokens.providerReferenceOf(plain)).toBe(plain);
+    const email = await tokens.providerReferenceOf('order-for-carol@example.com');
+    expect(email).toMatch(/^rtok_[\w-]{43}$/);
+    expect(await tokens.providerReferenceOf('order-for-carol@example.com')).toBe(email);
+    const [a, b] = [await tokens.providerReferenceOf('ref-4242424242424242'), await tokens.providerReferenceOf('ref-4000056655665556')];
+    expect(a).toMatch(/^rtok_/);
+    expect(a).not.toBe(b); // masking both to their last four digits would not tell them apart
+  });
 });

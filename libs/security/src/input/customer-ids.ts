@@ -18,6 +18,9 @@ const PHONE = /^\+?[\d\s().\-/]{7,32}$/;
 const NAME = /^\p{L}[\p{L}\p{M}'’.-]*(?:\s+[\p{L}\p{M}'’.-]+)+$/u;
 const TOKEN_KEY_OWNER = 'token-key:customer-id';
 const TOKEN_PREFIX = 'ctok_';
+const REFERENCE_PREFIX = 'rtok_';
+/** An e-mail address anywhere in a value: a domain of letters, digits and dashes (so `ref@refund:evt.1` is none). */
+const EMAIL_INSIDE = /[^\s@]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
 const MAX_LENGTH = 255;
 
 const digitsOf = (value: string) => value.replace(/\D/g, '');
@@ -68,6 +71,18 @@ export class CustomerTokens {
   /** A provider's id: not ours to refuse, so anything not plain (personal, or outside our set) becomes a token. */
   async pseudonymOfProvided(value: string): Promise<string> {
     return classifyCustomerId(value) === 'plain' ? value : this.tokenOf(value);
+  }
+
+  /**
+   * A provider reference (intent, charge, refund, dispute id, a Paystack reference) as stored: in clear, since
+   * reconciliation matches on it, unless it holds an e-mail address or a card-like run: then its keyed token `rtok_…`
+   * (issue 29, case 2). Not masked: two references masked alike would collide; two tokens never do, and the same
+   * reference from the API and from a webhook gives the same token, so they still match.
+   */
+  async providerReferenceOf(value: string): Promise<string> {
+    if (!EMAIL_INSIDE.test(value) && !containsPan(value)) return value;
+    const { key } = await this.keys.keyFor(TOKEN_KEY_OWNER);
+    return REFERENCE_PREFIX + createHmac('sha256', key).update(`reference:${value}`).digest('base64url');
   }
 
   private async tokenOf(value: string): Promise<string> {
