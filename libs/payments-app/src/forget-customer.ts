@@ -40,6 +40,9 @@ export async function forgetCustomer(
     ],
     'any',
   );
-  const keysDestroyed = await keys.forget(dataKeyOwner({ customerId, paymentId: '' }));
+  let keysDestroyed = await keys.forget(dataKeyOwner({ customerId, paymentId: '' }));
+  // A key named after the raw value, made before such ids were tokenised (a webhook's e-mail): destroyed too.
+  if (customerId !== request.customerId)
+    keysDestroyed += await keys.forget(dataKeyOwner({ customerId: request.customerId, paymentId: '' }));
   return { customerId, keysDestroyed, forgottenAt };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '@ledger/event-store';
+import { DataKeyStore, parseMasterKey } from '@ledger/security';
 import * as payloads from '../../../libs/provider-webhooks/src/testing';
 import { call, type ApiHarness } from '../../support/api-harness';
 import { ledger, project } from '../cli/support/cli';
@@ -151,6 +152,35 @@ describe('customer ids that are personal data, at every door', () => {
     expect(await allText(apiEmail)).toEqual([]);
     const invalid = await call(api, 'POST', `/v1/customers/${encodeURIComponent('semi;colon')}/forget`, { key: api.keys.admin });
     expect(invalid.status).toBe(400);
+  });
+
+  it('counts customer ids stored in clear before tokens (audit report), and forget by that e-mail destroys their old key too', async () => {
+    const env = { DATABASE_URL: api.db.url, ENCRYPTION_KEY: MASTER };
+    const legacy = `erin.${run}@example.com`;
+    const paymentId = `legacy-${run}`;
+    // As a webhook stored it before this change: the e-mail as customer id, and a data key named after it.
+    await new DataKeyStore(api.db.pool, parseMasterKey(MASTER)).keyFor(`customer:${legacy}`);
+    const at = new Date().toISOString();
+    await new PostgresEventStore(api.db.pool).appendToStream(
+      `payment-${paymentId}`,
+      [
+        {
+          eventId: randomUUID(),
+          type: 'PaymentCreated',
+          data: { paymentId, provider: 'stripe', amount: 100, currency: 'USD', customerId: legacy, createdAt: at },
+          metadata: { actor: 'webhook:stripe', correlationId: run, causationId: run, occurredAt: at, schemaVersion: 1 },
+        },
+      ],
+      'no_stream',
+    );
+    const before = await ledger(['audit', 'report', '--days', '3650'], env);
+    expect(before.stdout).toMatch(/customer ids pseudonymous.*1 events and 1 data key names hold a customer id that is personal data/);
+    const forgot = await ledger(['customers', 'forget', legacy], env);
+    expect(forgot.code).toBe(0);
+    expect(forgot.stdout).toMatch(/1 data key\(s\) destroyed/);
+    expect((await api.db.pool.query(`SELECT 1 FROM ledger.data_keys WHERE owner = $1`, [`customer:${legacy}`])).rowCount).toBe(0);
+    const after = await ledger(['audit', 'report', '--days', '3650'], env);
+    expect(after.stdout).toMatch(/customer ids pseudonymous.*1 events and 0 data key names/);
   });
 
   it('ledger customers forget takes the raw e-mail of a webhook customer', async () => {

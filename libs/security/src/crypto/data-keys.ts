@@ -118,6 +118,17 @@ export async function dataKeysByMasterKey(db: Queryable): Promise<DataKeysUnderM
 }
 
 /**
+ * How many customer data keys are named after a customer id that is personal data (an e-mail, a `+` phone number,
+ * a name with spaces): made before such ids were tokenised (issue 29, case 1). `forget` by that raw id destroys them.
+ */
+export async function customerKeysNamedInClear(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM ledger.data_keys WHERE owner LIKE 'customer:%' AND substr(owner, 10) ~ '@|^\\+|\\s'`,
+  );
+  return rows[0].n;
+}
+
+/**
  * The global position of the last event stored before encryption began (`ledger.encryption_epoch`): events up to it
  * may hold personal data in plaintext and always will (the log is never rewritten); after it, none may.
  * `forUpdate` locks the row for a transaction that moves it (`ledger store rebase`). Undefined without the row.

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { DataKeyStore, dataKeysByMasterKey, lastPlaintextPosition, type Keyring } from '@ledger/security';
+import { customerKeysNamedInClear, DataKeyStore, dataKeysByMasterKey, lastPlaintextPosition, type Keyring } from '@ledger/security';
 import type { Findings } from './findings';
 
 /** How many of the latest events with personal fields are sampled. */
@@ -93,6 +93,35 @@ export async function checkFreeTextSealed(pool: Pick<Pool, 'query'>, findings: F
       where,
     );
   else findings.add('PCI', check, 'pass', 'every stored errorMessage and reason is sealed');
+}
+
+/** A customer id stored before tokens (issue 29, case 1) that is personal data: an e-mail, a phone number, a name. */
+const PERSONAL_ID = `'@|^\\+|\\s'`;
+
+/**
+ * Customer ids that are personal data, stored in clear before they were tokenised: in events (never rewritten, so
+ * they stay) and in data key names (`customer:<id>`, destroyed by a forget of that id). A warning with the counts.
+ */
+export async function checkCustomerIdsPseudonymous(pool: Pick<Pool, 'query'>, findings: Findings): Promise<void> {
+  const { rows } = await pool.query<{ events: number; positions: string[] | null }>(
+    `SELECT count(*)::int AS events, (array_agg(global_position::text ORDER BY global_position))[1:20] AS positions
+       FROM event_store.events WHERE stream_id LIKE 'payment-%' AND data->>'customerId' ~ ${PERSONAL_ID}`,
+  );
+  const { events, positions } = rows[0];
+  const keys = await customerKeysNamedInClear(pool);
+  const check = 'customer ids pseudonymous';
+  if (events === 0 && keys === 0) {
+    findings.add('PCI', check, 'pass', 'no stored customer id is an e-mail address, phone number or name');
+    return;
+  }
+  findings.add(
+    'PCI',
+    check,
+    'warning',
+    `${events} events and ${keys} data key names hold a customer id that is personal data in clear, stored before such ids ` +
+      'were tokenised; the events keep it (the log is never rewritten), `customers forget <id>` destroys the key',
+    (positions ?? []).map((p) => `event at position ${p}`),
+  );
 }
 
 /**

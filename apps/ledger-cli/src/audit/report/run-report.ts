@@ -6,7 +6,7 @@ import type { CliIo } from '../../io';
 import { firstLine, type LedgerConnection } from '../context';
 import { createProgress } from '../progress';
 import { checkConfiguration, type MasterKeyLookup } from './config-checks';
-import { checkEncryptionAtRest, checkFreeTextSealed, checkMasterKeyOpensDataKeys } from './encryption-check';
+import { checkCustomerIdsPseudonymous, checkEncryptionAtRest, checkFreeTextSealed, checkMasterKeyOpensDataKeys } from './encryption-check';
 import type { Findings } from './findings';
 import { checkProviderHealth } from './health-check';
 import { probeSecurityHeaders } from './headers-probe';
@@ -50,6 +50,7 @@ export async function runReportChecks(
   if (config.EVENT_STORE === 'postgres') {
     await checkEncryptionAtRest(pool, findings);
     await checkFreeTextSealed(pool, findings);
+    await checkCustomerIdsPseudonymous(pool, findings);
   } else findings.add('PCI', 'personal data encrypted', 'warning', 'not sampled: the events are in EventStoreDB');
   // Judged against the same key as the Configuration section (an unreadable key is already critical there).
   if (!lookup || !('error' in lookup)) await checkMasterKeyOpensDataKeys(pool, master, findings);
