@@ -23,8 +23,13 @@ const create = (key: string, body: Record<string, unknown>) =>
 describe('Rate-limit buckets', () => {
   it('are keyed from validated values only: an invalid customerId or payment id never names a Redis key', async () => {
     // Three, as payment_key allows three per key.
-    const forged = ['x'.repeat(5000), 'who@example.com', '../../*'];
+    const forged = ['x'.repeat(5000), '../../*'];
     for (const customerId of forged) expect((await create(api.keys.admin, newPaymentBody({ customerId }))).status).toBe(400);
+    // An e-mail is personal data, not invalid (issue 29, case 1): its bucket is named by its token, never by the e-mail.
+    const byEmail = await create(api.keys.admin, newPaymentBody({ customerId: 'who@example.com' }));
+    expect(byEmail.status).toBe(201);
+    expect(await redis.keys(`${api.rateLimitPrefix}:bucket:payment:customer:${byEmail.body.customerId as string}`)).toHaveLength(1);
+    forged.push('who@example.com');
     expect((await call(api, 'POST', `/v1/payments/${'p'.repeat(300)}/refunds`, { key: api.keys.admin, body: { amount: 1 } })).status).toBe(
       400,
     );
