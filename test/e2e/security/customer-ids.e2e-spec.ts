@@ -139,6 +139,24 @@ describe('customer ids that are personal data, at every door', () => {
     expect(await allText(reference)).toEqual([]);
   });
 
+  it('tokenises a webhook reference holding a card-like run instead of masking it: two alike once masked stay two payments', async () => {
+    const [a, b] = [`order-${run}-4242424242424242`, `order-${run}-4000000000024242`];
+    const tokenised = async () =>
+      (
+        await api.db.pool.query<{ stream_id: string; ref: string }>(
+          `SELECT DISTINCT stream_id, data->>'providerPaymentId' AS ref FROM event_store.events
+            WHERE event_type = 'PaymentSucceeded' AND data->>'providerPaymentId' LIKE 'rtok\\_%'`,
+        )
+      ).rows;
+    const before = new Set((await tokenised()).map((r) => r.ref));
+    for (const reference of [a, b]) expect((await postPaystack(api, payloads.chargeSuccess(reference))).status).toBe(200);
+    const added = (await tokenised()).filter((r) => !before.has(r.ref));
+    // Each its own token and its own payment (masked, both would read `**** 4242`).
+    expect(new Set(added.map((r) => r.ref)).size).toBe(2);
+    expect(new Set(added.map((r) => r.stream_id)).size).toBe(2);
+    for (const digits of ['4242424242424242', '4000000000024242', '**** 4242', '****4242']) expect(await allText(digits)).toEqual([]);
+  });
+
   it('POST /v1/customers/:id/forget takes the raw e-mail and forgets its token', async () => {
     const token = await customerOf(apiPayment);
     const res = await call(api, 'POST', `/v1/customers/${encodeURIComponent(apiEmail)}/forget`, {

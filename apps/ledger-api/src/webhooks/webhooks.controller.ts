@@ -2,7 +2,7 @@ import { Controller, HttpCode, Logger, Post, Req, type RawBodyRequest } from '@n
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Provider } from '@ledger/payments-domain';
-import { CustomerTokens, maskCardData } from '@ledger/security';
+import { containsPan, CustomerTokens, maskCardData } from '@ledger/security';
 import {
   WebhookPayloadError,
   isObject,
@@ -75,16 +75,18 @@ export class WebhooksController {
       throw new ApiError(401, 'invalid_signature', 'The webhook signature is missing, invalid or outside the time tolerance');
     }
     let delivery: ProviderDelivery;
+    let originals: Map<string, string | null>;
     try {
       if (!isObject(req.body)) throw new WebhookPayloadError('(body)', 'must be a JSON object');
       // The payload is not ours to refuse: card data in it is masked, and only mapped fields are kept.
       delivery = PARSERS[provider](maskCardData(req.body), raw);
+      originals = cardLikeOriginals(req.body);
     } catch (error) {
       if (!(error instanceof WebhookPayloadError)) throw error;
       await this.store.recordDelivery({ provider, outcome: 'invalid_payload', detail: error.message, sourceIp });
       throw new ApiError(400, 'invalid_payload', error.message);
     }
-    delivery = await withCustomerTokens(delivery, this.tokens);
+    delivery = await withCustomerTokens(delivery, this.tokens, originals);
     const result = await this.processor.process(delivery, { correlationId: contextOf(req).correlationId, sourceIp });
     await this.record(delivery, result, sourceIp);
     if (result.outcome === 'unmatched') {
@@ -106,10 +108,15 @@ export class WebhooksController {
  * same the API would make of it, and a provider reference holding an e-mail address or a card-like run becomes its
  * keyed reference token, before anything is planned or matched; the raw values go no further.
  */
-async function withCustomerTokens(delivery: ProviderDelivery, tokens: CustomerTokens): Promise<ProviderDelivery> {
+async function withCustomerTokens(
+  delivery: ProviderDelivery,
+  tokens: CustomerTokens,
+  originals: ReadonlyMap<string, string | null>,
+): Promise<ProviderDelivery> {
   const { intent } = delivery;
   if (intent.kind !== 'payment') return delivery;
-  const ref = (value: string) => tokens.providerReferenceOf(value);
+  // A reference the masking changed is tokenised from what the provider sent: two masked alike would collide.
+  const ref = (value: string) => tokens.providerReferenceOf(originals.get(value) ?? value);
   const optionalRef = async (value: string | undefined) => (value === undefined ? undefined : ref(value));
   let facts = intent.facts;
   if (facts) {
@@ -141,6 +148,24 @@ async function actionWithTokens(
     default:
       return action;
   }
+}
+
+/**
+ * The payload's strings that hold a card-like run, by their masked form (null when two differ yet mask alike: that
+ * reference stays masked rather than be given the wrong token). The body's depth was bounded before routing.
+ */
+function cardLikeOriginals(body: unknown): Map<string, string | null> {
+  const originals = new Map<string, string | null>();
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (!containsPan(value)) return;
+      const masked = maskCardData(value);
+      originals.set(masked, originals.has(masked) && originals.get(masked) !== value ? null : value);
+    } else if (Array.isArray(value)) value.forEach(walk);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
+  };
+  walk(body);
+  return originals;
 }
 
 const compactFacts = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
