@@ -44,7 +44,7 @@ describe('PaymentCommandRunner', () => {
     expect(outcome.appended).toHaveLength(1);
     const [stored] = await store.readStream(`payment-${id}`);
     expect(stored.type).toBe('PaymentCreated');
-    expect(stored.metadata).toMatchObject({ actor: 'key_1', idempotencyKey: 'k1', sourceIp: '10.0.0.9', schemaVersion: 1 });
+    expect(stored.metadata).toMatchObject({ actor: 'key_1', idempotencyKey: 'k1', sourceIp: '10.0.0.9', schemaVersion: 2 });
   });
 
   it('appends nothing when the same keyed command runs again, also after the stream moved on', async () => {

@@ -12,7 +12,7 @@ import {
   initialState,
   isDomainError,
   paymentStreamId,
-  toPaymentEvent,
+  toPaymentEvents,
   type DomainError,
   type PaymentCommand,
   type PaymentState,
@@ -157,7 +157,7 @@ export class PaymentCommandRunner {
     history: readonly RecordedEvent[],
     keys = this.options.personalData,
   ): Promise<Attempt> {
-    let state = history.reduce((s, stored) => evolve(s, toPaymentEvent(stored)), initialState());
+    let state = toPaymentEvents(history).reduce(evolve, initialState());
     const planned = request.plan(state);
     const decided: { command: PaymentCommand; events: Required<EventData>[] }[] = [];
     let refused: DomainError | undefined;

@@ -266,7 +266,8 @@ export interface EventMetadata {
   deliveryId?: string;
 }
 
-export const CURRENT_SCHEMA_VERSION = 1;
+/** 2: provider amounts in ISO minor units (issue 28); version 1 streams a provider's webhook created may need upcasting.ts's correction. */
+export const CURRENT_SCHEMA_VERSION = 2;
 
 export const PAYMENT_STREAM_PREFIX = 'payment-';
 

@@ -144,6 +144,49 @@ describe('Provider units stored before issue 28, corrected on read', () => {
     expect(() => toPaymentEvents(history)).toThrow(/PaymentRefunded.amount .*no exact ISO value/);
   });
 
+  it('shows a corrected stored event with the stored values of the fields it changed, and nothing for other events', () => {
+    const upcaster = new StreamUpcaster();
+    const [created, processing, , refunded] = oldStream('stripe', 'ISK', 100, webhook('stripe')).map((e) => ({
+      ...e,
+      streamId: 'payment-isk',
+    }));
+    expect(upcaster.corrected(created)).toEqual({
+      ...created,
+      data: { ...created.data, amount: 500 },
+      correction: { kind: 'provider_units', provider: 'stripe', currency: 'ISK', stored: { amount: 50000 } },
+    });
+    expect(upcaster.corrected(processing)).toBe(processing);
+    expect(upcaster.corrected(refunded).correction).toEqual({
+      kind: 'provider_units',
+      provider: 'stripe',
+      currency: 'ISK',
+      stored: { amount: 10000, totalRefunded: 10000 },
+    });
+  });
+
+  it('tells a reader that starts mid-log which old streams it must learn the creation of first', () => {
+    const [created, , succeeded] = oldStream('stripe', 'ISK', 100, webhook('stripe')).map((e) => ({ ...e, streamId: 'payment-isk' }));
+    const [, , usd] = oldStream('stripe', 'USD', 1, webhook('stripe')).map((e) => ({ ...e, streamId: 'payment-usd' }));
+    const upcaster = new StreamUpcaster();
+    expect(upcaster.unknownStream(succeeded)).toBe(true);
+    expect(upcaster.unknownStream(usd)).toBe(false);
+    expect(upcaster.unknownStream({ ...succeeded, metadata: { ...webhook('stripe'), schemaVersion: AMOUNTS_IN_ISO_SINCE } })).toBe(false);
+    upcaster.learn(created);
+    expect(upcaster.unknownStream(succeeded)).toBe(false);
+    expect(upcaster.read(succeeded).data).toMatchObject({ amount: 500 });
+  });
+
+  it('never corrects an event written with the conversion, in a stream that needs it', () => {
+    const [created, , succeeded] = oldStream('stripe', 'ISK', 100, webhook('stripe'));
+    const current = {
+      ...succeeded,
+      data: { ...succeeded.data, amount: 500 },
+      metadata: { ...webhook('stripe'), schemaVersion: CURRENT_SCHEMA_VERSION },
+    };
+    expect(CURRENT_SCHEMA_VERSION).toBe(AMOUNTS_IN_ISO_SINCE);
+    expect(toPaymentEvents([created, current])[1].data).toMatchObject({ amount: 500 });
+  });
+
   it('decides the correction from the stored PaymentCreated alone', () => {
     const [created] = oldStream('stripe', 'UGX', 100, webhook('stripe'));
     expect(providerUnitsCorrection(created)).toEqual({ provider: 'stripe', currency: 'UGX', multiply: 1n, divide: 100n });

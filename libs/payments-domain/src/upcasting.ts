@@ -2,6 +2,7 @@ import { InvalidAmountError, UnsupportedSchemaVersionError } from './errors';
 import {
   CURRENT_SCHEMA_VERSION,
   isProvider,
+  PROVIDERS,
   type PaymentEvent,
   type PaymentEventData,
   type PaymentEventType,
@@ -60,10 +61,9 @@ export function toPaymentEvent(stored: StoredEventLike): PaymentEvent {
  * API was booked in ISO units (a provider's amount was never its book amount then), so
  * its stream is left as stored.
  *
- * Wiring (not done here: the readers are in other libs): every reader folds through a
- * StreamUpcaster (whole-stream readers: `toPaymentEvents`), and CURRENT_SCHEMA_VERSION
- * becomes AMOUNTS_IN_ISO_SINCE in the same change, so events written with the
- * conversion (provider-amounts.ts) are never corrected again.
+ * Every reader folds through a StreamUpcaster (one stream: `toPaymentEvents`), and
+ * CURRENT_SCHEMA_VERSION is AMOUNTS_IN_ISO_SINCE, so events written with the conversion
+ * (provider-amounts.ts) are never corrected again.
  */
 export const AMOUNTS_IN_ISO_SINCE = 2;
 
@@ -118,20 +118,61 @@ export function correctProviderUnits(stored: StoredEventLike, correction: Provid
   return { ...stored, data: corrected };
 }
 
+/** What a reader shows beside a corrected event: the provider and currency, and the changed fields as stored. */
+export interface ProviderUnitsCorrectionView {
+  readonly kind: 'provider_units';
+  readonly provider: Provider;
+  readonly currency: string;
+  /** The stored values of the fields the correction changed (the stored event itself is never rewritten). */
+  readonly stored: Readonly<Record<string, number>>;
+}
+
+/** Currencies in which some stream may need a correction: only their streams are remembered. */
+const CORRECTABLE_CURRENCIES = new Set(
+  [...CURRENCIES_BEFORE_ISSUE_28].filter((currency) =>
+    PROVIDERS.some((provider) => currencyExponent(currency) !== providerExponent(provider, currency).exponent),
+  ),
+);
+
 /**
  * Reads stored events in order (one stream, or the whole log in global order),
- * correcting each stream that needs it. It remembers only the streams it corrects.
+ * correcting each stream that needs it. It remembers only the streams of the
+ * correctable currencies it has seen created.
  */
 export class StreamUpcaster {
-  private readonly corrections = new Map<string, ProviderUnitsCorrection>();
+  private readonly decided = new Map<string, ProviderUnitsCorrection | null>();
 
   read(stored: StoredEventLike & { readonly streamId: string }): PaymentEvent {
-    if (stored.type === 'PaymentCreated') {
-      const correction = providerUnitsCorrection(stored);
-      if (correction) this.corrections.set(stored.streamId, correction);
-    }
-    const correction = this.corrections.get(stored.streamId);
-    return toPaymentEvent(correction ? correctProviderUnits(stored, correction) : stored);
+    return toPaymentEvent(this.corrected(stored));
+  }
+
+  /** The stored event with its amounts in ISO minor units (everything else as stored), and what was changed. */
+  corrected<E extends StoredEventLike & { readonly streamId: string }>(stored: E): E & { correction?: ProviderUnitsCorrectionView } {
+    if (stored.type === 'PaymentCreated') this.learn(stored);
+    const correction = this.decided.get(stored.streamId);
+    if (!correction) return stored;
+    const fixed = correctProviderUnits(stored, correction);
+    if (fixed === stored) return stored;
+    const before = stored.data as Record<string, unknown>;
+    const after = fixed.data as Record<string, unknown>;
+    const changed = Object.fromEntries(AMOUNT_FIELDS.filter((f) => before[f] !== after[f]).map((f) => [f, before[f] as number]));
+    const { provider, currency } = correction;
+    return { ...stored, data: fixed.data, correction: { kind: 'provider_units', provider, currency, stored: changed } };
+  }
+
+  /** Decides a stream's correction from its stored PaymentCreated (a reader that starts mid-log looks it up first). */
+  learn(created: StoredEventLike & { readonly streamId: string }): void {
+    if (created.type !== 'PaymentCreated' || schemaVersionOf(created) >= AMOUNTS_IN_ISO_SINCE) return;
+    const currency = (created.data as { currency?: unknown } | null)?.currency;
+    if (typeof currency !== 'string' || !CORRECTABLE_CURRENCIES.has(currency)) return;
+    this.decided.set(created.streamId, providerUnitsCorrection(created) ?? null);
+  }
+
+  /** A stored event a correction may concern whose stream's PaymentCreated this reader has not seen: `learn` it first. */
+  unknownStream(stored: StoredEventLike & { readonly streamId: string }): boolean {
+    if (stored.type === 'PaymentCreated' || schemaVersionOf(stored) >= AMOUNTS_IN_ISO_SINCE) return false;
+    const currency = (stored.data as { currency?: unknown } | null)?.currency;
+    return typeof currency === 'string' && CORRECTABLE_CURRENCIES.has(currency) && !this.decided.has(stored.streamId);
   }
 }
 

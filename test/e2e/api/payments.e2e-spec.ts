@@ -44,7 +44,7 @@ describe('Payment commands over HTTP', () => {
       actor: api.keyIds['payments:write'],
       sourceIp: expect.any(String),
       idempotencyKey: 'create-1',
-      schemaVersion: 1,
+      schemaVersion: 2,
       occurredAt: res.body.createdAt,
     });
     expect(event.metadata.causationId).not.toBe('corr-123');
@@ -85,7 +85,7 @@ describe('Payment commands over HTTP', () => {
       occurredAt: expect.any(String),
       recordedAt: expect.any(String),
       data: expect.objectContaining({ amount: 300, totalRefunded: 300 }),
-      metadata: expect.objectContaining({ schemaVersion: 1 }),
+      metadata: expect.objectContaining({ schemaVersion: 2 }),
     });
   });
 

@@ -16,9 +16,9 @@ export interface MoneyHarness {
 }
 
 export async function startMoneyHarness(
-  options: { onBatch?: Parameters<typeof startProjector>[0]['onBatch'] } = {},
+  options: { onBatch?: Parameters<typeof startProjector>[0]['onBatch']; env?: Record<string, string> } = {},
 ): Promise<MoneyHarness> {
-  const api = await startWebhookHarness();
+  const api = await startWebhookHarness(options.env);
   const store = new PostgresEventStore(api.db.pool, { pollIntervalMs: 10 });
   const projector = startProjector({ pool: api.db.pool, store, batchSize: 200, onBatch: options.onBatch });
   const queries = new DashboardQueries(api.db.pool, { store, suspiciousAmounts: {}, clock: () => new Date() });

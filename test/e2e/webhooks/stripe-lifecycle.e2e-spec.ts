@@ -80,7 +80,7 @@ describe('Stripe webhooks', () => {
     );
     const events = await eventsOf(api, 'pay_stripe_meta');
     expect(events.map((e) => e.metadata)).toEqual(
-      Array(3).fill(expect.objectContaining({ actor: 'webhook:stripe', deliveryId: delivery, schemaVersion: 1 })),
+      Array(3).fill(expect.objectContaining({ actor: 'webhook:stripe', deliveryId: delivery, schemaVersion: 2 })),
     );
   });
 

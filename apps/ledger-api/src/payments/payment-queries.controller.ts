@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, toEventView, type EventStore, type EventView, type RecordedEvent } from '@ledger/event-store';
 import { openPersonalFields } from '@ledger/payments-app';
-import { PaymentNotFoundError, paymentStreamId } from '@ledger/payments-domain';
+import { PaymentNotFoundError, paymentStreamId, StreamUpcaster } from '@ledger/payments-domain';
 import { PersonalDataCipher } from '@ledger/security';
 import { contextOf } from '../http/request-context';
 import { RequireScope } from '../auth/require-scope.decorator';
@@ -35,7 +35,12 @@ export class PaymentQueriesController {
   @ApiOperation({ summary: 'Events of one payment, in order, with revision and position' })
   @ApiResponse({ status: 404, description: 'payment_not_found' })
   async events(@Param('id') id: string, @Req() req: Request): Promise<EventView[]> {
-    return (await this.stream(parsePaymentId(id), req)).map(toEventView);
+    // Amounts an old stream holds in a provider's units read in ISO minor units; `correction` names the stored values.
+    const upcaster = new StreamUpcaster();
+    return (await this.stream(parsePaymentId(id), req)).map((stored) => {
+      const { correction, ...event } = upcaster.corrected(stored);
+      return correction ? { ...toEventView(event), correction } : toEventView(event);
+    });
   }
 
   private async stream(paymentId: string, req: Request): Promise<RecordedEvent[]> {

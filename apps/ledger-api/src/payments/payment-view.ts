@@ -2,7 +2,7 @@ import {
   evolve,
   initialState,
   paymentStatus,
-  toPaymentEvent,
+  toPaymentEvents,
   type CardReference,
   type DisputeOutcome,
   type PaymentState,
@@ -53,8 +53,9 @@ type Draft = Omit<PaymentView, 'status' | 'refundedAmount' | 'fraudFlagged' | 'd
 /** A richer fold than the domain's slim state: the domain decides on `state`, the view adds what clients read. */
 export function foldPaymentView(events: readonly StoredPaymentEvent[]): PaymentView | undefined {
   let draft: Draft | undefined;
-  for (const stored of events) {
-    const event = toPaymentEvent(stored);
+  const upcast = toPaymentEvents(events);
+  for (const [i, stored] of events.entries()) {
+    const event = upcast[i];
     const at = occurredAt(stored);
     if (event.type === 'PaymentCreated') {
       const { paymentId, provider, amount, currency, customerId, description, card, createdAt } = event.data;

@@ -4,10 +4,12 @@ import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { InvalidPositionError, parsePosition, type Position, type RecordedEvent } from '@ledger/event-store';
 import { openPersonalFields } from '@ledger/payments-app';
+import { StreamUpcaster } from '@ledger/payments-domain';
 import type { LedgerConfig } from '@ledger/platform';
 import { createLogger, DataKeyStore, isSealed, PersonalDataCipher, type Open } from '@ledger/security';
 import { withConnection } from '../audit/context';
 import { writeOut } from '../audit/output';
+import { correctedPage } from '../audit/replay/corrected';
 import { ndjson, tableHeader, tableRows } from '../audit/replay/format';
 import { readEvents } from '../audit/replay/read-events';
 import { requireMasterKeyring } from '../connect';
@@ -32,7 +34,10 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
     .addOption(
       new Option('--format <format>', 'one JSON event per line, or a table to read').choices(['ndjson', 'table']).default('ndjson'),
     )
-    .option('--as-stored', 'print personal fields as stored (ciphertext) instead of opening them')
+    .option(
+      '--as-stored',
+      'print events as stored: personal fields as ciphertext instead of opening them, old provider-unit amounts uncorrected',
+    )
     .action((options: ReplayOptions) =>
       withConnection(io, 'audit replay', async ({ store, pool, config }) => {
         const range = { stream: options.stream, from: options.fromPosition, to: options.toPosition };
@@ -81,8 +86,9 @@ export function registerReplayCommand(audit: Command, io: CliIo): void {
         try {
           if (options.format === 'table') await writeOut(io, tableHeader());
           let count = 0;
+          const upcaster = new StreamUpcaster();
           for await (const stored of readEvents(store, range)) {
-            const page = await opened(stored);
+            const page = options.asStored ? stored : await correctedPage(store, upcaster, await opened(stored));
             await writeOut(io, options.format === 'table' ? tableRows(page) : ndjson(page));
             count += page.length;
           }

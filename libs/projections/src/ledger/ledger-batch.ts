@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
+import { paymentIdFromStream, type StreamUpcaster } from '@ledger/payments-domain';
 import type { RecordedEvent } from '@ledger/event-store';
 import { amountCountsProjection } from '../amounts/amount-counts.projection';
 import { errorsProjection } from '../errors/errors.projection';
@@ -31,8 +31,14 @@ export class LedgerBatch {
     counting(amountCountsProjection),
   ];
 
-  /** `payments`: the stored rows of the batch's payments, by payment id. */
-  constructor(private readonly payments: Map<string, PaymentRow>) {}
+  /**
+   * `payments`: the stored rows of the batch's payments, by payment id. `upcaster`: the reader's one across
+   * batches, which has seen (or been told) each old stream's PaymentCreated before its other events.
+   */
+  constructor(
+    private readonly payments: Map<string, PaymentRow>,
+    private readonly upcaster: StreamUpcaster,
+  ) {}
 
   apply(recorded: RecordedEvent): void {
     try {
@@ -79,7 +85,7 @@ export class LedgerBatch {
   }
 
   private fold(recorded: RecordedEvent): void {
-    const event = toPaymentEvent(recorded);
+    const event = this.upcaster.read(recorded);
     const id = paymentIdFromStream(recorded.streamId) as string;
     const before = this.payments.get(id);
     const after = evolvePaymentRow(before, event, recorded.revision);

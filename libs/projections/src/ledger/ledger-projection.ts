@@ -1,10 +1,16 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@ledger/event-store';
-import { paymentIdFromStream } from '@ledger/payments-domain';
+import { paymentIdFromStream, StreamUpcaster } from '@ledger/payments-domain';
 import { loadPayments } from '../payments/payment-row';
 import type { Projection, ProjectionTarget } from '../runner/projection';
 import { LedgerBatch } from './ledger-batch';
 import { LedgerRebuilder } from './ledger-rebuilder';
+
+/**
+ * The live path's one upcaster (the projection runs once per process, batches in order). An old stream whose
+ * PaymentCreated an earlier process applied has it read from the store before its next old event.
+ */
+const liveUpcaster = new StreamUpcaster();
 
 /**
  * Every dashboard read model in one projection, one checkpoint: they change
@@ -24,9 +30,16 @@ export const ledgerProjection: Projection = {
     'health_windows',
     'amount_counts',
   ],
-  async apply(tx: PoolClient, events: readonly RecordedEvent[], { schema }: ProjectionTarget): Promise<void> {
+  async apply(tx: PoolClient, events: readonly RecordedEvent[], { schema, store }: ProjectionTarget): Promise<void> {
     const ids = [...new Set(events.map((e) => paymentIdFromStream(e.streamId) as string))];
-    const batch = new LedgerBatch(await loadPayments(tx, schema, ids));
+    for (const event of events) {
+      if (event.type === 'PaymentCreated') liveUpcaster.learn(event);
+      else if (store && liveUpcaster.unknownStream(event)) {
+        const [created] = await store.readStream(event.streamId, { maxCount: 1 });
+        if (created) liveUpcaster.learn(created);
+      }
+    }
+    const batch = new LedgerBatch(await loadPayments(tx, schema, ids), liveUpcaster);
     for (const event of events) batch.apply(event);
     await batch.write(tx, schema);
   },

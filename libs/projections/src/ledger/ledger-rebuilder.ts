@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { RecordedEvent } from '@ledger/event-store';
-import { paymentIdFromStream } from '@ledger/payments-domain';
+import { paymentIdFromStream, StreamUpcaster } from '@ledger/payments-domain';
 import { loadPayments, type PaymentRow } from '../payments/payment-row';
 import { ProjectionError, type ProjectionRebuilder, type RebuilderTuning } from '../runner/projection';
 import { LedgerBatch } from './ledger-batch';
@@ -18,6 +18,8 @@ export class LedgerRebuilder implements ProjectionRebuilder {
   /** Payments created since the last flush that have no stored row. */
   private fresh = new Set<string>();
   private batch: LedgerBatch;
+  /** One across the rebuild: it reads from position 0, so it sees every stream's PaymentCreated first. */
+  private readonly upcaster = new StreamUpcaster();
   private readonly flushRows: number;
   private readonly cacheRows: number;
 
@@ -27,7 +29,7 @@ export class LedgerRebuilder implements ProjectionRebuilder {
   ) {
     this.flushRows = options.flushRows ?? 20_000;
     this.cacheRows = Math.max(options.cacheRows ?? 100_000, this.flushRows);
-    this.batch = new LedgerBatch(this.rows);
+    this.batch = new LedgerBatch(this.rows, this.upcaster);
   }
 
   get full(): boolean {
@@ -67,7 +69,7 @@ export class LedgerRebuilder implements ProjectionRebuilder {
 
   async flush(tx: PoolClient): Promise<void> {
     const { batch, fresh } = this;
-    this.batch = new LedgerBatch(this.rows);
+    this.batch = new LedgerBatch(this.rows, this.upcaster);
     this.fresh = new Set();
     try {
       await batch.write(tx, this.schema, fresh);

@@ -66,7 +66,7 @@ async function catchUpTo(tx: PoolClient, input: SwapInput, target: Position): Pr
     const page = await input.store.readAll({ after: position, maxCount: input.chunkSize, streamPrefix: input.streamPrefix });
     const events = page.filter((e) => comparePositions(e.position, target) <= 0);
     if (events.length === 0) throw new Error(`rebuild could not reach the live checkpoint of ${input.projection.name}`);
-    await input.projection.apply(tx, events, { schema: input.schema });
+    await input.projection.apply(tx, events, { schema: input.schema, store: input.store });
     position = events[events.length - 1].position;
     extra += events.length;
   }

@@ -136,7 +136,7 @@ export class ProjectionRunner {
       // Checkpoint first: a loser stops before touching any table (its empty transaction commits nothing),
       // and a rebuild swap holding this row waits us out cleanly.
       if (!(await advanceCheckpoint(tx, this.name, expected, next, events.length))) return false;
-      await this.options.projection.apply(tx, events, { schema: READ_MODELS_SCHEMA });
+      await this.options.projection.apply(tx, events, { schema: READ_MODELS_SCHEMA, store: this.options.store });
       await this.options.onBatch?.(tx, events);
       await tx.query(`SELECT pg_notify('ledger_projection', $1)`, [this.name]); // delivered on COMMIT: live dashboards refetch
       return true;

@@ -1,11 +1,13 @@
 import type { Pool, PoolClient } from 'pg';
-import { formatPosition, type RecordedEvent } from '@ledger/event-store';
+import { formatPosition, type EventStore, type RecordedEvent } from '@ledger/event-store';
 
 export const READ_MODELS_SCHEMA = 'read_models';
 
 /** Where a projection writes: the live schema, or a rebuild schema being filled beside it. */
 export interface ProjectionTarget {
   readonly schema: string;
+  /** The live runner's store, for a projection that must read an earlier event of a stream (an old stream's creation). */
+  readonly store?: Pick<EventStore, 'readStream'>;
 }
 
 /**

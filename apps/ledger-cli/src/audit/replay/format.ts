@@ -1,6 +1,11 @@
-import { toEventView, type RecordedEvent } from '@ledger/event-store';
+import { toEventView, type EventView } from '@ledger/event-store';
+import type { ReplayedEvent } from './corrected';
 
-export const ndjson = (events: readonly RecordedEvent[]): string => events.map((e) => `${JSON.stringify(toEventView(e))}\n`).join('');
+/** CONTRACT.md's event shape, and beside it the correction a stored amount was read with, if any. */
+const view = ({ correction, ...event }: ReplayedEvent): EventView =>
+  (correction ? { ...toEventView(event), correction } : toEventView(event)) as EventView;
+
+export const ndjson = (events: readonly ReplayedEvent[]): string => events.map((e) => `${JSON.stringify(view(e))}\n`).join('');
 
 const COLUMNS = [
   ['position', 22],
@@ -13,10 +18,10 @@ const COLUMNS = [
 
 export const tableHeader = (): string => row(COLUMNS.map(([name]) => name)) + row(COLUMNS.map(([, w]) => '-'.repeat(w || 7)));
 
-export function tableRows(events: readonly RecordedEvent[]): string {
+export function tableRows(events: readonly ReplayedEvent[]): string {
   return events
     .map((e) => {
-      const line = toEventView(e);
+      const line = view(e);
       return row([line.position, line.occurredAt, line.streamId, String(line.revision), line.type, summary(line.data)]);
     })
     .join('');

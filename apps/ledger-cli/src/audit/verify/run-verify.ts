@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { comparePositions, formatPosition, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { paymentIdFromStream, toPaymentEvent } from '@ledger/payments-domain';
+import { paymentIdFromStream, StreamUpcaster } from '@ledger/payments-domain';
 import { withTransaction } from '@ledger/platform';
 import { AuditTrailCheck } from './audit-trail-check';
 import { AUDIT_TRAIL, LEDGER, storedCheckpoint, type StoredCheckpoint } from './checkpoints';
@@ -178,13 +178,15 @@ const within = (event: RecordedEvent, checkpoint: Position) => comparePositions(
 class EventFacts {
   readonly payments = new Map<string, PaymentFacts>();
   readonly fraudMinutes = new Counters();
+  /** One per run: old streams' provider-unit amounts are read in ISO units, as the projections read them. */
+  private readonly upcaster = new StreamUpcaster();
 
   constructor(private readonly report: ReportDifference) {}
 
   apply(recorded: RecordedEvent): void {
     const id = paymentIdFromStream(recorded.streamId) ?? recorded.streamId;
     try {
-      const event = toPaymentEvent(recorded);
+      const event = this.upcaster.read(recorded);
       let facts = this.payments.get(id);
       if (event.type === 'PaymentCreated' && !facts) {
         facts = PaymentFacts.create(event);

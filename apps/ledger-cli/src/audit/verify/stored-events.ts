@@ -60,14 +60,15 @@ export function eventsInTable(client: PoolClient, pageSize = PAGE_SIZE): StoredE
  * PostgreSQL: the payment events up to `to`, stream by stream (each stream's
  * events in revision order, which is their global order), a page at a time:
  * a payment is complete once the next stream begins, so the fold holds one
- * payment at a time instead of all of them. Only what the fold reads is fetched.
+ * payment at a time instead of all of them. Only what the fold reads is fetched (of the metadata: the schema
+ * version and the actor, which decide whether an old stream's amounts are in a provider's units).
  */
 export function paymentEventsByStream(client: PoolClient, pageSize = PAGE_SIZE): StoredEvents {
   return async function* (to) {
     await client.query(
       `DECLARE verify_streams NO SCROLL CURSOR FOR
        SELECT e.global_position, e.transaction_id::text AS tx_id, e.stream_id, e.revision, e.event_id, e.event_type, e.data,
-              jsonb_build_object('schemaVersion', e.metadata->'schemaVersion') AS metadata, e.recorded_at
+              jsonb_build_object('schemaVersion', e.metadata->'schemaVersion', 'actor', e.metadata->'actor') AS metadata, e.recorded_at
          FROM event_store.events e
         WHERE starts_with(e.stream_id, $1) AND (e.transaction_id, e.global_position) <= ($2::text::xid8, $3::bigint)
         ORDER BY e.stream_id, e.revision`,
