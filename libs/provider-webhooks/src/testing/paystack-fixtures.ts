@@ -1,4 +1,7 @@
-/** Payloads shaped like Paystack's published webhook examples (charge.success, refund.processed, charge.dispute.create). */
+/**
+ * Payloads shaped like Paystack's published webhook examples (charge.success, refund.processed, refund.failed,
+ * charge.dispute.create, charge.dispute.resolve).
+ */
 type Json = Record<string, unknown>;
 
 /**
@@ -101,3 +104,18 @@ export const disputeCreated = (reference: string, refundAmount: number): Json =>
     updatedAt: '2024-09-29T21:10:19.000Z',
   },
 });
+
+/** The refund Paystack could not make (it credits the amount back): the processed refund's shape, status `failed`. */
+export const refundFailed = (reference: string, refundReference: string, amount: string | number): Json => ({
+  event: 'refund.failed',
+  data: { ...(refundProcessed(reference, refundReference, amount).data as Json), status: 'failed' },
+});
+
+/** A dispute's end: `merchant-accepted` (the customer is refunded: lost) or `declined` (won). */
+export const disputeResolved = (reference: string, refundAmount: number, resolution: 'merchant-accepted' | 'declined'): Json => {
+  const { data } = disputeCreated(reference, refundAmount) as { data: Json };
+  return {
+    event: 'charge.dispute.resolve',
+    data: { ...data, status: 'resolved', resolution, resolvedAt: '2024-10-02T21:10:19.000Z', updatedAt: '2024-10-02T21:10:19.000Z' },
+  };
+};
