@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PostgresEventStore } from '@ledger/event-store';
 import { rebuildProjection } from '@ledger/projections';
-import { maskCardData } from '@ledger/security';
 import { createPool } from '../../libs/platform/src';
 import { snapshotReadModels, waitForProjections } from '../e2e/projections/support/harness';
 import type { InjectedFault } from './faults';
@@ -76,10 +75,9 @@ export async function check(system: System, history: readonly Op[], faults: read
       `SELECT reference, payment_id FROM ledger.provider_references WHERE provider = 'paystack'`,
     );
     const paystackPayment = new Map(refs.map((r) => [r.reference, r.payment_id]));
-    // The webhook masks card-number-like runs in the whole payload before mapping, the reference included
-    // (`T_chaos_d6334761704045a3` is stored as `T_chaos_d**** **** **** 4045a3`): look it up as stored.
+    // The workload's references hold no card-like run (one that did would be stored as a keyed token): as sent.
     for (const op of history) {
-      if (op.source === 'paystack' && !op.paymentId) op.paymentId = paystackPayment.get(maskCardData(op.reference!));
+      if (op.source === 'paystack' && !op.paymentId) op.paymentId = paystackPayment.get(op.reference!);
     }
 
     // 1. Every acknowledged command's events are in the store exactly once; unknown: all or nothing; refused: nothing.
@@ -94,7 +92,7 @@ export async function check(system: System, history: readonly Op[], faults: read
         const t = op.expect.type;
         found = stream.filter((e) => e.type === t);
       } else {
-        const id = maskCardData(op.expect.refundId); // stored as the webhook masks it, like the reference
+        const id = op.expect.refundId;
         found = stream.filter((e) => e.type === 'PaymentRefunded' && (e.data.providerRefundId === id || e.data.refundId === id));
       }
       const right = found.every((e) => e.stream_id === `payment-${op.paymentId}` && (op.expect.by !== 'key' || e.type === op.expect.type));
