@@ -19,6 +19,7 @@ import { VolumeMinutes1764002300000 } from './1764002300000-volume-minutes';
 import { PaymentsCaptured1764002400000 } from './1764002400000-payments-captured';
 import { WebhookDeliveryIds1764002410000 } from './1764002410000-webhook-delivery-ids';
 import { ApiKeyLineage1764002420000 } from './1764002420000-api-key-lineage';
+import { FraudVelocity1764003000000 } from './1764003000000-fraud-velocity';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -43,4 +44,5 @@ export const migrations = [
   PaymentsCaptured1764002400000,
   WebhookDeliveryIds1764002410000,
   ApiKeyLineage1764002420000,
+  FraudVelocity1764003000000,
 ];

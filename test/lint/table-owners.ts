@@ -21,6 +21,7 @@ export const OWNERS: Readonly<Record<string, string>> = {
   'ledger.encryption_epoch': 'libs/security',
   'ledger.provider_references': 'libs/provider-webhooks',
   'ledger.webhook_deliveries': 'libs/provider-webhooks',
+  'fraud.*': 'libs/fraud',
 };
 
 /**
