@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseMasterKey } from '@ledger/security';
+import { parseFraudRules } from './fraud-rules';
 import { parseCurrencyAmounts, parseDuration, parseList, parseRateLimits, type RateLimitRule } from './parsers';
 
 export const DEFAULT_RATE_LIMITS = 'payment=10/15m,refund=5/1h,status=30/1m,api=100/1m,webhook=100/1m';
@@ -90,6 +91,11 @@ const schema = z.object({
     .string()
     .default('USD=100000')
     .transform((v, ctx) => wrap(() => parseCurrencyAmounts(v), ctx)),
+  /** Fraud velocity rules (libs/fraud); what is not named keeps its default (fraud-rules.ts). */
+  FRAUD_RULES: z
+    .string()
+    .default('')
+    .transform((v, ctx) => wrap(() => parseFraudRules(v), ctx)),
   FORCE_HTTPS: bool,
   /** OpenAPI at /docs: on by default, off by default when NODE_ENV=production (see apiDocsEnabled). */
   API_DOCS: z
