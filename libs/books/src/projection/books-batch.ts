@@ -1,0 +1,215 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@ledger/event-store';
+import { paymentIdFromStream, type StreamUpcaster } from '@ledger/payments-domain';
+import { postPaymentEvent } from '../posting/payment-rules';
+import { evolveBooksState, type BooksPaymentState } from '../posting/payment-state';
+import { effectiveDate, type KnownClose } from '../periods/periods';
+import type { JournalEntry } from './journal-entry';
+import { insertUnnest, tableIn, type Cell } from './sql';
+
+export class BooksProjectionError extends Error {
+  readonly code = 'projection_failed';
+  constructor(message: string, event?: RecordedEvent) {
+    super(event ? `${message} (event ${event.eventId} ${event.type} at ${event.position.commit}/${event.position.prepare} in ${event.streamId}@${event.revision})` : message);
+    this.name = 'ProjectionError';
+  }
+}
+
+/** When it happened: the event's occurredAt (metadata), else when it was recorded. */
+function occurredAtOf(event: RecordedEvent): Date {
+  const at = (event.metadata as { occurredAt?: unknown } | null)?.occurredAt;
+  const date = typeof at === 'string' ? new Date(at) : undefined;
+  return date && !Number.isNaN(date.getTime()) ? date : event.recordedAt;
+}
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+/**
+ * One batch of the books, for the live runner and the rebuild alike: each event is upcast (one StreamUpcaster
+ * across batches, as the ledger projection reads), posted by the rules against its payment's books state, dated by
+ * the closes known, and kept; `write` inserts the entries, their lines, the changed states and the movements.
+ */
+export class BooksBatch {
+  readonly entries: JournalEntry[] = [];
+  private readonly dirty = new Set<string>();
+  private readonly movements = new Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>();
+
+  constructor(
+    private readonly states: Map<string, BooksPaymentState>,
+    private readonly upcaster: StreamUpcaster,
+    /** The closes known when the events are folded (a rebuild learns of more between pages). */
+    public closes: readonly KnownClose[],
+  ) {}
+
+  get size(): number {
+    return this.dirty.size;
+  }
+
+  touched(id: string): boolean {
+    return this.dirty.has(id);
+  }
+
+  apply(recorded: RecordedEvent): void {
+    try {
+      this.fold(recorded);
+    } catch (error) {
+      if (error instanceof BooksProjectionError) throw error;
+      throw new BooksProjectionError(`cannot post event: ${(error as Error).message}`, recorded);
+    }
+  }
+
+  private fold(recorded: RecordedEvent): void {
+    const paymentId = paymentIdFromStream(recorded.streamId);
+    if (!paymentId) throw new Error(`not a payment stream: ${recorded.streamId}`);
+    const event = this.upcaster.read(recorded);
+    const before = this.states.get(paymentId);
+    if (event.type === 'PaymentCreated' && before) throw new Error(`payment ${paymentId} created twice`);
+    const posting = postPaymentEvent(event, before);
+    const after = evolveBooksState(before, event);
+    if (after && after !== before) {
+      this.states.set(paymentId, after);
+      this.dirty.add(paymentId);
+    }
+    if (!posting) return;
+    const occurredAt = occurredAtOf(recorded);
+    const { effectiveAt, period, late } = effectiveDate(occurredAt, recorded.position, this.closes);
+    const entry: JournalEntry = {
+      entryId: recorded.eventId,
+      eventId: recorded.eventId,
+      streamId: recorded.streamId,
+      position: recorded.position,
+      paymentId,
+      provider: before?.provider,
+      occurredAt,
+      recordedAt: recorded.recordedAt,
+      effectiveAt,
+      period,
+      late,
+      memo: posting.memo,
+      lines: posting.lines,
+    };
+    this.entries.push(entry);
+    for (const line of entry.lines) {
+      const key = [line.account, line.currency, day(effectiveAt), day(entry.recordedAt)];
+      const id = key.join('\u0000');
+      const sum = this.movements.get(id) ?? { key, debits: 0n, credits: 0n };
+      sum.debits += BigInt(line.debit);
+      sum.credits += BigInt(line.credit);
+      this.movements.set(id, sum);
+    }
+  }
+
+  /** Writes what the batch folded (inside the caller's transaction). */
+  async write(tx: PoolClient, schema: string): Promise<void> {
+    const states = [...this.dirty].map((id): Cell[] => {
+      const s = this.states.get(id) as BooksPaymentState;
+      return [id, s.provider, s.currency, s.refunded, JSON.stringify(s.suspense)];
+    });
+    await insertUnnest(
+      tx,
+      tableIn(schema, 'payments'),
+      [
+        ['payment_id', 'text'],
+        ['provider', 'text'],
+        ['currency', 'text'],
+        ['refunded', 'bigint'],
+        ['suspense', 'jsonb'],
+      ],
+      states,
+      'ON CONFLICT (payment_id) DO UPDATE SET refunded = EXCLUDED.refunded, suspense = EXCLUDED.suspense',
+    );
+    await insertUnnest(
+      tx,
+      tableIn(schema, 'journal_entries'),
+      [
+        ['entry_id', 'text'],
+        ['event_id', 'text'],
+        ['commit_position', 'bigint'],
+        ['prepare_position', 'bigint'],
+        ['stream_id', 'text'],
+        ['payment_id', 'text'],
+        ['provider', 'text'],
+        ['occurred_at', 'timestamptz'],
+        ['recorded_at', 'timestamptz'],
+        ['effective_at', 'timestamptz'],
+        ['period', 'text'],
+        ['late', 'boolean'],
+        ['memo', 'text'],
+      ],
+      this.entries.map((e) => [
+        e.entryId,
+        e.eventId,
+        e.position.commit.toString(),
+        e.position.prepare.toString(),
+        e.streamId,
+        e.paymentId ?? null,
+        e.provider ?? null,
+        e.occurredAt.toISOString(),
+        e.recordedAt.toISOString(),
+        e.effectiveAt.toISOString(),
+        e.period,
+        e.late,
+        e.memo,
+      ]),
+    );
+    await insertUnnest(
+      tx,
+      tableIn(schema, 'journal_lines'),
+      [
+        ['entry_id', 'text'],
+        ['line_no', 'smallint'],
+        ['account', 'text'],
+        ['currency', 'text'],
+        ['debit', 'bigint'],
+        ['credit', 'bigint'],
+        ['commit_position', 'bigint'],
+        ['prepare_position', 'bigint'],
+        ['effective_at', 'timestamptz'],
+        ['recorded_at', 'timestamptz'],
+        ['period', 'text'],
+      ],
+      this.entries.flatMap((e) =>
+        e.lines.map((l, i): Cell[] => [
+          e.entryId,
+          i + 1,
+          l.account,
+          l.currency,
+          l.debit,
+          l.credit,
+          e.position.commit.toString(),
+          e.position.prepare.toString(),
+          e.effectiveAt.toISOString(),
+          e.recordedAt.toISOString(),
+          e.period,
+        ]),
+      ),
+    );
+    await insertUnnest(
+      tx,
+      tableIn(schema, 'movements'),
+      [
+        ['account', 'text'],
+        ['currency', 'text'],
+        ['effective_day', 'date'],
+        ['recorded_day', 'date'],
+        ['debits', 'numeric'],
+        ['credits', 'numeric'],
+      ],
+      [...this.movements.values()].map((m) => [...m.key, m.debits.toString(), m.credits.toString()]),
+      `ON CONFLICT (effective_day, recorded_day, account, currency)
+       DO UPDATE SET debits = t.debits + EXCLUDED.debits, credits = t.credits + EXCLUDED.credits`,
+    );
+  }
+}
+
+/** The stored books states of some payments, by payment id. */
+export async function loadStates(db: Pick<PoolClient, 'query'>, schema: string, ids: readonly string[]): Promise<Map<string, BooksPaymentState>> {
+  const states = new Map<string, BooksPaymentState>();
+  if (ids.length === 0) return states;
+  const { rows } = await db.query<{ payment_id: string; provider: BooksPaymentState['provider']; currency: string; refunded: string; suspense: BooksPaymentState['suspense'] }>(
+    `SELECT payment_id, provider, currency, refunded, suspense FROM ${tableIn(schema, 'payments')} WHERE payment_id = ANY($1::text[])`,
+    [ids],
+  );
+  for (const r of rows) states.set(r.payment_id, { provider: r.provider, currency: r.currency, refunded: Number(r.refunded), suspense: r.suspense });
+  return states;
+}
