@@ -20,6 +20,9 @@ import { PaymentsCaptured1764002400000 } from './1764002400000-payments-captured
 import { WebhookDeliveryIds1764002410000 } from './1764002410000-webhook-delivery-ids';
 import { ApiKeyLineage1764002420000 } from './1764002420000-api-key-lineage';
 import { FraudVelocity1764003000000 } from './1764003000000-fraud-velocity';
+import { Books1764003100000 } from './1764003100000-books';
+import { CommandBatches1764003300000 } from './1764003300000-command-batches';
+import { Reconciliation1764003400000 } from './1764003400000-reconciliation';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -45,4 +48,7 @@ export const migrations = [
   WebhookDeliveryIds1764002410000,
   ApiKeyLineage1764002420000,
   FraudVelocity1764003000000,
+  Books1764003100000,
+  CommandBatches1764003300000,
+  Reconciliation1764003400000,
 ];

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
-import type { AppendResult, EventData, EventStore, ExpectedRevision } from '../event-store';
+import type { AppendResult, EventData, EventStore, ExpectedRevision, RecordedEvent } from '../event-store';
 import { PostgresEventStore } from '../postgres/postgres-event-store';
+import { Coalescer, type CoalescerOptions } from '../postgres/coalescer';
 import type { ClaimOutcome, ClaimRefusal, IdempotencyClaim, IdempotencyLog, StoredAnswer } from './idempotency-log';
 import { IdempotencyRecords } from './idempotency-records';
 
@@ -9,9 +10,16 @@ import { IdempotencyRecords } from './idempotency-records';
  * waiting for the WAL flush, createIdempotencyPool). On the PostgreSQL store the claim rides on the stream
  * read and the answer on the append; on any other store each is its own step.
  */
-export function createIdempotencyLog(store: EventStore, pool: Pool, ttlMs: number): IdempotencyLog {
+export function createIdempotencyLog(
+  store: EventStore,
+  pool: Pool,
+  ttlMs: number,
+  options: { readonly coalesce?: false | CoalescerOptions } = {},
+): IdempotencyLog {
   const records = new IdempotencyRecords(pool, ttlMs);
-  return store instanceof PostgresEventStore ? new PostgresIdempotencyLog(store, records) : new SeparateIdempotencyLog(store, records);
+  return store instanceof PostgresEventStore
+    ? new PostgresIdempotencyLog(store, records, options.coalesce)
+    : new SeparateIdempotencyLog(store, records);
 }
 
 abstract class RecordsIdempotencyLog implements IdempotencyLog {
@@ -51,17 +59,53 @@ abstract class RecordsIdempotencyLog implements IdempotencyLog {
   }
 }
 
-/** Two round trips and one durable commit per keyed command; anything but a fresh claim takes the records' own path. */
+interface PendingClaim {
+  readonly streamId: string;
+  readonly claim: IdempotencyClaim;
+}
+
+/**
+ * Two round trips and one durable commit per keyed command; anything but a fresh claim takes the records' own path.
+ * Concurrent claims of this process share one statement (issue 33: a Coalescer, keyed by the Idempotency-Key, so two
+ * requests under one key never share it and the later sees the earlier's claim); their appends share one through
+ * the store's own coalescer.
+ */
 class PostgresIdempotencyLog extends RecordsIdempotencyLog {
+  private readonly claims?: Coalescer<PendingClaim, { claimed: boolean; events: RecordedEvent[] }>;
+
   constructor(
     private readonly store: PostgresEventStore,
     records: IdempotencyRecords,
+    coalesce?: false | CoalescerOptions,
   ) {
     super(records);
+    if (coalesce !== false) {
+      this.claims = new Coalescer(
+        async (items) => {
+          const one = (item: PendingClaim) => this.store.claimAndReadStream(records.pool, item.streamId, item.claim, records.ttlMs);
+          // A batch refused as a whole claimed nothing: each claim then runs on its own and gets its own error.
+          const reads =
+            items.length > 1 ? await this.store.claimAndReadStreams(records.pool, items, records.ttlMs).catch(() => undefined) : undefined;
+          if (reads) return reads.map((value) => ({ ok: true, value }));
+          return Promise.all(
+            items.map((item) =>
+              one(item).then(
+                (value) => ({ ok: true, value }) as const,
+                (error: unknown) => ({ ok: false, error }) as const,
+              ),
+            ),
+          );
+        },
+        (item) => JSON.stringify([item.claim.namespace, item.claim.key]),
+        coalesce,
+      );
+    }
   }
 
   async claimAndRead(streamId: string, claim: IdempotencyClaim): Promise<ClaimOutcome> {
-    const read = await this.store.claimAndReadStream(this.records.pool, streamId, claim, this.records.ttlMs);
+    const read = this.claims
+      ? await this.claims.submit({ streamId, claim })
+      : await this.store.claimAndReadStream(this.records.pool, streamId, claim, this.records.ttlMs);
     if (read.claimed) return { kind: 'claimed', events: read.events };
     const refusal = await this.records.claim(claim);
     return refusal ?? { kind: 'claimed', events: await this.store.readStream(streamId) };

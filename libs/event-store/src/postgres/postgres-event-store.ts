@@ -18,6 +18,7 @@ import { committedAfter, committedHead, readHorizon, type Horizon } from './hori
 import { findForeignHistory, type ForeignHistory } from './rebase';
 import type { IdempotencyClaim, StoredAnswer } from '../idempotency/idempotency-log';
 import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './rows';
+import { Coalescer, type CoalescerOptions, type Settled } from './coalescer';
 
 /**
  * The PostgreSQL adapter (schema: migrations/…-event-store.ts).
@@ -36,6 +37,18 @@ import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './ro
  * function checks this itself: called once its transaction holds an id, it
  * refuses (NOT_FIRST_WRITE_SQLSTATE), so each append runs as its own statement.
  */
+/**
+ * Coalesced appends (issue 33): concurrent appends of this process go out together, one call of
+ * `ledger.append_and_record_batch` (migration 1764003300000), one statement and one commit for the lot. The batch
+ * keeps the first-write rule: it takes every stream lock it needs, in a fixed order, before its first write; each
+ * append is checked against its own expected revision and gets its own result or WrongExpectedVersionError; two
+ * appends to one stream never share a batch nor run in two at once (the later waits). A lone append takes the
+ * one-stream statement below, unchanged.
+ */
+const APPEND_BATCH = {
+  name: 'append_and_record_batch',
+  text: `SELECT item, next_revision, tx_id, last_position, actual FROM ledger.append_and_record_batch($1::jsonb) ORDER BY item`,
+};
 /** The two appends, each one call of a SQL function whose first write is append_events (migrations/append-events.sql.ts). */
 const APPEND = {
   name: 'append_events',
@@ -47,11 +60,42 @@ const APPEND_AND_RECORD = {
   text: `SELECT next_revision, tx_id, last_position FROM ledger.append_and_record($1, $2, $3::jsonb, $4, $5, $6, $7)`,
 };
 
+interface EventPayload {
+  readonly id: string;
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: Record<string, unknown>;
+}
+
+/** One append as the coalescer holds it: event ids fixed before the first try, so a rerun appends the same ids. */
+interface PendingAppend {
+  readonly streamId: string;
+  readonly payload: readonly EventPayload[];
+  readonly expected: ExpectedRevision;
+  readonly record?: { readonly claim: IdempotencyClaim; readonly answer: StoredAnswer };
+}
+
+export interface PostgresEventStoreOptions {
+  readonly pollIntervalMs?: number;
+  /** Concurrent appends share one statement and one commit (default on); false appends each on its own. */
+  readonly coalesce?: false | CoalescerOptions;
+}
+
 export class PostgresEventStore implements EventStore {
+  private readonly appends?: Coalescer<PendingAppend, AppendResult>;
+
   constructor(
     private readonly pool: Pool,
-    private readonly options: { pollIntervalMs?: number } = {},
-  ) {}
+    private readonly options: PostgresEventStoreOptions = {},
+  ) {
+    if (options.coalesce !== false) {
+      this.appends = new Coalescer(
+        (items) => this.appendBatch(items),
+        (item) => item.streamId,
+        options.coalesce,
+      );
+    }
+  }
 
   appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
     return this.append(APPEND, streamId, events, expected, []);
@@ -81,6 +125,45 @@ export class PostgresEventStore implements EventStore {
     return { claimed: rows[0]?.claimed === true, events: rows.filter((row) => row.event_id !== null).map(toRecordedEvent) };
   }
 
+  /**
+   * claimAndReadStream for many keys at once (coalesced claims, issue 33): one statement claims every key and reads
+   * every stream, each item its own answer, in order. Two items under one key must not share a call (the second
+   * could not tell whose claim took the key): the caller's coalescer keeps them apart.
+   */
+  async claimAndReadStreams(
+    claims: Pool,
+    items: readonly { readonly streamId: string; readonly claim: IdempotencyClaim }[],
+    ttlMs: number,
+  ): Promise<{ claimed: boolean; events: RecordedEvent[] }[]> {
+    const { rows } = await claims.query<EventRow & { item: number; claimed: boolean }>({
+      name: 'idempotency_claim_and_read_many',
+      text: `WITH input AS (
+               SELECT t.api_key_id, t.key, t.request_hash, t.stream_id, t.item::int AS item
+                 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS t(api_key_id, key, request_hash, stream_id, item)),
+             claim AS (
+               INSERT INTO ledger.idempotency_keys (api_key_id, key, request_hash, status, expires_at)
+               SELECT api_key_id, key, request_hash, 'in_flight', now() + $5 * interval '1 millisecond' FROM input ORDER BY item
+               ON CONFLICT DO NOTHING RETURNING api_key_id, key)
+             SELECT i.item, EXISTS (SELECT 1 FROM claim c WHERE c.api_key_id = i.api_key_id AND c.key = i.key) AS claimed, e.*
+               FROM input i LEFT JOIN event_store.events e ON e.stream_id = i.stream_id
+              ORDER BY i.item, e.revision`,
+      values: [
+        items.map((i) => i.claim.namespace),
+        items.map((i) => i.claim.key),
+        items.map((i) => i.claim.requestHash),
+        items.map((i) => i.streamId),
+        ttlMs,
+      ],
+    });
+    const answers = items.map(() => ({ claimed: false, events: [] as RecordedEvent[] }));
+    for (const row of rows) {
+      const answer = answers[row.item - 1];
+      answer.claimed = row.claimed;
+      if (row.event_id !== null) answer.events.push(toRecordedEvent(row));
+    }
+    return answers;
+  }
+
   /** Appends and stores the claimed key's answer in one call, one transaction, one commit (`ledger.append_and_record`). */
   appendAndRecord(
     streamId: string,
@@ -89,23 +172,38 @@ export class PostgresEventStore implements EventStore {
     claim: IdempotencyClaim,
     answer: StoredAnswer,
   ): Promise<AppendResult> {
-    return this.append(APPEND_AND_RECORD, streamId, events, expected, [claim.namespace, claim.key, answer.status, answer.body]);
+    return this.append(APPEND_AND_RECORD, streamId, events, expected, [claim.namespace, claim.key, answer.status, answer.body], {
+      claim,
+      answer,
+    });
   }
 
-  private async append(
+  private append(
     statement: { name: string; text: string },
     streamId: string,
     events: readonly EventData[],
     expected: ExpectedRevision,
     record: readonly unknown[],
+    recorded?: PendingAppend['record'],
   ): Promise<AppendResult> {
-    if (events.length === 0) throw new Error('appendToStream needs at least one event');
+    if (events.length === 0) return Promise.reject(new Error('appendToStream needs at least one event'));
     const payload = events.map((e) => ({
       id: e.eventId ?? randomUUID(),
       type: e.type,
       data: e.data,
       metadata: e.metadata ?? {},
     }));
+    if (this.appends) return this.appends.submit({ streamId, payload, expected, record: recorded });
+    return this.appendOne(statement, streamId, payload, expected, record);
+  }
+
+  private async appendOne(
+    statement: { name: string; text: string },
+    streamId: string,
+    payload: readonly EventPayload[],
+    expected: ExpectedRevision,
+    record: readonly unknown[],
+  ): Promise<AppendResult> {
     try {
       const { rows } = await this.pool.query<{ next_revision: string; tx_id: string; last_position: string }>({
         ...statement,
@@ -124,6 +222,71 @@ export class PostgresEventStore implements EventStore {
       }
       throw error;
     }
+  }
+
+  /** A pending append on its own: the one-stream statement, as without coalescing. */
+  private appendPending(item: PendingAppend): Promise<AppendResult> {
+    const { claim, answer } = item.record ?? {};
+    return claim && answer
+      ? this.appendOne(APPEND_AND_RECORD, item.streamId, item.payload, item.expected, [
+          claim.namespace,
+          claim.key,
+          answer.status,
+          answer.body,
+        ])
+      : this.appendOne(APPEND, item.streamId, item.payload, item.expected, []);
+  }
+
+  /**
+   * One batch of the coalescer: a lone append as before; several in one call, each with its own result. A batch the
+   * server refuses as a whole (an event id taken on another stream, an outage) changed nothing: each append is then
+   * run on its own, with the same event ids, and gets its own error, so one bad append never fails the others.
+   */
+  private async appendBatch(items: readonly PendingAppend[]): Promise<Settled<AppendResult>[]> {
+    if (items.length > 1) {
+      const batch = await this.appendMany(items).catch(() => undefined);
+      if (batch) return batch;
+    }
+    return Promise.all(items.map((item) => settle(this.appendPending(item))));
+  }
+
+  private async appendMany(items: readonly PendingAppend[]): Promise<Settled<AppendResult>[]> {
+    const body = items.map((item) => ({
+      stream: item.streamId,
+      expected: String(item.expected),
+      events: item.payload,
+      ...(item.record
+        ? {
+            namespace: item.record.claim.namespace,
+            key: item.record.claim.key,
+            status: item.record.answer.status,
+            body: item.record.answer.body,
+          }
+        : {}),
+    }));
+    const { rows } = await this.pool.query<{
+      item: number;
+      next_revision: string | null;
+      tx_id: string | null;
+      last_position: string | null;
+      actual: string | null;
+    }>({ ...APPEND_BATCH, values: [JSON.stringify(body)] });
+    if (rows.length !== items.length) throw new Error(`append_and_record_batch returned ${rows.length} rows for ${items.length} items`);
+    return rows.map((row, i): Settled<AppendResult> => {
+      const item = items[i];
+      if (row.item !== i + 1) throw new Error('append_and_record_batch answered out of order');
+      if (row.actual !== null) {
+        const actual = row.actual === 'no_stream' ? 'no_stream' : BigInt(row.actual);
+        return { ok: false, error: new WrongExpectedVersionError(item.streamId, item.expected, actual) };
+      }
+      return {
+        ok: true,
+        value: {
+          nextExpectedRevision: BigInt(row.next_revision ?? '-1'),
+          position: { commit: BigInt(row.tx_id ?? '0'), prepare: BigInt(row.last_position ?? '0') },
+        },
+      };
+    });
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -197,3 +360,9 @@ export class PostgresEventStore implements EventStore {
     // The pool belongs to whoever created it.
   }
 }
+
+const settle = <O>(promise: Promise<O>): Promise<Settled<O>> =>
+  promise.then(
+    (value) => ({ ok: true, value }) as const,
+    (error: unknown) => ({ ok: false, error }) as const,
+  );

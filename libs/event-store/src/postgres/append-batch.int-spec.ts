@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { createPool } from '@ledger/platform';
+import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import { WrongExpectedVersionError } from '../errors';
+import { createIdempotencyLog } from '../idempotency/create-idempotency-log';
+import { NOT_FIRST_WRITE_SQLSTATE } from './rows';
+import { PostgresEventStore } from './postgres-event-store';
+
+const batch = (client: PoolClient, items: { stream: string; expected: string; id?: string }[]) =>
+  client.query(`SELECT * FROM ledger.append_and_record_batch($1::jsonb) ORDER BY item`, [
+    JSON.stringify(
+      items.map((i) => ({ stream: i.stream, expected: i.expected, events: [{ id: i.id ?? randomUUID(), type: 'E', data: {} }] })),
+    ),
+  ]);
+
+describe('coalesced appends (ledger.append_and_record_batch)', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(() => db.drop());
+
+  it('appends concurrent appends to many streams in one transaction, one result per stream', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const streams = Array.from({ length: 10 }, (_, i) => `payment-many-${i}`);
+    const results = await Promise.all(
+      streams.map((s) =>
+        store.appendToStream(
+          s,
+          [
+            { type: 'A', data: {} },
+            { type: 'B', data: {} },
+          ],
+          'no_stream',
+        ),
+      ),
+    );
+    expect(results.map((r) => r.nextExpectedRevision)).toEqual(streams.map(() => 1n));
+    // One commit: every stream's events carry one transaction id, each result its own stream's last position.
+    expect(new Set(results.map((r) => r.position.commit)).size).toBe(1);
+    for (const [i, s] of streams.entries()) {
+      const events = await store.readStream(s);
+      expect(events.map((e) => e.type)).toEqual(['A', 'B']);
+      expect(events[1].position).toEqual(results[i].position);
+    }
+  });
+
+  it('fails only the append whose expected revision is wrong, with its actual revision', async () => {
+    const store = new PostgresEventStore(db.pool);
+    await store.appendToStream('payment-conflict', [{ type: 'A', data: {} }], 'no_stream');
+    const [ok, conflict, fresh] = await Promise.allSettled([
+      store.appendToStream('payment-ok', [{ type: 'A', data: {} }], 'no_stream'),
+      store.appendToStream('payment-conflict', [{ type: 'B', data: {} }], 'no_stream'),
+      store.appendToStream('payment-fresh', [{ type: 'A', data: {} }], 'no_stream'),
+    ]);
+    expect(ok).toMatchObject({ status: 'fulfilled' });
+    expect(fresh).toMatchObject({ status: 'fulfilled' });
+    // Checked inside the batch (no exception, no rerun): the other two still share its one commit.
+    const commits = [ok, fresh].map((r) => (r as PromiseFulfilledResult<{ position: { commit: bigint } }>).value.position.commit);
+    expect(commits[0]).toBe(commits[1]);
+    expect(conflict).toMatchObject({ status: 'rejected', reason: expect.any(WrongExpectedVersionError) });
+    expect((conflict as PromiseRejectedResult).reason).toMatchObject({ streamId: 'payment-conflict', actual: 0n, expected: 'no_stream' });
+    expect(await store.readStream('payment-conflict')).toHaveLength(1);
+    expect(await store.readStream('payment-ok')).toHaveLength(1);
+  });
+
+  it('keeps per-stream order: two appends to one stream submitted together both land, the second after the first', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const [first, second] = await Promise.all([
+      store.appendToStream('payment-twice', [{ type: 'First', data: {} }], 'no_stream'),
+      store.appendToStream('payment-twice', [{ type: 'Second', data: {} }], 0n),
+    ]);
+    expect([first.nextExpectedRevision, second.nextExpectedRevision]).toEqual([0n, 1n]);
+    expect(second.position.commit).toBeGreaterThan(first.position.commit);
+    expect((await store.readStream('payment-twice')).map((e) => e.type)).toEqual(['First', 'Second']);
+  });
+
+  it('re-appends the same event ids as a no-op inside a batch (a retry after a lost answer)', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const id = randomUUID();
+    const first = await store.appendToStream('payment-retry', [{ eventId: id, type: 'A', data: {} }], 'no_stream');
+    const [again] = await Promise.all([
+      store.appendToStream('payment-retry', [{ eventId: id, type: 'A', data: {} }], 'no_stream'),
+      store.appendToStream('payment-retry-other', [{ type: 'A', data: {} }], 'no_stream'),
+    ]);
+    expect(again).toEqual(first);
+    expect(await store.readStream('payment-retry')).toHaveLength(1);
+  });
+
+  it('gives an append whose event id another stream holds its own error; the batch rerun alone appends the others', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const taken = randomUUID();
+    await store.appendToStream('payment-owner', [{ eventId: taken, type: 'A', data: {} }], 'no_stream');
+    const [thief, bystander] = await Promise.allSettled([
+      store.appendToStream('payment-thief', [{ eventId: taken, type: 'A', data: {} }], 'no_stream'),
+      store.appendToStream('payment-bystander', [{ type: 'A', data: {} }], 'no_stream'),
+    ]);
+    expect(thief).toMatchObject({ status: 'rejected', reason: { code: '23505' } });
+    expect(bystander).toMatchObject({ status: 'fulfilled' });
+    expect(await store.readStream('payment-bystander')).toHaveLength(1);
+    expect(await store.readStream('payment-thief')).toEqual([]);
+  });
+
+  it('stores each claimed key its own answer in the same commit, and claims many keys in one statement', async () => {
+    const store = new PostgresEventStore(db.pool);
+    const claims = createPool(db.url, { max: 2 });
+    const log = createIdempotencyLog(store, claims, 60_000);
+    try {
+      const keys = ['k1', 'k2', 'k3'].map((key) => ({ namespace: 'key_batch', key, requestHash: `h-${key}` }));
+      const claimed = await Promise.all(keys.map((claim, i) => log.claimAndRead(`payment-keyed-${i}`, claim)));
+      expect(claimed.map((c) => c.kind)).toEqual(['claimed', 'claimed', 'claimed']);
+      // The same key again while the first is in flight; and another body under a key (422 upstream).
+      await expect(log.claimAndRead('payment-keyed-0', keys[0])).resolves.toEqual({ kind: 'in_flight' });
+      await expect(log.claimAndRead('payment-keyed-0', { ...keys[1], requestHash: 'other' })).resolves.toEqual({ kind: 'reused' });
+      const appended = await Promise.allSettled(
+        keys.map((claim, i) =>
+          log.appendAndRecord(`payment-keyed-${i}`, [{ type: 'A', data: {} }], i === 1 ? 5n : 'no_stream', claim, {
+            status: 201,
+            body: `{"n":${i}}`,
+          }),
+        ),
+      );
+      expect(appended.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      // The conflicted one recorded nothing and stays in flight; the others replay their own answers.
+      await expect(log.claimAndRead('payment-keyed-0', keys[0])).resolves.toEqual({
+        kind: 'replay',
+        answer: { status: 201, body: '{"n":0}' },
+      });
+      await expect(log.claimAndRead('payment-keyed-1', keys[1])).resolves.toEqual({ kind: 'in_flight' });
+      await expect(log.claimAndRead('payment-keyed-2', keys[2])).resolves.toEqual({
+        kind: 'replay',
+        answer: { status: 201, body: '{"n":2}' },
+      });
+      // Two requests under one key at once: exactly one claims it.
+      const twin = { namespace: 'key_batch', key: 'twin', requestHash: 'h' };
+      const both = await Promise.all([log.claimAndRead('payment-twin', twin), log.claimAndRead('payment-twin', twin)]);
+      expect(both.map((c) => c.kind).sort()).toEqual(['claimed', 'in_flight']);
+    } finally {
+      await log.close();
+    }
+  });
+
+  describe('the first-write rule (LE428) for a batch', () => {
+    it('refuses when its transaction already holds an id, and writes nothing', async () => {
+      const client = await db.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query(`SELECT pg_current_xact_id()`);
+        await expect(
+          batch(client, [
+            { stream: 'payment-late-a', expected: 'no_stream' },
+            { stream: 'payment-late-b', expected: 'no_stream' },
+          ]),
+        ).rejects.toMatchObject({
+          code: NOT_FIRST_WRITE_SQLSTATE,
+          message: 'append_and_record_batch must be the first write of its transaction',
+        });
+        await client.query('ROLLBACK');
+      } finally {
+        client.release();
+      }
+      expect(await new PostgresEventStore(db.pool).readStream('payment-late-a')).toEqual([]);
+    });
+
+    it('takes every stream lock, in ascending key order, before its first write (no id while it waits)', async () => {
+      const { rows } = await db.pool.query<{ s: string; h: string }>(
+        `SELECT s, hashtextextended(s, 0)::text AS h FROM unnest(ARRAY['payment-lock-a', 'payment-lock-b']) s ORDER BY hashtextextended(s, 0)`,
+      );
+      const [low, high] = rows;
+      const holder = await db.pool.connect();
+      const batcher = await db.pool.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT pg_advisory_xact_lock($1::bigint)`, [high.h]);
+        const pid = (await batcher.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
+        // Given high first: a batch locking in the given order would hold nothing while it waits.
+        const running = batch(batcher, [
+          { stream: high.s, expected: 'no_stream' },
+          { stream: low.s, expected: 'no_stream' },
+        ]);
+        const waiting = async () => {
+          for (;;) {
+            const { rows: state } = await db.pool.query<{ waiting: boolean; held: string[]; xid: string | null }>(
+              `SELECT bool_or(NOT l.granted) AS waiting,
+                      array_agg(((l.classid::bigint << 32) | l.objid::bigint)::text) FILTER (WHERE l.granted AND l.locktype = 'advisory') AS held,
+                      (SELECT backend_xid::text FROM pg_stat_activity WHERE pid = $1) AS xid
+                 FROM pg_locks l WHERE l.pid = $1 AND l.locktype = 'advisory'`,
+              [pid],
+            );
+            if (state[0]?.waiting) return state[0];
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        };
+        const state = await waiting();
+        expect(state.xid).toBeNull();
+        expect(state.held?.map((h) => BigInt.asUintN(64, BigInt(h)))).toEqual([BigInt.asUintN(64, BigInt(low.h))]);
+        await holder.query('COMMIT');
+        const { rows: results } = await running;
+        expect(results.map((r: { actual: string | null }) => r.actual)).toEqual([null, null]);
+      } finally {
+        holder.release();
+        batcher.release();
+      }
+    });
+  });
+});
