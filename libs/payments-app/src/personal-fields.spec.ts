@@ -69,3 +69,13 @@ describe('personal fields of an event', () => {
     expect(hasPersonalFields({ card: { token: 't' } }, {})).toBe(true);
   });
 });
+
+describe('risk signals (issue 30)', () => {
+  it('seals the signals and their keyed tokens as one value', () => {
+    const risk = { ipAddress: '192.0.2.7', email: 'a@b.example', tokens: { ip: 'ftok_i', email: 'ftok_e' } };
+    const data = { paymentId: 'p1', customerId: 'c1', amount: 1, currency: 'USD', risk };
+    expect(hasPersonalFields(data, {})).toBe(true);
+    const sealed = sealPersonalFields(data, {}, seal);
+    expect(sealed.data).toEqual({ ...data, risk: `pd1:${JSON.stringify(risk)}` });
+  });
+});

@@ -5,13 +5,13 @@ import { isSealed, type Open, type Seal } from '@ledger/security';
  * README, "Personal data at rest"): the free text (`data.description`,
  * `data.errorMessage`, every `data.reason`: refund, fraud flag, dispute;
  * issue 29, case 2), every value of `data.metadata`, `data.card.token` and
- * `metadata.sourceIp`. Amounts, currencies, statuses, provider, `errorCode`
+ * `metadata.sourceIp`, and the risk signals with their keyed tokens (`data.risk`, one sealed value; issue 30). Amounts, currencies, statuses, provider, `errorCode`
  * (a validated identifier) and the pseudonymous ids stay clear.
  */
 type Json = Record<string, unknown>;
 
-/** Free text a client or a provider wrote: anything may be in it, so all of it is sealed. */
-const FREE_TEXT = ['description', 'errorMessage', 'reason'] as const;
+/** Free text a client or a provider wrote (anything may be in it), and the risk signals: each sealed whole. */
+const FREE_TEXT = ['description', 'errorMessage', 'reason', 'risk'] as const;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,4 +1,13 @@
-import type { DisputeOutcome, MismatchKind, MismatchSide, MismatchSubject, PaymentEventData, ReviewDecision } from './events';
+import type {
+  DisputeOutcome,
+  MismatchKind,
+  MismatchSide,
+  MismatchSubject,
+  PaymentEventData,
+  ReviewDecision,
+  RiskSignals,
+  VelocityFinding,
+} from './events';
 
 /** Commands bring the clock with them so that decide stays pure. */
 type Command<Type extends string, Data> = { type: Type; data: Data; now: Date };
@@ -27,7 +36,7 @@ export type MarkPaymentSucceeded = Command<
 /** A failed attempt the provider reported; `attemptId` (the charge) makes a repeat of it a no-op. */
 export type RecordAttemptFailure = Command<
   'RecordAttemptFailure',
-  { paymentId: string; attemptId?: string; providerPaymentId?: string; errorCode: string; errorMessage?: string }
+  { paymentId: string; attemptId?: string; providerPaymentId?: string; errorCode: string; errorMessage?: string; risk?: RiskSignals }
 >;
 
 /** A provider fact that contradicts the books (see PaymentProviderMismatch). */
@@ -64,7 +73,7 @@ export type ReportRefundTotal = Command<'ReportRefundTotal', { paymentId: string
 /** The provider says this refund failed or was canceled. */
 export type ReverseRefund = Command<'ReverseRefund', { paymentId: string; refundId: string; providerRefundId?: string; amount: number }>;
 
-export type FlagFraud = Command<'FlagFraud', { paymentId: string; reason: string; score?: number }>;
+export type FlagFraud = Command<'FlagFraud', { paymentId: string; reason: string; score?: number } & Partial<VelocityFinding>>;
 
 /** `reportedByProvider`: the provider's dispute, booked as reported (also above the charge, with a mismatch). */
 export type OpenDispute = Command<

@@ -14,6 +14,21 @@ export interface CardReference {
 
 type Event<Type extends string, Data> = { type: Type; data: Data };
 
+/**
+ * Risk signals of a payment or an attempt (CONTRACT.md › "Fraud velocity"): personal data, stored sealed under the
+ * customer's data key as one value. `tokens` are keyed tokens (blind indexes) of the values, the only thing the
+ * fraud-velocity process manager matches on; sealed with the rest, so forgetting the customer makes them unreadable.
+ */
+export interface RiskSignals {
+  ipAddress?: string;
+  ipCountry?: string;
+  cardFingerprint?: string;
+  cardCountry?: string;
+  deviceId?: string;
+  email?: string;
+  tokens: { ip?: string; card?: string; device?: string; email?: string };
+}
+
 export type PaymentCreated = Event<
   'PaymentCreated',
   {
@@ -25,6 +40,7 @@ export type PaymentCreated = Event<
     description?: string;
     card?: CardReference;
     metadata?: Record<string, string>;
+    risk?: RiskSignals;
     createdAt: string;
   }
 >;
@@ -65,6 +81,8 @@ export type PaymentAttemptFailed = Event<
     providerPaymentId?: string;
     errorCode: string;
     errorMessage?: string;
+    /** The attempt's own signals, when the provider sent them (the card it was tried with). */
+    risk?: RiskSignals;
     failedAt: string;
   }
 >;
@@ -175,7 +193,22 @@ export type PaymentMismatchReviewed = Event<
   }
 >;
 
-export type PaymentFraudFlagged = Event<'PaymentFraudFlagged', { paymentId: string; reason: string; score?: number; flaggedAt: string }>;
+/** What a fraud-velocity rule found (the process manager's flags): `reason` is then `velocity:<rule>`. */
+export interface VelocityFinding {
+  rule: string;
+  window: string;
+  count: number;
+  threshold: number;
+  /** The payments that tripped the rule (at most 100). */
+  paymentIds: string[];
+  /** One trip of a rule, whatever the number of payments it flags: one fraud_velocity alert each. */
+  tripId: string;
+}
+
+export type PaymentFraudFlagged = Event<
+  'PaymentFraudFlagged',
+  { paymentId: string; reason: string; score?: number; flaggedAt: string } & Partial<VelocityFinding>
+>;
 
 export type PaymentDisputed = Event<
   'PaymentDisputed',

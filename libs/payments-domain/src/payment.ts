@@ -193,9 +193,9 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
 
     case 'RecordAttemptFailure': {
       if (!(state.status === 'failed' && !state.finalFailure)) requireStatus(state, 'processing', command.type);
-      const { attemptId, providerPaymentId, errorCode, errorMessage } = command.data;
+      const { attemptId, providerPaymentId, errorCode, errorMessage, risk } = command.data;
       if (attemptId && state.attempts[attemptId]) return [];
-      const data = { paymentId, attemptId, providerPaymentId, errorCode, errorMessage, failedAt: at };
+      const data = { paymentId, attemptId, providerPaymentId, errorCode, errorMessage, risk, failedAt: at };
       return [{ type: 'PaymentAttemptFailed', data: definedOnly(data) }];
     }
 
@@ -217,8 +217,9 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
       return decideRefund(command, state);
 
     case 'FlagFraud': {
-      const { reason, score } = command.data;
-      return [{ type: 'PaymentFraudFlagged', data: definedOnly({ paymentId, reason, score, flaggedAt: at }) }];
+      const { reason, score, rule, window, count, threshold, paymentIds, tripId } = command.data;
+      const finding = { rule, window, count, threshold, paymentIds, tripId };
+      return [{ type: 'PaymentFraudFlagged', data: definedOnly({ paymentId, reason, score, ...finding, flaggedAt: at }) }];
     }
 
     case 'OpenDispute':
