@@ -51,4 +51,3 @@ export class ClosesReader {
     return this.known.length;
   }
 }
-

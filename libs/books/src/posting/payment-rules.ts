@@ -16,7 +16,7 @@ export const PAYMENT_POSTING_RULES: readonly AnyPaymentRule[] = [
   disputeClosedRule,
   mismatchHeldRule,
   mismatchReviewedRule,
-] as unknown as readonly AnyPaymentRule[];
+];
 
 const byType = new Map<string, AnyPaymentRule>();
 for (const rule of PAYMENT_POSTING_RULES) {
@@ -45,6 +45,7 @@ export function postPaymentEvent(event: PaymentEvent, state: BooksPaymentState |
 
 function memoOf(rule: AnyPaymentRule, event: PaymentEvent, state: BooksPaymentState): string {
   if (event.type === 'PaymentDisputeClosed') return `dispute ${event.data.outcome}`;
-  if (rule === (refundRule as unknown) && 'totalRefunded' in event.data && event.data.totalRefunded < state.refunded) return 'refund reversed';
+  if (rule === (refundRule as unknown) && 'totalRefunded' in event.data && event.data.totalRefunded < state.refunded)
+    return 'refund reversed';
   return rule.name;
 }

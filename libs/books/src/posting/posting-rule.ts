@@ -49,7 +49,9 @@ export class UnbalancedEntryError extends Error {
 export function assertBalanced(rule: string, lines: readonly PostingLine[]): void {
   for (const line of lines) {
     const ok = Number.isSafeInteger(line.debit) && Number.isSafeInteger(line.credit) && line.debit >= 0 && line.credit >= 0;
-    if (!ok || (line.debit > 0) === (line.credit > 0)) throw new Error(`posting rule "${rule}" produced a malformed line: ${JSON.stringify(line)}`);
+    if (!ok || line.debit > 0 === line.credit > 0)
+      throw new Error(`posting rule "${rule}" produced a malformed line: ${JSON.stringify(line)}`);
   }
-  for (const [currency, difference] of differences(lines)) if (difference !== 0n) throw new UnbalancedEntryError(rule, currency, difference);
+  for (const [currency, difference] of differences(lines))
+    if (difference !== 0n) throw new UnbalancedEntryError(rule, currency, difference);
 }

@@ -10,7 +10,11 @@ import { insertUnnest, tableIn, type Cell } from './sql';
 export class BooksProjectionError extends Error {
   readonly code = 'projection_failed';
   constructor(message: string, event?: RecordedEvent) {
-    super(event ? `${message} (event ${event.eventId} ${event.type} at ${event.position.commit}/${event.position.prepare} in ${event.streamId}@${event.revision})` : message);
+    super(
+      event
+        ? `${message} (event ${event.eventId} ${event.type} at ${event.position.commit}/${event.position.prepare} in ${event.streamId}@${event.revision})`
+        : message,
+    );
     this.name = 'ProjectionError';
   }
 }
@@ -203,13 +207,23 @@ export class BooksBatch {
 }
 
 /** The stored books states of some payments, by payment id. */
-export async function loadStates(db: Pick<PoolClient, 'query'>, schema: string, ids: readonly string[]): Promise<Map<string, BooksPaymentState>> {
+export async function loadStates(
+  db: Pick<PoolClient, 'query'>,
+  schema: string,
+  ids: readonly string[],
+): Promise<Map<string, BooksPaymentState>> {
   const states = new Map<string, BooksPaymentState>();
   if (ids.length === 0) return states;
-  const { rows } = await db.query<{ payment_id: string; provider: BooksPaymentState['provider']; currency: string; refunded: string; suspense: BooksPaymentState['suspense'] }>(
-    `SELECT payment_id, provider, currency, refunded, suspense FROM ${tableIn(schema, 'payments')} WHERE payment_id = ANY($1::text[])`,
-    [ids],
-  );
-  for (const r of rows) states.set(r.payment_id, { provider: r.provider, currency: r.currency, refunded: Number(r.refunded), suspense: r.suspense });
+  const { rows } = await db.query<{
+    payment_id: string;
+    provider: BooksPaymentState['provider'];
+    currency: string;
+    refunded: string;
+    suspense: BooksPaymentState['suspense'];
+  }>(`SELECT payment_id, provider, currency, refunded, suspense FROM ${tableIn(schema, 'payments')} WHERE payment_id = ANY($1::text[])`, [
+    ids,
+  ]);
+  for (const r of rows)
+    states.set(r.payment_id, { provider: r.provider, currency: r.currency, refunded: Number(r.refunded), suspense: r.suspense });
   return states;
 }

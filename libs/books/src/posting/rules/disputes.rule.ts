@@ -10,7 +10,8 @@ type Closed = Extract<PaymentEvent, { type: 'PaymentDisputeClosed' }>;
 export const disputeOpenedRule: PostingRule<Disputed, BooksPaymentState> = {
   name: 'dispute funds withdrawn',
   eventTypes: ['PaymentDisputed'],
-  post: (event, state) => move(event.data.amount, event.data.currency, accounts.providerDisputed(state.provider), accounts.provider(state.provider)),
+  post: (event, state) =>
+    move(event.data.amount, event.data.currency, accounts.providerDisputed(state.provider), accounts.provider(state.provider)),
 };
 
 /** Lost: the withdrawn funds become `expense:dispute_losses`; won, `warning_closed` or `prevented`: they return to `provider:<p>`. */

@@ -13,5 +13,6 @@ type RefundEvent = Extract<PaymentEvent, { type: 'PaymentRefunded' | 'PaymentRef
 export const refundRule: PostingRule<RefundEvent, BooksPaymentState> = {
   name: 'refund',
   eventTypes: ['PaymentRefunded', 'PaymentRefundReported', 'PaymentRefundReversed'],
-  post: (event, state) => move(event.data.totalRefunded - state.refunded, event.data.currency, accounts.refunds, accounts.provider(state.provider)),
+  post: (event, state) =>
+    move(event.data.totalRefunded - state.refunded, event.data.currency, accounts.refunds, accounts.provider(state.provider)),
 };
