@@ -15,6 +15,7 @@ export const OWNERS: Readonly<Record<string, string>> = {
   'ledger.append_and_record': 'libs/event-store',
   'read_models.*': 'libs/projections',
   'monitoring.*': 'libs/monitoring',
+  'books.*': 'libs/books',
   'ledger.api_keys': 'libs/security',
   'ledger.announce_api_key_change': 'libs/security',
   'ledger.data_keys': 'libs/security',

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '@ledger/platform';
 import { START, type EventStore, type Position } from '@ledger/event-store';
-import { READ_MODELS_SCHEMA, quoteIdent, type Projection, type ProjectionRebuilder, type RebuilderTuning } from '../runner/projection';
+import { liveSchemaOf, quoteIdent, type Projection, type ProjectionRebuilder, type RebuilderTuning } from '../runner/projection';
 import { applyChunk } from './swap';
 
 /** What filling the shadow tables reports to the rebuild's progress. */
@@ -15,7 +15,7 @@ export function createShadowTables(pool: Pool, projection: Projection, schema: s
   return withTransaction(pool, async (client) => {
     await client.query(`CREATE SCHEMA ${quoteIdent(schema)}`);
     for (const table of projection.tables) {
-      const live = `${READ_MODELS_SCHEMA}.${quoteIdent(table)}`;
+      const live = `${quoteIdent(liveSchemaOf(projection))}.${quoteIdent(table)}`;
       await client.query(`CREATE TABLE ${quoteIdent(schema)}.${quoteIdent(table)} (LIKE ${live} INCLUDING ALL)`);
       // LIKE copies column comments but not the table's own.
       const { rows } = await client.query<{ text: string | null }>(`SELECT obj_description($1::regclass, 'pg_class') AS text`, [live]);
@@ -63,7 +63,7 @@ export interface ShadowTables {
  */
 export async function fillShadowTables(target: ShadowTables, progress: FillProgress): Promise<void> {
   const { pool, store, projection, schema, chunkSize, streamPrefix } = target;
-  const rebuilder = projection.rebuilder?.({ schema }, target.tuning);
+  const rebuilder = projection.rebuilder?.({ schema, store }, target.tuning);
   const flushes = new Flushes(() => progress.timed(() => withTransaction(pool, (tx) => (rebuilder as ProjectionRebuilder).flush(tx))));
   const read = (after: Position) => store.readAll({ after: after === START ? undefined : after, maxCount: chunkSize, streamPrefix });
   let next = read(START);

@@ -3,7 +3,7 @@ import { withTransaction } from '@ledger/platform';
 import { START, comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { readCheckpoint, setCheckpoint } from '../runner/checkpoints';
 import type { OnBatch } from '../runner/projection-runner';
-import { READ_MODELS_SCHEMA, quoteIdent, type Projection } from '../runner/projection';
+import { liveSchemaOf, quoteIdent, type Projection } from '../runner/projection';
 
 const FINANCE_ROLE = 'ledger_finance';
 
@@ -42,11 +42,12 @@ export function swapIn(input: SwapInput): Promise<{ position: Position; extra: n
       const live = await readCheckpoint(tx, projection.name, true);
       const caughtUp = await catchUpTo(tx, input, live.position);
       const retired = `${schema}_old`;
+      const liveSchema = quoteIdent(liveSchemaOf(projection));
       await tx.query(`CREATE SCHEMA ${quoteIdent(retired)}`);
       for (const table of projection.tables) {
-        await tx.query(`ALTER TABLE ${READ_MODELS_SCHEMA}.${quoteIdent(table)} SET SCHEMA ${quoteIdent(retired)}`);
-        await tx.query(`ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table)} SET SCHEMA ${READ_MODELS_SCHEMA}`);
-        await tx.query(`GRANT SELECT ON ${READ_MODELS_SCHEMA}.${quoteIdent(table)} TO ${FINANCE_ROLE}`);
+        await tx.query(`ALTER TABLE ${liveSchema}.${quoteIdent(table)} SET SCHEMA ${quoteIdent(retired)}`);
+        await tx.query(`ALTER TABLE ${quoteIdent(schema)}.${quoteIdent(table)} SET SCHEMA ${liveSchema}`);
+        await tx.query(`GRANT SELECT ON ${liveSchema}.${quoteIdent(table)} TO ${FINANCE_ROLE}`);
       }
       if (input.onBatch) await replayIntoLiveHook(tx, input, live.position, caughtUp.position, input.onBatch);
       await setCheckpoint(tx, projection.name, caughtUp.position, input.eventsDone + caughtUp.extra);

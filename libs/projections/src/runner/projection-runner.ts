@@ -4,7 +4,7 @@ import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { START, comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { AdvisoryLock } from './advisory-lock';
 import { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from './checkpoints';
-import { READ_MODELS_SCHEMA, type Projection } from './projection';
+import { liveSchemaOf, type Projection } from './projection';
 
 /**
  * Runs inside the batch's transaction, after the projection's writes (the alerts pipeline hooks in here).
@@ -136,7 +136,7 @@ export class ProjectionRunner {
       // Checkpoint first: a loser stops before touching any table (its empty transaction commits nothing),
       // and a rebuild swap holding this row waits us out cleanly.
       if (!(await advanceCheckpoint(tx, this.name, expected, next, events.length))) return false;
-      await this.options.projection.apply(tx, events, { schema: READ_MODELS_SCHEMA, store: this.options.store });
+      await this.options.projection.apply(tx, events, { schema: liveSchemaOf(this.options.projection), store: this.options.store });
       await this.options.onBatch?.(tx, events);
       await tx.query(`SELECT pg_notify('ledger_projection', $1)`, [this.name]); // delivered on COMMIT: live dashboards refetch
       return true;

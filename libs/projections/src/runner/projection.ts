@@ -17,7 +17,9 @@ export interface ProjectionTarget {
  */
 export interface Projection {
   readonly name: string;
-  /** Tables it owns in the read-model schema; a rebuild recreates and swaps exactly these. */
+  /** The schema its live tables are in (default `read_models`; the books own `books`). */
+  readonly schema?: string;
+  /** Tables it owns in its schema; a rebuild recreates and swaps exactly these. */
   readonly tables: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[], target: ProjectionTarget): Promise<void>;
   /**
@@ -69,6 +71,11 @@ export class ProjectionError extends Error {
 /** How a ProjectionError names the event it stopped on. */
 export function describeEvent(e: RecordedEvent): NonNullable<ProjectionError['event']> {
   return { eventId: e.eventId, streamId: e.streamId, type: e.type, revision: e.revision, position: formatPosition(e.position) };
+}
+
+/** The schema a projection's live tables are in. */
+export function liveSchemaOf(projection: Pick<Projection, 'schema'>): string {
+  return projection.schema ?? READ_MODELS_SCHEMA;
 }
 
 export function quoteIdent(name: string): string {

@@ -1,0 +1,114 @@
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Schema `books` (libs/books, the `books` projection, issue 31): the double-entry journal and what serves its
+ * balances. Every row is a function of the event log and is rebuilt by `ledger projections rebuild books`. An
+ * entry is never updated or deleted; a correction is a new entry. Read-only for ledger_finance; the apps
+ * (ledger_app) write it, as they write read_models.
+ */
+export class Books1764003100000 implements MigrationInterface {
+  name = 'Books1764003100000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE SCHEMA books`);
+    await q.query(
+      `COMMENT ON SCHEMA books IS 'Double-entry books projected from the payment event log (libs/books); rebuildable. Read-only for ledger_finance.'`,
+    );
+    await q.query(`
+      CREATE TABLE books.payments (
+        payment_id text PRIMARY KEY,
+        provider text NOT NULL,
+        currency text NOT NULL,
+        refunded bigint NOT NULL DEFAULT 0,
+        suspense jsonb NOT NULL DEFAULT '{}'
+      )`);
+    await q.query(`
+      CREATE TABLE books.journal_entries (
+        entry_id text PRIMARY KEY,
+        event_id text NOT NULL,
+        commit_position bigint NOT NULL,
+        prepare_position bigint NOT NULL,
+        stream_id text NOT NULL,
+        payment_id text,
+        provider text,
+        occurred_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        effective_at timestamptz NOT NULL,
+        period text NOT NULL,
+        late boolean NOT NULL,
+        memo text NOT NULL
+      )`);
+    await q.query(`CREATE UNIQUE INDEX journal_entries_position ON books.journal_entries (commit_position, prepare_position)`);
+    await q.query(`CREATE INDEX journal_entries_effective ON books.journal_entries (effective_at, commit_position, prepare_position)`);
+    await q.query(`CREATE INDEX journal_entries_payment ON books.journal_entries (payment_id)`);
+    await q.query(`
+      CREATE TABLE books.journal_lines (
+        entry_id text NOT NULL,
+        line_no smallint NOT NULL,
+        account text NOT NULL,
+        currency text NOT NULL,
+        debit bigint NOT NULL CHECK (debit >= 0),
+        credit bigint NOT NULL CHECK (credit >= 0),
+        commit_position bigint NOT NULL,
+        prepare_position bigint NOT NULL,
+        effective_at timestamptz NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        period text NOT NULL,
+        PRIMARY KEY (entry_id, line_no),
+        CHECK ((debit = 0) <> (credit = 0))
+      )`);
+    await q.query(`CREATE INDEX journal_lines_effective ON books.journal_lines (effective_at)`);
+    await q.query(`CREATE INDEX journal_lines_recorded ON books.journal_lines (recorded_at)`);
+    await q.query(`CREATE INDEX journal_lines_period ON books.journal_lines (period, commit_position, prepare_position, line_no)`);
+    await q.query(`CREATE INDEX journal_lines_account ON books.journal_lines (account, effective_at)`);
+    await q.query(`
+      CREATE TABLE books.movements (
+        account text NOT NULL,
+        currency text NOT NULL,
+        effective_day date NOT NULL,
+        recorded_day date NOT NULL,
+        debits numeric(38,0) NOT NULL DEFAULT 0,
+        credits numeric(38,0) NOT NULL DEFAULT 0,
+        PRIMARY KEY (effective_day, recorded_day, account, currency)
+      )`);
+    const comments: [string, string][] = [
+      ['payments', 'Per payment, what the posting rules need: provider, currency, refunded total, amounts held in suspense.'],
+      ['payments.refunded', 'The refunded total the read models count (minor units of currency).'],
+      ['payments.suspense', 'Provider amounts a held mismatch put in suspense, by mismatch id: {amount, currency}.'],
+      ['journal_entries', 'One balanced entry per money-moving event; never updated or deleted.'],
+      ['journal_entries.entry_id', 'The entry id: the id of the event that posted it.'],
+      ['journal_entries.occurred_at', 'When it happened (the event occurredAt).'],
+      ['journal_entries.recorded_at', 'When the ledger recorded the event.'],
+      [
+        'journal_entries.effective_at',
+        'The date it counts on: occurred_at, or the start of the first open period when that falls in a closed one.',
+      ],
+      ['journal_entries.period', 'Calendar month (UTC) of effective_at, YYYY-MM.'],
+      ['journal_entries.late', 'True when occurred_at fell in a period already closed.'],
+      ['journal_entries.memo', 'The posting rule that posted it.'],
+      ['journal_lines', 'The lines of each entry: one account, one currency, a debit or a credit; each entry balances per currency.'],
+      ['journal_lines.debit', 'Minor units of currency (0 on a credit line).'],
+      ['journal_lines.credit', 'Minor units of currency (0 on a debit line).'],
+      [
+        'movements',
+        'Σ debits and Σ credits per account, currency, effective day and recorded day (UTC): balances on both clocks without summing the journal.',
+      ],
+    ];
+    for (const [target, text] of comments) {
+      const kind = target.includes('.') ? 'COLUMN' : 'TABLE';
+      await q.query(`COMMENT ON ${kind} books.${target} IS '${text.replace(/'/g, "''")}'`);
+    }
+    await q.query(`GRANT USAGE ON SCHEMA books TO ledger_finance`);
+    await q.query(`GRANT SELECT ON ALL TABLES IN SCHEMA books TO ledger_finance`);
+    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA books GRANT SELECT ON TABLES TO ledger_finance`);
+    await q.query(`GRANT USAGE ON SCHEMA books TO ledger_app`);
+    await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA books TO ledger_app`);
+    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA books GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ledger_app`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA books REVOKE SELECT ON TABLES FROM ledger_finance`);
+    await q.query(`ALTER DEFAULT PRIVILEGES IN SCHEMA books REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES FROM ledger_app`);
+    await q.query(`DROP SCHEMA books CASCADE`);
+  }
+}
