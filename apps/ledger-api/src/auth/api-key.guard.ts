@@ -66,12 +66,10 @@ export class ApiKeyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
     const req = context.switchToHttp().getRequest();
     const presented = presentedKey(req.get('authorization'));
     const parsed = presented === undefined ? null : parseApiKey(presented);
-    // Before the lookup: a subject that keeps failing costs a Redis call; only a well-formed key is looked up then.
-    const refusal = await this.failedAuth.refusal(req, parsed?.id);
-    if (refusal && !parsed) throw refusal;
+    // Only a well-formed key is looked up; a failure then costs one Redis call (judged and counted), a success none.
     const key = presented === undefined || !parsed ? undefined : await this.authenticate(presented, parsed.id);
     if (!key) {
-      await this.failedAuth.record(req, parsed?.id);
+      const refusal = await this.failedAuth.failed(req, parsed?.id);
       if (refusal) throw refusal;
       throw new ApiError(401, 'unauthorized', 'A valid API key is required', undefined, {
         'WWW-Authenticate': 'Bearer',

@@ -13,33 +13,29 @@ import { RateLimiterUnavailableError, type RateLimiter } from '../rate-limit/rat
  * well-formed key is looked up (cached) and gets 429 instead of 401 only when
  * the key is not valid. So clients behind one proxy cannot be shut out by one
  * of them, and a valid key is never refused for someone else's failures.
- * Redis down: fail open, the key lookup still decides.
+ * Redis down: fail open, the key lookup still decides. A valid key costs no Redis call here: the counters are
+ * read and counted only once authentication failed, in one script (issue 33).
  */
 export class FailedAuthLimiter {
   constructor(private readonly limiter: RateLimiter) {}
 
-  /** A refusal to throw should this request fail authentication, or undefined while its subjects are under the limit. */
-  async refusal(req: Request, keyId: string | undefined): Promise<ApiError | undefined> {
-    const capacity = this.limiter.rule('auth_failure').capacity;
-    for (const subject of subjectsOf(req, keyId)) {
-      let failures: number;
-      try {
-        failures = await this.limiter.count('auth_failure', subject);
-      } catch (error) {
-        if (error instanceof RateLimiterUnavailableError) return undefined;
-        throw error;
-      }
-      if (failures < capacity) continue;
-      const retryMs = await this.limiter.counterResetMs('auth_failure', subject).catch(() => 1000);
-      return new ApiError(429, 'rate_limited', 'Too many failed authentications; retry later', undefined, {
-        'Retry-After': String(Math.max(1, Math.ceil(retryMs / 1000))),
-      });
+  /**
+   * A failed authentication, judged and counted in one Redis round trip (a valid key costs none): the refusal to
+   * throw instead of 401 when one of its subjects was over the limit already, else undefined. A request without a
+   * well-formed key (`keyId` undefined) that is refused is not counted again; a wrong well-formed key always is.
+   */
+  async failed(req: Request, keyId: string | undefined): Promise<ApiError | undefined> {
+    let verdict: { refused: boolean; retryMs: number };
+    try {
+      verdict = await this.limiter.failure('auth_failure', subjectsOf(req, keyId), keyId !== undefined);
+    } catch (error) {
+      if (error instanceof RateLimiterUnavailableError) return undefined;
+      throw error;
     }
-    return undefined;
-  }
-
-  async record(req: Request, keyId: string | undefined): Promise<void> {
-    await Promise.all(subjectsOf(req, keyId).map((subject) => this.limiter.increment('auth_failure', subject).catch(() => undefined)));
+    if (!verdict.refused) return undefined;
+    return new ApiError(429, 'rate_limited', 'Too many failed authentications; retry later', undefined, {
+      'Retry-After': String(Math.max(1, Math.ceil(verdict.retryMs / 1000))),
+    });
   }
 }
 

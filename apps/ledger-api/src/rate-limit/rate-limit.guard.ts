@@ -76,27 +76,24 @@ export class RateLimitGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const res = context.switchToHttp().getResponse<Response>();
     // The per-key ceiling first: a refused card-testing burst then spends no customer's tokens.
-    const classes = CHECKED_WITH[declared ?? 'api'];
-    for (const limitClass of classes) await this.draw(limitClass, req, res);
-    return true;
-  }
-
-  private async draw(limitClass: RateLimitClass, req: Request, res: Response): Promise<void> {
-    const subject = rateLimitSubject(limitClass, req);
-    let decision;
+    // All of them in one Redis round trip (issue 33), drawn in order and stopping at the first refusal.
+    const draws = CHECKED_WITH[declared ?? 'api'].map((limitClass) => ({ limitClass, subject: rateLimitSubject(limitClass, req) }));
+    let decisions;
     try {
-      decision = await this.limiter.consume(limitClass, subject);
+      decisions = await this.limiter.consumeAll(draws);
     } catch (error) {
       if (!(error instanceof RateLimiterUnavailableError)) throw error;
-      if (!FAIL_CLOSED.has(limitClass)) return;
+      if (!draws.some((d) => FAIL_CLOSED.has(d.limitClass))) return true;
       throw new ApiError(503, 'rate_limiter_unavailable', 'Rate limiting is unavailable; retry shortly', undefined, {
         'Retry-After': '5',
       });
     }
+    const decision = decisions[decisions.length - 1];
+    const { limitClass, subject } = draws[decisions.length - 1];
     res.setHeader('X-RateLimit-Limit', String(decision.limit));
     res.setHeader('X-RateLimit-Remaining', String(decision.remaining));
     res.setHeader('X-RateLimit-Reset', String(decision.resetAt));
-    if (decision.allowed) return;
+    if (decision.allowed) return true;
     this.metrics.rateLimitHit(limitClass);
     await this.reportViolations(limitClass, subject);
     throw new ApiError(429, 'rate_limited', `Too many ${limitClass} requests; retry later`, undefined, {

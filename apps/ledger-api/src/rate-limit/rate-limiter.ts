@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { RateLimitRule } from '@ledger/platform';
 import { TOKEN_BUCKET_LUA } from './token-bucket.lua';
+import { FAILED_AUTH_LUA, TOKEN_BUCKETS_LUA } from './one-trip.lua';
 
 export const RATE_LIMIT_CLASSES = ['payment', 'payment_key', 'refund', 'status', 'api', 'webhook', 'auth_failure'] as const;
 export type RateLimitClass = (typeof RATE_LIMIT_CLASSES)[number];
@@ -48,7 +49,15 @@ type BucketRedis = Redis & {
     violationMs: number,
     ...now: number[]
   ): Promise<number[]>;
+  tokenBuckets(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
+  failedAuth(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
 };
+
+/** One bucket a request draws from, and what it got. */
+export interface BucketDraw {
+  readonly limitClass: RateLimitClass;
+  readonly subject: string;
+}
 
 /** Token buckets shared by every API instance. Exported for the webhook endpoints and the alerts. */
 export class RateLimiter {
@@ -77,6 +86,8 @@ export class RateLimiter {
     }) as BucketRedis;
     this.redis.on('error', () => undefined);
     this.redis.defineCommand('tokenBucket', { numberOfKeys: 2, lua: TOKEN_BUCKET_LUA });
+    this.redis.defineCommand('tokenBuckets', { lua: TOKEN_BUCKETS_LUA });
+    this.redis.defineCommand('failedAuth', { lua: FAILED_AUTH_LUA });
   }
 
   /** Waits briefly for Redis; the API starts even when it is down (see FAIL_CLOSED). */
@@ -121,30 +132,58 @@ export class RateLimiter {
   }
 
   /**
-   * A fixed-window counter, for events counted after the fact (failed authentication):
-   * `count` reads it without spending anything, `increment` adds one.
+   * A request's buckets in order, in one round trip (one script): each drawn as consume() draws it, stopping at the
+   * first refusal, so the buckets after a refused one spend nothing. Returns the decisions of the buckets drawn.
    */
-  async count(limitClass: RateLimitClass, subject: string): Promise<number> {
+  async consumeAll(draws: readonly BucketDraw[]): Promise<RateLimitDecision[]> {
+    const rules = draws.map((d) => this.rule(d.limitClass));
+    const keys = draws.flatMap((d) => [this.bucketKey(d.limitClass, d.subject), this.violationKey(d.limitClass, d.subject)]);
+    let reply: number[];
     try {
-      return Number((await this.redis.get(this.counterKey(limitClass, subject))) ?? 0);
+      reply = await this.redis.tokenBuckets(
+        keys.length,
+        ...keys,
+        VIOLATION_WINDOW_MS,
+        this.clock ? this.clock() : '',
+        ...rules.flatMap((r) => [r.capacity, r.windowMs]),
+      );
     } catch (error) {
       throw new RateLimiterUnavailableError((error as Error).message);
     }
+    const decisions: RateLimitDecision[] = [];
+    for (let i = 0; i * 4 < reply.length; i++) {
+      const [allowed, remaining, msUntilFull, msUntilOne] = reply.slice(i * 4, i * 4 + 4).map(Number);
+      decisions.push({
+        allowed: allowed === 1,
+        limit: rules[i].capacity,
+        remaining,
+        resetAt: Math.ceil(((this.clock ?? Date.now)() + msUntilFull) / 1000),
+        retryAfter: Math.ceil(msUntilOne / 1000),
+      });
+    }
+    return decisions;
   }
 
-  async increment(limitClass: RateLimitClass, subject: string): Promise<number> {
-    const key = this.counterKey(limitClass, subject);
+  /**
+   * A failed authentication of `subjects` (fixed-window counters of `limitClass`), judged and counted in one round
+   * trip: refused when a subject's count before this failure is at capacity already (with the ms until its window
+   * ends); counted unless refused and `countWhenRefused` is false.
+   */
+  async failure(
+    limitClass: RateLimitClass,
+    subjects: readonly string[],
+    countWhenRefused: boolean,
+  ): Promise<{ refused: boolean; retryMs: number }> {
+    const { capacity, windowMs } = this.rule(limitClass);
+    const keys = subjects.map((subject) => this.counterKey(limitClass, subject));
     try {
-      const replies = await this.redis.multi().set(key, 0, 'PX', this.rule(limitClass).windowMs, 'NX').incr(key).exec();
-      return Number(replies?.[1]?.[1] ?? 0);
+      const [refused, retryMs] = (await this.redis.failedAuth(keys.length, ...keys, capacity, windowMs, countWhenRefused ? '1' : '0')).map(
+        Number,
+      );
+      return { refused: refused === 1, retryMs };
     } catch (error) {
       throw new RateLimiterUnavailableError((error as Error).message);
     }
-  }
-
-  /** Milliseconds until a counter's window ends. */
-  async counterResetMs(limitClass: RateLimitClass, subject: string): Promise<number> {
-    return Math.max(0, await this.redis.pttl(this.counterKey(limitClass, subject)).catch(() => 0));
   }
 
   async ping(): Promise<boolean> {
