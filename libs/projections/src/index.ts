@@ -19,3 +19,4 @@ export * from './dashboard/shapes';
 export * from './dashboard/dashboard-queries';
 export * from './dashboard/dashboard-queries.module';
 export * from './volume/volume.query';
+export * from './runner/advisory-lock';
