@@ -42,6 +42,7 @@ export class FraudVelocity1764003000000 implements MigrationInterface {
         subject text NOT NULL,
         trip_id text NOT NULL,
         opened_at timestamptz NOT NULL,
+        last_at timestamptz NOT NULL,
         PRIMARY KEY (rule, subject)
       )`);
     await q.query(`
