@@ -10,6 +10,7 @@ import { queryFailedPayments } from '../payments/failed-payments.query';
 import { projectionStatus, type Lag, type ProjectionStatus } from '../rebuild/projection-status';
 import { queryBreakdown } from '../status-breakdown/breakdown.query';
 import { queryVolumeOverTime, type VolumeQuery } from '../volume/volume.query';
+import { OneRoundTrip } from './one-round-trip';
 import type {
   Breakdown,
   DashboardEvent,
@@ -103,18 +104,28 @@ export class DashboardQueries {
     return withProjectionStalls(health, projections);
   }
 
-  /** GET /v1/dashboard/payments: every part for one filter (volume by day, all time). */
+  /**
+   * GET /v1/dashboard/payments: every part for one filter (volume by day, all time), in one round trip (issue 33:
+   * the parts' queries sent as one batch, OneRoundTrip), beside the lag measurement health is judged with (lag()).
+   */
   async payments(filter: DashboardFilter = {}): Promise<PaymentDashboard> {
-    const [metrics, breakdown, volumeOverTime, recentEvents, failedPayments, errors, health] = await Promise.all([
-      this.metrics(filter),
-      this.breakdown(filter),
-      this.volumeOverTime({ ...filter, granularity: 'day' }),
-      this.recentEvents(50, filter),
-      this.failedPayments(20, filter),
-      this.errors(filter),
-      this.health(this.clock(), filter),
+    const now = this.clock();
+    const [parts, projections] = await Promise.all([
+      OneRoundTrip.read(this.pool, (db) =>
+        Promise.all([
+          queryMetrics(db, filter, this.options.suspiciousAmounts),
+          queryBreakdown(db, filter),
+          queryVolumeOverTime(db, { ...filter, granularity: 'day' }),
+          queryRecentEvents(db, 50, filter),
+          queryFailedPayments(db, 20, filter),
+          queryErrors(db, filter),
+          queryHealth(db, now, filter, this.options.health),
+        ]),
+      ),
+      this.options.store ? this.projections() : [],
     ]);
-    return { metrics, breakdown, volumeOverTime, recentEvents, failedPayments, errors, health };
+    const [metrics, breakdown, volumeOverTime, recentEvents, failedPayments, errors, health] = parts;
+    return { metrics, breakdown, volumeOverTime, recentEvents, failedPayments, errors, health: withProjectionStalls(health, projections) };
   }
 
   /**
