@@ -67,12 +67,15 @@ export class EventStoreDbEventStore implements EventStore {
       const result = await this.client.appendToStream(streamId, events.map(toEventData), {
         expectedRevision: toExpectedRevision(expected),
       });
-      // The port's position is the last appended event's. A single-event write reports exactly
-      // that; a multi-event write may report the transaction's, and an idempotent re-append none.
-      const position =
-        result.position && events.length === 1
-          ? toPosition(result.position)
-          : (await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }))[0].position;
+      // The port's position is the last appended event's, and that is what the server reports for
+      // any number of events: the write's events are one implicit transaction whose commit
+      // acknowledgement carries the last prepare's log position, and each such event sits in
+      // `$all` at (its log position, its log position); an idempotent re-append reports the last
+      // event's. Only "no position" (an idempotent re-append whose event the index could not
+      // read yet) costs a read.
+      const position = result.position
+        ? toPosition(result.position)
+        : (await this.readStream(streamId, { fromRevision: result.nextExpectedRevision, maxCount: 1 }))[0].position;
       return { nextExpectedRevision: result.nextExpectedRevision, position };
     } catch (error) {
       throw mapError(error, streamId);
