@@ -6,3 +6,7 @@ export * from './periods/periods';
 export * from './periods/close-event';
 export * from './projection/journal-entry';
 export * from './projection/books-projection';
+export * from './periods/journal-hash';
+export * from './periods/close-period';
+export * from './queries/balances.query';
+export * from './queries/journal.query';
