@@ -9,6 +9,9 @@ const moduleNameMapper = {
   '^@ledger/platform$': '<rootDir>/libs/platform/src',
   '^@ledger/provider-webhooks$': '<rootDir>/libs/provider-webhooks/src',
   '^@ledger/payments-app$': '<rootDir>/libs/payments-app/src',
+  '^@ledger/fraud$': '<rootDir>/libs/fraud/src',
+  '^@ledger/reconciliation$': '<rootDir>/libs/reconciliation/src',
+  '^@ledger/books$': '<rootDir>/libs/books/src',
   '^@ledger/testing$': '<rootDir>/test/support',
 };
 const common = {

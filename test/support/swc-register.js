@@ -18,6 +18,9 @@ const aliases = {
   '@ledger/platform': 'libs/platform/src',
   '@ledger/provider-webhooks': 'libs/provider-webhooks/src',
   '@ledger/payments-app': 'libs/payments-app/src',
+  '@ledger/fraud': 'libs/fraud/src',
+  '@ledger/reconciliation': 'libs/reconciliation/src',
+  '@ledger/books': 'libs/books/src',
   '@ledger/testing': 'test/support',
 };
 

@@ -1,3 +1,4 @@
+import { booksProjection } from '@ledger/books';
 import { auditTrailProjection } from './audit/audit-projection';
 import { ledgerProjection } from './ledger/ledger-projection';
 import type { Projection } from './runner/projection';
@@ -6,6 +7,7 @@ import type { Projection } from './runner/projection';
 export const PROJECTIONS: Readonly<Record<string, Projection>> = Object.freeze({
   [ledgerProjection.name]: ledgerProjection,
   [auditTrailProjection.name]: auditTrailProjection,
+  [booksProjection.name]: booksProjection,
 });
 
 export function projectionByName(name: string): Projection {
