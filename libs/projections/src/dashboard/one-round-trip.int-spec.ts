@@ -70,10 +70,10 @@ describe('OneRoundTrip', () => {
     );
     const { pool, sent } = counted(db.pool);
     const clock = () => new Date('2026-12-07T12:00:00Z');
-    const one = await new DashboardQueries(pool, { suspiciousAmounts: { USD: 1000 }, clock }).payments({ provider: 'stripe' });
+    const filter = { provider: 'stripe' } as const;
+    const one = await new DashboardQueries(pool, { suspiciousAmounts: { USD: 1000 }, clock }).payments(filter);
     expect(sent()).toBe(1);
     const queries = new DashboardQueries(db.pool, { suspiciousAmounts: { USD: 1000 }, clock });
-    const filter = { provider: 'stripe' };
     expect(one).toEqual({
       metrics: await queries.metrics(filter),
       breakdown: await queries.breakdown(filter),
