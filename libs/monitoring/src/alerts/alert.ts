@@ -15,6 +15,7 @@ export const ALERT_RULES = [
   'projection_stalled',
   'refund_mismatch',
   'provider_mismatch',
+  'fraud_velocity',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

@@ -7,6 +7,7 @@ import { thresholdsFor, type AlertSettings } from './alert-settings';
 import { clearAlertState, loadAlertStates, saveAlertState, stateKey } from './alert-state';
 import { evaluateConditions } from './conditions';
 import { formatAmount } from './format-amount';
+import { fraudVelocityTrips } from './fraud-velocity';
 import type { ReadModels } from './health-windows';
 import { conditionTransition, healthTransition, type Transition } from './transitions';
 
@@ -66,7 +67,10 @@ export async function evaluateAlerts(
   // A mismatch is news when the ledger records it, however old the provider's fact (a delivery retried for days):
   // judged on recordedAt, so a replay of old events stays silent all the same.
   const recorded = events.filter((e) => wall.getTime() - e.recordedAt.getTime() <= settings.replayHorizonMs);
-  const mismatches = await providerMismatches(tx, recorded, readModels, wall);
+  const mismatches = [
+    ...(await providerMismatches(tx, recorded, readModels, wall)),
+    ...(await velocityTrips(tx, recorded, readModels, wall)),
+  ];
   if (!isLiveBatch(events, wall, settings.replayHorizonMs)) {
     await writeToOutbox(tx, mismatches);
     return mismatches;
@@ -155,6 +159,13 @@ async function refundMismatches(
       details: { paymentId: data.paymentId, currency: data.currency },
     });
   });
+}
+
+async function velocityTrips(tx: PoolClient, events: readonly RecordedEvent[], readModels: ReadModels, now: Date): Promise<AlertPayload[]> {
+  const flags = events.filter((e) => e.type === 'PaymentFraudFlagged' && (e.data as { tripId?: unknown }).tripId !== undefined);
+  if (flags.length === 0) return [];
+  const providerOf = await readModels.paymentProviders(tx, [...new Set(flags.map((e) => (e.data as { paymentId: string }).paymentId))]);
+  return fraudVelocityTrips(flags, providerOf, now);
 }
 
 const sideOf = (side: MismatchSide): string =>

@@ -12,6 +12,7 @@ const RAISED_AS: Readonly<Record<AlertRule, AlertSeverity>> = {
   projection_stalled: 'critical',
   refund_mismatch: 'warning',
   provider_mismatch: 'critical',
+  fraud_velocity: 'critical',
 };
 
 /**

@@ -33,6 +33,21 @@ describe('Health read model (health_windows)', () => {
       ]);
   });
 
+  it('leaves velocity flags out of health (they count in fraud.attempts only)', () => {
+    const velocity = {
+      reason: 'velocity:card_failures',
+      rule: 'card_failures',
+      window: '10m',
+      count: 5,
+      threshold: 5,
+      paymentIds: ['pay_1'],
+      tripId: 't',
+    };
+    given([created(), fraudFlagged(velocity), fraudFlagged({ flaggedAt: '2025-11-21T10:05:00.000Z' })])
+      .when(healthProjection)
+      .then([{ minute_start: '2025-11-21T10:05:00.000Z', provider: 'stripe', fraud_flags: 1 }]);
+  });
+
   it('counts nothing for creation, processing or refunds', () => {
     given([created(), processing()]).when(healthProjection).then([]);
     given([created(), processing(), succeeded({ processingTimeMs: 1 }), refunded(5, 5)])

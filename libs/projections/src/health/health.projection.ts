@@ -28,6 +28,9 @@ export const healthProjection: CounterProjection<HealthCounter> = {
         // The failure rate counts attempts; an attempt decides nothing, so it adds no processing time.
         return add([minuteStart(after.failedAt as Date), after.provider], { failed: 1 });
       case 'PaymentFraudFlagged':
+        // A velocity flag (the process manager's, with its rule) counts in fraud.attempts but not in health:
+        // a card-testing burst is the fraud team's, not a sick system (CONTRACT.md › "Fraud velocity").
+        if (event.data.rule !== undefined) return;
         return add([minuteStart(after.updatedAt), after.provider], { fraud_flags: 1 });
     }
   },

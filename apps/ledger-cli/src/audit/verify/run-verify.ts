@@ -197,7 +197,8 @@ class EventFacts {
         facts.apply(event);
       }
       facts.revision = Number(recorded.revision);
-      if (event.type === 'PaymentFraudFlagged') {
+      // Velocity flags (with a rule) are not in health (CONTRACT.md › "Fraud velocity").
+      if (event.type === 'PaymentFraudFlagged' && event.data.rule === undefined) {
         this.fraudMinutes.add([minuteOf(Date.parse(event.data.flaggedAt)), facts.provider], { fraud_flags: 1 });
       }
     } catch (error) {
