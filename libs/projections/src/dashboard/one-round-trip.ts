@@ -7,11 +7,6 @@ interface Recorded {
   readonly reject: (error: unknown) => void;
 }
 
-/** The queries a read issues at once, as one `query` for the query functions that take a pool. */
-export interface RoundTrip {
-  readonly query: Pool['query'];
-}
-
 /**
  * The queries a dashboard read issues at once, sent in one round trip (issue 33): the query functions run against
  * this recorder as against the pool (they issue their queries before their first await), then `send` writes them
@@ -21,7 +16,7 @@ export interface RoundTrip {
  * issued after `send` (one depending on another's answer) goes to the pool directly; should the batch fail as a
  * whole, each query is rerun on its own, so an error belongs to its query alone.
  */
-export class OneRoundTrip implements RoundTrip {
+export class OneRoundTrip {
   private recorded: Recorded[] = [];
   private sent = false;
 
