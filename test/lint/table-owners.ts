@@ -13,6 +13,8 @@ export const OWNERS: Readonly<Record<string, string>> = {
   'ledger.idempotency_keys': 'libs/event-store',
   // One call appends the events and completes the idempotency record (migration 1764002000000).
   'ledger.append_and_record': 'libs/event-store',
+  // Coalesced commands: many appends and their answers in one call (migration 1764003300000, issue 33).
+  'ledger.append_and_record_batch': 'libs/event-store',
   'read_models.*': 'libs/projections',
   'monitoring.*': 'libs/monitoring',
   'books.*': 'libs/books',
@@ -23,6 +25,12 @@ export const OWNERS: Readonly<Record<string, string>> = {
   'ledger.provider_references': 'libs/provider-webhooks',
   'ledger.webhook_deliveries': 'libs/provider-webhooks',
   'fraud.*': 'libs/fraud',
+  // Settlement reconciliation (issue 32): read models in read_models, written by libs/reconciliation's projection alone.
+  'read_models.reconciliation_facts': 'libs/reconciliation',
+  'read_models.reconciliation_payments': 'libs/reconciliation',
+  'read_models.reconciliation_payouts': 'libs/reconciliation',
+  'read_models.reconciliation_lines': 'libs/reconciliation',
+  'read_models.reconciliation_breaks': 'libs/reconciliation',
 };
 
 /**

@@ -1,0 +1,307 @@
+import type { PoolClient } from 'pg';
+import type { Provider } from '@ledger/payments-domain';
+import type { FactIndex, PaymentRow } from './payment-facts';
+import type { FactKind, PaymentFact } from './payment-fact';
+
+export interface LineRow {
+  provider: Provider;
+  line_id: string;
+  payout_id: string;
+  category: string;
+  currency: string;
+  gross: number;
+  fee: number;
+  net: number;
+  status: string;
+  payment_id: string | null;
+  break_id: string | null;
+  refs: string[];
+  fx_amount: number | null;
+  fx_currency: string | null;
+  line: unknown;
+}
+
+export interface PayoutRow {
+  provider: Provider;
+  payout_id: string;
+  version: string | null;
+  currency: string;
+  amount: number | null;
+  effective_at: string | null;
+  status: string | null;
+  line_count: number;
+  lines_seen: number;
+  net_sum: number;
+  sum_checked: boolean;
+  closes_import: boolean;
+}
+
+export interface BreakRow {
+  break_id: string;
+  kind: string;
+  provider: Provider;
+  currency: string;
+  ledger_amount: number | null;
+  provider_amount: number | null;
+  suspense_amount: number;
+  payment_id: string | null;
+  payout_id: string | null;
+  line_id: string | null;
+  detected_at: string;
+  status: string;
+  closed_by: string | null;
+  account: string | null;
+  note: string | null;
+  actor: string | null;
+  closed_at: string | null;
+}
+
+const key = (kind: FactKind, reference: string) => `${kind}\u0000${reference}`;
+
+/**
+ * What one batch reads and writes, held in memory: everything the batch's events name is loaded in a few queries
+ * first, folded in order, and written back with one statement per table.
+ */
+export class BatchState implements FactIndex {
+  private readonly facts = new Map<string, PaymentFact>();
+  private readonly refs = new Map<string, string>();
+  private readonly newRefs = new Map<string, { kind: FactKind; reference: string; canonical: string }>();
+  private readonly touchedFacts = new Set<string>();
+  private readonly payments = new Map<string, PaymentRow & { heldBy?: string | null; missingBreak?: string | null }>();
+  private readonly touchedPayments = new Set<string>();
+  readonly lines = new Map<string, LineRow>();
+  readonly newLines = new Set<string>();
+  readonly deletedLines = new Set<string>();
+  readonly payouts = new Map<string, PayoutRow>();
+  readonly breaks = new Map<string, BreakRow>();
+  /** References of facts added in this batch: suspended lines naming one are matched again (late facts). */
+  readonly lateReferences = new Set<string>();
+
+  constructor(
+    readonly schema: string,
+    /** When the batch's breaks close (its last event's recordedAt: the same in a rebuild). */
+    readonly closedAt: string,
+  ) {}
+
+  table(name: string): string {
+    return `"${this.schema}"."reconciliation_${name}"`;
+  }
+
+  async load(tx: PoolClient, want: { refs: string[]; paymentIds: string[]; lineIds: string[]; payouts: string[] }): Promise<void> {
+    if (want.refs.length > 0) {
+      const { rows } = await tx.query<FactDbRow>(
+        `SELECT f.* FROM ${this.table('facts')} r JOIN ${this.table('facts')} f ON f.kind = r.kind AND f.reference = r.canonical
+          WHERE r.reference = ANY($1)`,
+        [want.refs],
+      );
+      const { rows: aliases } = await tx.query<{ kind: FactKind; reference: string; canonical: string }>(
+        `SELECT kind, reference, canonical FROM ${this.table('facts')} WHERE reference = ANY($1)`,
+        [want.refs],
+      );
+      for (const row of rows) this.facts.set(key(row.kind, row.reference), factOf(row));
+      for (const a of aliases) this.refs.set(key(a.kind, a.reference), a.canonical);
+    }
+    if (want.paymentIds.length > 0) {
+      const { rows } = await tx.query(`SELECT * FROM ${this.table('payments')} WHERE payment_id = ANY($1)`, [want.paymentIds]);
+      for (const r of rows as PaymentDbRow[]) {
+        this.payments.set(r.payment_id, {
+          paymentId: r.payment_id,
+          provider: r.provider,
+          ...(r.currency ? { currency: r.currency } : {}),
+          ...(r.amount !== null ? { amount: Number(r.amount) } : {}),
+          ...(r.succeeded_at ? { succeededAt: r.succeeded_at.toISOString() } : {}),
+          heldBy: r.held_by,
+          missingBreak: r.missing_break,
+        });
+      }
+    }
+    if (want.lineIds.length > 0) {
+      const { rows } = await tx.query(`SELECT * FROM ${this.table('lines')} WHERE line_id = ANY($1)`, [want.lineIds]);
+      for (const r of rows as LineRow[])
+        this.lines.set(`${r.provider}|${r.line_id}`, { ...r, gross: Number(r.gross), fee: Number(r.fee), net: Number(r.net) });
+    }
+    if (want.payouts.length > 0) {
+      const { rows } = await tx.query(
+        `SELECT * FROM ${this.table('payouts')} WHERE (provider, payout_id) IN (SELECT split_part(k, '|', 1), substr(k, strpos(k, '|') + 1) FROM unnest($1::text[]) k)`,
+        [want.payouts],
+      );
+      for (const r of rows as (PayoutRow & { effective_at: Date | null })[]) {
+        this.payouts.set(`${r.provider}|${r.payout_id}`, {
+          ...r,
+          amount: r.amount === null ? null : Number(r.amount),
+          net_sum: Number(r.net_sum),
+          effective_at: r.effective_at ? r.effective_at.toISOString() : null,
+        });
+      }
+    }
+  }
+
+  payment(paymentId: string): PaymentRow | undefined {
+    return this.payments.get(paymentId);
+  }
+
+  setPayment(row: PaymentRow): void {
+    const old = this.payments.get(row.paymentId);
+    this.payments.set(row.paymentId, { heldBy: null, missingBreak: null, ...old, ...row });
+    this.touchedPayments.add(row.paymentId);
+  }
+
+  /** The line that holds the payment in an imported payout (null: none since a correction); written by id, loaded or not. */
+  holdPayment(paymentId: string, lineId: string | null): void {
+    const row = this.payments.get(paymentId);
+    if (row) row.heldBy = lineId;
+    this.holds.set(paymentId, lineId);
+  }
+
+  private readonly holds = new Map<string, string | null>();
+
+  fact(kind: FactKind, reference: string): PaymentFact | undefined {
+    const canonical = this.refs.get(key(kind, reference));
+    return canonical === undefined ? undefined : this.facts.get(key(kind, canonical));
+  }
+
+  putFact(fact: PaymentFact, references: readonly (string | undefined)[]): void {
+    this.facts.set(key(fact.kind, fact.reference), fact);
+    this.touchedFacts.add(key(fact.kind, fact.reference));
+    for (const reference of [fact.reference, ...references]) {
+      if (!reference) continue;
+      const k = key(fact.kind, reference);
+      if (this.refs.get(k) === fact.reference) continue;
+      this.refs.set(k, fact.reference);
+      this.newRefs.set(k, { kind: fact.kind, reference, canonical: fact.reference });
+      this.lateReferences.add(reference);
+    }
+  }
+
+  async write(tx: PoolClient): Promise<void> {
+    await this.writeFacts(tx);
+    await this.upsert(
+      tx,
+      'payments',
+      ['payment_id'],
+      [...this.touchedPayments].map((id) => paymentDbRow(this.payments.get(id)!)),
+    );
+    if (this.holds.size > 0) {
+      await tx.query(
+        `UPDATE ${this.table('payments')} p SET held_by = h.line FROM jsonb_to_recordset($1::jsonb) AS h(payment_id text, line text)
+          WHERE p.payment_id = h.payment_id`,
+        [JSON.stringify([...this.holds].map(([payment_id, line]) => ({ payment_id, line })))],
+      );
+      // A payment found missing is no longer missing once an imported payout holds it: its break closes.
+      await tx.query(
+        `UPDATE ${this.table('breaks')} b SET status = 'resolved', closed_by = 'late_line', closed_at = $2
+           FROM ${this.table('payments')} p WHERE p.payment_id = ANY($1) AND p.held_by IS NOT NULL AND b.break_id = p.missing_break AND b.status = 'open'`,
+        [[...this.holds.keys()], this.closedAt],
+      );
+    }
+    if (this.deletedLines.size > 0) {
+      const ids = [...this.deletedLines].filter((k) => !this.newLines.has(k));
+      await tx.query(
+        `DELETE FROM ${this.table('lines')} WHERE (provider, line_id) IN (SELECT split_part(k, '|', 1), substr(k, strpos(k, '|') + 1) FROM unnest($1::text[]) k)`,
+        [ids],
+      );
+    }
+    await this.upsert(
+      tx,
+      'lines',
+      ['provider', 'line_id'],
+      [...this.newLines].map((k) => this.lines.get(k)!),
+    );
+    await this.upsert(tx, 'payouts', ['provider', 'payout_id'], [...this.payouts.values()]);
+    await this.upsert(tx, 'breaks', ['break_id'], [...this.breaks.values()]);
+  }
+
+  private async writeFacts(tx: PoolClient): Promise<void> {
+    const rows = [...this.newRefs.values()].map(({ kind, reference, canonical }) =>
+      factDbRow(this.facts.get(key(kind, canonical))!, reference),
+    );
+    await this.upsert(tx, 'facts', ['kind', 'reference'], rows);
+    const changed = [...this.touchedFacts].map((k) => factDbRow(this.facts.get(k)!, this.facts.get(k)!.reference));
+    if (changed.length === 0) return;
+    await tx.query(
+      `UPDATE ${this.table('facts')} f SET amount = c.amount, authorized_amount = c.authorized_amount, reversed = c.reversed, outcome = c.outcome
+         FROM jsonb_populate_recordset(null::${this.table('facts')}, $1::jsonb) c WHERE f.kind = c.kind AND f.canonical = c.canonical`,
+      [JSON.stringify(changed)],
+    );
+  }
+
+  /** One INSERT … ON CONFLICT per table: rows as JSON, populated into the table's row type. */
+  async upsert(tx: PoolClient, name: string, keys: readonly string[], rows: readonly object[]): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]);
+    const set = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
+    await tx.query(
+      `INSERT INTO ${this.table(name)} (${columns.join(', ')})
+       SELECT ${columns.join(', ')} FROM jsonb_populate_recordset(null::${this.table(name)}, $1::jsonb)
+       ON CONFLICT (${keys.join(', ')}) DO ${set.length > 0 ? `UPDATE SET ${set.join(', ')}` : 'NOTHING'}`,
+      [JSON.stringify(rows)],
+    );
+  }
+}
+
+interface FactDbRow {
+  kind: FactKind;
+  reference: string;
+  canonical: string;
+  payment_id: string;
+  provider: Provider;
+  amount: string;
+  currency: string;
+  authorized_amount: string | null;
+  reversed: boolean;
+  outcome: string | null;
+  at: Date;
+}
+
+interface PaymentDbRow {
+  payment_id: string;
+  provider: Provider;
+  currency: string | null;
+  amount: string | null;
+  succeeded_at: Date | null;
+  held_by: string | null;
+  missing_break: string | null;
+}
+
+function factOf(row: FactDbRow): PaymentFact {
+  return {
+    reference: row.reference,
+    kind: row.kind,
+    paymentId: row.payment_id,
+    provider: row.provider,
+    amount: Number(row.amount),
+    currency: row.currency,
+    ...(row.authorized_amount !== null ? { authorizedAmount: Number(row.authorized_amount) } : {}),
+    ...(row.reversed ? { reversed: true } : {}),
+    ...(row.outcome ? { outcome: row.outcome } : {}),
+    at: row.at.toISOString(),
+  };
+}
+
+function factDbRow(fact: PaymentFact, reference: string): Record<string, unknown> {
+  return {
+    kind: fact.kind,
+    reference,
+    canonical: fact.reference,
+    payment_id: fact.paymentId,
+    provider: fact.provider,
+    amount: fact.amount,
+    currency: fact.currency,
+    authorized_amount: fact.authorizedAmount ?? null,
+    reversed: fact.reversed ?? false,
+    outcome: fact.outcome ?? null,
+    at: fact.at,
+  };
+}
+
+function paymentDbRow(row: PaymentRow & { heldBy?: string | null; missingBreak?: string | null }): Record<string, unknown> {
+  return {
+    payment_id: row.paymentId,
+    provider: row.provider,
+    currency: row.currency ?? null,
+    amount: row.amount ?? null,
+    succeeded_at: row.succeededAt ?? null,
+    held_by: row.heldBy ?? null,
+    missing_break: row.missingBreak ?? null,
+  };
+}

@@ -1,0 +1,47 @@
+import type { Pool } from 'pg';
+import { withTransaction } from '@ledger/platform';
+import type { EventStore, Position } from '@ledger/event-store';
+import type { ReconciliationProjection } from '../matching/reconciliation-projection';
+
+/** Applies every stored event after `after` to the projection, in pages, each page one transaction (as the runner does). */
+export async function projectAll(
+  pool: Pool,
+  store: EventStore,
+  projection: ReconciliationProjection,
+  after?: Position,
+  schema = 'read_models',
+): Promise<Position | undefined> {
+  let position = after;
+  for (;;) {
+    const events = await store.readAll({ ...(position ? { after: position } : {}), maxCount: 500, streamPrefix: projection.streamPrefix });
+    if (events.length === 0) return position;
+    await withTransaction(pool, (tx) => projection.apply(tx, events, { schema }));
+    position = events[events.length - 1].position;
+  }
+}
+
+/** Generated payment events straight into the PostgreSQL store, in order, ten thousand per statement (tests only). */
+export async function insertEvents(
+  pool: Pool,
+  events: readonly { streamId: string; type: string; data: unknown; occurredAt: string }[],
+): Promise<void> {
+  const revisions = new Map<string, number>();
+  const rows = events.map((e) => {
+    const revision = revisions.get(e.streamId) ?? 0;
+    revisions.set(e.streamId, revision + 1);
+    return {
+      s: e.streamId,
+      r: revision,
+      t: e.type,
+      d: e.data,
+      m: { correlationId: e.streamId, actor: 'key_test', schemaVersion: 2, occurredAt: e.occurredAt },
+    };
+  });
+  for (let i = 0; i < rows.length; i += 10_000) {
+    await pool.query(
+      `INSERT INTO event_store.events (stream_id, revision, event_id, event_type, data, metadata)
+       SELECT x.s, x.r, gen_random_uuid(), x.t, x.d, x.m FROM jsonb_to_recordset($1::jsonb) AS x(s text, r bigint, t text, d jsonb, m jsonb)`,
+      [JSON.stringify(rows.slice(i, i + 10_000))],
+    );
+  }
+}
