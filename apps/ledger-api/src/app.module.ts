@@ -27,6 +27,7 @@ import {
   type PlatformOptions,
 } from '@ledger/platform';
 import { CustomerTokens, DataKeyStore, PersonalDataCipher } from '@ledger/security';
+import { RiskTokens } from '@ledger/fraud';
 import type { Pool } from 'pg';
 import { CustomersController } from './customers/customers.controller';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -114,6 +115,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         // Order matters: the rate limiter needs the API key the first guard found.
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         { provide: CustomerTokens, useFactory: (keys: DataKeyStore) => new CustomerTokens(keys), inject: [DataKeyStore] },
+        { provide: RiskTokens, useFactory: (keys: DataKeyStore) => new RiskTokens(keys), inject: [DataKeyStore] },
         { provide: APP_GUARD, useClass: CustomerPseudonymsGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },
         InFlightInterceptor,
@@ -122,7 +124,16 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
         RequestHashes,
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
-      exports: [RateLimiter, ApiMetrics, PaymentCommandRunner, DataKeyStore, PersonalDataCipher, CustomerTokens, IDEMPOTENCY_LOG],
+      exports: [
+        RateLimiter,
+        ApiMetrics,
+        PaymentCommandRunner,
+        DataKeyStore,
+        PersonalDataCipher,
+        CustomerTokens,
+        RiskTokens,
+        IDEMPOTENCY_LOG,
+      ],
     };
   }
 

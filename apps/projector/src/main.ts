@@ -3,6 +3,7 @@ import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { createPool, failedToStart, loadConfig, resolveInfrastructure, startMetricsServer, waitForEventStore } from '@ledger/platform';
 import { alertReadModels } from '@ledger/projections';
 import { createLogger } from '@ledger/security';
+import { startFraudVelocity } from './fraud-velocity';
 import { projectorLog } from './log';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import { startProjector } from './projector';
@@ -24,7 +25,13 @@ async function main(): Promise<void> {
   const metrics = new ProjectorMetrics(pool, store, config.SUSPICIOUS_AMOUNTS);
   const onBatch = metrics.hooks({ ledger: createAlertHook(alertSettingsFromConfig(config), alertReadModels) });
   const metricsServer = await startMetricsServer(metrics.registry, config.PROJECTOR_METRICS_PORT, config.HOST, log);
-  const projector = startProjector({ pool, store, batchSize: config.PROJECTOR_BATCH_SIZE, onBatch, log });
+  const projections = startProjector({ pool, store, batchSize: config.PROJECTOR_BATCH_SIZE, onBatch, log });
+  // The fraud-velocity process manager runs here too, under its own lock: it fails the process like a projection.
+  const fraud = await startFraudVelocity(config, pool, store, log);
+  const projector = {
+    done: Promise.all([projections.done, fraud.done]).then(() => undefined),
+    stop: () => Promise.all([projections.stop(), fraud.stop()]).then(() => undefined),
+  };
   let exitCode = 0;
   const shutdown = (signal: string) => {
     log('stopping', { signal });

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Body, Controller, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
+import { RISK_SIGNAL_FIELDS, RiskTokens } from '@ledger/fraud';
 import {
   CloseDisputeCommand,
   CreatePaymentCommand,
@@ -36,17 +37,27 @@ import { DisputeIdPipe, PaymentIdPipe, ZodBody } from './zod.pipe';
 @RequireScope('payments:write')
 @Controller('v1/payments')
 export class PaymentCommandsController {
-  constructor(private readonly bus: CommandBus) {}
+  constructor(
+    private readonly bus: CommandBus,
+    @Inject(RiskTokens) private readonly riskTokens: RiskTokens,
+  ) {}
 
   @Post()
   @RateLimit('payment')
   @CommandRoute('Create a payment', schemas.createPaymentBody, 201, true)
-  create(@Body(new ZodBody(schemas.createPaymentBody)) body: z.output<typeof schemas.createPaymentBody>, @Caller() caller: CommandCaller) {
+  async create(
+    @Body(new ZodBody(schemas.createPaymentBody)) body: z.output<typeof schemas.createPaymentBody>,
+    @Caller() caller: CommandCaller,
+  ) {
     // Derived from the key when absent, so a retried create lands on the same stream.
     // From the key's lineage (the Idempotency-Key's scope), so a retry across a rotation is the same payment.
     const { actor, idempotency } = caller.context;
     const paymentId = body.paymentId ?? deterministicUuid(idempotency?.namespace ?? actor, idempotency?.key ?? '', 'paymentId');
-    return this.send(CreatePaymentCommand, { type: 'CreatePayment', data: { ...body, paymentId }, now: new Date() }, caller);
+    // The risk signals travel as one sealed value with their keyed tokens (issue 30), never as fields of their own.
+    const fields = Object.fromEntries(Object.entries(body).filter(([k]) => !(RISK_SIGNAL_FIELDS as readonly string[]).includes(k)));
+    const risk = await this.riskTokens.riskOf(body);
+    const data = { ...(fields as Omit<typeof body, (typeof RISK_SIGNAL_FIELDS)[number]>), paymentId, ...(risk ? { risk } : {}) };
+    return this.send(CreatePaymentCommand, { type: 'CreatePayment', data, now: new Date() }, caller);
   }
 
   @Post(':id/processing')

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isCountryCode } from '@ledger/fraud';
 import { isKnownCurrency, PROVIDERS, REVIEW_DECISIONS } from '@ledger/payments-domain';
 import { CUSTOMER_ID_PATTERN, CUSTOMER_ID_RULE, errorCodeSchema, PAYMENT_ID_PATTERN, PAYMENT_ID_RULE } from '@ledger/security';
 import { validationFailed, type ErrorDetail } from '../http/api-error';
@@ -15,7 +17,24 @@ const amount = z
 const durationMs = z.number().int('must be an integer').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER);
 const currency = z.string().refine(isKnownCurrency, 'must be a known ISO 4217 currency code');
 
+const country = z.string().refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 country code (e.g. NG, US)');
+const signalId = z.string().regex(/^[A-Za-z0-9_.:=+/-]{1,255}$/, 'must be 1-255 characters of A-Z, a-z, 0-9 and _ . : = + / -');
+
+/** Risk signals (CONTRACT.md › "Fraud velocity"): personal data, sealed per customer, matched only by keyed tokens. */
+const riskSignals = {
+  ipAddress: z
+    .string()
+    .refine((v) => isIP(v) !== 0, 'must be an IPv4 or IPv6 address')
+    .optional(),
+  ipCountry: country.optional(),
+  cardFingerprint: signalId.optional(),
+  cardCountry: country.optional(),
+  deviceId: signalId.optional(),
+  email: z.email('must be an e-mail address').max(320, 'must be at most 320 characters').optional(),
+};
+
 export const createPaymentBody = z.strictObject({
+  ...riskSignals,
   paymentId: paymentId.optional(),
   provider: z.enum(PROVIDERS, { error: `must be one of ${PROVIDERS.join(', ')}` }),
   amount,

@@ -1,4 +1,5 @@
 import { Controller, HttpCode, Logger, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import { providerSignals, RiskTokens } from '@ledger/fraud';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { Provider } from '@ledger/payments-domain';
@@ -43,6 +44,7 @@ export class WebhooksController {
     private readonly processor: WebhookProcessor,
     private readonly store: WebhookStore,
     private readonly tokens: CustomerTokens,
+    private readonly riskTokens: RiskTokens,
   ) {}
 
   @Post('stripe')
@@ -86,7 +88,7 @@ export class WebhooksController {
       await this.store.recordDelivery({ provider, outcome: 'invalid_payload', detail: error.message, sourceIp });
       throw new ApiError(400, 'invalid_payload', error.message);
     }
-    delivery = await withCustomerTokens(delivery, this.tokens, originals);
+    delivery = await withCustomerTokens(delivery, this.tokens, originals, this.riskTokens);
     const result = await this.processor.process(delivery, { correlationId: contextOf(req).correlationId, sourceIp });
     await this.record(delivery, result, sourceIp);
     if (result.outcome === 'unmatched') {
@@ -112,6 +114,7 @@ async function withCustomerTokens(
   delivery: ProviderDelivery,
   tokens: CustomerTokens,
   originals: ReadonlyMap<string, string | null>,
+  riskTokens: RiskTokens,
 ): Promise<ProviderDelivery> {
   const { intent } = delivery;
   if (intent.kind !== 'payment') return delivery;
@@ -120,11 +123,13 @@ async function withCustomerTokens(
   const optionalRef = async (value: string | undefined) => (value === undefined ? undefined : ref(value));
   let facts = intent.facts;
   if (facts) {
-    const { personalCustomerId, ...rest } = facts;
+    const { personalCustomerId, riskSignals, ...rest } = facts;
     const customerId = personalCustomerId === undefined ? rest.customerId : await tokens.pseudonymOfProvided(personalCustomerId);
     facts = compactFacts({
       ...rest,
       customerId,
+      // The provider's risk signals: the well-formed ones, with their keyed tokens (issue 30).
+      risk: riskSignals ? await riskTokens.riskOf(providerSignals(riskSignals)) : undefined,
       providerPaymentId: await ref(rest.providerPaymentId),
       chargeId: await optionalRef(rest.chargeId),
     });

@@ -1,4 +1,13 @@
-import type { CardReference, DisputeOutcome, Provider } from '@ledger/payments-domain';
+import type { CardReference, DisputeOutcome, Provider, RiskSignals } from '@ledger/payments-domain';
+
+/** Risk signals as the provider sent them (CONTRACT.md › "Fraud velocity"): in clear, so never planned with. */
+export interface ProviderRiskSignals {
+  readonly ipAddress?: unknown;
+  readonly ipCountry?: unknown;
+  readonly cardFingerprint?: unknown;
+  readonly cardCountry?: unknown;
+  readonly email?: unknown;
+}
 
 /** What a provider object tells us about the payment itself: enough to create it on first sight. */
 export interface PaymentFacts {
@@ -16,6 +25,10 @@ export interface PaymentFacts {
   readonly personalCustomerId?: string;
   readonly description?: string;
   readonly card?: CardReference;
+  /** The provider's risk signals, replaced at the door by `risk` (validated, with keyed tokens); never planned with. */
+  readonly riskSignals?: ProviderRiskSignals;
+  /** The signals the door kept, with their keyed tokens: sealed in the events under the customer's key. */
+  readonly risk?: RiskSignals;
   /** When the provider created the payment object (its own clock). */
   readonly createdAt?: Date;
 }

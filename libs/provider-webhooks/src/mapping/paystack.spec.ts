@@ -14,6 +14,8 @@ describe('Paystack mapping', () => {
         providerPaymentId: 'qTPrJoy9Bx',
         customerId: 'CUS_qo38as2hpsgk2r0',
         card: { token: 'AUTH_f5rnfq9p', brand: 'mastercard DEBIT', last4: '8877' },
+        // Risk signals as sent (issue 30): the door validates and tokenises them.
+        riskSignals: { cardCountry: 'NG', email: 'bojack@horseman.com', ipAddress: '41.242.49.37' },
         createdAt: new Date('2016-09-30T21:09:56.000Z'),
       },
       action: { type: 'succeed' },

@@ -120,8 +120,21 @@ function transactionFacts(transaction: Json, reference: string, path: string): P
     providerPaymentId: reference,
     ...customerFacts(optionalString(customer.customer_code, 255)),
     card: authorizationCard(transaction.authorization),
+    riskSignals: transactionSignals(transaction, customer),
     createdAt: providerTime(transaction.created_at ?? transaction.createdAt),
   });
+}
+
+/** The card's signature and country, the customer's e-mail, the payer's address (issue 30): the door validates and tokenises them. */
+function transactionSignals(transaction: Json, customer: Json): PaymentFacts['riskSignals'] {
+  const authorization = isObject(transaction.authorization) ? transaction.authorization : {};
+  const signals = compact({
+    cardFingerprint: authorization.signature,
+    cardCountry: authorization.country_code,
+    email: customer.email,
+    ipAddress: transaction.ip_address,
+  });
+  return Object.values(signals).some((v) => v !== undefined && v !== null) ? signals : undefined;
 }
 
 /** The reusable authorization code is Paystack's card token; bin, expiry and the rest are not kept. */

@@ -177,8 +177,18 @@ function chargeFacts(charge: Json, providerPaymentId: string): PaymentFacts {
     ...customerFacts(idOf(charge.customer)),
     description: optionalString(charge.description, 1000),
     card: chargeCard(charge),
+    riskSignals: chargeSignals(charge),
     createdAt: providerTime(charge.created),
   });
+}
+
+/** The card's fingerprint and country, the billing e-mail (issue 30): the door validates and tokenises them. */
+function chargeSignals(charge: Json): PaymentFacts['riskSignals'] {
+  const details = isObject(charge.payment_method_details) ? charge.payment_method_details : {};
+  const card = isObject(details.card) ? details.card : {};
+  const billing = isObject(charge.billing_details) ? charge.billing_details : {};
+  const signals = compact({ cardFingerprint: card.fingerprint, cardCountry: card.country, email: billing.email });
+  return Object.values(signals).some((v) => v !== undefined && v !== null) ? signals : undefined;
 }
 
 /** Only the token, brand and last four; everything else about the card stays at Stripe. */

@@ -65,6 +65,7 @@ export function planCommands(intent: PaymentIntent, snapshot: PaymentSnapshot, d
         providerPaymentId: intent.facts?.providerPaymentId,
         errorCode: action.errorCode,
         errorMessage: action.errorMessage,
+        risk: intent.facts?.risk,
       });
       return after('processing', [{ type: 'RecordAttemptFailure', data, now: at }]);
     }
@@ -162,10 +163,10 @@ function walkTo(
     const status = LADDER[step];
     if (status === 'pending') {
       if (!facts) throw new PaymentNotFoundError(paymentId);
-      const { amount, currency, customerId, description, card } = facts;
+      const { amount, currency, customerId, description, card, risk } = facts;
       commands.push({
         type: 'CreatePayment',
-        data: defined({ paymentId, provider, amount, currency, customerId, description, card }),
+        data: defined({ paymentId, provider, amount, currency, customerId, description, card, risk }),
         now: created,
       });
     } else if (status === 'processing') {
