@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { EVENT_STORE, type EventStore } from '@ledger/event-store';
 import { AlertTicker, alertSettingsFromConfig, timedRules } from '@ledger/monitoring';
+import { fraudManagerStatus } from '@ledger/fraud';
 import { LEDGER_CONFIG, PG_POOL, type LedgerConfig } from '@ledger/platform';
 import { projectionStatus, waitingPayments } from '@ledger/projections';
 import { lastTrustedWebhooks } from '@ledger/provider-webhooks';
@@ -28,7 +29,8 @@ export class TickerService implements OnModuleInit, OnModuleDestroy {
     @Inject(ALERT_LOGGER) logger: Logger,
   ) {
     const rules = timedRules({
-      projectionProgress: (now) => projectionStatus(pool, store, now),
+      // The fraud-velocity process manager's checkpoint too (libs/fraud): its stall is a projection_stalled alert.
+      projectionProgress: async (now) => [...(await projectionStatus(pool, store, now)), await fraudManagerStatus(pool, store, now)],
       waitingPayments,
       lastWebhooks: lastTrustedWebhooks,
     });

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { HorizonHolder } from '@ledger/event-store';
+import { FRAUD_MANAGER, fraudManagerStatus, resetFraudState } from '@ledger/fraud';
+import { withTransaction } from '@ledger/platform';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { PROJECTIONS, alertReadModels, projectionRunners, projectionStatus, rebuildProjection } from '@ledger/projections';
 import { withConnection, type LedgerConnection } from '../audit/context';
@@ -18,7 +20,13 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
     .description('checkpoint, events applied and lag of every projection')
     .action(() =>
       withConnection(io, 'projections status', async ({ pool, store }) => {
-        const [statuses, runners] = await Promise.all([projectionStatus(pool, store), projectionRunners(pool)]);
+        // The fraud-velocity process manager (libs/fraud) follows the log from its own checkpoint like a projection.
+        const [projected, fraud, runners] = await Promise.all([
+          projectionStatus(pool, store),
+          fraudManagerStatus(pool, store),
+          projectionRunners(pool, [...Object.keys(PROJECTIONS), FRAUD_MANAGER]),
+        ]);
+        const statuses = [...projected, fraud];
         const header = [
           'projection',
           'position',
@@ -51,8 +59,15 @@ export function registerProjectionCommands(program: Command, io: CliIo): void {
   projections
     .command('rebuild')
     .description('rebuild a projection from position 0 beside the live tables, then swap it in')
-    .argument('<name>', `one of: ${Object.keys(PROJECTIONS).join(', ')}`)
+    .argument('<name>', `one of: ${Object.keys(PROJECTIONS).join(', ')}, ${FRAUD_MANAGER}`)
     .action((name: string) => {
+      if (name === FRAUD_MANAGER)
+        return withConnection(io, `projections rebuild ${name}`, async ({ pool }) => {
+          // The state and checkpoint start over; the running manager replays the log into it (its outbox keeps one
+          // row per decision, and a flag dispatched again appends nothing). Forgotten customers stay forgotten.
+          await withTransaction(pool, (tx) => resetFraudState(tx));
+          io.stdout(`reset ${name}: the running manager replays from position 0\n`);
+        });
       if (!PROJECTIONS[name]) throw new CliError(`unknown projection "${name}" (known: ${Object.keys(PROJECTIONS).join(', ')})`, 2);
       return withConnection(io, `projections rebuild ${name}`, (ledger) => rebuildWithProgress(io, ledger, name));
     });

@@ -30,8 +30,11 @@ export interface FraudManagerOptions {
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** The advisory lock one active manager holds; others wait as hot standbys (the projector's scheme). */
-export const FRAUD_MANAGER_LOCK = `process-manager:${FRAUD_MANAGER}`;
+/**
+ * The advisory lock one active manager holds; others wait as hot standbys. The projector's key scheme, so
+ * `projectionRunners(pool, [FRAUD_MANAGER])` of @ledger/projections names the process running it.
+ */
+export const FRAUD_MANAGER_LOCK = `projection:${FRAUD_MANAGER}`;
 
 /**
  * The fraud-velocity process manager: follows the payment and customer streams from its own checkpoint and, per
