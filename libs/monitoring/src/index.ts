@@ -15,6 +15,7 @@ export * from './rate-limit/rate-limit-alerts';
 export * from './rules/transitions';
 export * from './rules/severities';
 export * from './rules/format-amount';
+export * from './rules/reconciliation-breaks';
 export * from './timed/evaluate-timed';
 export * from './timed/provider-silence';
 export * from './timed/projection-stall';

@@ -16,6 +16,7 @@ export const ALERT_RULES = [
   'refund_mismatch',
   'provider_mismatch',
   'fraud_velocity',
+  'reconciliation_break',
 ] as const;
 export type AlertRule = (typeof ALERT_RULES)[number];
 

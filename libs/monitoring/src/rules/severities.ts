@@ -13,6 +13,7 @@ const RAISED_AS: Readonly<Record<AlertRule, AlertSeverity>> = {
   refund_mismatch: 'warning',
   provider_mismatch: 'critical',
   fraud_velocity: 'critical',
+  reconciliation_break: 'warning',
 };
 
 /**
