@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@ledger/platform';
 import { registerApiKeyCommands } from './commands/api-keys';
 import { registerAuditCommands } from './commands/audit-commands';
+import { registerBooksCommands } from './commands/books';
 import { registerCustomerCommands } from './commands/customers';
 import { registerKeyCommands } from './commands/keys';
 import { registerProjectionCommands } from './commands/projections';
@@ -20,6 +21,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerCustomerCommands(program, io);
   registerKeyCommands(program, io);
   registerStoreCommands(program, io);
+  registerBooksCommands(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;

@@ -10,3 +10,5 @@ export * from './periods/journal-hash';
 export * from './periods/close-period';
 export * from './queries/balances.query';
 export * from './queries/journal.query';
+export * from './queries/parameters';
+export * from './queries/journal-csv';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DashboardQueriesModule } from '@ledger/projections';
+import { BooksModule } from '../books/books.controller';
 import { DashboardController } from './dashboard.controller';
 import { DashboardLiveController } from './live/live.controller';
 import { ProjectionListener } from './live/projection-listener';
@@ -7,7 +8,8 @@ import { PersonalDataRedactor } from './redact-personal';
 import { DashboardPageController } from './page/dashboard-page.controller';
 
 @Module({
-  imports: [DashboardQueriesModule],
+  // The books panel of the page reads the books API.
+  imports: [DashboardQueriesModule, BooksModule],
   controllers: [DashboardController, DashboardLiveController, DashboardPageController],
   providers: [ProjectionListener, PersonalDataRedactor],
 })

@@ -44,7 +44,7 @@ function registerCreate(apiKeys: Command, io: CliIo): void {
   apiKeys
     .command('create')
     .description('create an API key and print it once')
-    .requiredOption('--scopes <list>', 'comma-separated: payments:write, payments:read, dashboard:read, audit:read, admin')
+    .requiredOption('--scopes <list>', 'comma-separated: payments:write, payments:read, dashboard:read, audit:read, admin, books:read')
     .option('--name <name>', 'who or what the key is for', 'unnamed')
     .option('--expires-in <duration>', 'the key expires this long from now (e.g. 30d)')
     .option('--expires-at <date-time>', 'the key expires at this moment (e.g. 2027-01-31T00:00:00Z)')
