@@ -1,4 +1,5 @@
 import { booksProjection } from '@ledger/books';
+import { reconciliationProjection } from '@ledger/reconciliation';
 import { auditTrailProjection } from './audit/audit-projection';
 import { ledgerProjection } from './ledger/ledger-projection';
 import type { Projection } from './runner/projection';
@@ -8,6 +9,7 @@ export const PROJECTIONS: Readonly<Record<string, Projection>> = Object.freeze({
   [ledgerProjection.name]: ledgerProjection,
   [auditTrailProjection.name]: auditTrailProjection,
   [booksProjection.name]: booksProjection,
+  reconciliation: reconciliationProjection(),
 });
 
 export function projectionByName(name: string): Projection {

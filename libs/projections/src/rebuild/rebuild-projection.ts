@@ -40,7 +40,8 @@ export interface RebuildOptions {
  */
 export async function rebuildProjection(name: string, options: RebuildOptions): Promise<RebuildProgress> {
   const projection = projectionByName(name);
-  const { pool, store, chunkSize = 5000, streamPrefix = PAYMENT_STREAM_PREFIX } = options;
+  const { pool, store, chunkSize = 5000 } = options;
+  const streamPrefix = projection.streamPrefix ?? options.streamPrefix ?? PAYMENT_STREAM_PREFIX;
   const schema = `read_models_rebuild_${name}_${Date.now().toString(36)}`;
   await createShadowTables(pool, projection, schema);
   const progress = new Progress(name, options.onProgress);

@@ -94,7 +94,8 @@ export class ProjectionRunner {
 
   /** Follows the store from the stored checkpoint; re-reads it whenever the compare-and-set loses. */
   private async follow(exclusive: boolean): Promise<void> {
-    const { pool, store, batchSize = 500, streamPrefix = PAYMENT_STREAM_PREFIX } = this.options;
+    const { pool, store, batchSize = 500 } = this.options;
+    const streamPrefix = this.options.projection.streamPrefix ?? this.options.streamPrefix ?? PAYMENT_STREAM_PREFIX;
     while (!this.stopping) {
       let expected = (await readCheckpoint(pool, this.name)).position;
       let lockCheckedAt = Date.now();

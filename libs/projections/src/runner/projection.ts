@@ -19,6 +19,8 @@ export interface Projection {
   readonly name: string;
   /** The schema its live tables are in (default `read_models`; the books own `books`). */
   readonly schema?: string;
+  /** The streams it reads, by prefix (default `payment-`; reconciliation's `pay` also takes `payout-*`). */
+  readonly streamPrefix?: string;
   /** Tables it owns in its schema; a rebuild recreates and swaps exactly these. */
   readonly tables: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[], target: ProjectionTarget): Promise<void>;

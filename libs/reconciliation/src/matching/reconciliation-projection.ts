@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
 import { isPaymentEventType, isPaymentStream, type Provider } from '@ledger/payments-domain';
 import type { PoolClient } from 'pg';
+import { reconciliationBreakAlerts, writeToOutbox } from '@ledger/monitoring';
 import {
   PAYOUT_STREAM_PREFIX,
   isPayoutEventType,
@@ -39,8 +40,18 @@ export const RECONCILIATION_TABLES = [
   'reconciliation_breaks',
 ];
 
-/** Called with the breaks a live batch raised (the alert outbox hook), inside the batch's transaction. */
+/** Called with the breaks a batch of the live tables raised, inside the batch's transaction. */
 export type OnBreaks = (tx: PoolClient, breaks: readonly BreakRow[]) => Promise<void>;
+
+const READ_MODELS_SCHEMA = 'read_models';
+/** A break detected longer ago than this is history being replayed (a catch-up, a rebuild's tail): it pages no one. */
+const REPLAY_HORIZON_MS = 24 * 3600_000;
+
+/** One reconciliation_break alert per break, through the alert outbox, for breaks detected recently. */
+export async function pageLiveBreaks(tx: PoolClient, breaks: readonly BreakRow[], now = new Date()): Promise<void> {
+  const recent = breaks.filter((b) => now.getTime() - Date.parse(b.detected_at) <= REPLAY_HORIZON_MS);
+  await writeToOutbox(tx, reconciliationBreakAlerts(recent, now));
+}
 
 /**
  * Matches every line of the imported payouts to the ledger's facts, by reporting category, and keeps the breaks.
@@ -49,7 +60,7 @@ export type OnBreaks = (tx: PoolClient, breaks: readonly BreakRow[]) => Promise<
  */
 export function reconciliationProjection(
   windows: SettlementWindows = DEFAULT_SETTLEMENT_WINDOWS,
-  onBreaks?: OnBreaks,
+  onBreaks: OnBreaks = pageLiveBreaks,
 ): ReconciliationProjection {
   return {
     name: 'reconciliation',
@@ -70,11 +81,12 @@ export function reconciliationProjection(
       await run.lateFacts(ours);
       await state.write(tx);
       await run.missingFromPayouts(ours);
-      if (onBreaks)
+      if (schema === READ_MODELS_SCHEMA) {
         await onBreaks(
           tx,
           [...state.breaks.values()].filter((b) => run.raised.has(b.break_id)),
         );
+      }
     },
   };
 }
