@@ -1,5 +1,5 @@
 import { NotFoundException } from '@nestjs/common';
-import { WrongExpectedVersionError } from '@ledger/event-store';
+import { EventStoreUnavailableError, WrongExpectedVersionError } from '@ledger/event-store';
 import { PaymentNotFoundError, RefundExceedsCapturedError } from '@ledger/payments-domain';
 import { CardDataRejectedError } from '@ledger/security';
 import { toApiError } from './error-mapping';
@@ -38,6 +38,17 @@ describe('Error mapping', () => {
       code: 'database_unavailable',
       headers: { 'Retry-After': '1' },
     });
+  });
+
+  // Issue 35 (the EventStoreDB cluster's chaos runs): with the leader killed or the cluster restarting, 500s.
+  it('maps an EventStoreDB outage or leader change to 503 event_store_unavailable with Retry-After', () => {
+    const mapped = toApiError(new EventStoreUnavailableError('EventStoreDB: 14 UNAVAILABLE: read ECONNRESET'));
+    expect({ status: mapped.status, code: mapped.code, headers: mapped.headers }).toEqual({
+      status: 503,
+      code: 'event_store_unavailable',
+      headers: { 'Retry-After': '1' },
+    });
+    expect(JSON.stringify(mapped.toBody())).not.toContain('ECONNRESET');
   });
 
   it('lists card-data paths as details', () => {

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { WrongExpectedVersionError } from '@ledger/event-store';
+import { EventStoreUnavailableError, WrongExpectedVersionError } from '@ledger/event-store';
 import { IdempotencyKeyInFlight, IdempotencyKeyReused } from '@ledger/payments-app';
 import { isDomainError } from '@ledger/payments-domain';
 import { isDatabaseUnavailable } from '@ledger/platform';
@@ -46,6 +46,10 @@ export function toApiError(error: unknown): ApiError {
     return new ApiError(503, 'database_unavailable', 'The ledger database is unavailable; retry shortly', undefined, {
       'Retry-After': '1',
     });
+  }
+  // EventStoreDB unreachable, or its cluster electing a leader (issue 35): nothing decided, the client retries.
+  if (error instanceof EventStoreUnavailableError) {
+    return new ApiError(503, 'event_store_unavailable', 'The event store is unavailable; retry shortly', undefined, { 'Retry-After': '1' });
   }
   const bodyParser = bodyParserError(error) ?? bodyParserError((error as { cause?: unknown })?.cause);
   if (bodyParser) return bodyParser;

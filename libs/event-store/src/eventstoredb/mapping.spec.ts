@@ -1,7 +1,11 @@
 import {
   ANY,
   AccessDeniedError,
+  CancelledError,
   NO_STREAM,
+  NotLeaderError,
+  TimeoutError,
+  UnknownError,
   STREAM_EXISTS,
   StreamNotFoundError as EsdbStreamNotFoundError,
   UnavailableError,
@@ -136,6 +140,25 @@ describe('EventStoreDB mapping', () => {
     it('converts raw gRPC errors first, and maps a failed cluster discovery', () => {
       expect(mapError(serviceError(14, 'No connection established', {}))).toBeInstanceOf(EventStoreUnavailableError);
       expect(mapError(new Error('Failed to discover after 10 attempts.'))).toBeInstanceOf(EventStoreUnavailableError);
+    });
+
+    it('maps what a cluster answers while its leader changes to EventStoreUnavailableError (issue 35 chaos runs)', () => {
+      const leaderMoved = new NotLeaderError(
+        serviceError(5, 'Leader info available', { 'leader-endpoint-host': '127.0.0.1', 'leader-endpoint-port': '2123' }),
+      );
+      const seen = [
+        leaderMoved,
+        new TimeoutError(serviceError(10, 'Timeout', {})),
+        new CancelledError(serviceError(1, 'Cancelled on server', {})),
+        // A batch append's status the 6.x client does not unpack, from a node not yet ready after an election.
+        new UnknownError(undefined, 'Could not recognize Server Is Not Ready'),
+        // The node was SIGKILLed under the call.
+        convertToCommandError(serviceError(13, 'Received RST_STREAM with code 0 (Call ended without gRPC status)', {})),
+      ];
+      for (const error of seen)
+        expect([error.constructor.name, mapError(error)]).toEqual([error.constructor.name, expect.any(EventStoreUnavailableError)]);
+      const other = new UnknownError(undefined, 'Could not recognize Something Else');
+      expect(mapError(other)).toBe(other);
     });
 
     it('passes other errors through and wraps non-errors', () => {

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
   ANY,
+  CancelledError,
   DeadlineExceededError,
+  NotLeaderError,
+  TimeoutError,
+  UnknownError,
   convertToCommandError,
   NO_STREAM,
   STREAM_EXISTS,
@@ -80,7 +84,7 @@ export function mapError(raw: unknown, streamId = ''): Error {
     );
   }
   if (error instanceof EsdbStreamNotFoundError) return new StreamNotFoundError(error.streamName || streamId);
-  if (error instanceof UnavailableError || error instanceof DeadlineExceededError) {
+  if (error instanceof UnavailableError || error instanceof DeadlineExceededError || isClusterInTransition(error)) {
     return new EventStoreUnavailableError(`EventStoreDB: ${oneLine(error.message) || error.type}`);
   }
   // Cluster discovery gives up with a plain Error (Client/discovery.js).
@@ -88,6 +92,19 @@ export function mapError(raw: unknown, streamId = ''): Error {
     return new EventStoreUnavailableError(`EventStoreDB: ${error.message}`);
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/**
+ * What a cluster answers while its leader changes or a node goes away mid-call (each seen in the
+ * three-node chaos runs, issue 35): the node asked is no longer leader (the client's next call goes to
+ * the new one), the server timed the write out or cancelled it, a node not ready yet ("Server Is Not
+ * Ready", which the 6.x client does not recognise in a batch append), or the connection reset under
+ * the call (RST_STREAM). Nothing is known to be decided: the caller may retry (same event ids).
+ */
+function isClusterInTransition(error: unknown): boolean {
+  if (error instanceof NotLeaderError || error instanceof TimeoutError || error instanceof CancelledError) return true;
+  const message = error instanceof Error ? error.message : '';
+  return (error instanceof UnknownError && /Server Is Not Ready/.test(message)) || /Received RST_STREAM/.test(message);
 }
 
 export function toEventData(event: EventData): EsdbEventData {
