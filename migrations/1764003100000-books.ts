@@ -72,11 +72,20 @@ export class Books1764003100000 implements MigrationInterface {
         PRIMARY KEY (effective_day, recorded_day, account, currency)
       )`);
     const comments: [string, string][] = [
-      ['payments', 'Per payment, what the posting rules need: provider, currency, refunded total, amounts held in suspense.'],
+      ['payments', 'Per payment, what the posting rules need (the books keep their own, at their own checkpoint).'],
+      ['payments.payment_id', 'The payment.'],
+      ['payments.provider', 'Its provider (stripe, paystack): the <p> of its accounts.'],
+      ['payments.currency', 'Its currency (ISO 4217).'],
       ['payments.refunded', 'The refunded total the read models count (minor units of currency).'],
       ['payments.suspense', 'Provider amounts a held mismatch put in suspense, by mismatch id: {amount, currency}.'],
       ['journal_entries', 'One balanced entry per money-moving event; never updated or deleted.'],
       ['journal_entries.entry_id', 'The entry id: the id of the event that posted it.'],
+      ['journal_entries.event_id', 'The event that posted it.'],
+      ['journal_entries.commit_position', 'Global position of the event (commit part).'],
+      ['journal_entries.prepare_position', 'Global position of the event (prepare part).'],
+      ['journal_entries.stream_id', 'The stream of the event (payment-<id>).'],
+      ['journal_entries.payment_id', 'The payment, when the event is a payment event.'],
+      ['journal_entries.provider', 'The provider of the payment.'],
       ['journal_entries.occurred_at', 'When it happened (the event occurredAt).'],
       ['journal_entries.recorded_at', 'When the ledger recorded the event.'],
       [
@@ -87,12 +96,27 @@ export class Books1764003100000 implements MigrationInterface {
       ['journal_entries.late', 'True when occurred_at fell in a period already closed.'],
       ['journal_entries.memo', 'The posting rule that posted it.'],
       ['journal_lines', 'The lines of each entry: one account, one currency, a debit or a credit; each entry balances per currency.'],
+      ['journal_lines.entry_id', 'The entry (journal_entries.entry_id).'],
+      ['journal_lines.line_no', 'Order of the line in its entry, from 1.'],
+      ['journal_lines.account', 'Account of the chart (CONTRACT.md, Books), e.g. provider:stripe, revenue:sales.'],
+      ['journal_lines.currency', 'Currency of the amounts (ISO 4217); never mixed.'],
       ['journal_lines.debit', 'Minor units of currency (0 on a credit line).'],
       ['journal_lines.credit', 'Minor units of currency (0 on a debit line).'],
+      ['journal_lines.commit_position', 'Global position of the entry event (commit part): journal order.'],
+      ['journal_lines.prepare_position', 'Global position of the entry event (prepare part).'],
+      ['journal_lines.effective_at', 'The entry effective date (copied for range reads).'],
+      ['journal_lines.recorded_at', 'When the entry event was recorded (copied for range reads).'],
+      ['journal_lines.period', 'The entry period, YYYY-MM.'],
       [
         'movements',
         'Σ debits and Σ credits per account, currency, effective day and recorded day (UTC): balances on both clocks without summing the journal.',
       ],
+      ['movements.account', 'Account of the chart.'],
+      ['movements.currency', 'Currency (ISO 4217).'],
+      ['movements.effective_day', 'UTC day of the lines effective date.'],
+      ['movements.recorded_day', 'UTC day the lines were recorded.'],
+      ['movements.debits', 'Σ debit of those lines, minor units.'],
+      ['movements.credits', 'Σ credit of those lines, minor units.'],
     ];
     for (const [target, text] of comments) {
       const kind = target.includes('.') ? 'COLUMN' : 'TABLE';
