@@ -9,7 +9,7 @@ const SECRET_LENGTH = 43;
 const KEY_LENGTH = API_KEY_PREFIX.length + ID_LENGTH + 1 + SECRET_LENGTH;
 const URL_SAFE = /^[A-Za-z0-9_-]+$/;
 
-export const SCOPES = ['payments:write', 'payments:read', 'dashboard:read', 'audit:read', 'admin', 'books:read'] as const;
+export const SCOPES = ['payments:write', 'payments:read', 'dashboard:read', 'audit:read', 'admin', 'books:read', 'finance:write'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface GeneratedApiKey {
