@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PostgresEventStore } from '@ledger/event-store';
+import { comparePositions, EventStoreDbEventStore, PostgresEventStore, type EventStore, type Position } from '@ledger/event-store';
+import { FRAUD_ACTOR } from '@ledger/fraud';
 import { rebuildProjection } from '@ledger/projections';
 import { createPool } from '../../libs/platform/src';
 import { snapshotReadModels, waitForProjections } from '../e2e/projections/support/harness';
 import type { InjectedFault } from './faults';
 import { SUSPICIOUS, type System } from './system';
+import { firstDeliveryDifference, type SubscriptionWitness } from './witness';
 import type { Op } from './workload';
 
 export interface Invariant {
@@ -19,9 +21,38 @@ export interface Invariant {
 interface StoredEvent {
   stream_id: string;
   revision: string;
+  event_id: string;
   type: string;
   data: Record<string, unknown>;
   metadata: Record<string, unknown>;
+  position: Position;
+}
+
+/** The log's `payment-` events: from PostgreSQL's table, or read from EventStoreDB through the port, in its order. */
+async function loadLog(system: System, pool: ReturnType<typeof createPool>, store: EventStore): Promise<StoredEvent[]> {
+  if (!system.esdb) {
+    const { rows } = await pool.query<Omit<StoredEvent, 'position'> & { commit: string; prepare: string }>(
+      `SELECT stream_id, revision::text, event_id::text, event_type AS type, data, metadata,
+              transaction_id::text AS commit, global_position::text AS prepare
+         FROM event_store.events WHERE stream_id LIKE 'payment-%' ORDER BY global_position`,
+    );
+    return rows.map(({ commit, prepare, ...e }) => ({ ...e, position: { commit: BigInt(commit), prepare: BigInt(prepare) } }));
+  }
+  const out: StoredEvent[] = [];
+  for (;;) {
+    const page = await store.readAll({ streamPrefix: 'payment-', after: out[out.length - 1]?.position, maxCount: 1000 });
+    if (page.length === 0) return out;
+    for (const e of page)
+      out.push({
+        stream_id: e.streamId,
+        revision: String(e.revision),
+        event_id: e.eventId,
+        type: e.type,
+        data: e.data as Record<string, unknown>,
+        metadata: e.metadata,
+        position: e.position,
+      });
+  }
 }
 
 /** Collects one invariant's violations; the first is its counterexample. */
@@ -47,9 +78,17 @@ const fmtOp = (op: Op) =>
   `#${op.n} ${op.name} ${op.paymentId ?? op.reference} (${op.outcome}; ${op.attempts.map((a) => a.status ?? a.error).join(',')})`;
 
 /** After the faults: waits for the system to settle, then checks every invariant of issue 16. */
-export async function check(system: System, history: readonly Op[], faults: readonly InjectedFault[], log: (l: string) => void) {
+export async function check(
+  system: System,
+  history: readonly Op[],
+  faults: readonly InjectedFault[],
+  log: (l: string) => void,
+  witness?: SubscriptionWitness,
+) {
   const pool = createPool(system.pg.url, { max: 4 });
-  const store = new PostgresEventStore(pool);
+  const store: EventStore = system.esdb
+    ? EventStoreDbEventStore.fromConnectionString(system.esdb.connectionString)
+    : new PostgresEventStore(pool);
   const rules: Invariant[] = [];
   try {
     log('settling: waiting for the projections to reach the head…');
@@ -60,10 +99,7 @@ export async function check(system: System, history: readonly Op[], faults: read
     });
     rules.push({ name: 'projections reached the head after the faults', ok: caughtUp, checked: 1 });
 
-    const { rows: events } = await pool.query<StoredEvent>(
-      `SELECT stream_id, revision::text, event_type AS type, data, metadata FROM event_store.events
-        WHERE stream_id LIKE 'payment-%' ORDER BY global_position`,
-    );
+    const events = await loadLog(system, pool, store);
     const byStream = new Map<string, StoredEvent[]>();
     const byKey = new Map<string, StoredEvent[]>();
     for (const e of events) {
@@ -124,6 +160,10 @@ export async function check(system: System, history: readonly Op[], faults: read
     const state = new Rule("no payment's state contradicts the acknowledged history");
     const sentKeys = new Set(history.filter((o) => o.key).map((o) => o.key!));
     const webhookStreams = new Set(history.filter((o) => o.source !== 'api' && o.paymentId).map((o) => `payment-${o.paymentId}`));
+    // The fraud-velocity manager (issue 30) flags payments itself: such an event names the stored event that tripped its rule.
+    const storedIds = new Set(events.map((e) => e.event_id));
+    const flaggedByProcess = (e: StoredEvent) =>
+      e.metadata.actor === FRAUD_ACTOR && typeof e.metadata.causationId === 'string' && storedIds.has(e.metadata.causationId);
     for (const [streamId, stream] of byStream) {
       const count = (t: string) => stream.filter((e) => e.type === t).length;
       const refundIds = stream.filter((e) => e.type === 'PaymentRefunded').map((e) => String(e.data.providerRefundId ?? e.data.refundId));
@@ -152,9 +192,10 @@ export async function check(system: System, history: readonly Op[], faults: read
       for (const e of stream) {
         const key = e.metadata.idempotencyKey;
         phantom.check(
-          webhookStreams.has(streamId)
-            ? e.metadata.deliveryId !== undefined || typeof key === 'string'
-            : typeof key === 'string' && sentKeys.has(key),
+          flaggedByProcess(e) ||
+            (webhookStreams.has(streamId)
+              ? e.metadata.deliveryId !== undefined || typeof key === 'string'
+              : typeof key === 'string' && sentKeys.has(key)),
           () => `${streamId}@${e.revision} ${e.type} (${JSON.stringify(e.metadata.actor)})`,
         );
       }
@@ -205,6 +246,36 @@ export async function check(system: System, history: readonly Op[], faults: read
       resumed.check(Number(c.events_applied) === events.length, () => `${c.name}: applied ${c.events_applied}, stored ${events.length}`);
     rules.push(resumed.result());
 
+    // 4b. Subscriptions resume in order with no gap or duplicate: what the audit_trail projection holds, and
+    // what a subscriber held through every fault received, each equal to the log in the port's order.
+    const inOrder = [...events]
+      .sort((a, b) => comparePositions(a.position, b.position))
+      .map((e) => ({ eventId: e.event_id, streamId: e.stream_id, revision: BigInt(e.revision) }));
+    const { rows: trail } = await pool.query<{ event_id: string }>(
+      `SELECT event_id::text FROM read_models.audit_trail WHERE stream_id LIKE 'payment-%' ORDER BY commit_position, prepare_position`,
+    );
+    const trailDiff = firstDeliveryDifference(
+      inOrder,
+      trail.map((r) => ({ eventId: r.event_id })),
+    );
+    rules.push({
+      name: 'the audit_trail projection holds every event once, in log order (no gap, no duplicate)',
+      ok: trailDiff === undefined,
+      checked: trail.length,
+      counterexample: trailDiff,
+    });
+    if (witness) {
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline && witness.received.length < inOrder.length) await new Promise((r) => setTimeout(r, 200));
+      const diff = firstDeliveryDifference(inOrder, witness.received);
+      rules.push({
+        name: `a subscription held through every fault received every event once, in log order (resubscribed ${witness.resubscribes}×)`,
+        ok: diff === undefined,
+        checked: witness.received.length,
+        counterexample: diff,
+      });
+    }
+
     // 5. Alerts: every payment above its currency's threshold paged once (the receiver dedupes on the alert id).
     const expected = events
       .filter((e) => e.type === 'PaymentCreated')
@@ -241,7 +312,13 @@ export async function check(system: System, history: readonly Op[], faults: read
     }
 
     // Informational: processes that exited on their own and were restarted by the run's supervisor.
-    const exits = system.apps().flatMap((a) => a.unexpectedExits.map((e) => `${a.name} ${e.signal ?? e.code}`));
+    const exits = [
+      ...system.apps().flatMap((a) => a.unexpectedExits.map((e) => `${a.name} ${e.signal ?? e.code}`)),
+      // An EventStoreDB node exits 0 to truncate its log offline after losing an election it was ahead in.
+      ...(system.esdb?.cluster?.nodes ?? []).flatMap((n) =>
+        n.unexpectedExits.map((e) => `EventStoreDB ${n.spec.name} ${e.signal ?? e.code}`),
+      ),
+    ];
     rules.push({
       name: `processes that exited on their own, restarted by the supervisor: ${exits.join(', ') || 'none'} (informational)`,
       ok: true,
@@ -254,7 +331,7 @@ export async function check(system: System, history: readonly Op[], faults: read
       name: '`ledger audit verify` exits 0',
       ok: verify.code === 0,
       checked: 1,
-      counterexample: verify.code === 0 ? undefined : `exit ${verify.code}: ${verify.out.slice(0, 300)}`,
+      counterexample: verify.code === 0 ? undefined : `exit ${verify.code}: ${verify.out.slice(-600)}`,
     });
     const before = await snapshotReadModels(pool);
     for (const name of ['ledger', 'audit_trail']) await rebuildProjection(name, { pool, store });

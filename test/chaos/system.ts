@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { createApiKey } from '@ledger/security';
 import { answersPing, createPool, freePort, runMigrations, serviceHeapFlags, startEmbeddedPostgres } from '../../libs/platform/src';
 import { startWebhookReceiver } from '../e2e/alerts/support/webhook-receiver';
+import type { EsdbCluster } from './esdb-cluster';
 
 const ROOT = join(__dirname, '..', '..');
 export const STRIPE_SECRET = 'whsec_chaos_9fJ2kQ8sLm4Np7Rt';
@@ -197,6 +198,8 @@ export interface SystemOptions {
   readonly dir?: string;
   readonly apiWorkers?: number;
   readonly projectors?: number;
+  /** The log on EventStoreDB (EVENT_STORE=eventstoredb); with a cluster, the run starts its nodes and may fault them. */
+  readonly esdb?: { readonly connectionString: string; readonly cluster?: (dir: string) => EsdbCluster };
 }
 
 /**
@@ -208,6 +211,12 @@ export async function startSystem(options: SystemOptions = {}) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'ledger-chaos-'));
   chmodSync(dir, 0o755);
   mkdirSync(join(dir, 'redis'), { recursive: true });
+  const cluster = options.esdb?.cluster?.(dir);
+  if (cluster) {
+    started.add(cluster);
+    await cluster.start();
+  }
+  const esdb = options.esdb && { connectionString: options.esdb.connectionString, cluster };
   const pgService = await startEmbeddedPostgres({ dataDir: dir });
   const state = JSON.parse(readFileSync(join(dir, 'postgres', 'state.json'), 'utf8')) as { port: number };
   const pg = new Postgres(pgService.url, join(dir, 'postgres', 'pgdata'), join(dir, 'postgres', 'server.log'), state.port);
@@ -233,6 +242,7 @@ export async function startSystem(options: SystemOptions = {}) {
     ALERT_WEBHOOK_SECRET: ALERT_SECRET,
     PROJECTOR_METRICS_PORT: '0',
     WORKER_METRICS_PORT: '0',
+    ...(esdb ? { EVENT_STORE: 'eventstoredb', EVENTSTORE_CONNECTION_STRING: esdb.connectionString } : {}),
   };
   const api = new App(
     'ledger-api',
@@ -279,6 +289,7 @@ export async function startSystem(options: SystemOptions = {}) {
     baseUrl,
     apiKey: key,
     env: common,
+    esdb,
     apps: () => [api, ...projectors, alertWorker],
     async stop(): Promise<void> {
       for (const app of [api, ...projectors, alertWorker]) await app.kill('SIGTERM');
@@ -286,6 +297,7 @@ export async function startSystem(options: SystemOptions = {}) {
       await redis.kill('SIGTERM');
       await sink.close();
       pg.stopFast();
+      await cluster?.stop();
     },
   };
 }
