@@ -157,10 +157,10 @@ export function decide(command: PaymentCommand, state: PaymentState): PaymentEve
 
   if (command.type === 'CreatePayment') {
     if (state.status !== 'none') throw new PaymentAlreadyExistsError(paymentId);
-    const { provider, amount, currency, customerId, description, card, metadata } = command.data;
+    const { provider, amount, currency, customerId, description, card, metadata, risk } = command.data;
     assertPositiveMinorAmount(amount);
     assertKnownCurrency(currency);
-    const data = { paymentId, provider, amount, currency, customerId, description, card, metadata, createdAt: at };
+    const data = { paymentId, provider, amount, currency, customerId, description, card, metadata, risk, createdAt: at };
     return [{ type: 'PaymentCreated', data: definedOnly(data) }];
   }
   if (state.status === 'none') throw new PaymentNotFoundError(paymentId);

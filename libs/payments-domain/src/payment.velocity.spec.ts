@@ -27,6 +27,15 @@ describe('Payment: fraud velocity', () => {
     given(histories.processing()).when(flag).then([flagged]);
   });
 
+  it('keeps the risk signals a payment was created with', () => {
+    const risk = { ipAddress: '192.0.2.7', ipCountry: 'NG', tokens: { ip: 'ftok_i' } };
+    given([])
+      .when({ type: 'CreatePayment', data: { paymentId: PAYMENT_ID, provider: 'stripe', amount: 500, currency: 'USD', risk }, now: NOW })
+      .then([
+        { type: 'PaymentCreated', data: { paymentId: PAYMENT_ID, provider: 'stripe', amount: 500, currency: 'USD', risk, createdAt: AT } },
+      ]);
+  });
+
   it('keeps the signals of a failed attempt the provider reported', () => {
     const risk = { cardFingerprint: 'fp_1', tokens: { card: 'ftok_1' } };
     given(histories.processing())
