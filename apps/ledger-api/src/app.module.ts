@@ -45,6 +45,7 @@ import { RateLimiter } from './rate-limit/rate-limiter';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.controller';
 
 export interface ApiModuleOptions extends PlatformOptions {
   readonly metrics: ApiMetrics;
@@ -70,7 +71,7 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
       module: ApiModule,
       // The webhooks run commands through the same runner, metrics and rate limiter.
       global: true,
-      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule, DashboardModule, AlertsModule],
+      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule, DashboardModule, AlertsModule, ReconciliationModule],
       controllers: [PaymentCommandsController, PaymentQueriesController, CustomersController, HealthController],
       providers: [
         { provide: ApiMetrics, useValue: options.metrics },

@@ -5,3 +5,6 @@ export * from './import/import-report';
 export * from './breaks/break-kinds';
 export * from './matching/reconciliation-projection';
 export * from './matching/settlement-windows';
+export * from './breaks/breaks.query';
+export * from './resolve/resolve-break';
+export * from './summary/summary.query';
