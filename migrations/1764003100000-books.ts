@@ -71,6 +71,17 @@ export class Books1764003100000 implements MigrationInterface {
         credits numeric(38,0) NOT NULL DEFAULT 0,
         PRIMARY KEY (effective_day, recorded_day, account, currency)
       )`);
+    await q.query(`
+      CREATE TABLE books.clock_movements (
+        clock text NOT NULL CHECK (clock IN ('effective', 'recorded')),
+        grain text NOT NULL CHECK (grain IN ('day', 'hour')),
+        bucket timestamptz NOT NULL,
+        account text NOT NULL,
+        currency text NOT NULL,
+        debits numeric(38,0) NOT NULL DEFAULT 0,
+        credits numeric(38,0) NOT NULL DEFAULT 0,
+        PRIMARY KEY (clock, grain, bucket, account, currency)
+      )`);
     const comments: [string, string][] = [
       ['payments', 'Per payment, what the posting rules need (the books keep their own, at their own checkpoint).'],
       ['payments.payment_id', 'The payment.'],
@@ -117,6 +128,17 @@ export class Books1764003100000 implements MigrationInterface {
       ['movements.recorded_day', 'UTC day the lines were recorded.'],
       ['movements.debits', 'Σ debit of those lines, minor units.'],
       ['movements.credits', 'Σ credit of those lines, minor units.'],
+      [
+        'clock_movements',
+        'Σ debits and Σ credits per account and currency by UTC day and by UTC hour, on one clock: a balance as of a moment reads the days before it, the hours of its day and the lines of its hour.',
+      ],
+      ['clock_movements.clock', 'effective (the entry effective date) or recorded (when the ledger recorded it).'],
+      ['clock_movements.grain', 'day or hour.'],
+      ['clock_movements.bucket', 'Start of the UTC day or hour.'],
+      ['clock_movements.account', 'Account of the chart.'],
+      ['clock_movements.currency', 'Currency (ISO 4217).'],
+      ['clock_movements.debits', 'Σ debit of the lines in the bucket, minor units.'],
+      ['clock_movements.credits', 'Σ credit of the lines in the bucket, minor units.'],
     ];
     for (const [target, text] of comments) {
       const kind = target.includes('.') ? 'COLUMN' : 'TABLE';

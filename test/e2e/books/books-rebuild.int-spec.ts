@@ -63,7 +63,7 @@ describe('Books projection: live, closed, late, rebuilt', () => {
     expect(rows[0]).toMatchObject({ misdated: 0, wrong: 0 });
 
     // The closed period's balances and lines are what its close recorded.
-    const end = await queryBalances(db.pool, { asOf: new Date('2025-11-30T23:59:59.999Z'), knownAt: new Date() });
+    const end = await queryBalances(db.pool, { asOf: new Date('2025-11-30T23:59:59.999Z'), knownAt: new Date(), now: new Date() });
     expect(end).toEqual(closed.balances.map((b) => expect.objectContaining(b)));
 
     const live = await snapshot();

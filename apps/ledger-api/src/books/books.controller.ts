@@ -6,7 +6,7 @@ import {
   InvalidCursorError,
   parseAccount,
   parseCurrency,
-  parseMoment,
+  parseOptionalMoment,
   parseRangeStart,
   queryBalances,
   queryJournal,
@@ -56,9 +56,10 @@ export class BooksController {
   balances(@Query() query: QueryParams) {
     const now = new Date();
     const q = read(query, KNOWN.balances, () => ({
-      asOf: parseMoment(query.asOf, 'asOf', now),
-      knownAt: parseMoment(query.knownAt, 'knownAt', now),
+      asOf: parseOptionalMoment(query.asOf, 'asOf'),
+      knownAt: parseOptionalMoment(query.knownAt, 'knownAt'),
       currency: parseCurrency(query.currency),
+      now,
     }));
     return queryBalances(this.pool, q);
   }
@@ -68,9 +69,10 @@ export class BooksController {
   trialBalance(@Query() query: QueryParams) {
     const now = new Date();
     const q = read(query, KNOWN.trialBalance, () => ({
-      asOf: parseMoment(query.asOf, 'asOf', now),
+      asOf: parseOptionalMoment(query.asOf, 'asOf'),
       knownAt: now,
       currency: parseCurrency(query.currency),
+      now,
     }));
     return queryTrialBalance(this.pool, q);
   }

@@ -7,7 +7,7 @@ import {
   journalCsvHeader,
   journalCsvRows,
   parseCurrency,
-  parseMoment,
+  parseOptionalMoment,
   parseRangeStart,
   queryBalances,
   queryJournal,
@@ -47,9 +47,10 @@ export function registerBooksCommands(program: Command, io: CliIo): void {
     .action((options: { asOf?: string; knownAt?: string; currency?: string }) => {
       const now = new Date();
       const query = parsed(() => ({
-        asOf: parseMoment(options.asOf, '--as-of', now),
-        knownAt: parseMoment(options.knownAt, '--known-at', now),
+        asOf: parseOptionalMoment(options.asOf, '--as-of'),
+        knownAt: parseOptionalMoment(options.knownAt, '--known-at'),
         currency: parseCurrency(options.currency, '--currency'),
+        now,
       }));
       return withConnection(io, 'books balances', async ({ pool }) => printBalances(io, await queryBalances(pool, query)));
     });
@@ -59,9 +60,9 @@ export function registerBooksCommands(program: Command, io: CliIo): void {
     .option('--as-of <t>', 'effective time; default now')
     .action((options: { asOf?: string }) => {
       const now = new Date();
-      const asOf = parsed(() => parseMoment(options.asOf, '--as-of', now));
+      const asOf = parsed(() => parseOptionalMoment(options.asOf, '--as-of'));
       return withConnection(io, 'books trial-balance', async ({ pool }) => {
-        const trial = await queryTrialBalance(pool, { asOf, knownAt: now });
+        const trial = await queryTrialBalance(pool, { asOf, now });
         io.stdout(`as of ${trial.asOf}\n${['currency', 'debits', 'credits', 'difference'].join('\t')}\n`);
         for (const c of trial.currencies) io.stdout(`${[c.currency, c.debits, c.credits, c.difference].join('\t')}\n`);
         io.stdout('\n');

@@ -28,6 +28,16 @@ function occurredAtOf(event: RecordedEvent): Date {
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
+type Sums = Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>;
+
+function add(sums: Sums, key: readonly string[], debit: number, credit: number): void {
+  const id = key.join('\u0000');
+  const sum = sums.get(id) ?? { key, debits: 0n, credits: 0n };
+  sum.debits += BigInt(debit);
+  sum.credits += BigInt(credit);
+  sums.set(id, sum);
+}
+
 /**
  * One batch of the books, for the live runner and the rebuild alike: each event is upcast (one StreamUpcaster
  * across batches, as the ledger projection reads), posted by the rules against its payment's books state, dated by
@@ -37,6 +47,7 @@ export class BooksBatch {
   readonly entries: JournalEntry[] = [];
   private readonly dirty = new Set<string>();
   private readonly movements = new Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>();
+  private readonly clockMovements = new Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>();
 
   constructor(
     private readonly states: Map<string, BooksPaymentState>,
@@ -94,12 +105,19 @@ export class BooksBatch {
     };
     this.entries.push(entry);
     for (const line of entry.lines) {
-      const key = [line.account, line.currency, day(effectiveAt), day(entry.recordedAt)];
-      const id = key.join('\u0000');
-      const sum = this.movements.get(id) ?? { key, debits: 0n, credits: 0n };
-      sum.debits += BigInt(line.debit);
-      sum.credits += BigInt(line.credit);
-      this.movements.set(id, sum);
+      add(this.movements, [line.account, line.currency, day(effectiveAt), day(entry.recordedAt)], line.debit, line.credit);
+      for (const [clock, at] of [
+        ['effective', effectiveAt],
+        ['recorded', entry.recordedAt],
+      ] as const) {
+        add(this.clockMovements, [clock, 'day', `${day(at)}T00:00:00Z`, line.account, line.currency], line.debit, line.credit);
+        add(
+          this.clockMovements,
+          [clock, 'hour', `${at.toISOString().slice(0, 13)}:00:00Z`, line.account, line.currency],
+          line.debit,
+          line.credit,
+        );
+      }
     }
   }
 
@@ -201,6 +219,22 @@ export class BooksBatch {
       ],
       [...this.movements.values()].map((m) => [...m.key, m.debits.toString(), m.credits.toString()]),
       `ON CONFLICT (effective_day, recorded_day, account, currency)
+       DO UPDATE SET debits = t.debits + EXCLUDED.debits, credits = t.credits + EXCLUDED.credits`,
+    );
+    await insertUnnest(
+      tx,
+      tableIn(schema, 'clock_movements'),
+      [
+        ['clock', 'text'],
+        ['grain', 'text'],
+        ['bucket', 'timestamptz'],
+        ['account', 'text'],
+        ['currency', 'text'],
+        ['debits', 'numeric'],
+        ['credits', 'numeric'],
+      ],
+      [...this.clockMovements.values()].map((m) => [...m.key, m.debits.toString(), m.credits.toString()]),
+      `ON CONFLICT (clock, grain, bucket, account, currency)
        DO UPDATE SET debits = t.debits + EXCLUDED.debits, credits = t.credits + EXCLUDED.credits`,
     );
   }

@@ -14,24 +14,84 @@ export interface BalanceRow {
 }
 
 export interface BalancesQuery {
-  /** Effective (economic) time: entries dated at or before it. */
-  readonly asOf: Date;
-  /** What the books showed then: entries recorded at or before it. */
-  readonly knownAt: Date;
+  /** Effective (economic) time: entries dated at or before it; absent: now. */
+  readonly asOf?: Date;
+  /** What the books showed then: entries recorded at or before it; absent: now. */
+  readonly knownAt?: Date;
   readonly currency?: string;
+  /** The moment the defaults mean. */
+  readonly now: Date;
 }
 
+type Sum = { account: string; currency: string; debits: string; credits: string };
+
 const startOfDay = (at: Date) => new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+const startOfHour = (at: Date) => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 
 /**
- * Balances per account and currency on both clocks. The whole days before the asked ones come from
- * `books.movements` (one row per account, currency, effective day and recorded day); only the journal lines of
- * the asked effective day and the asked recorded day are read (two one-day index ranges), never the whole journal.
+ * Balances per account and currency as of a moment, never summing the whole journal. On one clock (`asOf` alone, or
+ * `knownAt` alone): the day rows of `books.clock_movements` before the moment's day, its hour rows of that day
+ * before its hour, and the journal lines of that one hour. On both clocks together: the (effective day, recorded
+ * day) rows of `books.movements` before both days, and the lines of the two days asked.
  */
 export async function queryBalances(db: Pick<Pool, 'query'>, query: BalancesQuery, schema = BOOKS_SCHEMA): Promise<BalanceRow[]> {
-  const dayA = startOfDay(query.asOf);
-  const dayK = startOfDay(query.knownAt);
-  const { rows } = await db.query<{ account: string; currency: string; debits: string; credits: string }>(
+  const sums =
+    query.asOf && query.knownAt
+      ? await bothClocks(db, query.asOf, query.knownAt, query.currency, schema)
+      : await oneClock(db, query.knownAt ? 'recorded' : 'effective', query.knownAt ?? query.asOf ?? query.now, query, schema);
+  return sums
+    .map((r) => {
+      const debits = BigInt(r.debits);
+      const credits = BigInt(r.credits);
+      return {
+        account: r.account,
+        type: accountType(r.account),
+        currency: r.currency,
+        debits: r.debits,
+        credits: r.credits,
+        balance: balanceOf(r.account, debits, credits).toString(),
+      };
+    })
+    .filter((r) => r.debits !== '0' || r.credits !== '0');
+}
+
+async function oneClock(
+  db: Pick<Pool, 'query'>,
+  clock: 'effective' | 'recorded',
+  at: Date,
+  query: BalancesQuery,
+  schema: string,
+): Promise<Sum[]> {
+  const column = clock === 'effective' ? 'effective_at' : 'recorded_at';
+  // knownAt alone still means "effective by now": an entry dated in the future (a provider clock ahead) is taken out.
+  const future = `UNION ALL SELECT account, currency, -debit, -credit FROM ${tableIn(schema, 'journal_lines')}
+          WHERE $1 = 'recorded' AND effective_at > $5 AND recorded_at <= $4 AND ($6::text IS NULL OR currency = $6)`;
+  const { rows } = await db.query<Sum>(
+    `SELECT account, currency, sum(d)::text AS debits, sum(c)::text AS credits FROM (
+       SELECT account, currency, debits AS d, credits AS c FROM ${tableIn(schema, 'clock_movements')}
+        WHERE clock = $1 AND grain = 'day' AND bucket < $2 AND ($6::text IS NULL OR currency = $6)
+       UNION ALL
+       SELECT account, currency, debits, credits FROM ${tableIn(schema, 'clock_movements')}
+        WHERE clock = $1 AND grain = 'hour' AND bucket >= $2 AND bucket < $3 AND ($6::text IS NULL OR currency = $6)
+       UNION ALL
+       SELECT account, currency, debit, credit FROM ${tableIn(schema, 'journal_lines')}
+        WHERE ${column} >= $3 AND ${column} <= $4 AND ($6::text IS NULL OR currency = $6)
+       ${future}
+     ) AS parts
+     GROUP BY account, currency ORDER BY account, currency`,
+    [clock, startOfDay(at).toISOString(), startOfHour(at).toISOString(), at.toISOString(), query.now.toISOString(), query.currency ?? null],
+  );
+  return rows;
+}
+
+async function bothClocks(
+  db: Pick<Pool, 'query'>,
+  asOf: Date,
+  knownAt: Date,
+  currency: string | undefined,
+  schema: string,
+): Promise<Sum[]> {
+  const { rows } = await db.query<Sum>(
     `SELECT account, currency, sum(d)::text AS debits, sum(c)::text AS credits FROM (
        SELECT account, currency, debits AS d, credits AS c FROM ${tableIn(schema, 'movements')}
         WHERE effective_day < $1::date AND recorded_day < $2::date AND ($5::text IS NULL OR currency = $5)
@@ -41,20 +101,9 @@ export async function queryBalances(db: Pick<Pool, 'query'>, query: BalancesQuer
           AND effective_at <= $3 AND recorded_at <= $4 AND ($5::text IS NULL OR currency = $5)
      ) AS parts
      GROUP BY account, currency ORDER BY account, currency`,
-    [dayA.toISOString(), dayK.toISOString(), query.asOf.toISOString(), query.knownAt.toISOString(), query.currency ?? null],
+    [startOfDay(asOf).toISOString(), startOfDay(knownAt).toISOString(), asOf.toISOString(), knownAt.toISOString(), currency ?? null],
   );
-  return rows.map((r) => {
-    const debits = BigInt(r.debits);
-    const credits = BigInt(r.credits);
-    return {
-      account: r.account,
-      type: accountType(r.account),
-      currency: r.currency,
-      debits: r.debits,
-      credits: r.credits,
-      balance: balanceOf(r.account, debits, credits).toString(),
-    };
-  });
+  return rows;
 }
 
 export interface TrialBalance {
@@ -79,5 +128,5 @@ export async function queryTrialBalance(db: Pick<Pool, 'query'>, query: Balances
     credits: s.credits.toString(),
     difference: (s.debits - s.credits).toString(),
   }));
-  return { asOf: query.asOf.toISOString(), currencies, accounts };
+  return { asOf: (query.asOf ?? query.now).toISOString(), currencies, accounts };
 }

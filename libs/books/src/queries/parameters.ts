@@ -30,6 +30,11 @@ export function parseMoment(value: unknown, field: string, fallback: Date): Date
   return dateOnly ? new Date(at.getTime() + 86_400_000 - 1) : at;
 }
 
+/** A moment, or undefined when not given. */
+export function parseOptionalMoment(value: unknown, field: string): Date | undefined {
+  return value === undefined || value === '' ? undefined : parseMoment(value, field, new Date(0));
+}
+
 /** The start of a range: a UTC date means its first instant. */
 export function parseRangeStart(value: unknown, field: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
