@@ -16,7 +16,7 @@ export function createIdempotencyLog(
   ttlMs: number,
   options: { readonly coalesce?: false | CoalescerOptions } = {},
 ): IdempotencyLog {
-  const records = new IdempotencyRecords(pool, ttlMs);
+  const records = new IdempotencyRecords(pool, ttlMs, options.coalesce);
   return store instanceof PostgresEventStore
     ? new PostgresIdempotencyLog(store, records, options.coalesce)
     : new SeparateIdempotencyLog(store, records);

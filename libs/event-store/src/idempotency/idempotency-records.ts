@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { Coalescer, type CoalescerOptions, type Settled } from '../postgres/coalescer';
 import type { ClaimRefusal, IdempotencyClaim, StoredAnswer } from './idempotency-log';
 
 /**
@@ -18,12 +19,30 @@ interface RecordRow {
 }
 
 /** `ledger.idempotency_keys`, one row per (API key, Idempotency-Key). */
+interface HashLookup {
+  readonly namespace: string;
+  readonly key: string;
+  /** Lookups never wait for one another: each its own coalescer key. */
+  readonly n: number;
+}
+
 export class IdempotencyRecords {
+  private readonly hashes?: Coalescer<HashLookup, string | undefined>;
+  private lookups = 0;
+
   constructor(
     /** Commits without waiting for the WAL flush: a record lost to a crash only makes a retry a no-op rerun. */
     readonly pool: Pool,
     readonly ttlMs: number,
-  ) {}
+    coalesce?: false | CoalescerOptions,
+  ) {
+    if (coalesce !== false)
+      this.hashes = new Coalescer(
+        (claims) => this.storedRequestHashes(claims),
+        (c) => String(c.n),
+        coalesce,
+      );
+  }
 
   /** Claims the key, or says why not; an expired record is replaced, an abandoned one taken over. */
   async claim(claim: IdempotencyClaim): Promise<ClaimRefusal | undefined> {
@@ -57,8 +76,24 @@ export class IdempotencyRecords {
   }
 
   async storedRequestHash(claim: Pick<IdempotencyClaim, 'namespace' | 'key'>): Promise<string | undefined> {
+    if (this.hashes) return this.hashes.submit({ namespace: claim.namespace, key: claim.key, n: this.lookups++ });
     const row = await this.read([claim.namespace, claim.key]);
     return row && !row.expired ? row.request_hash : undefined;
+  }
+
+  /** storedRequestHash of the requests arriving together, one statement (coalesced, issue 33). */
+  private async storedRequestHashes(claims: readonly HashLookup[]): Promise<Settled<string | undefined>[]> {
+    const { rows } = await this.pool.query<{ item: number; request_hash: string | null; expired: boolean | null }>({
+      name: 'idempotency_stored_hashes',
+      text: `SELECT i.item::int AS item, k.request_hash, k.expires_at <= now() AS expired
+               FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS i(api_key_id, key, item)
+               LEFT JOIN ledger.idempotency_keys k ON k.api_key_id = i.api_key_id AND k.key = i.key
+              ORDER BY i.item`,
+      values: [claims.map((c) => c.namespace), claims.map((c) => c.key)],
+    });
+    const hashes = claims.map((): string | undefined => undefined);
+    for (const row of rows) if (row.request_hash !== null && row.expired === false) hashes[row.item - 1] = row.request_hash;
+    return hashes.map((value) => ({ ok: true, value }));
   }
 
   async record(claim: IdempotencyClaim, answer: StoredAnswer): Promise<void> {

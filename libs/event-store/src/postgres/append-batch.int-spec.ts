@@ -141,6 +141,57 @@ describe('coalesced appends (ledger.append_and_record_batch)', () => {
     }
   });
 
+  it('reads streams arriving together in one statement, each read with its own bounds', async () => {
+    const store = new PostgresEventStore(db.pool);
+    await store.appendToStream(
+      'payment-read-a',
+      ['A0', 'A1', 'A2'].map((type) => ({ type, data: {} })),
+      'no_stream',
+    );
+    await store.appendToStream('payment-read-b', [{ type: 'B0', data: {} }], 'no_stream');
+    let statements = 0;
+    const counting = Object.assign(Object.create(db.pool) as typeof db.pool, {
+      query: (...args: unknown[]) => {
+        statements++;
+        return (db.pool.query as (...a: unknown[]) => unknown).apply(db.pool, args);
+      },
+    });
+    const reads = new PostgresEventStore(counting);
+    const [whole, first, tail, other, none, backwards] = await Promise.all([
+      reads.readStream('payment-read-a'),
+      reads.readStream('payment-read-a', { maxCount: 1 }),
+      reads.readStream('payment-read-a', { fromRevision: 1n }),
+      reads.readStream('payment-read-b'),
+      reads.readStream('payment-read-none'),
+      reads.readStream('payment-read-a', { direction: 'backwards', maxCount: 1 }),
+    ]);
+    // Five forward reads in one statement; the backward read alone.
+    expect(statements).toBe(2);
+    expect(whole.map((e) => e.type)).toEqual(['A0', 'A1', 'A2']);
+    expect(first.map((e) => e.type)).toEqual(['A0']);
+    expect(tail.map((e) => e.type)).toEqual(['A1', 'A2']);
+    expect(other.map((e) => e.type)).toEqual(['B0']);
+    expect(none).toEqual([]);
+    expect(backwards.map((e) => e.type)).toEqual(['A2']);
+    expect(whole).toEqual(await new PostgresEventStore(db.pool, { coalesce: false }).readStream('payment-read-a'));
+  });
+
+  it('looks up the hashes stored for many Idempotency-Keys in one statement, each its own (none for an expired one)', async () => {
+    const claims = createPool(db.url, { max: 2 });
+    const log = createIdempotencyLog(new PostgresEventStore(db.pool), claims, 60_000);
+    try {
+      await claims.query(
+        `INSERT INTO ledger.idempotency_keys (api_key_id, key, request_hash, status, expires_at)
+         VALUES ('key_hash', 'live', 'h-live', 'in_flight', now() + interval '1 hour'),
+                ('key_hash', 'old', 'h-old', 'in_flight', now() - interval '1 second')`,
+      );
+      const hashes = await Promise.all(['live', 'old', 'never'].map((key) => log.storedRequestHash({ namespace: 'key_hash', key })));
+      expect(hashes).toEqual(['h-live', undefined, undefined]);
+    } finally {
+      await log.close();
+    }
+  });
+
   describe('the first-write rule (LE428) for a batch', () => {
     it('refuses when its transaction already holds an id, and writes nothing', async () => {
       const client = await db.pool.connect();

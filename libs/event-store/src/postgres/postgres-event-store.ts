@@ -81,8 +81,18 @@ export interface PostgresEventStoreOptions {
   readonly coalesce?: false | CoalescerOptions;
 }
 
+interface PendingRead {
+  readonly streamId: string;
+  readonly from: bigint;
+  readonly maxCount: number | null;
+  /** Reads never wait for one another: each its own coalescer key. */
+  readonly n: number;
+}
+
 export class PostgresEventStore implements EventStore {
   private readonly appends?: Coalescer<PendingAppend, AppendResult>;
+  private readonly reads?: Coalescer<PendingRead, RecordedEvent[]>;
+  private readCount = 0;
 
   constructor(
     private readonly pool: Pool,
@@ -92,6 +102,11 @@ export class PostgresEventStore implements EventStore {
       this.appends = new Coalescer(
         (items) => this.appendBatch(items),
         (item) => item.streamId,
+        options.coalesce,
+      );
+      this.reads = new Coalescer(
+        (items) => this.readMany(items),
+        (item) => String(item.n),
         options.coalesce,
       );
     }
@@ -290,6 +305,42 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    if (this.reads && options.direction !== 'backwards') {
+      return this.reads.submit({ streamId, from: options.fromRevision ?? 0n, maxCount: options.maxCount ?? null, n: this.readCount++ });
+    }
+    return this.readOne(streamId, options);
+  }
+
+  /**
+   * Forward reads arriving together, one statement (coalesced, issue 33): one lateral range scan per read, each
+   * with its own bounds, in one snapshot as each read alone would have its own. Backward reads go alone.
+   */
+  private async readMany(reads: readonly PendingRead[]): Promise<Settled<RecordedEvent[]>[]> {
+    if (reads.length === 1) {
+      const [{ streamId, from, maxCount }] = reads;
+      return [{ ok: true, value: await this.readOne(streamId, { fromRevision: from, maxCount: maxCount ?? undefined }) }];
+    }
+    const batch = await this.pool
+      .query<EventRow & { item: number }>({
+        name: 'read_streams',
+        text: `SELECT r.item::int AS item, e.*
+               FROM unnest($1::text[], $2::bigint[], $3::int[]) WITH ORDINALITY AS r(stream_id, from_revision, max_count, item)
+              CROSS JOIN LATERAL (SELECT * FROM event_store.events x
+                                   WHERE x.stream_id = r.stream_id AND x.revision >= r.from_revision
+                                   ORDER BY x.revision LIMIT r.max_count) e
+              ORDER BY r.item, e.revision`,
+        values: [reads.map((r) => r.streamId), reads.map((r) => r.from.toString()), reads.map((r) => r.maxCount)],
+      })
+      .catch(() => undefined);
+    // Refused as a whole: each read alone, with its own error.
+    if (!batch)
+      return Promise.all(reads.map((r) => settle(this.readOne(r.streamId, { fromRevision: r.from, maxCount: r.maxCount ?? undefined }))));
+    const events = reads.map((): RecordedEvent[] => []);
+    for (const row of batch.rows) events[row.item - 1].push(toRecordedEvent(row));
+    return events.map((value) => ({ ok: true, value }));
+  }
+
+  private async readOne(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const backwards = options.direction === 'backwards';
     const from = options.fromRevision ?? (backwards ? BigInt('9223372036854775807') : 0n);
     const { rows } = await this.pool.query<EventRow>(
