@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import type { EventStore } from '@ledger/event-store';
-import { FlagRelay, FraudManager } from '@ledger/fraud';
+import { FlagRelay, FraudManager, type FlagBus } from '@ledger/fraud';
 import { PAYMENT_COMMAND_HANDLERS, PaymentCommandRunner } from '@ledger/payments-app';
 import { masterKeyring, type LedgerConfig } from '@ledger/platform';
 import { DataKeyStore, PersonalDataCipher } from '@ledger/security';
@@ -28,6 +28,15 @@ export interface RunningFraudVelocity {
   stop(): Promise<void>;
 }
 
+/** A CommandBus with the payment command handlers, on its own Nest application context. */
+export async function createFlagBus(
+  store: EventStore,
+  personalData: PersonalDataCipher,
+): Promise<{ bus: FlagBus; close(): Promise<void> }> {
+  const app = await NestFactory.createApplicationContext(FraudCommandsModule.forRoot(store, personalData), { logger: false });
+  return { bus: app.get(CommandBus), close: () => app.close() };
+}
+
 /**
  * The fraud-velocity process manager and its relay in the projector process: one active instance across
  * projectors (its own advisory lock), the relay running only where the manager is active.
@@ -39,8 +48,8 @@ export async function startFraudVelocity(
   log: (message: string, fields?: Record<string, unknown>) => void,
 ): Promise<RunningFraudVelocity> {
   const personalData = new PersonalDataCipher(new DataKeyStore(pool, masterKeyring(config)));
-  const app = await NestFactory.createApplicationContext(FraudCommandsModule.forRoot(store, personalData), { logger: false });
-  const relay = new FlagRelay(pool, app.get(CommandBus), { log });
+  const { bus, close } = await createFlagBus(store, personalData);
+  const relay = new FlagRelay(pool, bus, { log });
   const manager = new FraudManager({
     pool,
     store,
@@ -56,7 +65,7 @@ export async function startFraudVelocity(
     stop: async () => {
       await manager.stop();
       await relay.stop();
-      await app.close();
+      await close();
     },
   };
 }

@@ -108,15 +108,28 @@ export class FraudManager {
       this.stopSubscription = () => subscription.stop();
       if (this.stopping) await subscription.stop();
       let lost = false;
+      let applying = false;
+      // Idle and caught up, no batch would find out that a rebuild reset the checkpoint: look now and then.
+      const watch = setInterval(() => {
+        if (applying || lost) return;
+        void readFraudCheckpoint(pool).then(
+          ({ position }) => {
+            if (applying || lost || comparePositions(position, expected) === 0) return;
+            lost = true;
+            void subscription.stop();
+          },
+          () => undefined,
+        );
+      }, this.options.standbyPollMs ?? 1000);
       try {
         for await (const message of subscription) {
+          if (lost) break;
           if (message.kind === 'caughtUp') continue;
           const next = message.events[message.events.length - 1].position;
-          if (!(await this.applyBatch(state, message.events, expected, next))) {
-            this.options.log?.('fraud checkpoint moved under us (a rebuild?); reloading the state', { manager: FRAUD_MANAGER });
-            lost = true;
-            break;
-          }
+          applying = true;
+          const applied = await this.applyBatch(state, message.events, expected, next).finally(() => (applying = false));
+          if (!applied) lost = true;
+          if (lost) break;
           expected = next;
           if (this.stopping) break;
           if (Date.now() - lockCheckedAt > 5000) {
@@ -125,10 +138,12 @@ export class FraudManager {
           }
         }
       } finally {
+        clearInterval(watch);
         this.stopSubscription = undefined;
         await subscription.stop();
       }
-      if (!lost) return;
+      if (!lost || this.stopping) return;
+      this.options.log?.('fraud checkpoint moved under us (a rebuild?); reloading the state', { manager: FRAUD_MANAGER });
     }
   }
 
