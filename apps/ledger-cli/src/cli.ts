@@ -6,6 +6,7 @@ import { registerBooksCommands } from './commands/books';
 import { registerCustomerCommands } from './commands/customers';
 import { registerKeyCommands } from './commands/keys';
 import { registerProjectionCommands } from './commands/projections';
+import { registerReconcileCommands } from './commands/reconcile';
 import { registerStoreCommands } from './commands/store';
 import { CliError, type CliIo } from './io';
 
@@ -22,6 +23,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerKeyCommands(program, io);
   registerStoreCommands(program, io);
   registerBooksCommands(program, io);
+  registerReconcileCommands(program, io);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
