@@ -2,6 +2,7 @@ import { ApiError, type Api } from './api';
 import { h } from './dom';
 import { ActivityPanel } from './render/activity';
 import { renderAlerts } from './render/alerts';
+import { renderFraudVelocity, type FraudVelocity } from './render/fraud-velocity';
 import { renderHealth } from './render/health';
 import { renderBreakdown, renderErrors, renderEvents, renderFailed } from './render/lists';
 import { renderMetrics } from './render/metrics';
@@ -39,7 +40,7 @@ export interface Filter {
  */
 export class Board {
   private readonly filter: Filter = { provider: '', currency: '' };
-  private readonly slots: Record<'alerts' | 'health' | 'metrics' | 'breakdown' | 'errors' | 'failed' | 'events', HTMLElement>;
+  private readonly slots: Record<'alerts' | 'health' | 'metrics' | 'breakdown' | 'errors' | 'failed' | 'events' | 'fraud', HTMLElement>;
   private readonly volume: VolumePanel;
   private readonly activity: ActivityPanel;
   private readonly currencySelect: HTMLSelectElement;
@@ -65,7 +66,16 @@ export class Board {
     private readonly onRead: (outcome: ReadOutcome) => void = () => undefined,
   ) {
     const slot = () => h('div', { class: 'slot' });
-    this.slots = { alerts: slot(), health: slot(), metrics: slot(), breakdown: slot(), errors: slot(), failed: slot(), events: slot() };
+    this.slots = {
+      alerts: slot(),
+      health: slot(),
+      metrics: slot(),
+      breakdown: slot(),
+      errors: slot(),
+      failed: slot(),
+      events: slot(),
+      fraud: slot(),
+    };
     this.volume = new VolumePanel({ range: 'hour', from: '', to: '', currency: '' }, () => this.refresh());
     this.activity = new ActivityPanel('hour', () => this.refresh());
     this.currencySelect = h('select', { id: 'filter-currency' }, h('option', { value: '' }, 'All')) as HTMLSelectElement;
@@ -83,6 +93,7 @@ export class Board {
         this.slots.breakdown,
         this.slots.errors,
         this.slots.failed,
+        this.slots.fraud,
         this.slots.events,
       ),
     );
@@ -164,6 +175,7 @@ export class Board {
       Promise.all([
         this.api.get<VolumeBucket[]>('/v1/dashboard/volume', { ...filter, ...this.volume.query() }),
         this.api.get<ActivityMinute[]>('/v1/dashboard/activity', { provider: filter.provider, ...this.activity.query() }),
+        this.api.get<FraudVelocity>('/v1/dashboard/fraud-velocity'),
       ]);
     const [dashboard, board, fullSeries] = await Promise.all([
       this.api.get<Dashboard>('/v1/dashboard/payments', filter),
@@ -193,6 +205,7 @@ export class Board {
     if (series) {
       this.volume.update(series[0].body);
       this.activity.update(series[1].body);
+      this.slots.fraud.replaceChildren(renderFraudVelocity(series[2].body));
     }
     const lag = dashboard.headers.get('x-projection-lag-positions') ?? '0';
     this.updated.textContent = `Updated ${new Date().toLocaleTimeString()} · projection lag ${lag} events`;
