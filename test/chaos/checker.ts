@@ -28,6 +28,30 @@ interface StoredEvent {
   position: Position;
 }
 
+/**
+ * The projections at the head, and the head still: the fraud-velocity manager (issue 30) reads the
+ * log behind the projections and appends its flags afterwards, so the head moves after the projections
+ * first reach it (a chaos run on the cluster saw flags appended while the checker read). Settled when
+ * the manager's checkpoint is at the head, its outbox empty, and the head did not move for 2 s.
+ */
+async function settle(pool: ReturnType<typeof createPool>, store: EventStore, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let previous: Position | undefined;
+  for (;;) {
+    const head = await waitForProjections(pool, store, Math.max(1_000, deadline - Date.now()));
+    const { rows: manager } = await pool.query<{ commit: string; prepare: string }>(
+      `SELECT commit_position::text AS commit, prepare_position::text AS prepare FROM fraud.checkpoint`,
+    );
+    const { rows: pending } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM fraud.outbox WHERE dispatched_at IS NULL`);
+    const managerAtHead = manager.every((m) => comparePositions({ commit: BigInt(m.commit), prepare: BigInt(m.prepare) }, head) >= 0);
+    if (managerAtHead && pending[0].n === 0 && previous && comparePositions(previous, head) === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`the log did not settle: fraud manager at head ${managerAtHead}, ${pending[0].n} flags pending`);
+    previous = managerAtHead && pending[0].n === 0 ? head : undefined;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
 /** The log's `payment-` events: from PostgreSQL's table, or read from EventStoreDB through the port, in its order. */
 async function loadLog(system: System, pool: ReturnType<typeof createPool>, store: EventStore): Promise<StoredEvent[]> {
   if (!system.esdb) {
@@ -93,7 +117,7 @@ export async function check(
   try {
     log('settling: waiting for the projections to reach the head…');
     let caughtUp = true;
-    await waitForProjections(pool, store, 180_000).catch((e: Error) => {
+    await settle(pool, store, 300_000).catch((e: Error) => {
       caughtUp = false;
       log(e.message);
     });
