@@ -1,0 +1,194 @@
+import { Readable } from 'node:stream';
+import { PostgresEventStore, type Position } from '@ledger/event-store';
+import { createTestDatabase, type TestDatabase } from '@ledger/testing';
+import { importReport } from '../import/import-report';
+import { major } from '../testing/generate-month';
+import { insertEvents, projectAll } from '../testing/project-all';
+import { reconciliationProjection } from './reconciliation-projection';
+
+const HEADER =
+  'automatic_payout_id,automatic_payout_effective_at,balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id';
+
+function row(
+  payout: string,
+  day: number,
+  id: string,
+  category: string,
+  gross: number,
+  fee: number,
+  source: string,
+  currency = 'USD',
+): string {
+  const at = `2026-03-${String(day).padStart(2, '0')} 00:00:00`;
+  return [
+    payout,
+    `2026-03-${String(day + 2).padStart(2, '0')} 00:00:00`,
+    id,
+    at,
+    currency.toLowerCase(),
+    major(gross, currency),
+    major(fee, currency),
+    major(gross - fee, currency),
+    category,
+    source,
+  ].join(',');
+}
+
+function payment(n: number, amount: number, day: number, currency = 'USD') {
+  const at = `2026-03-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+  return [
+    {
+      streamId: `payment-p${n}`,
+      type: 'PaymentCreated',
+      data: { paymentId: `p${n}`, provider: 'stripe', amount, currency, createdAt: at },
+      occurredAt: at,
+    },
+    {
+      streamId: `payment-p${n}`,
+      type: 'PaymentSucceeded',
+      data: { paymentId: `p${n}`, amount, currency, providerPaymentId: `pi_${n}`, providerChargeId: `ch_${n}`, succeededAt: at },
+      occurredAt: at,
+    },
+  ];
+}
+
+describe('Reconciliation projection (given events, then breaks)', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let at: Position | undefined;
+  const projection = reconciliationProjection({ stripe: 7 * 86_400, paystack: 2 * 86_400 }, async () => undefined);
+  const now = new Date('2026-04-01T00:00:00Z');
+
+  const csv = async (...rows: string[]) => {
+    const result = await importReport(store, {
+      provider: 'stripe',
+      format: 'csv',
+      input: Readable.from([[HEADER, ...rows].join('\n')]),
+      actor: 'key_t',
+      now,
+    });
+    at = await projectAll(db.pool, store, projection, at);
+    return result;
+  };
+  const events = async (list: Parameters<typeof insertEvents>[1]) => {
+    await insertEvents(db.pool, list);
+    at = await projectAll(db.pool, store, projection, at);
+  };
+  const breaks = async () =>
+    (
+      await db.pool.query<{
+        kind: string;
+        status: string;
+        closed_by: string | null;
+        line_id: string | null;
+        payment_id: string | null;
+        payout_id: string | null;
+        suspense_amount: string;
+      }>(
+        `SELECT kind, status, closed_by, line_id, payment_id, payout_id, suspense_amount FROM read_models.reconciliation_breaks ORDER BY kind, line_id, payment_id`,
+      )
+    ).rows;
+  const lineStatus = async (id: string) =>
+    (await db.pool.query<{ status: string }>(`SELECT status FROM read_models.reconciliation_lines WHERE line_id = $1`, [id])).rows[0]
+      ?.status;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(4);
+    store = new PostgresEventStore(db.pool, { pollIntervalMs: 5 });
+    await events([
+      ...payment(1, 1000, 1),
+      ...payment(2, 2000, 1),
+      ...payment(3, 3000, 1, 'JPY'),
+      ...payment(4, 4000, 1),
+      ...payment(5, 500, 20),
+    ]);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('matches, finds unknown_to_ledger, amount_mismatch, currency_mismatch and duplicate_line, and missing_from_payout past the window', async () => {
+    await csv(
+      row('po_a', 1, 'txn_1', 'charge', 1000, 59, 'ch_1'),
+      row('po_a', 1, 'txn_2', 'charge', 2001, 88, 'ch_2'),
+      row('po_a', 1, 'txn_3', 'charge', 3000, 0, 'ch_3'),
+      row('po_a', 1, 'txn_9', 'charge', 700, 20, 'ch_9'),
+      row('po_a', 1, 'txn_1', 'charge', 1000, 59, 'ch_1'),
+    );
+    expect(await lineStatus('txn_1')).toBe('matched');
+    expect((await breaks()).map((b) => [b.kind, b.line_id])).toEqual([
+      ['amount_mismatch', 'txn_2'],
+      ['currency_mismatch', 'txn_3'],
+      ['duplicate_line', 'txn_1'],
+      ['unknown_to_ledger', 'txn_9'],
+    ]);
+    // A USD payout effective on the 13th: p4 (succeeded on the 1st, window 7 days) is held by none.
+    await csv(row('po_b', 11, 'txn_f', 'fee', -200, 0, ''));
+    expect((await breaks()).filter((b) => b.kind === 'missing_from_payout').map((b) => b.payment_id)).toEqual(['p4']);
+  });
+
+  it('finds payout_sum_mismatch when the payout reported another amount than its lines’ net, and takes a failure after paid', async () => {
+    await insertEvents(db.pool, [
+      {
+        streamId: 'payout-stripe-po_c',
+        type: 'PayoutStatusReported',
+        data: {
+          provider: 'stripe',
+          payoutId: 'po_c',
+          status: 'paid',
+          amount: 441,
+          currency: 'USD',
+          providerEventId: 'evt_1',
+          reportedAt: '2026-03-22T00:00:00Z',
+        },
+        occurredAt: '2026-03-22T00:00:00Z',
+      },
+      {
+        streamId: 'payout-stripe-po_c',
+        type: 'PayoutStatusReported',
+        data: {
+          provider: 'stripe',
+          payoutId: 'po_c',
+          status: 'failed',
+          amount: 441,
+          currency: 'USD',
+          providerEventId: 'evt_2',
+          reportedAt: '2026-03-23T00:00:00Z',
+        },
+        occurredAt: '2026-03-23T00:00:00Z',
+      },
+    ]);
+    await csv(row('po_c', 20, 'txn_5', 'charge', 500, 60, 'ch_5'));
+    expect((await breaks()).filter((b) => b.kind === 'payout_sum_mismatch')).toEqual([
+      expect.objectContaining({ payout_id: 'po_c', suspense_amount: '1' }),
+    ]);
+    const { rows } = await db.pool.query(`SELECT status, amount FROM read_models.reconciliation_payouts WHERE payout_id = 'po_c'`);
+    expect(rows).toEqual([{ status: 'failed', amount: '441' }]);
+  });
+
+  it('takes a suspended line out of suspense when its ledger fact arrives later (closed late_fact), once', async () => {
+    await events(payment(9, 700, 1));
+    expect(await lineStatus('txn_9')).toBe('matched');
+    expect((await breaks()).find((b) => b.line_id === 'txn_9')).toEqual(
+      expect.objectContaining({ status: 'resolved', closed_by: 'late_fact' }),
+    );
+  });
+
+  it('a corrected payout replaces its lines: breaks of the old version close as corrected', async () => {
+    const corrected = await csv(
+      row('po_a', 1, 'txn_1', 'charge', 1000, 59, 'ch_1'),
+      row('po_a', 1, 'txn_2', 'charge', 2000, 88, 'ch_2'),
+      row('po_a', 1, 'txn_9', 'charge', 700, 20, 'ch_9'),
+    );
+    expect(corrected).toEqual(expect.objectContaining({ newLines: 3, corrected: 1 }));
+    const poA = (await breaks()).filter((b) => b.payout_id === 'po_a');
+    expect(poA.filter((b) => b.status === 'open')).toEqual([]);
+    expect(new Set(poA.map((b) => b.closed_by))).toEqual(new Set(['correction', 'late_fact']));
+    expect(await lineStatus('txn_3')).toBeUndefined();
+    for (const id of ['txn_1', 'txn_2', 'txn_9']) expect(await lineStatus(id)).toBe('matched');
+    const stream = await store.readStream('payout-stripe-po_a');
+    expect(stream.filter((e) => e.type !== 'PayoutLinesReported').map((e) => e.type)).toEqual(['PayoutReported', 'PayoutCorrected']);
+  });
+});
