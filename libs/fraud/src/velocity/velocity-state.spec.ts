@@ -157,6 +157,16 @@ describe('Fraud velocity rules', () => {
         'fraud:card_failures:p4 trip=card_failures:p3 count=4/3 [p1,p2,p3,p4]',
       ]);
     });
+    it('counts facts that arrive out of event-time order (a provider reports seconds earlier) in one window', () => {
+      const facts = [failure(5, 'k'), failure(6, 'k'), failure(2, 'k')];
+      expect(flagsOf(rules, facts).map((d) => d.commandId)).toEqual([
+        'fraud:card_failures:p5',
+        'fraud:card_failures:p6',
+        'fraud:card_failures:p2',
+      ]);
+      expect(flagsOf(rules, [failure(20, 'k'), failure(21, 'k'), failure(2, 'k')])).toEqual([]);
+    });
+
     it('flags nothing at two failures, nor at three spread past the window', () => {
       expect(flagsOf(rules, [failure(1, 'k'), failure(2, 'k'), failure(3, 'other')])).toEqual([]);
       expect(flagsOf(rules, [failure(1, 'k'), failure(6, 'k'), failure(12, 'k')])).toEqual([]);

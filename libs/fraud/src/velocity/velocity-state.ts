@@ -145,7 +145,11 @@ export class VelocityState {
     const subject = spec.subjectOf(o);
     if (!setting || !subject) return [];
     if (spec.member && spec.member(o) === undefined) return [];
-    const inWindow = (this.lists.get(`${subject}|${o.kind}`) ?? []).filter((x) => x.at > o.at - setting.windowMs && x.at <= o.at);
+    // Event time is the providers' too, so facts arrive out of order: the window ends at the newest one seen.
+    const list = this.lists.get(`${subject}|${o.kind}`) ?? [];
+    const end = list.reduce((max, x) => (x.at > max ? x.at : max), o.at);
+    if (o.at <= end - setting.windowMs) return [];
+    const inWindow = list.filter((x) => x.at > end - setting.windowMs);
     const counted = spec.member ? inWindow.filter((x) => spec.member!(x) !== undefined) : inWindow;
     const count = spec.member ? new Set(counted.map(spec.member)).size : counted.length;
     const key = `${rule}|${subject}`;
@@ -156,8 +160,8 @@ export class VelocityState {
     }
     const paymentIds = distinct(counted.map((x) => x.paymentId)).slice(-MAX_PAYMENT_IDS);
     const finding = { rule, window: setting.window, count, threshold: setting.threshold, paymentIds, at: o.at };
-    if (open && open.lastAt > o.at - setting.windowMs) {
-      open.lastAt = o.at;
+    if (open && open.lastAt > end - setting.windowMs) {
+      open.lastAt = Math.max(open.lastAt, o.at);
       this.touchedTrips.set(key, { rule, subject });
       return [decision(finding, o.paymentId, open.tripId)];
     }
