@@ -152,4 +152,18 @@ describe('Books: API and CLI', () => {
     const unreachable = await ledger(['books', 'balances'], { DATABASE_URL: 'postgres://ledger@127.0.0.1:1/ledger' });
     expect(unreachable.code).toBe(2);
   });
+
+  it('ledger audit verify recomputes the journal with its own code: clean, then a tampered line and a tampered close are differences', async () => {
+    const clean = await ledger(['audit', 'verify'], env);
+    expect(clean.stderr).not.toContain('books');
+    expect(clean.code).toBe(0);
+    const { rows } = await api.db.pool.query(
+      `UPDATE books.journal_lines SET debit = debit + 1 WHERE (entry_id, line_no) = (SELECT entry_id, line_no FROM books.journal_lines WHERE debit > 0 AND period = '2025-11' LIMIT 1) RETURNING entry_id`,
+    );
+    const tampered = await ledger(['audit', 'verify'], env);
+    expect(tampered.code).toBe(1);
+    expect(tampered.stdout + tampered.stderr).toContain(rows[0].entry_id);
+    expect(tampered.stdout + tampered.stderr).toMatch(/trial balance|difference/);
+    expect(tampered.stdout + tampered.stderr).toContain('journalHash');
+  });
 });
