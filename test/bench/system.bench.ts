@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '@ledger/security';
 import { benchDatabase, percentile } from './bench-db';
 import { cpuOf, postmasterOf } from './cpu-usage';
+import { roundTripsOf } from './round-trip-counter';
 import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUntilLive, type LoadResult } from './processes';
 
 /**
@@ -118,7 +119,15 @@ function startStack(env: Record<string, string>): ChildProcess {
   const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const stack = spawn(
     process.execPath,
-    [...nodeArgs, '--require', join(ROOT, 'test', 'support', 'swc-register.js'), join(ROOT, 'apps', 'dev-stack', 'src', 'main.ts')],
+    [
+      ...nodeArgs,
+      '--require',
+      join(ROOT, 'test', 'support', 'swc-register.js'),
+      // Inherited by the stack's apps (their execArgv): each counts its round trips (round-trip-counter.ts).
+      '--require',
+      join(__dirname, 'round-trip-counter.ts'),
+      join(ROOT, 'apps', 'dev-stack', 'src', 'main.ts'),
+    ],
     { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   stack.stdout?.resume(); // its apps' output (the demo, warnings): not the bench's
@@ -128,12 +137,15 @@ function startStack(env: Record<string, string>): ChildProcess {
 async function main(): Promise<void> {
   const db = await benchDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-system-'));
+  const tripDir = join(dataDir, 'round-trips');
+  mkdirSync(tripDir);
   const redis = await startRedisServer({ dataDir });
   const url = `http://127.0.0.1:${PORT}`;
   const stack = startStack({
     DATABASE_URL: db.url,
     REDIS_URL: redis.url,
     LEDGER_DATA_DIR: dataDir,
+    BENCH_ROUND_TRIP_DIR: tripDir,
     HOST: '127.0.0.1',
     PORT: String(PORT),
     PROJECTOR_METRICS_PORT: '0',
@@ -156,6 +168,7 @@ async function main(): Promise<void> {
       worker: cpuOf(pids['alert-worker']),
       db: cpuOf(postmaster, true),
     });
+    const trips = roundTripsOf(tripDir, pids['ledger-api']);
     const before = cpu();
     const load = forkLoad<LoadResult>(__filename, url, key, String(CONNECTIONS), String(SECONDS));
     let done = false;
@@ -176,6 +189,8 @@ async function main(): Promise<void> {
     done = true;
     await watch;
     const after = cpu();
+    await new Promise((r) => setTimeout(r, 500)); // the counter's next write
+    const tripsAfter = roundTripsOf(tripDir, pids['ledger-api']);
     const load1 = loadavg()[0];
     const served = Math.max(1, result.requests - result.non2xx);
     const perCommand = (k: keyof typeof before) => (((after[k] - before[k]) * 1000) / served).toFixed(2);
@@ -195,6 +210,10 @@ async function main(): Promise<void> {
     console.log('|---:|---:|---:|---:|---:|');
     console.log(
       `| ${rate.toFixed(0)} | ${result.non2xx} | ${result.p50} ms | ${result.p99} ms | ${perCommand('api')} / ${perCommand('projector')} / ${perCommand('worker')} / ${perCommand('db')} |`,
+    );
+    console.log(
+      `round trips per command sent by the API (the watcher's reads included): ${((tripsAfter.pg - trips.pg) / served).toFixed(2)} PostgreSQL, ` +
+        `${((tripsAfter.redis - trips.redis) / served).toFixed(2)} Redis`,
     );
     console.log(
       `API peak RSS: ${peakRss.toFixed(0)} MB; projection lag p99 during the load: ${percentile(sortedLags, 99)} s (${lags.length} samples)`,
