@@ -128,6 +128,11 @@ describe('Prometheus metrics of the three apps', () => {
       'sum(ledger_payment_processing_seconds_count{outcome="failed"})': 5,
       'sum(ledger_payment_processing_seconds_sum{outcome="failed"})': 7.5,
       'sum(ledger_projection_lag_events)': 0,
+      // The books (issue 31): balances per account and currency.
+      'sum(ledger_books_balance_minor{account="revenue:sales",currency="USD"})': 5997,
+      'sum(ledger_books_balance_minor{account="revenue:refunds",currency="USD"})': 500,
+      'sum(ledger_books_balance_minor{account="provider:stripe",currency="USD"})': 5497,
+      'sum(ledger_books_balance_minor{account="provider:paystack",currency="KWD"})': 12345,
       'sum(ledger_alert_outbox_depth)': 0,
       'sum(ledger_webhook_deliveries_total{provider="stripe",outcome="bad_signature"})': 1,
       // Sent to either of two API workers: only the aggregated /metrics counts all ten creates.

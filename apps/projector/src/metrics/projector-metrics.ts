@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import { queryBalances } from '@ledger/books';
 import { collectProcessMetrics } from '@ledger/platform';
 import { PROVIDERS } from '@ledger/payments-domain';
 import {
@@ -67,6 +68,18 @@ export class ProjectorMetrics {
         }
       },
     });
+    // The books' balances now (contract signs: income credits − debits, the others debits − credits), per account
+    // and currency; a balance goes down as well as up. Bounded labels: the chart has a few accounts per provider.
+    this.gauge(
+      'ledger_books_balance_minor',
+      'Books balance of each account in minor units, by account and currency',
+      ['account', 'currency'],
+      async (g) => {
+        g.reset();
+        for (const row of await queryBalances(pool, { now: new Date() }))
+          g.set({ account: row.account, currency: row.currency }, Number(row.balance));
+      },
+    );
     // Three gauges, one scrape: measure the lag once.
     let last: { at: number; value: Promise<ProjectionStatus[]> } | undefined;
     const lag = () => {
