@@ -4,6 +4,7 @@ export * from './position';
 export * from './postgres/postgres-event-store';
 export * from './postgres/horizon';
 export * from './postgres/rebase';
+export { Coalescer, type CoalescerOptions, type Settled } from './postgres/coalescer';
 export { toRecordedEvent, type EventRow } from './postgres/rows';
 export * from './subscription-iterator';
 export * from './create-event-store';

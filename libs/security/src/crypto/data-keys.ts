@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
+import { Coalescer } from '@ledger/event-store';
 import { decrypt, encrypt, type Keyring } from './aes-gcm';
 
 export interface DataKey {
@@ -16,6 +17,17 @@ export interface DataKeysUnderMasterKey {
   readonly sampleKeyId: string;
 }
 
+interface Lookup {
+  readonly value: string;
+  /** Lookups never wait for one another: each its own coalescer key. */
+  readonly n: number;
+}
+
+interface WrappedRow {
+  readonly key_id: string;
+  readonly wrapped: string;
+}
+
 /** The context binds a wrapped key to its id: a wrapped key copied onto another row does not unwrap. */
 const wrapContext = (keyId: string) => `data-key:${keyId}`;
 
@@ -25,10 +37,24 @@ const wrapContext = (keyId: string) => `data-key:${keyId}`;
  * forgotten key must stop decrypting in every process at once.
  */
 export class DataKeyStore {
+  /** Lookups arriving together are one statement each kind (issue 33); each still reads the table at that moment. */
+  private readonly byOwners: Coalescer<Lookup, WrappedRow | undefined>;
+  private readonly byIds: Coalescer<Lookup, WrappedRow | undefined>;
+  private lookups = 0;
+
   constructor(
     private readonly db: Queryable,
     private readonly master: Keyring,
-  ) {}
+  ) {
+    this.byOwners = new Coalescer(
+      (lookups) => this.wrappedBy('owner', lookups),
+      (l) => String(l.n),
+    );
+    this.byIds = new Coalescer(
+      (lookups) => this.wrappedBy('key_id', lookups),
+      (l) => String(l.n),
+    );
+  }
 
   /** The owner's key, created on first use. Of two first callers racing, both get the one row that won. */
   async keyFor(owner: string): Promise<DataKey> {
@@ -47,11 +73,8 @@ export class DataKeyStore {
 
   /** The key with this id, or undefined once its owner has been forgotten. */
   async find(keyId: string): Promise<Buffer | undefined> {
-    const { rows } = await this.db.query<{ key_id: string; wrapped: string }>(
-      `SELECT key_id, wrapped FROM ledger.data_keys WHERE key_id = $1`,
-      [keyId],
-    );
-    return rows[0] ? this.unwrap(rows[0]).key : undefined;
+    const row = await this.byIds.submit({ value: keyId, n: this.lookups++ });
+    return row ? this.unwrap(row).key : undefined;
   }
 
   /** Which of these key ids still have a key (nothing unwrapped: for showing a value as withheld or forgotten). */
@@ -95,11 +118,25 @@ export class DataKeyStore {
   }
 
   private async byOwner(owner: string): Promise<DataKey | undefined> {
-    const { rows } = await this.db.query<{ key_id: string; wrapped: string }>(
-      `SELECT key_id, wrapped FROM ledger.data_keys WHERE owner = $1`,
-      [owner],
-    );
-    return rows[0] ? this.unwrap(rows[0]) : undefined;
+    const row = await this.byOwners.submit({ value: owner, n: this.lookups++ });
+    return row ? this.unwrap(row) : undefined;
+  }
+
+  /** The wrapped keys of owners or key ids (both unique), one statement; a lone lookup as before. */
+  private async wrappedBy(column: 'owner' | 'key_id', lookups: readonly Lookup[]): Promise<{ ok: true; value: WrappedRow | undefined }[]> {
+    const values = lookups.map((l) => l.value);
+    const { rows } =
+      values.length === 1
+        ? await this.db.query<WrappedRow & { v: string }>(
+            `SELECT key_id, wrapped, ${column} AS v FROM ledger.data_keys WHERE ${column} = $1`,
+            values,
+          )
+        : await this.db.query<WrappedRow & { v: string }>(
+            `SELECT key_id, wrapped, ${column} AS v FROM ledger.data_keys WHERE ${column} = ANY($1::text[])`,
+            [values],
+          );
+    const found = new Map(rows.map((r) => [r.v, { key_id: r.key_id, wrapped: r.wrapped }]));
+    return values.map((v) => ({ ok: true, value: found.get(v) }));
   }
 
   private unwrap(row: { key_id: string; wrapped: string }): DataKey {
