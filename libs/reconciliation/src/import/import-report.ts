@@ -113,8 +113,25 @@ function versionOf(group: PayoutGroup): string {
   return hash(JSON.stringify([head, sorted.map(canonicalLine)]), 64);
 }
 
-function canonicalLine(line: ReportedLine): unknown[] {
-  return Object.entries(line).sort(([a], [b]) => (a < b ? -1 : 1));
+/** Every field in a fixed order (absent ones as null): cheap, and the same for the same line whatever the format. */
+function canonicalLine(l: ReportedLine): unknown[] {
+  return [
+    l.lineId,
+    l.payoutId,
+    l.category,
+    l.currency,
+    l.gross,
+    l.fee,
+    l.net,
+    l.sourceId ?? null,
+    l.chargeId ?? null,
+    l.paymentIntentId ?? null,
+    l.paymentId ?? null,
+    l.customerFacingAmount ?? null,
+    l.customerFacingCurrency ?? null,
+    l.exchangeRate ?? null,
+    l.createdAt,
+  ];
 }
 
 interface Pending {

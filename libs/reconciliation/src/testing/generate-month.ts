@@ -48,7 +48,13 @@ const DAY = 86_400_000;
 const START = Date.UTC(2026, 2, 1);
 const DAYS = 31;
 
-export function generateMonth(options: { payments: number; plantedPerKind: number; seed?: number }): GeneratedMonth {
+export function generateMonth(options: {
+  payments: number;
+  plantedPerKind: number;
+  seed?: number;
+  /** Every payment a Stripe USD one: the whole month in one itemized CSV (the benchmark's single report). */
+  stripeUsdOnly?: boolean;
+}): GeneratedMonth {
   const random = mulberry32(options.seed ?? 32);
   const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
   const events: GeneratedEvent[] = [];
@@ -73,7 +79,7 @@ export function generateMonth(options: { payments: number; plantedPerKind: numbe
     events.push({ streamId: `payment-${id}`, type, data: { paymentId: id, ...data }, occurredAt: iso(at) });
 
   for (let n = 1; n <= options.payments; n += 1) {
-    const pick = n % 20;
+    const pick = options.stripeUsdOnly ? 0 : n % 20;
     const [provider, currency, settle]: [Provider, string, string] =
       pick < 8
         ? ['stripe', 'USD', 'USD']

@@ -1,0 +1,61 @@
+import { loadavg } from 'node:os';
+import { Readable } from 'node:stream';
+import { PostgresEventStore } from '../../libs/event-store/src';
+import { createPool } from '../../libs/platform/src';
+import { importReport, reconciliationProjection } from '../../libs/reconciliation/src';
+import { generateMonth } from '../../libs/reconciliation/src/testing/generate-month';
+import { insertEvents, projectAll } from '../../libs/reconciliation/src/testing/project-all';
+import { benchDatabase } from './bench-db';
+
+/**
+ * `npm run bench:reconcile` (BENCH_LINES, default 100,000): a month of Stripe USD payments in the ledger (seeded
+ * and matched first, untimed), then its itemized payout reconciliation CSV of about BENCH_LINES lines is imported
+ * (parse, group, append in 500-line events) and matched by the reconciliation projection, timed together.
+ * Target (issue 32): at least 20,000 lines/s.
+ */
+async function main(): Promise<void> {
+  const target = Number(process.env.BENCH_LINES ?? 100_000);
+  const month = generateMonth({ payments: Math.round(target * 0.95), plantedPerKind: 0, stripeUsdOnly: true });
+  const db = await benchDatabase();
+  const pool = createPool(db.url, { max: 8 });
+  const store = new PostgresEventStore(pool, { pollIntervalMs: 5 });
+  const projection = reconciliationProjection(undefined, async () => undefined);
+  try {
+    await insertEvents(pool, [...month.paymentEvents, ...month.payoutStatusEvents]);
+    const seeded = await projectAll(pool, store, projection);
+    const started = process.hrtime.bigint();
+    const result = await importReport(store, {
+      provider: 'stripe',
+      format: 'csv',
+      input: Readable.from([month.stripeCsv]),
+      actor: 'bench',
+      now: new Date(),
+    });
+    const imported = process.hrtime.bigint();
+    await projectAll(pool, store, projection, seeded);
+    const done = process.hrtime.bigint();
+    const seconds = Number(done - started) / 1e9;
+    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM read_models.reconciliation_lines`);
+    console.log(
+      JSON.stringify({
+        lines: result.lines,
+        linesMatchedOrPlaced: Number(rows[0].n),
+        importSeconds: Number(imported - started) / 1e9,
+        matchSeconds: Number(done - imported) / 1e9,
+        linesPerSecond: Math.round(result.lines / seconds),
+        loadavg: loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' '),
+      }),
+    );
+  } finally {
+    await store.close();
+    await pool.end();
+    await db.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
