@@ -8,3 +8,4 @@ export * from './matching/settlement-windows';
 export * from './breaks/breaks.query';
 export * from './resolve/resolve-break';
 export * from './summary/summary.query';
+export * from './webhooks/stripe-payout-events';

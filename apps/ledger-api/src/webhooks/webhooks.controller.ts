@@ -1,4 +1,6 @@
-import { Controller, HttpCode, Logger, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import { Controller, HttpCode, Inject, Logger, Post, Req, type RawBodyRequest } from '@nestjs/common';
+import { EVENT_STORE, type EventStore } from '@ledger/event-store';
+import { ReportFormatError, isStripePayoutEvent, mapStripePayoutEvent, recordPayoutStatus } from '@ledger/reconciliation';
 import { providerSignals, RiskTokens } from '@ledger/fraud';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -45,6 +47,7 @@ export class WebhooksController {
     private readonly store: WebhookStore,
     private readonly tokens: CustomerTokens,
     private readonly riskTokens: RiskTokens,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
   @Post('stripe')
@@ -76,6 +79,7 @@ export class WebhooksController {
       this.logger.warn(`${provider} webhook refused: ${check.reason} from ${sourceIp}`);
       throw new ApiError(401, 'invalid_signature', 'The webhook signature is missing, invalid or outside the time tolerance');
     }
+    if (provider === 'stripe' && isStripePayoutEvent(req.body)) return this.payout(req.body as Json, raw, sourceIp);
     let delivery: ProviderDelivery;
     let originals: Map<string, string | null>;
     try {
@@ -96,6 +100,23 @@ export class WebhooksController {
       throw new ApiError(404, 'payment_not_found', 'No payment matches this event yet');
     }
     return { received: true, outcome: result.outcome };
+  }
+
+  /** A Stripe payout's status (issue 32): appended on its payout stream, once per provider event id. */
+  private async payout(payload: Json, raw: Buffer, sourceIp: string): Promise<{ received: true; outcome: string }> {
+    const deliveryId = stripeDeliveryId(payload, raw);
+    const eventType = String(payload.type);
+    let data;
+    try {
+      data = mapStripePayoutEvent(payload);
+    } catch (error) {
+      if (!(error instanceof ReportFormatError)) throw error;
+      await this.store.recordDelivery({ provider: 'stripe', outcome: 'invalid_payload', detail: error.message, sourceIp });
+      throw new ApiError(400, 'invalid_payload', error.message);
+    }
+    await recordPayoutStatus(this.events, data, 'webhook:stripe');
+    await this.store.recordDelivery({ provider: 'stripe', deliveryId, eventType, sourceIp, outcome: 'handled' });
+    return { received: true, outcome: 'handled' };
   }
 
   private async record(delivery: ProviderDelivery, result: WebhookResult, sourceIp: string): Promise<void> {
