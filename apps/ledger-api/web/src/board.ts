@@ -1,6 +1,7 @@
 import { ApiError, type Api } from './api';
 import { h } from './dom';
 import { ActivityPanel } from './render/activity';
+import { BooksPanel } from './render/books';
 import { renderAlerts } from './render/alerts';
 import { renderFraudVelocity, type FraudVelocity } from './render/fraud-velocity';
 import { renderHealth } from './render/health';
@@ -43,6 +44,7 @@ export class Board {
   private readonly slots: Record<'alerts' | 'health' | 'metrics' | 'breakdown' | 'errors' | 'failed' | 'events' | 'fraud', HTMLElement>;
   private readonly volume: VolumePanel;
   private readonly activity: ActivityPanel;
+  private readonly books: BooksPanel;
   private readonly currencySelect: HTMLSelectElement;
   private readonly updated = h('p', { class: 'muted', id: 'updated', 'data-testid': 'updated' });
   private shownAlerts = '';
@@ -64,6 +66,7 @@ export class Board {
     private readonly admin: boolean,
     private readonly onError: (e: unknown) => void,
     private readonly onRead: (outcome: ReadOutcome) => void = () => undefined,
+    canReadBooks = false,
   ) {
     const slot = () => h('div', { class: 'slot' });
     this.slots = {
@@ -78,6 +81,7 @@ export class Board {
     };
     this.volume = new VolumePanel({ range: 'hour', from: '', to: '', currency: '' }, () => this.refresh());
     this.activity = new ActivityPanel('hour', () => this.refresh());
+    this.books = new BooksPanel(api, canReadBooks);
     this.currencySelect = h('select', { id: 'filter-currency' }, h('option', { value: '' }, 'All')) as HTMLSelectElement;
     container.replaceChildren(
       this.filterBar(),
@@ -94,6 +98,7 @@ export class Board {
         this.slots.errors,
         this.slots.failed,
         this.slots.fraud,
+        this.books.element,
         this.slots.events,
       ),
     );
@@ -116,6 +121,7 @@ export class Board {
 
   /** Everything, now or as soon as the rate allows. */
   refresh(): void {
+    if (!this.disposed) this.books.refresh();
     this.full = true;
     this.request();
   }

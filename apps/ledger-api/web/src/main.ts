@@ -73,6 +73,7 @@ class App {
         this.read = outcome;
         this.showFreshness();
       },
+      scopes.includes('admin') || scopes.includes('books:read'),
     );
     this.live = followLive(
       api,
