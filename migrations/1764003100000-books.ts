@@ -15,7 +15,7 @@ export class Books1764003100000 implements MigrationInterface {
       `COMMENT ON SCHEMA books IS 'Double-entry books projected from the payment event log (libs/books); rebuildable. Read-only for ledger_finance.'`,
     );
     await q.query(`
-      CREATE TABLE books.payments (
+      CREATE TABLE books.payment_states (
         payment_id text PRIMARY KEY,
         provider text NOT NULL,
         currency text NOT NULL,
@@ -83,12 +83,12 @@ export class Books1764003100000 implements MigrationInterface {
         PRIMARY KEY (clock, grain, bucket, account, currency)
       )`);
     const comments: [string, string][] = [
-      ['payments', 'Per payment, what the posting rules need (the books keep their own, at their own checkpoint).'],
-      ['payments.payment_id', 'The payment.'],
-      ['payments.provider', 'Its provider (stripe, paystack): the <p> of its accounts.'],
-      ['payments.currency', 'Its currency (ISO 4217).'],
-      ['payments.refunded', 'The refunded total the read models count (minor units of currency).'],
-      ['payments.suspense', 'Provider amounts a held mismatch put in suspense, by mismatch id: {amount, currency}.'],
+      ['payment_states', 'Per payment, what the posting rules need (the books keep their own, at their own checkpoint).'],
+      ['payment_states.payment_id', 'The payment.'],
+      ['payment_states.provider', 'Its provider (stripe, paystack): the <p> of its accounts.'],
+      ['payment_states.currency', 'Its currency (ISO 4217).'],
+      ['payment_states.refunded', 'The refunded total the read models count (minor units of currency).'],
+      ['payment_states.suspense', 'Provider amounts a held mismatch put in suspense, by mismatch id: {amount, currency}.'],
       ['journal_entries', 'One balanced entry per money-moving event; never updated or deleted.'],
       ['journal_entries.entry_id', 'The entry id: the id of the event that posted it.'],
       ['journal_entries.event_id', 'The event that posted it.'],

@@ -6,7 +6,7 @@ import { project } from '../cli/support/cli';
 import { appendWorkload } from '../projections/support/workload';
 
 const TABLES: Record<string, string> = {
-  payments: 'payment_id',
+  payment_states: 'payment_id',
   journal_entries: 'entry_id',
   journal_lines: 'entry_id, line_no',
   movements: 'effective_day, recorded_day, account, currency',

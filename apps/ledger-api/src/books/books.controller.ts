@@ -46,7 +46,7 @@ function read<T>(query: QueryParams, known: readonly string[], parse: () => T): 
 @RequireScope('books:read')
 @RateLimit('api')
 @Controller('v1/books')
-export class BooksController {
+class BooksController {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   @Get('balances')

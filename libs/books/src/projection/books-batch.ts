@@ -129,7 +129,7 @@ export class BooksBatch {
     });
     await insertUnnest(
       tx,
-      tableIn(schema, 'payments'),
+      tableIn(schema, 'payment_states'),
       [
         ['payment_id', 'text'],
         ['provider', 'text'],
@@ -254,9 +254,10 @@ export async function loadStates(
     currency: string;
     refunded: string;
     suspense: BooksPaymentState['suspense'];
-  }>(`SELECT payment_id, provider, currency, refunded, suspense FROM ${tableIn(schema, 'payments')} WHERE payment_id = ANY($1::text[])`, [
-    ids,
-  ]);
+  }>(
+    `SELECT payment_id, provider, currency, refunded, suspense FROM ${tableIn(schema, 'payment_states')} WHERE payment_id = ANY($1::text[])`,
+    [ids],
+  );
   for (const r of rows)
     states.set(r.payment_id, { provider: r.provider, currency: r.currency, refunded: Number(r.refunded), suspense: r.suspense });
   return states;

@@ -43,7 +43,7 @@ async function learnCreations(upcaster: StreamUpcaster, events: readonly Recorde
 export const booksProjection = {
   name: BOOKS_PROJECTION,
   schema: BOOKS_SCHEMA,
-  tables: ['payments', 'journal_entries', 'journal_lines', 'movements', 'clock_movements'],
+  tables: ['payment_states', 'journal_entries', 'journal_lines', 'movements', 'clock_movements'],
   async apply(tx: PoolClient, events: readonly RecordedEvent[], { schema, store }: Target): Promise<void> {
     const closes = await closesFor(store).read();
     await learnCreations(liveUpcaster, events, store);

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 
 export type Cell = string | number | boolean | null;
 
-export function quoteIdent(name: string): string {
+function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsafe SQL identifier: ${name}`);
   return `"${name}"`;
 }
