@@ -47,7 +47,7 @@ function bodyOf(req: Request): Readable {
 @ApiBearerAuth()
 @RateLimit('api')
 @Controller('v1/reconciliation')
-export class ReconciliationController {
+class ReconciliationController {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(EVENT_STORE) private readonly store: EventStore,

@@ -38,9 +38,3 @@ export interface ReportedPayout {
   readonly effectiveAt: string;
   readonly status?: string;
 }
-
-/** A parsed report: its payouts and their lines, streamed. */
-export interface ParsedReport {
-  readonly payouts: ReadonlyMap<string, ReportedPayout>;
-  readonly lines: AsyncIterable<ReportedLine> | Iterable<ReportedLine>;
-}

@@ -78,7 +78,7 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
 }
 
 /** Stripe writes report times as `YYYY-MM-DD HH:MM:SS` in UTC. */
-export function utc(text: string | undefined): string {
+function utc(text: string | undefined): string {
   const normalised = (text ?? '').trim().replace(' ', 'T');
   const at = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(normalised) ? normalised : `${normalised}Z`);
   if (Number.isNaN(at)) throw new ReportFormatError(`time "${text}" is not a UTC time`);

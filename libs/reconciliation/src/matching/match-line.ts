@@ -19,7 +19,7 @@ export type LineOutcome =
     };
 
 /** A line settled in another currency than the charge's: matched on what the customer paid, booked at what settled. */
-export interface FxSettlement {
+interface FxSettlement {
   readonly chargeAmount: number;
   readonly chargeCurrency: string;
 }

@@ -22,7 +22,7 @@ export interface GeneratedMonth {
   readonly lineCount: number;
 }
 
-export interface GeneratedEvent {
+interface GeneratedEvent {
   readonly streamId: string;
   readonly type: string;
   readonly data: Record<string, unknown>;
