@@ -101,7 +101,7 @@ export function mapError(raw: unknown, streamId = ''): Error {
  * Ready", which the 6.x client does not recognise in a batch append), or the connection reset under
  * the call (RST_STREAM). Nothing is known to be decided: the caller may retry (same event ids).
  */
-function isClusterInTransition(error: unknown): boolean {
+function isClusterInTransition(error: unknown): error is Error & { readonly type?: string } {
   if (error instanceof NotLeaderError || error instanceof TimeoutError || error instanceof CancelledError) return true;
   const message = error instanceof Error ? error.message : '';
   return (error instanceof UnknownError && /Server Is Not Ready/.test(message)) || /Received RST_STREAM/.test(message);
