@@ -50,18 +50,22 @@ describe('ledger projections', () => {
       'horizon held by',
       'projector',
     ]);
-    // project() stopped its runners: nothing runs either projection, and the status says so.
-    expect(rows.slice(1).map((r) => r[8])).toEqual(['not running', 'not running']);
+    // project() stopped its runners: nothing runs any projection (ledger, audit_trail and those added since), and the status says so.
+    const names = rows.slice(1).map((r) => r[0]);
+    expect(names.slice(0, 2)).toEqual(['ledger', 'audit_trail']);
+    expect(rows.slice(1).map((r) => r[8])).toEqual(names.map(() => 'not running'));
     expect(run.stderr).toBe(
-      'ledger: no projector is running ledger, audit_trail: nothing applies new events there, and "behind" only counts what is committed past the checkpoint\n',
+      `ledger: no projector is running ${names.join(', ')}: nothing applies new events there, and "behind" only counts what is committed past the checkpoint\n`,
     );
     expect(
       rows
         .slice(1)
+        .filter((r) => ['ledger', 'audit_trail', 'books'].includes(r[0]))
         .map((r) => r.slice(0, 4))
         .sort(),
     ).toEqual([
       ['audit_trail', head, String(events.length), '1'],
+      ['books', head, String(events.length), '1'],
       ['ledger', head, String(events.length), '1'],
     ]);
     await project(db.pool, store);
@@ -88,7 +92,7 @@ describe('ledger projections', () => {
       );
       expect(byName.ledger).toMatch(/^pid \d+ \(/);
       expect(byName.audit_trail).toBe('not running');
-      expect(run.stderr).toMatch(/^ledger: no projector is running audit_trail: /);
+      expect(run.stderr).toMatch(/^ledger: no projector is running audit_trail(, [a-z_]+)*: /);
     } finally {
       await runner.stop();
       await running;
@@ -114,7 +118,7 @@ describe('ledger projections', () => {
   it('refuses an unknown projection with one line (exit 2)', async () => {
     const run = await ledger(['projections', 'rebuild', 'nope'], env);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe('ledger: unknown projection "nope" (known: ledger, audit_trail)\n');
+    expect(run.stderr).toBe(`ledger: unknown projection "nope" (known: ${Object.keys(PROJECTIONS).join(', ')})\n`);
   });
 
   it('needs the name of the projection to rebuild', async () => {
