@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { cpus } from 'node:os';
 import type { Pool } from 'pg';
 import { EventStoreDbEventStore, PostgresEventStore, type EventStore } from '../../libs/event-store/src';
@@ -138,12 +141,43 @@ async function main(): Promise<void> {
   await db.stop();
 }
 
-/** The server's own version from its /info endpoint (plain HTTP only, as with tls=false). */
+/**
+ * The server's version (/info) and, for a cluster, its members and write concern (/gossip): over
+ * HTTPS with the connection string's tlsCAFile when TLS is on.
+ */
 async function esdbVersion(store: EventStoreDbEventStore, connectionString: string): Promise<string> {
-  if (!/tls=false/i.test(connectionString)) return 'version not read (TLS)';
+  const tls = !/tls=false/i.test(connectionString);
+  const caFile = /[?&]tlsCAFile=([^&]+)/i.exec(connectionString)?.[1];
+  const get = (path: string) =>
+    new Promise<unknown>((resolve, reject) => {
+      const [host, port] = store.target.split(',')[0].split(':');
+      const options = { host, port: Number(port), path, timeout: 5_000, ca: caFile ? readFileSync(decodeURIComponent(caFile)) : undefined };
+      const req = (tls ? httpsRequest : httpRequest)(options, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (body += d));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(body));
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout')));
+      req.on('error', reject);
+      req.end();
+    });
   try {
-    const info = (await (await fetch(`http://${store.target.split(',')[0]}/info`)).json()) as { esVersion?: string };
-    return `server ${info.esVersion ?? 'unknown'}`;
+    const info = (await get('/info')) as { esVersion?: string };
+    const gossip = (await get('/gossip').catch(() => undefined)) as { members?: { isAlive: boolean; state: string }[] } | undefined;
+    const members = gossip?.members?.filter((m) => m.isAlive) ?? [];
+    const cluster =
+      members.length > 1
+        ? `, a ${members.length}-node cluster (${members.map((m) => m.state).join(', ')}): an append is acknowledged once a majority ` +
+          `(${Math.floor(members.length / 2) + 1} of ${members.length}) of the nodes have written it to disk, the client writing to the leader`
+        : ', a single node: an append is acknowledged once written to its disk';
+    return `server ${info.esVersion ?? 'unknown'}${tls ? ', TLS' : ''}${cluster}`;
   } catch {
     return 'version not read';
   }
