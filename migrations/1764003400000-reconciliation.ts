@@ -38,7 +38,7 @@ export class Reconciliation1764003400000 implements MigrationInterface {
     await q.query(`CREATE TABLE read_models.reconciliation_lines (
       provider text NOT NULL, line_id text NOT NULL, payout_id text NOT NULL, category text NOT NULL, currency text NOT NULL,
       gross bigint NOT NULL, fee bigint NOT NULL, net bigint NOT NULL, status text NOT NULL, payment_id text, break_id text,
-      refs text[] NOT NULL, fx_amount bigint, fx_currency text, line jsonb NOT NULL, PRIMARY KEY (provider, line_id))`);
+      refs text[] NOT NULL, fx_amount bigint, fx_currency text, line jsonb, PRIMARY KEY (provider, line_id))`);
     await q.query(`CREATE INDEX reconciliation_lines_line ON read_models.reconciliation_lines (line_id)`);
     await q.query(`CREATE INDEX reconciliation_lines_payout ON read_models.reconciliation_lines (provider, payout_id)`);
     await q.query(

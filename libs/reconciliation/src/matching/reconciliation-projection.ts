@@ -274,10 +274,11 @@ class BatchRun {
       status: outcome.status,
       payment_id: paymentId,
       break_id: breakId,
-      refs: lineRefs(line),
+      // Only a suspended line is matched again later (a late fact): only it keeps its references and its content.
+      refs: outcome.status === 'break' ? lineRefs(line) : [],
       fx_amount: outcome.status === 'matched' && outcome.fx ? outcome.fx.chargeAmount : null,
       fx_currency: outcome.status === 'matched' && outcome.fx ? outcome.fx.chargeCurrency : null,
-      line,
+      line: outcome.status === 'break' ? line : null,
     });
     this.state.newLines.add(lineKey);
   }
@@ -402,10 +403,10 @@ class BatchRun {
       status: 'matched',
       payment_id: outcome.paymentId,
       break_id: breakId,
-      refs: lineRefs(line),
+      refs: [],
       fx_amount: outcome.fx?.chargeAmount ?? null,
       fx_currency: outcome.fx?.chargeCurrency ?? null,
-      line,
+      line: null,
     });
     this.state.newLines.add(`${provider}|${line.lineId}`);
     if (outcome.fact.kind === 'charge') this.state.holdPayment(outcome.paymentId, line.lineId);
