@@ -1,7 +1,7 @@
 /**
  * `npm run bench:fraud`: the fraud-velocity process manager (issue 30).
  *
- * 1. Rebuild from zero: BENCH_EVENTS (1,000,000) events of payments whose creation carries sealed risk signals
+ * 1. Rebuild from zero (batches of BENCH_BATCH, 1,000): BENCH_EVENTS (1,000,000) events of payments whose creation carries sealed risk signals
  *    (BENCH_CUSTOMERS customers, each with a data key of its own, their cards and addresses), written straight
  *    into the PostgreSQL store; then a manager from an empty state, timed until its checkpoint holds them all.
  * 2. Lag at a command rate: commands appended through the PaymentCommandRunner at BENCH_RATE per second (open
@@ -108,7 +108,14 @@ async function rebuild(
 ): Promise<{ events: number; seconds: number; manager: FraudManager }> {
   const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM event_store.events`);
   const total = Number(rows[0].n);
-  const manager = new FraudManager({ pool, store, rules, personalData: cipher, batchSize: 1000, standbyPollMs: 50 });
+  const manager = new FraudManager({
+    pool,
+    store,
+    rules,
+    personalData: cipher,
+    batchSize: Number(process.env.BENCH_BATCH ?? 1000),
+    standbyPollMs: 50,
+  });
   const started = performance.now();
   void manager.run();
   for (;;) {
