@@ -193,7 +193,13 @@ describe('Dashboard API', () => {
         STALL_AFTER_MS + 5_000,
       );
       expect(Date.now() - stoppedAt).toBeGreaterThanOrEqual(STALL_AFTER_MS);
-      expect(health.issues).toEqual([expect.stringMatching(stalledIssue), expect.stringMatching(/^projection audit_trail stalled: /)]);
+      expect(health.issues).toEqual([
+        expect.stringMatching(stalledIssue),
+        expect.stringMatching(/^projection audit_trail stalled: /),
+        ...Object.keys(PROJECTIONS)
+          .slice(2)
+          .map((name) => expect.stringMatching(new RegExp(`^projection ${name} stalled: `))),
+      ]);
 
       const payments = await get('/v1/dashboard/payments?provider=paystack');
       expect(payments.body.health).toMatchObject({
@@ -220,7 +226,9 @@ describe('Dashboard API', () => {
       }, 'the stall to leave the health');
       expect(health.status).not.toBe('unhealthy');
       const board = await get('/v1/dashboard/board');
-      expect(board.body.projections.map((p: { stall: { stalled: boolean } }) => p.stall.stalled)).toEqual([false, false]);
+      expect(board.body.projections.map((p: { stall: { stalled: boolean } }) => p.stall.stalled)).toEqual(
+        Object.keys(PROJECTIONS).map(() => false),
+      );
     });
   });
 });
