@@ -17,10 +17,12 @@ interface Waiting<I, O> {
 
 /**
  * A per-process micro-batcher (natural batching, as group commit): items submitted in the same tick, or while
- * `maxInFlight` batches are running, go out together as one batch. A lone item is not held back: with a batch
- * slot free it goes out on the next turn of the event loop (setImmediate). Items sharing a key never share a batch
- * nor run in two batches at once: the later one waits for the batch holding the earlier one to finish, so per-key
- * order is submission order. Each item gets its own outcome; a batch that fails as a whole fails each of its items.
+ * `maxInFlight` batches are running, go out together as one batch. A lone item is not held back: with nothing
+ * running it goes out as soon as the job that submitted it ends (a microtask); with a batch running and a slot
+ * free, on the event loop's next turn (setImmediate), so what arrives meanwhile joins it. Items sharing a key
+ * never share a batch nor run in two batches at once: the later one waits for the batch holding the earlier one
+ * to finish, so per-key order is submission order. Each item gets its own outcome; a batch that fails as a whole
+ * fails each of its items.
  */
 export class Coalescer<I, O> {
   private readonly maxBatch: number;
@@ -50,10 +52,13 @@ export class Coalescer<I, O> {
   private schedule(): void {
     if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const flush = () => {
       this.scheduled = false;
       this.flush();
-    });
+    };
+    // Idle: out once the current job ends (what it submitted goes together), without waiting for the event loop's turn.
+    if (this.inFlight === 0) queueMicrotask(flush);
+    else setImmediate(flush);
   }
 
   private flush(): void {
