@@ -4,6 +4,7 @@ import type { EventStore, RecordedEvent } from '@ledger/event-store';
 import { queryBalances } from '@ledger/books';
 import { collectProcessMetrics } from '@ledger/platform';
 import { PROVIDERS } from '@ledger/payments-domain';
+import { reconciliationSummary, type ReconciliationSummary } from '@ledger/reconciliation';
 import {
   DashboardQueries,
   PROJECTIONS,
@@ -80,6 +81,33 @@ export class ProjectorMetrics {
           g.set({ account: row.account, currency: row.currency }, Number(row.balance));
       },
     );
+    // Settlement reconciliation (issue 32), per provider and currency, one summary query per scrape. The API gives the
+    // exact decimal strings; Prometheus samples are floats.
+    let summary: { at: number; value: Promise<ReconciliationSummary[]> } | undefined;
+    const reconciled = () => {
+      if (!summary || Date.now() - summary.at > 1_000)
+        summary = { at: Date.now(), value: reconciliationSummary(pool, { now: new Date() }) };
+      return summary.value;
+    };
+    const RECONCILIATION: readonly [string, string, (r: ReconciliationSummary) => number][] = [
+      ['ledger_reconciliation_reported_volume_minor', 'Σ |gross| of reported payout lines, minor units', (r) => Number(r.reportedVolume)],
+      ['ledger_reconciliation_matched_volume_minor', 'Σ |gross| of lines matched to a ledger fact or fees', (r) => Number(r.matchedVolume)],
+      ['ledger_reconciliation_reconciled_share', 'matched / reported volume', (r) => Number(r.reconciledShare)],
+      ['ledger_reconciliation_fees_minor', 'provider fees, minor units (cost per provider)', (r) => Number(r.fees)],
+      ['ledger_reconciliation_effective_fee_rate', 'fees / charged volume', (r) => Number(r.effectiveFeeRate)],
+      ['ledger_reconciliation_open_breaks', 'open reconciliation breaks', (r) => r.openBreaks],
+      [
+        'ledger_reconciliation_oldest_open_break_age_seconds',
+        'age of the oldest open break; 0 without one',
+        (r) => r.oldestOpenBreakAgeSeconds ?? 0,
+      ],
+    ];
+    for (const [name, help, value] of RECONCILIATION) {
+      this.gauge(name, `${help}, by provider and currency`, ['provider', 'currency'], async (g) => {
+        g.reset();
+        for (const r of await reconciled()) g.set({ provider: r.provider, currency: r.currency }, value(r));
+      });
+    }
     // Three gauges, one scrape: measure the lag once.
     let last: { at: number; value: Promise<ProjectionStatus[]> } | undefined;
     const lag = () => {
