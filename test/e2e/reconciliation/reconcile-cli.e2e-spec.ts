@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PostgresEventStore } from '@ledger/event-store';
@@ -6,7 +6,7 @@ import { reconciliationProjection } from '@ledger/reconciliation';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { generateMonth } from '../../../libs/reconciliation/src/testing/generate-month';
 import { insertEvents, projectAll } from '../../../libs/reconciliation/src/testing/project-all';
-import { ledger } from '../cli/support/cli';
+import { GOOD_SECRETS, ledger } from '../cli/support/cli';
 
 describe('ledger reconcile (CONTRACT.md › Reconciliation, CLI)', () => {
   let db: TestDatabase;
@@ -71,5 +71,15 @@ describe('ledger reconcile (CONTRACT.md › Reconciliation, CLI)', () => {
     expect(
       (await ledger(['reconcile', 'resolve', target.breakId, '--account', `suspense:${target.provider}`, '--note', 'twice'], env)).code,
     ).toBe(1);
+  });
+
+  it('ledger audit report shows the reconciled share, fees and open breaks per provider and currency', async () => {
+    const output = join(dir, 'audit.md');
+    await ledger(['audit', 'report', '--days', '3650', '--output', output], { ...env, LOG_DIR: dir, ...GOOD_SECRETS });
+    const text = readFileSync(output, 'utf8');
+    expect(text).toMatch(
+      /settlement reconciliation stripe USD \| stripe USD: reconciled share 0\.\d+ of USD [\d.,]+, fees USD [\d.,]+ \(effective rate 0\.\d+\), \d+ open breaks, the oldest \d+ s old/,
+    );
+    expect(text).toMatch(/settlement reconciliation paystack NGN/);
   });
 });

@@ -11,6 +11,7 @@ import type { Findings } from './findings';
 import { checkProviderHealth } from './health-check';
 import { probeSecurityHeaders } from './headers-probe';
 import { scanEvents, scanLogs } from './pci-scan';
+import { checkReconciliation } from './reconciliation-check';
 import { checkRefundMismatches } from './refund-mismatches';
 import { checkRateLimitViolations, checkWebhookDeliveries } from './runtime-checks';
 
@@ -85,6 +86,9 @@ export async function runReportChecks(
   );
 
   await checkRefundMismatches(store, findings);
+  await checkReconciliation(pool, options.provider, findings).catch((error: unknown) =>
+    findings.add('Money', 'settlement reconciliation', 'warning', `Not available: ${firstLine(error)}`),
+  );
   await checkWebhookDeliveries(pool, options.days, options.provider, findings);
   await checkRateLimitViolations(config.REDIS_URL, findings);
   await probeSecurityHeaders(options.apiUrl, config.FORCE_HTTPS, findings);
