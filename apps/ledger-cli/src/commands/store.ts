@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { lockFraudCheckpoint, moveFraudCheckpoint } from '@ledger/fraud';
 import type { PoolClient } from 'pg';
 import { formatPosition, planRebase, rebasedGlobalPosition, rebasedPosition, restampHistory, type RebasePlan } from '@ledger/event-store';
 import { withTransaction } from '@ledger/platform';
@@ -96,15 +97,22 @@ async function rebaseHistory(tx: PoolClient): Promise<Rebased | null> {
   const checkpoints = await lockAllCheckpoints(tx);
   const moved = [];
   for (const checkpoint of checkpoints) moved.push({ checkpoint, to: await rebasedPosition(tx, plan, checkpoint.position) });
+  // The fraud-velocity manager's checkpoint (libs/fraud) holds a position of the old numbering too.
+  const fraud = await lockFraudCheckpoint(tx);
+  const fraudTo = await rebasedPosition(tx, plan, fraud.position);
   const epoch = await lastPlaintextPosition(tx, { forUpdate: true });
   const lastPlaintext = epoch === undefined ? undefined : await rebasedGlobalPosition(tx, plan, epoch);
 
   const { transactionId } = await restampHistory(tx, plan);
   for (const { checkpoint, to } of moved) await setCheckpoint(tx, checkpoint.name, to, checkpoint.eventsApplied);
+  await moveFraudCheckpoint(tx, fraudTo);
   if (lastPlaintext !== undefined) await moveLastPlaintextPosition(tx, lastPlaintext);
   return {
     plan,
     transactionId,
-    checkpoints: moved.map(({ checkpoint, to }) => `${checkpoint.name} ${formatPosition(checkpoint.position)} -> ${formatPosition(to)}`),
+    checkpoints: [
+      ...moved.map(({ checkpoint, to }) => `${checkpoint.name} ${formatPosition(checkpoint.position)} -> ${formatPosition(to)}`),
+      `${fraud.name} ${formatPosition(fraud.position)} -> ${formatPosition(fraudTo)}`,
+    ],
   };
 }

@@ -28,6 +28,27 @@ export async function readFraudCheckpoint(db: Db): Promise<FraudCheckpoint> {
   };
 }
 
+/**
+ * `ledger store rebase`: the checkpoint locked for the caller's transaction (with its name, as the projections'
+ * are), and moved to the re-stamped numbering in it.
+ */
+export async function lockFraudCheckpoint(tx: PoolClient): Promise<{ name: string; position: Position }> {
+  await readFraudCheckpoint(tx);
+  const { rows } = await tx.query<{ commit_position: string; prepare_position: string }>(
+    `SELECT commit_position, prepare_position FROM fraud.checkpoint WHERE name = $1 FOR UPDATE`,
+    [FRAUD_MANAGER],
+  );
+  return { name: FRAUD_MANAGER, position: { commit: BigInt(rows[0].commit_position), prepare: BigInt(rows[0].prepare_position) } };
+}
+
+export async function moveFraudCheckpoint(tx: PoolClient, position: Position): Promise<void> {
+  await tx.query(`UPDATE fraud.checkpoint SET commit_position = $2, prepare_position = $3, updated_at = now() WHERE name = $1`, [
+    FRAUD_MANAGER,
+    position.commit.toString(),
+    position.prepare.toString(),
+  ]);
+}
+
 /** Compare-and-set, first in the batch's transaction: false when another instance or a rebuild moved it. */
 export async function advanceFraudCheckpoint(tx: PoolClient, expected: Position, next: Position, applied: number): Promise<boolean> {
   const { rowCount } = await tx.query(
