@@ -7,7 +7,7 @@ import { DataKeyStore, PersonalDataCipher, parseMasterKey } from '@ledger/securi
 import { createFlagBus } from '../../../../apps/projector/src/fraud-velocity';
 
 export const MASTER_KEY = 'k1:fraud-velocity-test-master-key-0123456789';
-export const RULES = parseFraudRules('');
+const RULES = parseFraudRules('');
 
 /** The store, the keys and a command runner over one database: what the API and the projector share. */
 export function rigOf(pool: Pool): { store: EventStore; keys: DataKeyStore; cipher: PersonalDataCipher; runner: PaymentCommandRunner } {
