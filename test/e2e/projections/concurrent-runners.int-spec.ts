@@ -5,6 +5,8 @@ import { expectedMetrics } from './support/expected';
 import { readAllEvents, waitForProjections } from './support/harness';
 import { appendWorkload } from './support/workload';
 
+const RUNNING = ['ledger', 'audit_trail']; // the runners this test starts (books and reconciliation are not)
+
 describe('Two projection runners against one database', () => {
   let db: TestDatabase;
   let store: PostgresEventStore;
@@ -46,10 +48,10 @@ describe('Two projection runners against one database', () => {
     void second.run();
     void audit.run();
     await appendWorkload(store, { payments: 50, seed: 1 });
-    await waitForProjections(db.pool, store);
+    await waitForProjections(db.pool, store, 60_000, RUNNING);
     await first.stop();
     await appendWorkload(store, { payments: 50, seed: 2 });
-    await waitForProjections(db.pool, store);
+    await waitForProjections(db.pool, store, 60_000, RUNNING);
     await Promise.all([second.stop(), audit.stop()]);
     const events = await readAllEvents(store);
     const queries = new DashboardQueries(db.pool, { suspiciousAmounts: {} });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { startRedisServer, type RunningService } from '@ledger/platform';
+import { waitFor } from '@ledger/testing';
 
 // A redis-server of this file's own (issue 29, case 8), in a data dir made before passwords existed.
 const dataDir = mkdtempSync(join(tmpdir(), 'embedded-redis-'));
@@ -48,6 +49,13 @@ describe('The embedded Redis', () => {
     await writer.connect();
     await writer.set('written', '1');
     await writer.call('BGREWRITEAOF');
+    // The rewrite's temporary files come and go while it runs: judge the files it leaves.
+    await waitFor(
+      async () =>
+        /aof_rewrite_in_progress:0/.test(await writer.info('persistence')) &&
+        /aof_rewrite_scheduled:0/.test(await writer.info('persistence')),
+      'the AOF rewrite to finish',
+    );
     expect(mode(dir)).toBe(0o700);
     const all = files(dir);
     expect(all.map((f) => f.slice(dir.length + 1))).toEqual(expect.arrayContaining(['password', 'redis.conf', 'state.json']));

@@ -42,14 +42,19 @@ export async function readAllEvents(store: EventStore): Promise<RecordedEvent[]>
  * event, not the newest visible one (a transaction anywhere on the server, another spec's, holds visibility
  * back, and a wait for the visible head would return before the last event was projected).
  */
-export async function waitForProjections(pool: Pool, store: EventStore, timeoutMs = 60_000): Promise<Position> {
+export async function waitForProjections(
+  pool: Pool,
+  store: EventStore,
+  timeoutMs = 60_000,
+  names: readonly string[] = Object.keys(PROJECTIONS),
+): Promise<Position> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const head =
       store instanceof PostgresEventStore
         ? await store.committedHead('payment-')
         : (await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: 'payment-' }))[0]?.position;
-    const checkpoints = await Promise.all(Object.keys(PROJECTIONS).map((name) => readCheckpoint(pool, name)));
+    const checkpoints = await Promise.all(names.map((name) => readCheckpoint(pool, name)));
     if (head && checkpoints.every((c) => comparePositions(c.position, head) === 0)) return head;
     if (Date.now() > deadline)
       throw new Error(
