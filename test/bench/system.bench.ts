@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
@@ -11,8 +11,9 @@ import { roundTripsOf } from './round-trip-counter';
 import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUntilLive, type LoadResult } from './processes';
 
 /**
- * `npm run bench:system` (issue 33): commands through `npm start`'s whole system — the dev stack
- * (apps/dev-stack, from source) running ledger-api, the projector and the alert worker on a fresh PostgreSQL
+ * `npm run bench:system` (issue 33): commands through `npm start`'s whole system — the dev stack as `npm start`
+ * runs it, built (`npm run build` first, then dist/apps/dev-stack/src/main.js; BENCH_FROM_SOURCE=1 runs it from
+ * source through swc-register instead) running ledger-api, the projector and the alert worker on a fresh PostgreSQL
  * and Redis — at BENCH_CONNECTIONS (default 32) for BENCH_SECONDS (default 20, after 5 s of warm-up). Each
  * connection walks payments through create → processing → success, every command with its own Idempotency-Key.
  * Prints commands/s and p50/p99, CPU ms per command of each process (API, projector, alert worker, PostgreSQL),
@@ -28,6 +29,7 @@ const RAW_WRITERS = 32;
 const PORT = 4100 + Math.floor(Math.random() * 90);
 const ROOT = join(__dirname, '..', '..');
 const APPS = ['ledger-api', 'projector', 'alert-worker'] as const;
+const FROM_SOURCE = process.env.BENCH_FROM_SOURCE === '1';
 
 async function load(url: string, key: string, connections: string, seconds: string): Promise<void> {
   const { default: autocannon } = await import('autocannon');
@@ -115,43 +117,69 @@ async function rawInsertRate(url: string): Promise<number> {
   return rows / ((Date.now() - started) / 1000);
 }
 
-function startStack(env: Record<string, string>): ChildProcess {
+/**
+ * The round-trip counter for the built stack: round-trip-counter.ts as plain JavaScript in `dir` (no TypeScript
+ * hook in the apps, as under `npm start`), resolving `pg` and `ioredis` from the repository's node_modules.
+ */
+function builtCounter(dir: string): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { transformSync } = require('@swc/core') as typeof import('@swc/core');
+  const source = readFileSync(join(__dirname, 'round-trip-counter.ts'), 'utf8');
+  const file = join(dir, 'round-trip-counter.js');
+  const code = transformSync(source, {
+    filename: file,
+    swcrc: false,
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  }).code;
+  writeFileSync(file, code);
+  return file;
+}
+
+function startStack(env: Record<string, string>, dir: string): ChildProcess {
   const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const stack = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      '--require',
-      join(ROOT, 'test', 'support', 'swc-register.js'),
-      // Inherited by the stack's apps (their execArgv): each counts its round trips (round-trip-counter.ts).
-      '--require',
-      join(__dirname, 'round-trip-counter.ts'),
-      join(ROOT, 'apps', 'dev-stack', 'src', 'main.ts'),
-    ],
-    { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  const entry = FROM_SOURCE
+    ? [
+        '--require',
+        join(ROOT, 'test', 'support', 'swc-register.js'),
+        '--require',
+        join(__dirname, 'round-trip-counter.ts'),
+        join(ROOT, 'apps', 'dev-stack', 'src', 'main.ts'),
+      ]
+    : ['--require', builtCounter(dir), join(ROOT, 'dist', 'apps', 'dev-stack', 'src', 'main.js')];
+  // The stack's apps inherit its execArgv: each counts its round trips (round-trip-counter.ts).
+  const stack = spawn(process.execPath, [...nodeArgs, ...entry], {
+    env: { ...process.env, LOG_LEVEL: 'warn', NODE_PATH: join(ROOT, 'node_modules'), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   stack.stdout?.resume(); // its apps' output (the demo, warnings): not the bench's
   return stack;
 }
 
 async function main(): Promise<void> {
+  if (!FROM_SOURCE && !existsSync(join(ROOT, 'dist', 'apps', 'dev-stack', 'src', 'main.js'))) {
+    throw new Error('bench:system runs the built stack, as npm start does: run `npm run build` first (or BENCH_FROM_SOURCE=1)');
+  }
   const db = await benchDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-system-'));
   const tripDir = join(dataDir, 'round-trips');
   mkdirSync(tripDir);
   const redis = await startRedisServer({ dataDir });
   const url = `http://127.0.0.1:${PORT}`;
-  const stack = startStack({
-    DATABASE_URL: db.url,
-    REDIS_URL: redis.url,
-    LEDGER_DATA_DIR: dataDir,
-    BENCH_ROUND_TRIP_DIR: tripDir,
-    HOST: '127.0.0.1',
-    PORT: String(PORT),
-    PROJECTOR_METRICS_PORT: '0',
-    WORKER_METRICS_PORT: '0',
-    RATE_LIMITS: GENEROUS_RATE_LIMITS,
-  });
+  const stack = startStack(
+    {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      LEDGER_DATA_DIR: dataDir,
+      BENCH_ROUND_TRIP_DIR: tripDir,
+      HOST: '127.0.0.1',
+      PORT: String(PORT),
+      PROJECTOR_METRICS_PORT: '0',
+      WORKER_METRICS_PORT: '0',
+      RATE_LIMITS: GENEROUS_RATE_LIMITS,
+    },
+    dataDir,
+  );
   const pool = createPool(db.url, { max: 1 });
   const { key } = await createApiKey(pool, { name: 'bench:system', scopes: ['payments:write', 'payments:read', 'dashboard:read'] });
   await pool.end();
@@ -201,7 +229,7 @@ async function main(): Promise<void> {
     const sortedLags = [...lags].sort((a, b) => a - b);
 
     console.log(
-      `bench:system — ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s (after ${WARMUP_SECONDS}s warm-up), ` +
+      `bench:system — the stack ${FROM_SOURCE ? 'from source (swc-register)' : 'built (dist, as npm start)'}, ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s (after ${WARMUP_SECONDS}s warm-up), ` +
         `load average ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')} (1-min ${load1.toFixed(2)} at the end of the load); apps running: ${alive.join(', ')}`,
