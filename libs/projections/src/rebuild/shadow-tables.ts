@@ -73,7 +73,7 @@ export async function fillShadowTables(target: ShadowTables, progress: FillProgr
       if (events.length === 0) break;
       const position = events[events.length - 1].position;
       next = read(position);
-      if (!rebuilder) await progress.timed(() => applyChunk(pool, projection, schema, events));
+      if (!rebuilder) await progress.timed(() => applyChunk(pool, projection, schema, events, store));
       else {
         await rebuilder.fold(pool, events, () => flushes.inFlight());
         if (rebuilder.full) await flushes.start();

@@ -7,8 +7,15 @@ import { liveSchemaOf, quoteIdent, type Projection } from '../runner/projection'
 
 const FINANCE_ROLE = 'ledger_finance';
 
-export function applyChunk(pool: Pool, projection: Projection, schema: string, events: readonly RecordedEvent[]): Promise<void> {
-  return withTransaction(pool, (tx) => projection.apply(tx, events, { schema }));
+/** A chunk of a rebuild without a rebuilder; the store goes along (the reconciliation appends its postings, once). */
+export function applyChunk(
+  pool: Pool,
+  projection: Projection,
+  schema: string,
+  events: readonly RecordedEvent[],
+  store?: EventStore,
+): Promise<void> {
+  return withTransaction(pool, (tx) => projection.apply(tx, events, { schema, ...(store ? { store } : {}) }));
 }
 
 export interface SwapInput {

@@ -6,8 +6,11 @@ export const READ_MODELS_SCHEMA = 'read_models';
 /** Where a projection writes: the live schema, or a rebuild schema being filled beside it. */
 export interface ProjectionTarget {
   readonly schema: string;
-  /** The live runner's store, for a projection that must read an earlier event of a stream (an old stream's creation). */
-  readonly store?: Pick<EventStore, 'readStream'>;
+  /**
+   * The live runner's store, for a projection that must read an earlier event of a stream (an old stream's creation),
+   * or append what it decided (the reconciliation's postings, idempotently).
+   */
+  readonly store?: Pick<EventStore, 'readStream'> & Partial<Pick<EventStore, 'appendToStream'>>;
 }
 
 /**
