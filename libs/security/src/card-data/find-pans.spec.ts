@@ -54,6 +54,9 @@ describe('findPans', () => {
       ['4242', '4242', '4242', '4242'].join('/'.repeat(60)),
     ],
     ['a date-time between its groups', '4111 1111 2026-12-01T08:17:23Z 1111 1111', '4111 1111 2026-12-01T08:17:23Z 1111 1111'],
+    ['an IPv4 address between its groups', '4111 1111 10.0.0.1 1111 1111', '4111 1111 10.0.0.1 1111 1111'],
+    ['an IPv4 address before it', 'from 10.0.0.1 4111 1111 1111 1111', '4111 1111 1111 1111'],
+    ['digits glued to an IPv4-like prefix', '1.2.3.4111111111111111', '3.4111111111111111'],
   ])('finds a PAN with %s', (_label, text, pan) => {
     expect(found(text)).toEqual([pan]);
   });
@@ -80,6 +83,8 @@ describe('findPans', () => {
     ['a masked card', '**** **** **** 4242'],
     ['date-times with microseconds and offsets', '2026-12-01T08:17:23.123456+00:00, 2026-12-01 22:01:23.456789+05:30'],
     ['a random fraction', 'key-0.8123456789012345 and 0.30000000000000004'],
+    ['a cluster of IPv4 addresses and ports', 'EventStoreDB unreachable at 127.0.0.1:2113,127.0.0.1:2123,127.0.0.1:2133?tls=true'],
+    ['IPv4 addresses listed with spaces', 'peers 192.168.100.200:21130, 192.168.100.201:21130'],
   ])('ignores %s', (_label, text) => {
     expect(findPans(text)).toEqual([]);
   });

@@ -29,7 +29,15 @@ const RANDOM_FRACTION = /(?<![\d.,])0\.\d{13,}(?!\d)/g;
 // An ISO 8601 / SQL date-time with valid fields: with microseconds and an offset its time alone is a 16-digit run.
 const DATE_TIME =
   /(?<!\d)\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:[.,]\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?(?!\d)/g;
-const EXEMPT = [UUID, RANDOM_FRACTION, DATE_TIME];
+// IPv4 addresses, with a port, alone or in a comma-separated list (`127.0.0.1:2113,127.0.0.1:2123`, a cluster's
+// connection string): the list's digits chain into Luhn-valid windows. An octet is 0–255 without a leading zero, so
+// a card number's four-digit groups never take this shape; like a date-time, it is blanked to separators, so a card
+// number written around one still chains into one run.
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const PORT = '(?::(?:6553[0-5]|655[0-2]\\d|65[0-4]\\d{2}|6[0-4]\\d{3}|[1-5]\\d{4}|[1-9]\\d{0,3}))?';
+const IPV4_ADDRESS = `${OCTET}(?:\\.${OCTET}){3}${PORT}`;
+const IPV4_LIST = new RegExp(`(?<![\\p{N}.])${IPV4_ADDRESS}(?:, ?${IPV4_ADDRESS})*(?!\\.?\\p{N})`, 'gu');
+const EXEMPT = [UUID, RANDOM_FRACTION, DATE_TIME, IPV4_LIST];
 // Blanked to separators, not letters: an exempt value's digits drop out, but a card number written
 // around one (`4111 1111 <date-time> 1111 1111`) still chains into one run.
 const blank = (match: string): string => ' '.repeat(match.length);
