@@ -2,6 +2,7 @@ export * from './accounts';
 export * from './posting/posting-rule';
 export * from './posting/payment-state';
 export * from './posting/payment-rules';
+export * from './posting/reconciliation-posted';
 export * from './periods/periods';
 export * from './periods/close-event';
 export * from './projection/journal-entry';

@@ -1,9 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '@ledger/platform';
 import { comparePositions, formatPosition, type EventStore, type Position } from '@ledger/event-store';
-import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { balanceOf } from '../accounts';
-import { BOOKS_SCHEMA } from '../projection/books-projection';
+import { BOOKS_SCHEMA, booksProjection } from '../projection/books-projection';
 import { tableIn } from '../projection/sql';
 import { BOOKS_PERIOD_CLOSED, BOOKS_PERIODS_STREAM, ClosesReader, type BooksPeriodClosedData, type ClosingBalance } from './close-event';
 import { journalLinesHash } from './journal-hash';
@@ -42,7 +41,7 @@ export class BooksBehindError extends Error {
 
 /**
  * `ledger books close YYYY-MM`: refuses a period not over, already closed, or after an earlier open period with
- * entries; waits until the books have applied every payment event recorded at the call; then, holding the books
+ * entries; waits until the books have applied every payment and payout event recorded at the call; then, holding the books
  * checkpoint row, reads what the period's books hold and appends BooksPeriodClosed on `books-periods` with the
  * next expected revision (a close racing this one makes one of them fail, never two closes of one period).
  */
@@ -56,7 +55,7 @@ export async function closePeriod(input: ClosePeriodInput): Promise<CloseOutcome
   const latest = known.reduce<Period | undefined>((max, c) => (max === undefined || c.period > max ? c.period : max), undefined);
   if (latest !== undefined && period <= latest) return { closed: false, reason: `${period} is already closed (closed up to ${latest})` };
 
-  const [head] = await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: PAYMENT_STREAM_PREFIX });
+  const [head] = await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: booksProjection.streamPrefix });
   if (head) await waitFor(checkpoint, head.position, input.waitMs ?? 60_000, input.pollMs ?? 100);
 
   return withTransaction(pool, async (tx) => {

@@ -2,6 +2,8 @@ import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@ledger/event-store';
 import { paymentIdFromStream, type StreamUpcaster } from '@ledger/payments-domain';
 import { postPaymentEvent } from '../posting/payment-rules';
+import { assertBalanced } from '../posting/posting-rule';
+import { RECONCILIATION_INPUT_TYPES, RECONCILIATION_POSTED, type ReconciliationPostedData } from '../posting/reconciliation-posted';
 import { evolveBooksState, type BooksPaymentState } from '../posting/payment-state';
 import { effectiveDate, type KnownClose } from '../periods/periods';
 import type { JournalEntry } from './journal-entry';
@@ -75,7 +77,10 @@ export class BooksBatch {
 
   private fold(recorded: RecordedEvent): void {
     const paymentId = paymentIdFromStream(recorded.streamId);
-    if (!paymentId) throw new Error(`not a payment stream: ${recorded.streamId}`);
+    if (!paymentId) {
+      this.foldPayoutStream(recorded);
+      return;
+    }
     const event = this.upcaster.read(recorded);
     const before = this.states.get(paymentId);
     if (event.type === 'PaymentCreated' && before) throw new Error(`payment ${paymentId} created twice`);
@@ -86,22 +91,40 @@ export class BooksBatch {
       this.dirty.add(paymentId);
     }
     if (!posting) return;
-    const occurredAt = occurredAtOf(recorded);
+    this.journal(recorded, occurredAtOf(recorded), { paymentId, provider: before?.provider, memo: posting.memo, lines: posting.lines });
+  }
+
+  /**
+   * Payout streams: a ReconciliationPosted is one entry, dated at the effective time it gives (checked balanced
+   * again here); the imports, statuses and resolutions it was decided from post nothing themselves.
+   */
+  private foldPayoutStream(recorded: RecordedEvent): void {
+    if (recorded.type !== RECONCILIATION_POSTED) {
+      if (RECONCILIATION_INPUT_TYPES.includes(recorded.type)) return;
+      throw new Error(`the books cannot post ${recorded.type} on ${recorded.streamId}`);
+    }
+    const data = recorded.data as ReconciliationPostedData;
+    const memo = `reconciliation:${data.reason}`;
+    assertBalanced(memo, data.lines);
+    if (data.lines.length === 0) return;
+    const occurredAt = new Date(data.effectiveAt);
+    if (Number.isNaN(occurredAt.getTime())) throw new Error(`effectiveAt is not a time: ${String(data.effectiveAt)}`);
+    this.journal(recorded, occurredAt, { paymentId: data.paymentId, provider: data.provider, memo, lines: data.lines });
+  }
+
+  private journal(recorded: RecordedEvent, occurredAt: Date, what: Pick<JournalEntry, 'paymentId' | 'provider' | 'memo' | 'lines'>): void {
     const { effectiveAt, period, late } = effectiveDate(occurredAt, recorded.position, this.closes);
     const entry: JournalEntry = {
       entryId: recorded.eventId,
       eventId: recorded.eventId,
       streamId: recorded.streamId,
       position: recorded.position,
-      paymentId,
-      provider: before?.provider,
+      ...what,
       occurredAt,
       recordedAt: recorded.recordedAt,
       effectiveAt,
       period,
       late,
-      memo: posting.memo,
-      lines: posting.lines,
     };
     this.entries.push(entry);
     for (const line of entry.lines) {

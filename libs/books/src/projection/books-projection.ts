@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { comparePositions, START, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { paymentIdFromStream, StreamUpcaster } from '@ledger/payments-domain';
+import { isPaymentStream, paymentIdFromStream, StreamUpcaster } from '@ledger/payments-domain';
 import { ClosesReader } from '../periods/close-event';
 import type { BooksPaymentState } from '../posting/payment-state';
 import { BooksBatch, BooksProjectionError, loadStates } from './books-batch';
@@ -26,6 +26,7 @@ function closesFor(store: Pick<EventStore, 'readStream'> | undefined): ClosesRea
 
 async function learnCreations(upcaster: StreamUpcaster, events: readonly RecordedEvent[], store?: Pick<EventStore, 'readStream'>) {
   for (const event of events) {
+    if (!isPaymentStream(event.streamId)) continue;
     if (event.type === 'PaymentCreated') upcaster.learn(event);
     else if (store && upcaster.unknownStream(event)) {
       const [created] = await store.readStream(event.streamId, { maxCount: 1 });
@@ -34,8 +35,19 @@ async function learnCreations(upcaster: StreamUpcaster, events: readonly Recorde
   }
 }
 
+/** The payment ids a batch names (payout streams name none). */
+function paymentIdsOf(events: readonly RecordedEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const e of events) {
+    const id = paymentIdFromStream(e.streamId);
+    if (id) ids.add(id);
+  }
+  return [...ids];
+}
+
 /**
- * The books: every money-moving payment event as one balanced journal entry (libs/books/README.md). Its own
+ * The books: every money-moving payment event as one balanced journal entry, and every ReconciliationPosted of
+ * the reconciliation (fees, FX, suspense, payouts) as one entry (libs/books/README.md). Its own
  * checkpoint (`books`) and its own rebuild; its tables live in schema `books`. Period closes are read from their
  * stream under the checkpoint row the close holds (periods/close-period.ts), so an entry is dated on facts a
  * rebuild sees the same.
@@ -43,12 +55,13 @@ async function learnCreations(upcaster: StreamUpcaster, events: readonly Recorde
 export const booksProjection = {
   name: BOOKS_PROJECTION,
   schema: BOOKS_SCHEMA,
+  /** `payment-*` and `payout-*`: the reconciliation's postings are on `payout-posted-*`. */
+  streamPrefix: 'pay',
   tables: ['payment_states', 'journal_entries', 'journal_lines', 'movements', 'clock_movements'],
   async apply(tx: PoolClient, events: readonly RecordedEvent[], { schema, store }: Target): Promise<void> {
     const closes = await closesFor(store).read();
     await learnCreations(liveUpcaster, events, store);
-    const ids = [...new Set(events.map((e) => paymentIdFromStream(e.streamId) as string))];
-    const batch = new BooksBatch(await loadStates(tx, schema, ids), liveUpcaster, closes);
+    const batch = new BooksBatch(await loadStates(tx, schema, paymentIdsOf(events)), liveUpcaster, closes);
     for (const event of events) batch.apply(event);
     await batch.write(tx, schema);
   },
@@ -100,8 +113,8 @@ class BooksRebuilder {
     const missing: string[] = [];
     const seen = new Set<string>();
     for (const event of events) {
-      const id = paymentIdFromStream(event.streamId) as string;
-      if (seen.has(id)) continue;
+      const id = paymentIdFromStream(event.streamId);
+      if (id === undefined || seen.has(id)) continue;
       seen.add(id);
       const state = this.states.get(id);
       if (state) {

@@ -1,4 +1,5 @@
 import type { Provider } from '@ledger/payments-domain';
+import type { ReconciliationPostedData } from '@ledger/books';
 import type { ReportedLine } from '../formats/reported-line';
 
 export const PAYOUT_STREAM_PREFIX = 'payout-';
@@ -68,6 +69,14 @@ export type ReconciliationBreakResolved = Event<
   { provider: Provider; breakId: string; account: string; note: string; actor: string; resolvedAt: string }
 >;
 
+/**
+ * What the books must post for one event the reconciliation projection applied (fees, FX, suspense, payouts), alone on
+ * `payout-posted-<causing event id>` (`postedStreamId` of @ledger/books), appended by the projection with expected
+ * revision no_stream: a re-run appends nothing. The projection reads it back (prefix 'pay') and ignores it.
+ */
+export type ReconciliationPosted = Event<'ReconciliationPosted', ReconciliationPostedData>;
+
+/** The events the reconciliation projection matches from (its own ReconciliationPosted are not among them). */
 export type PayoutEvent = PayoutReported | PayoutCorrected | PayoutLinesReported | PayoutStatusReported | ReconciliationBreakResolved;
 export type PayoutEventType = PayoutEvent['type'];
 export const PAYOUT_EVENT_TYPES = [

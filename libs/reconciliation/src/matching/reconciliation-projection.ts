@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import { comparePositions, type EventStore, type RecordedEvent } from '@ledger/event-store';
 import { isPaymentEventType, isPaymentStream, type Provider } from '@ledger/payments-domain';
 import type { PoolClient } from 'pg';
+import { POSTED_STREAM_PREFIX, RECONCILIATION_POSTED, type PostingLine } from '@ledger/books';
 import { reconciliationBreakAlerts, writeToOutbox } from '@ledger/monitoring';
 import {
   PAYOUT_STREAM_PREFIX,
@@ -14,10 +15,13 @@ import {
 } from '../events/payout-events';
 import type { ReportedLine } from '../formats/reported-line';
 import type { BreakKind } from '../breaks/break-kinds';
-import { BatchState, type BreakRow } from './batch-state';
+import { BatchState, type BreakRow, type LineRow } from './batch-state';
 import { matchLine } from './match-line';
 import { foldPaymentEvent } from './payment-facts';
 import { DEFAULT_SETTLEMENT_WINDOWS, type SettlementWindows } from './settlement-windows';
+import { appendPostings, BatchPostings, type PostingContext, type PostingStore } from '../postings/batch-postings';
+import { breakSuspense, isPaidStatus, payoutStatus, postLine, resolution, reverse, suspenseOnly } from '../postings/postings';
+import { placedOf, postedForPayout, settledThroughFx } from '../postings/row-postings';
 
 /** The projection runner's shape (libs/projections Projection), structurally: this lib does not depend on the runner. */
 export interface ReconciliationProjection {
@@ -28,7 +32,8 @@ export interface ReconciliationProjection {
   apply(
     tx: PoolClient,
     events: readonly RecordedEvent[],
-    target: { schema: string; store?: Pick<EventStore, 'readStream'> },
+    /** With a store that appends (the runner's, the rebuild's), the batch's postings are appended before it commits. */
+    target: { schema: string; store?: Pick<EventStore, 'readStream'> & Partial<PostingStore> },
   ): Promise<void>;
 }
 
@@ -57,6 +62,11 @@ export async function pageLiveBreaks(tx: PoolClient, breaks: readonly BreakRow[]
  * Matches every line of the imported payouts to the ledger's facts, by reporting category, and keeps the breaks.
  * It reads the payment events too and keeps its own index of what they recorded, so a rebuild matches as the live
  * run did. Its own checkpoint; `streamPrefix` 'pay' covers `payment-*` and `payout-*`.
+ *
+ * A process manager for the books too: what an applied event moves on the books' chart (fees, FX, suspense, payouts)
+ * is appended as one ReconciliationPosted on `payout-posted-<event id>` (expected: no stream) before the batch's
+ * transaction commits, so a re-run after a crash, or a rebuild, appends nothing twice. Its own postings, read back
+ * under 'pay', are skipped.
  */
 export function reconciliationProjection(
   windows: SettlementWindows = DEFAULT_SETTLEMENT_WINDOWS,
@@ -66,8 +76,8 @@ export function reconciliationProjection(
     name: 'reconciliation',
     tables: RECONCILIATION_TABLES,
     streamPrefix: 'pay',
-    async apply(tx, events, { schema }) {
-      const ours = events.filter((e) => isPaymentStream(e.streamId) || e.streamId.startsWith(PAYOUT_STREAM_PREFIX));
+    async apply(tx, events, { schema, store }) {
+      const ours = events.filter((e) => isPaymentStream(e.streamId) || (e.streamId.startsWith(PAYOUT_STREAM_PREFIX) && !isPosting(e)));
       if (ours.length === 0) return;
       const state = new BatchState(schema, ours[ours.length - 1].recordedAt.toISOString());
       for (const e of ours) {
@@ -76,11 +86,13 @@ export function reconciliationProjection(
         }
       }
       await state.load(tx, wanted(ours));
-      const run = new BatchRun(state, tx, windows);
+      const postings = new BatchPostings();
+      const run = new BatchRun(state, tx, windows, postings);
       for (const e of ours) await run.apply(e);
-      await run.lateFacts(ours);
+      await run.lateFacts();
       await state.write(tx);
       await run.missingFromPayouts(ours);
+      if (store?.appendToStream) await appendPostings({ appendToStream: store.appendToStream.bind(store) }, postings);
       if (schema === READ_MODELS_SCHEMA) {
         await onBreaks(
           tx,
@@ -89,6 +101,19 @@ export function reconciliationProjection(
       }
     },
   };
+}
+
+/** The projection's own postings: on their own streams, never matched. */
+function isPosting(e: RecordedEvent): boolean {
+  if (!e.streamId.startsWith(POSTED_STREAM_PREFIX)) return false;
+  if (e.type !== RECONCILIATION_POSTED) throw new Error(`reconciliation cannot apply ${e.type} on ${e.streamId}`);
+  return true;
+}
+
+/** When an event happened (its metadata's occurredAt), else when it was recorded. */
+function occurredAtOf(e: RecordedEvent): string {
+  const at = (e.metadata as { occurredAt?: unknown } | null)?.occurredAt;
+  return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? new Date(at).toISOString() : e.recordedAt.toISOString();
 }
 
 function wanted(events: readonly RecordedEvent[]): { refs: string[]; paymentIds: string[]; lineIds: string[]; payouts: string[] } {
@@ -121,37 +146,72 @@ export function breakIdOf(...parts: string[]): string {
 
 class BatchRun {
   readonly raised = new Set<string>();
+  /** References a payment event of this batch added, not yet looked for among suspended lines, and their event. */
+  private readonly pendingRefs = new Map<string, RecordedEvent>();
+  /** The batch's new references in the order added (a live iterator over the state's set). */
+  private readonly newRefs: Iterator<string>;
+  private refsSeen = 0;
 
   constructor(
     private readonly state: BatchState,
     private readonly tx: PoolClient,
     private readonly windows: SettlementWindows,
-  ) {}
+    private readonly postings: BatchPostings,
+  ) {
+    this.newRefs = state.lateReferences.values();
+    this.refsSeen = state.lateReferences.size;
+  }
 
   async apply(e: RecordedEvent): Promise<void> {
     switch (e.type) {
       case 'PayoutReported':
       case 'PayoutCorrected':
+        // A correction withdraws lines and a resolution closes a break: facts of earlier events act first, as live.
+        await this.lateFacts();
         await this.header(e, e.data as PayoutReported['data'] | PayoutCorrected['data']);
         return;
       case 'PayoutLinesReported':
         this.lines(e, e.data as PayoutLinesReported['data']);
         return;
       case 'PayoutStatusReported':
-        this.status(e.data as PayoutStatusReported['data']);
+        this.status(e, e.data as PayoutStatusReported['data']);
         return;
       case 'ReconciliationBreakResolved':
-        await this.resolution(e.data as ReconciliationBreakResolved['data']);
+        await this.lateFacts();
+        await this.resolution(e, e.data as ReconciliationBreakResolved['data']);
         return;
       default:
         foldPaymentEvent(this.state, e);
+        this.noteNewReferences(e);
     }
+  }
+
+  private noteNewReferences(e: RecordedEvent): void {
+    for (; this.refsSeen < this.state.lateReferences.size; this.refsSeen += 1) {
+      const next = this.newRefs.next();
+      if (next.done) throw new Error('lost track of the batch references');
+      this.pendingRefs.set(next.value, e);
+    }
+  }
+
+  private post(cause: RecordedEvent, context: PostingContext, lines: readonly PostingLine[]): void {
+    this.postings.add(cause, context, lines);
+  }
+
+  /** The payout's cut-off: what its lines, breaks and sum post is effective then. */
+  private cutOff(provider: Provider, payoutId: string, e: RecordedEvent): string {
+    const at = this.state.payouts.get(`${provider}|${payoutId}`)?.effective_at;
+    return at ? new Date(at).toISOString() : occurredAtOf(e);
   }
 
   private async header(e: RecordedEvent, d: PayoutReported['data']): Promise<void> {
     const k = `${d.provider}|${d.payoutId}`;
     const old = this.state.payouts.get(k);
-    if (e.type === 'PayoutCorrected') await this.withdraw(d.provider, d.payoutId, e);
+    if (e.type === 'PayoutCorrected') {
+      const withdrawn = await this.withdraw(d.provider, d.payoutId, e);
+      const at = new Date(d.effectiveAt).toISOString();
+      this.post(e, { provider: d.provider, reason: 'correction', payoutId: d.payoutId, effectiveAt: at }, reverse(withdrawn));
+    }
     this.state.payouts.set(k, {
       provider: d.provider,
       payout_id: d.payoutId,
@@ -169,30 +229,40 @@ class BatchRun {
     if (d.lineCount === 0) this.completed(k, e);
   }
 
-  /** A corrected payout's previous lines leave: their breaks close as corrected, the payments they held are free. */
-  private async withdraw(provider: Provider, payoutId: string, e: RecordedEvent): Promise<void> {
+  /**
+   * A corrected payout's previous lines leave: their breaks close as corrected, the payments they held are free.
+   * Returns what the books hold for them (the correction reverses it).
+   */
+  private async withdraw(provider: Provider, payoutId: string, e: RecordedEvent): Promise<PostingLine[]> {
+    const ofPayout = (l: LineRow) => l.provider === provider && l.payout_id === payoutId;
+    // Lines of this batch (a version placed or withdrawn here) win over the table's older rows.
+    const current = new Map([...this.state.lines].filter(([, l]) => ofPayout(l)));
     const { rows } = await this.tx.query<{ line_id: string }>(
       `SELECT line_id FROM ${this.state.table('lines')} WHERE provider = $1 AND payout_id = $2`,
       [provider, payoutId],
     );
-    const { rows: open } = await this.tx.query<BreakRow>(
-      `SELECT * FROM ${this.state.table('breaks')} WHERE provider = $1 AND payout_id = $2 AND status = 'open'`,
+    const { rows: stored } = await this.tx.query<BreakRow>(
+      `SELECT * FROM ${this.state.table('breaks')} WHERE provider = $1 AND payout_id = $2`,
       [provider, payoutId],
     );
-    const ids = rows.map((r) => r.line_id);
+    const fresh = (id: string) => !current.has(`${provider}|${id}`) && !this.state.deletedLines.has(`${provider}|${id}`);
+    const ids = rows.map((r) => r.line_id).filter(fresh);
     await this.state.load(this.tx, { refs: [], paymentIds: [], lineIds: ids, payouts: [] });
-    for (const [k, line] of this.state.lines) {
-      if (line.provider !== provider || line.payout_id !== payoutId) continue;
+    for (const id of ids) {
+      const line = this.state.lines.get(`${provider}|${id}`);
+      if (line && ofPayout(line)) current.set(`${provider}|${id}`, line);
+    }
+    const breaks = new Map(stored.map((b) => [b.break_id, rowDates(b)]));
+    for (const b of this.state.breaks.values()) if (b.provider === provider && b.payout_id === payoutId) breaks.set(b.break_id, b);
+    const posted = postedForPayout([...current.values()], breaks);
+    for (const [k, line] of current) {
       if (line.payment_id && line.status === 'matched') this.state.holdPayment(line.payment_id, null);
       this.state.lines.delete(k);
       this.state.newLines.delete(k);
       this.state.deletedLines.add(k);
     }
-    for (const b of open) this.close({ ...rowDates(b) }, 'correction', e.recordedAt.toISOString());
-    for (const b of this.state.breaks.values()) {
-      if (b.provider === provider && b.payout_id === payoutId && b.status === 'open')
-        this.close(b, 'correction', e.recordedAt.toISOString());
-    }
+    for (const b of breaks.values()) if (b.status === 'open') this.close(b, 'correction', e.recordedAt.toISOString());
+    return posted;
   }
 
   private lines(e: RecordedEvent, d: PayoutLinesReported['data']): void {
@@ -200,6 +270,12 @@ class BatchRun {
     const payout = this.state.payouts.get(k);
     if (!payout || payout.version !== d.version) throw new Error(`lines of ${k} version ${d.version} before its header`);
     const detectedAt = e.recordedAt.toISOString();
+    const context: PostingContext = {
+      provider: d.provider,
+      reason: 'line',
+      payoutId: d.payoutId,
+      effectiveAt: this.cutOff(d.provider, d.payoutId, e),
+    };
     for (const line of d.lines) {
       payout.lines_seen += 1;
       if (!['payout', 'payout_reversal', 'payout_failure'].includes(line.category)) payout.net_sum += line.net;
@@ -218,9 +294,10 @@ class BatchRun {
           line_id: line.lineId,
           detected_at: detectedAt,
         });
+        this.post(e, { ...context, lineId: line.lineId }, suspenseOnly(d.provider, line.net, line.currency));
         continue;
       }
-      this.placeLine(d.provider, line, detectedAt);
+      this.post(e, { ...context, lineId: line.lineId }, this.placeLine(d.provider, line, detectedAt));
     }
     if (payout.lines_seen >= payout.line_count) this.completed(k, e);
   }
@@ -233,7 +310,8 @@ class BatchRun {
 
   importsClosed = 0;
 
-  private placeLine(provider: Provider, line: ReportedLine, detectedAt: string): void {
+  /** Places a line and returns what it posts (its fee, FX, or its suspense). */
+  private placeLine(provider: Provider, line: ReportedLine, detectedAt: string): PostingLine[] {
     const outcome = matchLine(line, (refs, kind) => {
       for (const r of refs) {
         const fact = r ? this.state.fact(kind, r) : undefined;
@@ -243,8 +321,10 @@ class BatchRun {
     });
     const lineKey = `${provider}|${line.lineId}`;
     let breakId: string | null = null;
+    let held: ReturnType<typeof breakSuspense> | undefined;
     if (outcome.status === 'break') {
       breakId = breakIdOf(outcome.kind, provider, line.payoutId, line.lineId);
+      held = breakSuspense({ ...line, settledThroughFx: settledThroughFx(line) }, outcome.kind, outcome.ledgerAmount);
       this.raise({
         break_id: breakId,
         kind: outcome.kind,
@@ -252,7 +332,8 @@ class BatchRun {
         currency: line.currency,
         provider_amount: line.gross,
         ledger_amount: outcome.ledgerAmount ?? null,
-        suspense_amount: line.net,
+        // What waits in suspense:<p> for it (for an amount mismatch, the difference from what the ledger booked).
+        suspense_amount: held.suspense,
         payment_id: outcome.paymentId ?? null,
         payout_id: line.payoutId,
         line_id: line.lineId,
@@ -262,7 +343,7 @@ class BatchRun {
     const paymentId = outcome.status === 'matched' || outcome.status === 'break' ? (outcome.paymentId ?? null) : null;
     // A payout holds the payment when a charge line names it, explained or not (a mismatch is its own break).
     if (paymentId && ['charge', 'payment'].includes(line.category)) this.state.holdPayment(paymentId, line.lineId);
-    this.state.lines.set(lineKey, {
+    const row: LineRow = {
       provider,
       line_id: line.lineId,
       payout_id: line.payoutId,
@@ -279,8 +360,11 @@ class BatchRun {
       fx_amount: outcome.status === 'matched' && outcome.fx ? outcome.fx.chargeAmount : null,
       fx_currency: outcome.status === 'matched' && outcome.fx ? outcome.fx.chargeCurrency : null,
       line: outcome.status === 'break' ? line : null,
-    });
+    };
+    this.state.lines.set(lineKey, row);
     this.state.newLines.add(lineKey);
+    if (!held) return postLine(placedOf(row));
+    return postLine({ ...placedOf(row), ...(held.ledgerAmount !== undefined ? { ledgerAmount: held.ledgerAmount } : {}) });
   }
 
   private checkSum(k: string, e: RecordedEvent): void {
@@ -288,8 +372,22 @@ class BatchRun {
     if (!payout || payout.sum_checked || payout.amount === null || payout.lines_seen < payout.line_count) return;
     payout.sum_checked = true;
     if (payout.net_sum === payout.amount) return;
+    const breakId = breakIdOf('payout_sum_mismatch', payout.provider, payout.payout_id, payout.version ?? '');
+    if (!this.state.breaks.has(breakId)) {
+      this.post(
+        e,
+        {
+          provider: payout.provider,
+          reason: e.type === 'PayoutCorrected' ? 'correction' : 'line',
+          payoutId: payout.payout_id,
+          breakId,
+          effectiveAt: this.cutOff(payout.provider, payout.payout_id, e),
+        },
+        suspenseOnly(payout.provider, payout.amount - payout.net_sum, payout.currency),
+      );
+    }
     this.raise({
-      break_id: breakIdOf('payout_sum_mismatch', payout.provider, payout.payout_id, payout.version ?? ''),
+      break_id: breakId,
       kind: 'payout_sum_mismatch',
       provider: payout.provider,
       currency: payout.currency,
@@ -303,7 +401,7 @@ class BatchRun {
     });
   }
 
-  private status(d: PayoutStatusReported['data']): void {
+  private status(e: RecordedEvent, d: PayoutStatusReported['data']): void {
     const k = `${d.provider}|${d.payoutId}`;
     const payout = this.state.payouts.get(k) ?? {
       provider: d.provider,
@@ -319,12 +417,27 @@ class BatchRun {
       sum_checked: false,
       closes_import: false,
     };
+    const wasPaid = isPaidStatus(payout.status);
+    const moved = payoutStatus(d.provider, d.status, wasPaid, d.amount, d.currency);
+    if (moved.length > 0) {
+      const paid = !wasPaid;
+      this.post(
+        e,
+        {
+          provider: d.provider,
+          reason: paid ? 'payout_paid' : 'payout_failed',
+          payoutId: d.payoutId,
+          effectiveAt: paid && d.arrivalDate ? new Date(d.arrivalDate).toISOString() : occurredAtOf(e),
+        },
+        moved,
+      );
+    }
     payout.status = d.status;
     payout.amount ??= d.amount;
     this.state.payouts.set(k, payout);
   }
 
-  private async resolution(d: ReconciliationBreakResolved['data']): Promise<void> {
+  private async resolution(e: RecordedEvent, d: ReconciliationBreakResolved['data']): Promise<void> {
     let row = this.state.breaks.get(d.breakId);
     if (!row) {
       const { rows } = await this.tx.query<BreakRow>(`SELECT * FROM ${this.state.table('breaks')} WHERE break_id = $1`, [d.breakId]);
@@ -333,6 +446,19 @@ class BatchRun {
     }
     if (row.status !== 'open') return;
     this.close(row, 'resolution', d.resolvedAt, d);
+    this.post(
+      e,
+      {
+        provider: row.provider,
+        reason: 'resolution',
+        breakId: row.break_id,
+        ...(row.payout_id ? { payoutId: row.payout_id } : {}),
+        ...(row.line_id ? { lineId: row.line_id } : {}),
+        ...(row.payment_id ? { paymentId: row.payment_id } : {}),
+        effectiveAt: new Date(d.resolvedAt).toISOString(),
+      },
+      resolution(row.provider, row.suspense_amount, row.currency, d.account),
+    );
   }
 
   private close(row: BreakRow, by: string, at: string, who?: { account: string; note: string; actor: string }): void {
@@ -361,28 +487,42 @@ class BatchRun {
     this.raised.add(fields.break_id);
   }
 
-  /** A fact that arrives after its line was suspended matches it now: the line is matched, its break closed (late_fact). */
-  async lateFacts(events: readonly RecordedEvent[]): Promise<void> {
-    if (this.state.lateReferences.size === 0) return;
-    const { rows } = await this.tx.query<{ line: ReportedLine; provider: Provider; break_id: string }>(
-      `SELECT l.line, l.provider, l.break_id FROM ${this.state.table('lines')} l JOIN ${this.state.table('breaks')} b ON b.break_id = l.break_id
+  /**
+   * A fact that arrives after its line was suspended matches it now: the line is matched, its break closed
+   * (late_fact), and the fact's event posts the suspense's exact reversal with the line's matched postings (counted
+   * once). Runs at the end of a batch and before a correction or a resolution, so the log's order decides, not the
+   * batch's bounds (a rebuild decides and posts as the live run did).
+   */
+  async lateFacts(): Promise<void> {
+    if (this.pendingRefs.size === 0) return;
+    const refs = new Map(this.pendingRefs);
+    this.pendingRefs.clear();
+    const candidates: { provider: Provider; line: ReportedLine; breakId: string; stored?: BreakRow }[] = [];
+    for (const k of this.state.newLines) {
+      const l = this.state.lines.get(k);
+      if (l?.status === 'break' && l.break_id && l.refs.some((r) => refs.has(r)))
+        candidates.push({ provider: l.provider, line: l.line as ReportedLine, breakId: l.break_id });
+    }
+    const { rows } = await this.tx.query<{ line: ReportedLine; provider: Provider; brk: BreakRow }>(
+      `SELECT l.line, l.provider, to_jsonb(b) AS brk FROM ${this.state.table('lines')} l JOIN ${this.state.table('breaks')} b ON b.break_id = l.break_id
         WHERE l.status = 'break' AND l.refs && $1 AND b.kind = 'unknown_to_ledger' AND b.status = 'open'`,
-      [[...this.state.lateReferences]],
+      [[...refs.keys()]],
     );
     for (const row of rows) {
       const lineKey = `${row.provider}|${row.line.lineId}`;
-      if (this.state.newLines.has(lineKey)) continue;
-      this.placeLineLate(row.provider, row.line, row.break_id);
+      if (this.state.newLines.has(lineKey) || this.state.deletedLines.has(lineKey)) continue;
+      candidates.push({ provider: row.provider, line: row.line, breakId: row.brk.break_id, stored: rowDates(row.brk) });
     }
-    if (this.pendingLate.length === 0) return;
-    const { rows: open } = await this.tx.query<BreakRow>(`SELECT * FROM ${this.state.table('breaks')} WHERE break_id = ANY($1)`, [
-      this.pendingLate,
-    ]);
-    const at = events[events.length - 1].recordedAt.toISOString();
-    for (const b of open) this.close(rowDates(b), 'late_fact', at);
+    for (const c of candidates) {
+      const b = this.state.breaks.get(c.breakId) ?? c.stored;
+      if (b?.status !== 'open' || b.kind !== 'unknown_to_ledger') continue;
+      const causes = lineRefs(c.line).flatMap((r) => refs.get(r) ?? []);
+      const cause = causes.reduce((a, x) => (comparePositions(x.position, a.position) < 0 ? x : a));
+      this.placeLineLate(c.provider, c.line, b, cause);
+    }
   }
 
-  private placeLineLate(provider: Provider, line: ReportedLine, breakId: string): void {
+  private placeLineLate(provider: Provider, line: ReportedLine, b: BreakRow, cause: RecordedEvent): void {
     const outcome = matchLine(line, (refs, kind) => {
       for (const r of refs) {
         const fact = r ? this.state.fact(kind, r) : undefined;
@@ -391,7 +531,7 @@ class BatchRun {
       return undefined;
     });
     if (outcome.status !== 'matched') return;
-    this.state.lines.set(`${provider}|${line.lineId}`, {
+    const row: LineRow = {
       provider,
       line_id: line.lineId,
       payout_id: line.payoutId,
@@ -402,18 +542,30 @@ class BatchRun {
       net: line.net,
       status: 'matched',
       payment_id: outcome.paymentId,
-      break_id: breakId,
+      break_id: b.break_id,
       refs: [],
       fx_amount: outcome.fx?.chargeAmount ?? null,
       fx_currency: outcome.fx?.chargeCurrency ?? null,
       line: null,
-    });
+    };
+    this.state.lines.set(`${provider}|${line.lineId}`, row);
     this.state.newLines.add(`${provider}|${line.lineId}`);
     if (outcome.fact.kind === 'charge') this.state.holdPayment(outcome.paymentId, line.lineId);
-    this.pendingLate.push(breakId);
+    this.close(b, 'late_fact', cause.recordedAt.toISOString());
+    this.post(
+      cause,
+      {
+        provider,
+        reason: 'late_fact',
+        payoutId: line.payoutId,
+        lineId: line.lineId,
+        breakId: b.break_id,
+        paymentId: outcome.paymentId,
+        effectiveAt: occurredAtOf(cause),
+      },
+      [...reverse(suspenseOnly(provider, b.suspense_amount, b.currency)), ...postLine(placedOf(row))],
+    );
   }
-
-  readonly pendingLate: string[] = [];
 
   /** missing_from_payout, on imported facts only (CONTRACT.md › Reconciliation, SETTLEMENT_WINDOWS). */
   /**

@@ -10,10 +10,37 @@ export interface PlacedLine {
   readonly fee: number;
   readonly net: number;
   readonly status: 'matched' | 'fee' | 'payout' | 'break';
-  /** What the ledger booked for it when the line broke on the amount (amount_mismatch), in `currency`. */
+  /**
+   * A break on the amount (amount_mismatch, same currency): what the ledger booked for it, signed as the line's gross
+   * (`signedLedgerAmount`). The fee is then booked and only the difference waits in suspense.
+   */
   readonly ledgerAmount?: number;
   /** A line settled through FX: what the charge was, in its own currency (the ledger booked that). */
   readonly fx?: { readonly amount: number; readonly currency: string };
+}
+
+/** Categories whose ledger fact is money out (a refund, a dispute's withdrawal, an uncaptured rest): the line is negative. */
+const MONEY_OUT = new Set(['refund', 'dispute', 'partial_capture_reversal']);
+
+/** The ledger's amount of a line's fact (always positive in a fact) with the sign the line carries it with. */
+export function signedLedgerAmount(category: string, amount: number): number {
+  return MONEY_OUT.has(category) ? -amount : amount;
+}
+
+/**
+ * What a break puts in `suspense:<p>` (the break's `suspense_amount`), and whether the line's fee is booked beside
+ * it: an amount mismatch in the fact's currency books the fee and holds the difference from what the ledger booked;
+ * every other break (unknown to the ledger, another currency, a mismatch settled through FX) holds the line's net.
+ */
+export function breakSuspense(
+  line: Pick<PlacedLine, 'category' | 'gross' | 'net'> & { readonly settledThroughFx?: boolean },
+  kind: string,
+  ledgerAmount: number | null | undefined,
+): { readonly suspense: number; readonly ledgerAmount?: number } {
+  if (kind !== 'amount_mismatch' || ledgerAmount === null || ledgerAmount === undefined || line.settledThroughFx)
+    return { suspense: line.net };
+  const signed = signedLedgerAmount(line.category, ledgerAmount);
+  return { suspense: line.gross - signed, ledgerAmount: signed };
 }
 
 /**
@@ -39,7 +66,8 @@ export function postLine(line: PlacedLine): PostingLine[] {
       if (!line.fx) return fee;
       return [
         ...fee,
-        ...move(line.fx.amount, line.fx.currency, accounts.fx(p), accounts.provider(p)),
+        // The charge's amount with the line's sign, whatever sign the report gave the customer-facing amount.
+        ...move(Math.sign(line.gross) * Math.abs(line.fx.amount), line.fx.currency, accounts.fx(p), accounts.provider(p)),
         ...move(line.gross, line.currency, accounts.provider(p), accounts.fx(p)),
       ];
     case 'break': {
@@ -57,12 +85,44 @@ export function reverse(lines: readonly PostingLine[]): PostingLine[] {
   return lines.map((l) => ({ ...l, debit: l.credit, credit: l.debit }));
 }
 
+/** Statuses of a payout whose money has reached the bank (Stripe reports reconciliation_completed after paid). */
+export function isPaidStatus(status: string | null | undefined): boolean {
+  return status === 'paid' || status === 'reconciliation_completed';
+}
+
 /** A payout paid moves its amount from `provider:<p>` to `bank:<p>`; `failed` or `canceled` after paid moves it back. */
 export function payoutStatus(provider: string, status: string, wasPaid: boolean, amount: number, currency: string): PostingLine[] {
-  if (status === 'paid' && !wasPaid) return move(amount, currency, accounts.bank(provider), accounts.provider(provider));
+  if (isPaidStatus(status) && !wasPaid) return move(amount, currency, accounts.bank(provider), accounts.provider(provider));
   if ((status === 'failed' || status === 'canceled') && wasPaid)
     return move(amount, currency, accounts.provider(provider), accounts.bank(provider));
   return [];
+}
+
+/** What a break held in suspense without a line of its own (a duplicate line, a payout's sum): provider → suspense. */
+export function suspenseOnly(provider: string, suspenseAmount: number, currency: string): PostingLine[] {
+  return move(suspenseAmount, currency, accounts.provider(provider), accounts.suspense(provider));
+}
+
+/**
+ * Sums lines per account, currency and side: an entry of a 500-line chunk stays a few lines. Debits and credits of
+ * an account are kept apart (a fee returned stays visible as a credit of the fees beside the fees charged).
+ */
+export function aggregate(lines: readonly PostingLine[]): PostingLine[] {
+  const sums = new Map<string, { account: string; currency: string; debit: number; credit: number }>();
+  for (const l of lines) {
+    const k = `${l.account}\u0000${l.currency}`;
+    const sum = sums.get(k) ?? { account: l.account, currency: l.currency, debit: 0, credit: 0 };
+    sum.debit += l.debit;
+    sum.credit += l.credit;
+    sums.set(k, sum);
+  }
+  const out: PostingLine[] = [];
+  for (const s of sums.values()) {
+    if (!Number.isSafeInteger(s.debit) || !Number.isSafeInteger(s.credit)) throw new Error(`posting sum beyond 2^53 on ${s.account}`);
+    if (s.debit > 0) out.push({ account: s.account, currency: s.currency, debit: s.debit, credit: 0 });
+    if (s.credit > 0) out.push({ account: s.account, currency: s.currency, debit: 0, credit: s.credit });
+  }
+  return out;
 }
 
 /** A resolution moves the break's suspense amount (a credit balance of `suspense:<p>`) to the account a person named. */

@@ -13,6 +13,17 @@ import type { StoredEvents } from './stored-events';
  * movements checked against the lines, and each close's balances and journal hash checked against what it recorded.
  */
 const BOOKS = 'books';
+/** The books read the payment streams and the payout streams (the reconciliation's postings among them). */
+export const BOOKS_STREAMS = 'pay';
+const POSTED = 'ReconciliationPosted';
+/** Payout events the books journal nothing for: the reconciliation posts what they move as ReconciliationPosted. */
+const RECONCILIATION_INPUTS = new Set([
+  'PayoutReported',
+  'PayoutCorrected',
+  'PayoutLinesReported',
+  'PayoutStatusReported',
+  'ReconciliationBreakResolved',
+]);
 
 interface Line {
   account: string;
@@ -95,14 +106,79 @@ const monthAfter = (period: string) => {
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 };
 
-function dated(event: RecordedEvent, closes: readonly Close[]): Pick<Entry, 'effectiveAt' | 'period' | 'late'> {
-  const occurred = (event.metadata as { occurredAt?: string }).occurredAt;
+function dated(event: RecordedEvent, closes: readonly Close[], occurred = (event.metadata as { occurredAt?: string }).occurredAt) {
   const at = occurred && !Number.isNaN(Date.parse(occurred)) ? new Date(occurred).toISOString() : event.recordedAt.toISOString();
   const closed = closes.filter((c) => comparePositions(c.covered, event.position) < 0).map((c) => c.period);
   const latest = closed.sort().at(-1);
   if (!latest || month(at) > latest) return { effectiveAt: at, period: month(at), late: false };
   const open = monthAfter(latest);
   return { effectiveAt: `${open}-01T00:00:00.000Z`, period: open, late: true };
+}
+
+/**
+ * The lines a ReconciliationPosted gives the books, each checked: integers of minor units, one side each, and the
+ * entry balanced per currency (a difference is reported and the lines are still returned, as the books would refuse
+ * them). For `ledger audit verify`'s reconciliation check too, to compare what was posted with what it recomputes.
+ */
+export function postedLines(event: RecordedEvent, report: ReportDifference): Line[] {
+  const raw = (event.data as { lines?: unknown }).lines;
+  const lines: Line[] = [];
+  const sums = new Map<string, bigint>();
+  for (const l of Array.isArray(raw) ? (raw as Record<string, unknown>[]) : []) {
+    const { account, currency, debit, credit } = l;
+    const ok =
+      typeof account === 'string' &&
+      typeof currency === 'string' &&
+      Number.isSafeInteger(debit) &&
+      Number.isSafeInteger(credit) &&
+      (debit as number) >= 0 &&
+      (credit as number) >= 0 &&
+      (debit as number) > 0 !== (credit as number) > 0;
+    if (!ok) {
+      report({
+        readModel: 'books',
+        key: `event_id=${event.eventId}`,
+        field: 'posted line',
+        expected: 'a debit or a credit',
+        actual: JSON.stringify(l),
+      });
+      continue;
+    }
+    const line = { account, currency, debit: BigInt(debit as number), credit: BigInt(credit as number) };
+    lines.push(line);
+    sums.set(currency, (sums.get(currency) ?? 0n) + line.debit - line.credit);
+  }
+  if (!Array.isArray(raw))
+    report({ readModel: 'books', key: `event_id=${event.eventId}`, field: 'lines', expected: 'a list', actual: String(raw) });
+  for (const [currency, d] of sums)
+    if (d !== 0n)
+      report({
+        readModel: 'books',
+        key: `event_id=${event.eventId}`,
+        field: `posted difference ${currency}`,
+        expected: '0',
+        actual: String(d),
+      });
+  return lines;
+}
+
+/** One payout-stream event: a posting's entry, or nothing (an input of the reconciliation), or a difference. */
+function postPayoutStream(recorded: RecordedEvent, closes: readonly Close[], report: ReportDifference): Entry | undefined {
+  if (recorded.type !== POSTED) {
+    if (!RECONCILIATION_INPUTS.has(recorded.type))
+      report({
+        readModel: 'books',
+        key: `event_id=${recorded.eventId}`,
+        field: 'type',
+        expected: 'an event the books read',
+        actual: recorded.type,
+      });
+    return undefined;
+  }
+  const lines = postedLines(recorded, report);
+  if (lines.length === 0) return undefined;
+  const effectiveAt = (recorded.data as { effectiveAt?: string }).effectiveAt;
+  return { ...dated(recorded, closes, effectiveAt), lines, position: recorded.position };
 }
 
 export async function checkBooks(
@@ -125,8 +201,13 @@ export async function checkBooks(
     for (const recorded of page) {
       if (comparePositions(recorded.position, checkpoint.position) > 0) continue;
       applied += 1n;
+      const id = paymentIdFromStream(recorded.streamId);
+      if (id === undefined) {
+        const entry = postPayoutStream(recorded, closes, report);
+        if (entry) expected.set(recorded.eventId, entry);
+        continue;
+      }
       const event = upcaster.read(recorded);
-      const id = paymentIdFromStream(recorded.streamId) ?? recorded.streamId;
       if (event.type === 'PaymentCreated') payments.set(id, { provider: event.data.provider, refunded: 0, suspense: new Map() });
       const lines = post(event, payments.get(id));
       if (lines.length > 0) expected.set(recorded.eventId, { ...dated(recorded, closes), lines, position: recorded.position });
@@ -299,6 +380,65 @@ export function closesInTable(client: PoolClient): () => Promise<RecordedEvent[]
       `SELECT data FROM event_store.events WHERE stream_id = 'books-periods' AND event_type = 'BooksPeriodClosed' ORDER BY revision`,
     );
     return rows.map((r) => ({ data: r.data }) as RecordedEvent);
+  };
+}
+
+/** PostgreSQL: the events the books read (payment and payout streams) up to `to`, by the auditor's own SQL, in global order. */
+export function booksEventsInTable(client: PoolClient, pageSize = 1000): StoredEvents {
+  return async function* (to) {
+    await client.query(
+      `DECLARE verify_books_events NO SCROLL CURSOR FOR
+       SELECT e.global_position, e.transaction_id::text AS tx_id, e.stream_id, e.revision, e.event_id, e.event_type, e.data, e.metadata, e.recorded_at
+         FROM event_store.events e
+        WHERE starts_with(e.stream_id, $1) AND (e.transaction_id, e.global_position) <= ($2::text::xid8, $3::bigint)
+        ORDER BY e.transaction_id, e.global_position`,
+      [BOOKS_STREAMS, to.commit.toString(), to.prepare.toString()],
+    );
+    try {
+      for (;;) {
+        const { rows } = await client.query<StoredRow>(`FETCH ${pageSize} FROM verify_books_events`);
+        if (rows.length > 0)
+          yield rows.map((r) => ({
+            eventId: r.event_id,
+            streamId: r.stream_id,
+            type: r.event_type,
+            revision: BigInt(r.revision),
+            position: { commit: BigInt(r.tx_id), prepare: BigInt(r.global_position) },
+            data: r.data,
+            metadata: r.metadata,
+            recordedAt: r.recorded_at,
+          }));
+        if (rows.length < pageSize) return;
+      }
+    } finally {
+      await client.query('CLOSE verify_books_events');
+    }
+  };
+}
+
+interface StoredRow {
+  global_position: string;
+  tx_id: string;
+  stream_id: string;
+  revision: string;
+  event_id: string;
+  event_type: string;
+  data: unknown;
+  metadata: Record<string, unknown>;
+  recorded_at: Date;
+}
+
+/** EventStoreDB: the events the books read, through the adapter, page by page. */
+export function booksEventsInStore(store: Pick<EventStore, 'readAll'>, pageSize = 1000): StoredEvents {
+  return async function* (to) {
+    let after: Position | undefined;
+    for (;;) {
+      const page = await store.readAll({ after, maxCount: pageSize, streamPrefix: BOOKS_STREAMS });
+      const upTo = page.filter((e) => comparePositions(e.position, to) <= 0);
+      if (upTo.length > 0) yield upTo;
+      if (page.length < pageSize || upTo.length < page.length) return;
+      after = page[page.length - 1].position;
+    }
   };
 }
 

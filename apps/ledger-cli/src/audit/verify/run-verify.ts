@@ -3,7 +3,7 @@ import { comparePositions, formatPosition, type EventStore, type Position, type 
 import { paymentIdFromStream, StreamUpcaster } from '@ledger/payments-domain';
 import { withTransaction } from '@ledger/platform';
 import { AuditTrailCheck } from './audit-trail-check';
-import { checkBooks, closesInStore, closesInTable } from './books-check';
+import { booksEventsInStore, booksEventsInTable, checkBooks, closesInStore, closesInTable } from './books-check';
 import { AUDIT_TRAIL, LEDGER, storedCheckpoint, type StoredCheckpoint } from './checkpoints';
 import { compareCounters, comparePayments, comparePaymentsById, reportRowsWithoutEvents, type ReportDifference } from './compare-tables';
 import { COUNTER_TABLES, Counters, ExpectedCounters, minuteOf } from './expected-counters';
@@ -67,7 +67,12 @@ async function verifySnapshot(client: PoolClient, options: VerifyOptions): Promi
   }
   for (const spec of COUNTER_TABLES) await compareCounters(client, spec, counters.tables.get(spec.table) as Counters, report);
   const closes = options.events.from === 'table' ? closesInTable(client) : closesInStore(options.events.store);
-  await checkBooks(client, options.events.from === 'table' ? eventsInTable(client) : eventsInStore(options.events.store), closes, report);
+  await checkBooks(
+    client,
+    options.events.from === 'table' ? booksEventsInTable(client) : booksEventsInStore(options.events.store),
+    closes,
+    report,
+  );
   return { events: walked.events, payments, auditRows: walked.auditRows };
 }
 
