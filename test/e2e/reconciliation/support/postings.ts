@@ -10,16 +10,16 @@ import { major } from '../../../../libs/reconciliation/src/testing/generate-mont
 /** The reconciliation as the projector runs it, without paging anyone. */
 export const reconciliation = reconciliationProjection({ stripe: 7 * 86_400, paystack: 2 * 86_400 }, async () => undefined);
 
-/** Runs one projection with the real runner (its checkpoint, its transaction per batch) until it is at the head of 'pay*'. */
+/** Runs one projection with the real runner (its checkpoint, its transaction per batch) until it is at the head of its streams. */
 export async function catchUp(pool: Pool, store: PostgresEventStore, projection: Projection, batchSize = 50): Promise<void> {
   const runner = new ProjectionRunner({ pool, store, projection, batchSize });
   const running = runner.run();
   try {
     await waitFor(async () => {
-      const head = await store.committedHead('pay');
+      const head = await store.committedHead(projection.streamPrefix ?? 'payment-');
       const { position } = await readCheckpoint(pool, projection.name);
       return !!head && comparePositions(position, head) === 0;
-    }, `${projection.name} at the head of the pay* streams`);
+    }, `${projection.name} at the head of its streams`);
   } finally {
     await runner.stop();
   }
