@@ -197,6 +197,7 @@ async function main(): Promise<void> {
       db: cpuOf(postmaster, true),
     });
     const trips = roundTripsOf(tripDir, pids['ledger-api']);
+    const projectorTrips = roundTripsOf(tripDir, pids.projector);
     const before = cpu();
     const load = forkLoad<LoadResult>(__filename, url, key, String(CONNECTIONS), String(SECONDS));
     let done = false;
@@ -217,8 +218,9 @@ async function main(): Promise<void> {
     done = true;
     await watch;
     const after = cpu();
-    await new Promise((r) => setTimeout(r, 500)); // the counter's next write
+    await new Promise((r) => setTimeout(r, 1500)); // the counters' next write
     const tripsAfter = roundTripsOf(tripDir, pids['ledger-api']);
+    const projectorTripsAfter = roundTripsOf(tripDir, pids.projector);
     const load1 = loadavg()[0];
     const served = Math.max(1, result.requests - result.non2xx);
     const perCommand = (k: keyof typeof before) => (((after[k] - before[k]) * 1000) / served).toFixed(2);
@@ -241,7 +243,7 @@ async function main(): Promise<void> {
     );
     console.log(
       `round trips per command sent by the API (the watcher's reads included): ${((tripsAfter.pg - trips.pg) / served).toFixed(2)} PostgreSQL, ` +
-        `${((tripsAfter.redis - trips.redis) / served).toFixed(2)} Redis`,
+        `${((tripsAfter.redis - trips.redis) / served).toFixed(2)} Redis; by the projector: ${((projectorTripsAfter.pg - projectorTrips.pg) / served).toFixed(2)} PostgreSQL`,
     );
     console.log(
       `API peak RSS: ${peakRss.toFixed(0)} MB; projection lag p99 during the load: ${percentile(sortedLags, 99)} s (${lags.length} samples)`,
