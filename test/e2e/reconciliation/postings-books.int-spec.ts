@@ -1,4 +1,5 @@
 import { PostgresEventStore } from '@ledger/event-store';
+import { rebuildProjection } from '@ledger/projections';
 import { listBreaks, resolveBreak } from '@ledger/reconciliation';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import {
@@ -7,6 +8,7 @@ import {
   net,
   payment,
   payoutStatus,
+  postedCount,
   postedEntries,
   row,
   settle,
@@ -237,5 +239,21 @@ describe('Reconciliation postings in the books journal', () => {
     expect(await net(db.pool, 'expense:fees:stripe', 'USD')).toBe(fees - 30 + 35);
     expect(await net(db.pool, 'suspense:stripe', 'USD')).toBe(0);
     await balanced();
+  });
+
+  it('a rebuild reading the whole history as one batch decides as the live batches did and appends no posting', async () => {
+    const tables = async () =>
+      Promise.all(
+        ['lines ORDER BY provider, line_id', 'breaks ORDER BY break_id', 'payouts ORDER BY provider, payout_id'].map(
+          async (t) => (await db.pool.query(`SELECT * FROM read_models.reconciliation_${t}`)).rows,
+        ),
+      );
+    const before = await tables();
+    const count = await postedCount(db.pool);
+    // One chunk: txn_9's suspense and its late fact, the resolution, both versions of po_c share a batch.
+    await rebuildProjection('reconciliation', { pool: db.pool, store, chunkSize: 5000 });
+    expect(await postedCount(db.pool)).toBe(count);
+    expect(await tables()).toEqual(before);
+    expect(await posted()).toEqual([]);
   });
 });
