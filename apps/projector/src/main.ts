@@ -9,6 +9,15 @@ import { ProjectorMetrics } from './metrics/projector-metrics';
 import { startProjector } from './projector';
 
 /**
+ * How long a caught-up subscription of the projector waits before it polls again. Each of its five subscribers
+ * (four projections and the fraud-velocity manager) pays its read and its batch transaction (checkpoint, writes,
+ * notify, commit) per poll, whatever the batch holds: at 200 ms rather than the store's 50 ms, the projector's
+ * PostgreSQL round trips per command under bench:system fell from 4.64 to 2.52 and PostgreSQL's CPU per command
+ * from 1.51 to 1.01 ms (load ~8, one run each), for a projection lag p99 of 0.44 s (0.27 s) against the 1 s target.
+ */
+const PROJECTOR_POLL_MS = 200;
+
+/**
  * The projector process: every projection from its stored checkpoint until
  * SIGTERM / SIGINT, then the batch in flight is finished and it exits 0. A
  * projection that cannot apply an event stops the process (exit 1) loudly.
@@ -19,7 +28,7 @@ async function main(): Promise<void> {
   const log = projectorLog(createLogger({ name: 'projector', level: config.LOG_LEVEL, fd: 2 }));
   const infrastructure = await resolveInfrastructure(config, { redis: false });
   const pool = createPool(infrastructure.databaseUrl, { max: 10 });
-  const store = createEventStore(config, pool);
+  const store = createEventStore(config, pool, { pollIntervalMs: PROJECTOR_POLL_MS });
   await waitForEventStore(store, { log });
   // Alerts are raised in the ledger projection's batch transaction (outbox); the alert-worker relays them.
   const metrics = new ProjectorMetrics(pool, store, config.SUSPICIOUS_AMOUNTS);

@@ -2,7 +2,7 @@ import type { Pool } from 'pg';
 import type { EventStore } from './event-store';
 import { EventStoreUnavailableError } from './errors';
 import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store';
-import { PostgresEventStore } from './postgres/postgres-event-store';
+import { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 import { ForeignHistoryError } from './postgres/rebase';
 
 export interface EventStoreSelection {
@@ -12,8 +12,8 @@ export interface EventStoreSelection {
 
 const firstLine = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n', 1)[0].trim();
 
-/** EVENT_STORE picks the adapter for every app and the CLI. */
-export function createEventStore(config: EventStoreSelection, pool: Pool): EventStore {
+/** EVENT_STORE picks the adapter for every app and the CLI; `postgres` tunes the PostgreSQL one (the projector's polling). */
+export function createEventStore(config: EventStoreSelection, pool: Pool, postgres: PostgresEventStoreOptions = {}): EventStore {
   if (config.EVENT_STORE === 'eventstoredb') {
     const connectionString = config.EVENTSTORE_CONNECTION_STRING;
     if (!connectionString) throw new Error('EVENTSTORE_CONNECTION_STRING: required when EVENT_STORE=eventstoredb');
@@ -23,7 +23,7 @@ export function createEventStore(config: EventStoreSelection, pool: Pool): Event
       throw new Error(`EVENTSTORE_CONNECTION_STRING: ${firstLine(error)}`, { cause: error });
     }
   }
-  return new PostgresEventStore(pool);
+  return new PostgresEventStore(pool, postgres);
 }
 
 /**
