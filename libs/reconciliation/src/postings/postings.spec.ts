@@ -1,5 +1,5 @@
 import { assertBalanced, type PostingLine } from '@ledger/books';
-import { payoutStatus, postLine, resolution, reverse, type PlacedLine } from './postings';
+import { aggregate, breakSuspense, payoutStatus, postLine, resolution, reverse, type PlacedLine } from './postings';
 
 const base: PlacedLine = { provider: 'stripe', category: 'charge', currency: 'USD', gross: 1000, fee: 59, net: 941, status: 'matched' };
 
@@ -68,6 +68,55 @@ describe('Reconciliation postings', () => {
     expect(payoutStatus('stripe', 'paid', true, 5000, 'USD')).toEqual([]);
     expect(balances([...paid, ...payoutStatus('stripe', 'failed', true, 5000, 'USD')])).toEqual({});
     expect(payoutStatus('stripe', 'failed', false, 5000, 'USD')).toEqual([]);
+  });
+
+  it("holds the difference of an amount mismatch with the ledger's sign: a refund line of -1007 against a refund of 1000 holds -7", () => {
+    expect(breakSuspense({ category: 'refund', gross: -1007, net: -1007 }, 'amount_mismatch', 1000)).toEqual({
+      suspense: -7,
+      ledgerAmount: -1000,
+    });
+    expect(breakSuspense({ category: 'charge', gross: 1007, net: 948 }, 'amount_mismatch', 1000)).toEqual({
+      suspense: 7,
+      ledgerAmount: 1000,
+    });
+    // Another currency, an FX settlement, or no fact: the whole net waits.
+    expect(breakSuspense({ category: 'charge', gross: 1007, net: 948 }, 'currency_mismatch', 1000)).toEqual({ suspense: 948 });
+    expect(breakSuspense({ category: 'charge', gross: 1080, net: 1019, settledThroughFx: true }, 'amount_mismatch', 1000)).toEqual({
+      suspense: 1019,
+    });
+    expect(breakSuspense({ category: 'charge', gross: 700, net: 680 }, 'unknown_to_ledger', null)).toEqual({ suspense: 680 });
+  });
+
+  it('settles an FX refund the other way whatever sign the report gives its customer-facing amount', () => {
+    const refund = { ...base, category: 'refund', gross: -1080, fee: 0, net: -1080 };
+    for (const amount of [1000, -1000]) {
+      expect(balances(postLine({ ...refund, fx: { amount, currency: 'EUR' } }))).toEqual({
+        'provider:stripe USD': -1080,
+        'fx:stripe USD': 1080,
+        'provider:stripe EUR': 1000,
+        'fx:stripe EUR': -1000,
+      });
+    }
+  });
+
+  it('sums an entry per account, currency and side: a fee returned stays a credit beside the fees charged', () => {
+    const lines = [
+      ...postLine(base),
+      ...postLine({ ...base, fee: 41 }),
+      ...postLine({ ...base, category: 'refund', gross: -1000, fee: -30, net: -970 }),
+    ];
+    expect(aggregate(lines)).toEqual([
+      { account: 'expense:fees:stripe', currency: 'USD', debit: 100, credit: 0 },
+      { account: 'expense:fees:stripe', currency: 'USD', debit: 0, credit: 30 },
+      { account: 'provider:stripe', currency: 'USD', debit: 30, credit: 0 },
+      { account: 'provider:stripe', currency: 'USD', debit: 0, credit: 100 },
+    ]);
+    expect(aggregate([...postLine(base), ...reverse(postLine(base))])).toEqual([
+      { account: 'expense:fees:stripe', currency: 'USD', debit: 59, credit: 0 },
+      { account: 'expense:fees:stripe', currency: 'USD', debit: 0, credit: 59 },
+      { account: 'provider:stripe', currency: 'USD', debit: 59, credit: 0 },
+      { account: 'provider:stripe', currency: 'USD', debit: 0, credit: 59 },
+    ]);
   });
 
   it('every entry balances per currency', () => {
