@@ -23,7 +23,7 @@ export interface PlacedLine {
 const MONEY_OUT = new Set(['refund', 'dispute', 'partial_capture_reversal']);
 
 /** The ledger's amount of a line's fact (always positive in a fact) with the sign the line carries it with. */
-export function signedLedgerAmount(category: string, amount: number): number {
+function signedLedgerAmount(category: string, amount: number): number {
   return MONEY_OUT.has(category) ? -amount : amount;
 }
 

@@ -25,7 +25,7 @@ export function placedOf(row: LineRow): PlacedLine {
 }
 
 /** What a suspended line posts: its suspense (the break's), and its fee when only the amount's difference is held. */
-export function suspendedLinePosting(row: LineRow, b: Pick<BreakRow, 'kind' | 'ledger_amount'>): PostingLine[] {
+function suspendedLinePosting(row: LineRow, b: Pick<BreakRow, 'kind' | 'ledger_amount'>): PostingLine[] {
   const held = breakSuspense(
     { category: row.category, gross: row.gross, net: row.net, settledThroughFx: settledThroughFx(row.line as ReportedLine | null) },
     b.kind,

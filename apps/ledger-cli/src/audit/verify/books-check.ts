@@ -14,7 +14,7 @@ import type { StoredEvents } from './stored-events';
  */
 const BOOKS = 'books';
 /** The books read the payment streams and the payout streams (the reconciliation's postings among them). */
-export const BOOKS_STREAMS = 'pay';
+const BOOKS_STREAMS = 'pay';
 const POSTED = 'ReconciliationPosted';
 /** Payout events the books journal nothing for: the reconciliation posts what they move as ReconciliationPosted. */
 const RECONCILIATION_INPUTS = new Set([
@@ -118,9 +118,9 @@ function dated(event: RecordedEvent, closes: readonly Close[], occurred = (event
 /**
  * The lines a ReconciliationPosted gives the books, each checked: integers of minor units, one side each, and the
  * entry balanced per currency (a difference is reported and the lines are still returned, as the books would refuse
- * them). For `ledger audit verify`'s reconciliation check too, to compare what was posted with what it recomputes.
+ * them). (The reconciliation check may export and call it, to compare what was posted with what it recomputes.)
  */
-export function postedLines(event: RecordedEvent, report: ReportDifference): Line[] {
+function postedLines(event: RecordedEvent, report: ReportDifference): Line[] {
   const raw = (event.data as { lines?: unknown }).lines;
   const lines: Line[] = [];
   const sums = new Map<string, bigint>();
