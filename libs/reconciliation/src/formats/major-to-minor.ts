@@ -21,9 +21,10 @@ export function majorToMinor(text: string, currency: string): number {
   const exponent = currencyExponent(currency);
   const significant = fraction.replace(/0+$/, '');
   if (significant.length > exponent) throw new ReportFormatError(`amount "${text}" has more decimals than ${currency} has (${exponent})`);
-  const minor = BigInt(whole + significant.padEnd(exponent, '0'));
-  if (minor > BigInt(Number.MAX_SAFE_INTEGER)) throw new ReportFormatError(`amount "${text}" is too large`);
-  const value = Number(minor);
+  const digits = whole + significant.padEnd(exponent, '0');
+  // Up to 15 digits a Number holds the integer exactly; longer ones are checked against 2^53 as a BigInt.
+  if (digits.length > 15 && BigInt(digits) > BigInt(Number.MAX_SAFE_INTEGER)) throw new ReportFormatError(`amount "${text}" is too large`);
+  const value = Number(digits);
   return sign === '-' && value !== 0 ? -value : value;
 }
 

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { ReportFormatError, majorToMinor, reportCurrency } from './major-to-minor';
 import type { ReportedLine, ReportedPayout } from './reported-line';
+import { csvRecords } from './csv-records';
 
 /** One parsed item of a report: a line and the payout it belongs to (or the payout alone, from a payout-only row). */
 export interface ReportItem {
@@ -29,24 +29,35 @@ const METADATA_PAYMENT_ID = 'payment_metadata[paymentId]';
  * currency's ISO exponent; `customer_facing_amount` in `customer_facing_currency`'s. Optional columns are read when present.
  */
 export async function* parseStripeReportCsv(input: Readable): AsyncGenerator<ReportItem> {
-  const parser = input.pipe(parse({ columns: true, skip_empty_lines: true, trim: true, bom: true }));
-  let checked = false;
-  for await (const row of parser as AsyncIterable<Record<string, string>>) {
-    if (!checked) {
-      const missing = REQUIRED.filter((c) => !(c in row));
-      if (missing.length > 0)
-        throw new ReportFormatError(`not Stripe's itemized payout reconciliation report: no column ${missing.join(', ')}`);
-      checked = true;
+  let header: string[] | undefined;
+  const payouts = new Map<string, ReportedPayout>();
+  for await (const records of csvRecords(input)) {
+    for (const record of records) {
+      if (!header) {
+        header = record.map((c) => c.trim());
+        const missing = REQUIRED.filter((c) => !header?.includes(c));
+        if (missing.length > 0)
+          throw new ReportFormatError(`not Stripe's itemized payout reconciliation report: no column ${missing.join(', ')}`);
+        continue;
+      }
+      const row: Record<string, string> = {};
+      for (let i = 0; i < header.length; i += 1) row[header[i]] = (record[i] ?? '').trim();
+      yield stripeCsvRow(row, payouts);
     }
-    yield stripeCsvRow(row);
   }
 }
 
-function stripeCsvRow(row: Record<string, string>): ReportItem {
+function stripeCsvRow(row: Record<string, string>, payouts: Map<string, ReportedPayout>): ReportItem {
   const currency = reportCurrency(row.currency);
   const payoutId = row.automatic_payout_id;
   if (!payoutId) throw new ReportFormatError(`line ${row.balance_transaction_id} has no automatic_payout_id`);
-  const payout: ReportedPayout = { provider: 'stripe', payoutId, currency, effectiveAt: utc(row.automatic_payout_effective_at) };
+  // Every line repeats its payout's columns: one object per payout (the same columns), not one per line.
+  const payoutKey = `${payoutId}|${currency}|${row.automatic_payout_effective_at}`;
+  let payout = payouts.get(payoutKey);
+  if (!payout) {
+    payout = { provider: 'stripe', payoutId, currency, effectiveAt: utc(row.automatic_payout_effective_at) };
+    payouts.set(payoutKey, payout);
+  }
   const faceCurrency = row.customer_facing_currency ? reportCurrency(row.customer_facing_currency, 'customer_facing_currency') : undefined;
   const line: ReportedLine = {
     lineId: need(row.balance_transaction_id, 'balance_transaction_id'),
@@ -77,10 +88,21 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value ? ({ [key]: value } as Record<K, string>) : {};
 }
 
+const REPORT_TIME = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)$/;
+
 /** Stripe writes report times as `YYYY-MM-DD HH:MM:SS` in UTC. */
 function utc(text: string | undefined): string {
-  const normalised = (text ?? '').trim().replace(' ', 'T');
-  const at = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(normalised) ? normalised : `${normalised}Z`);
+  const normalised = (text ?? '').trim();
+  const plain = REPORT_TIME.exec(normalised);
+  if (plain) {
+    // The usual shape, without Date.parse: valid when the date it names round-trips (no 31 February).
+    const [, y, mo, d, h, mi, s] = plain;
+    const at = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
+    if (at.getUTCDate() === +d && at.getUTCMonth() === +mo - 1 && +h < 24 && +mi < 60 && +s < 60)
+      return `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`;
+  }
+  const iso = normalised.replace(' ', 'T');
+  const at = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
   if (Number.isNaN(at)) throw new ReportFormatError(`time "${text}" is not a UTC time`);
   return new Date(at).toISOString();
 }

@@ -48,22 +48,20 @@ interface PayoutGroup {
  * appends nothing; one whose content changed gets a PayoutCorrected beside the original (never an overwrite).
  */
 export async function importReport(store: EventStore, request: ImportRequest): Promise<ImportResult> {
-  const groups = await groupByPayout(items(request), request.onLines);
-  const versions = [...groups.values()].map((g) => versionOf(g));
-  const importId = `imp_${hash(versions.sort().join(','), 24)}`;
-  const pending: Pending[] = [];
-  let lines = 0;
-  for (const group of groups.values()) {
-    lines += group.lines.length;
-    const known = await knownVersion(store, group);
-    if (known.previous !== known.version) pending.push({ group, ...known });
-  }
-  let newLines = 0;
-  for (const [index, item] of pending.entries()) {
-    await appendPayout(store, request, item, { importId, importIndex: index, importSize: pending.length });
-    newLines += item.group.lines.length;
-  }
-  return { importId, lines, newLines, payouts: groups.size, corrected: pending.filter((p) => p.previous !== undefined).length };
+  const groups = [...(await groupByPayout(items(request), request.onLines)).values()];
+  const versions = groups.map((g) => versionOf(g));
+  const importId = `imp_${hash([...versions].sort().join(','), 24)}`;
+  // The payouts' streams are read together (the store coalesces the reads into one round trip).
+  const known = await Promise.all(groups.map((group, i) => knownVersion(store, group, versions[i])));
+  const pending = known.filter((k) => k.previous !== k.version);
+  const lines = groups.reduce((n, g) => n + g.lines.length, 0);
+  const place = (index: number) => ({ importId, importIndex: index, importSize: pending.length });
+  // Every payout but the last is appended at once (one coalesced statement and commit where the store can); the last
+  // closes the import, so it is appended after the others have been recorded.
+  await Promise.all(pending.slice(0, -1).map((item, index) => appendPayout(store, request, item, place(index))));
+  if (pending.length > 0) await appendPayout(store, request, pending[pending.length - 1], place(pending.length - 1));
+  const newLines = pending.reduce((n, p) => n + p.group.lines.length, 0);
+  return { importId, lines, newLines, payouts: groups.length, corrected: pending.filter((p) => p.previous !== undefined).length };
 }
 
 async function* items(request: ImportRequest): AsyncGenerator<ReportItem> {
@@ -142,12 +140,12 @@ interface Pending {
 }
 
 /** The payout's version in this file, the last one imported, and its stream's revision. */
-async function knownVersion(store: EventStore, group: PayoutGroup): Promise<Omit<Pending, 'group'>> {
+async function knownVersion(store: EventStore, group: PayoutGroup, version: string): Promise<Pending> {
   const history = await store.readStream(payoutStreamId(group.payout.provider, group.payout.payoutId));
   const headers = history.filter((e) => e.type === 'PayoutReported' || e.type === 'PayoutCorrected');
   const previous = headers.length > 0 ? (headers[headers.length - 1].data as { version: string }).version : undefined;
   const revision = history.length > 0 ? history[history.length - 1].revision : undefined;
-  return { version: versionOf(group), ...(previous ? { previous } : {}), ...(revision !== undefined ? { revision } : {}) };
+  return { group, version, ...(previous ? { previous } : {}), ...(revision !== undefined ? { revision } : {}) };
 }
 
 async function appendPayout(

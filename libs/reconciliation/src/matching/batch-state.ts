@@ -2,6 +2,7 @@ import type { PoolClient } from 'pg';
 import type { Provider } from '@ledger/payments-domain';
 import type { FactIndex, PaymentRow } from './payment-facts';
 import type { FactKind, PaymentFact } from './payment-fact';
+import { copyNewLines } from './copy-lines';
 
 export interface LineRow {
   provider: Provider;
@@ -63,8 +64,9 @@ const key = (kind: FactKind, reference: string) => `${kind}\u0000${reference}`;
  * first, folded in order, and written back with one statement per table.
  */
 export class BatchState implements FactIndex {
-  private readonly facts = new Map<string, PaymentFact>();
-  private readonly refs = new Map<string, string>();
+  /** Per kind (no composite string keys: a large batch looks up hundreds of thousands of references). */
+  private readonly facts: Record<FactKind, Map<string, PaymentFact>> = { charge: new Map(), refund: new Map(), dispute: new Map() };
+  private readonly refs: Record<FactKind, Map<string, string>> = { charge: new Map(), refund: new Map(), dispute: new Map() };
   private readonly newRefs = new Map<string, { kind: FactKind; reference: string; canonical: string }>();
   private readonly touchedFacts = new Set<string>();
   private readonly payments = new Map<string, PaymentRow & { heldBy?: string | null; missingBreak?: string | null }>();
@@ -72,6 +74,8 @@ export class BatchState implements FactIndex {
   readonly lines = new Map<string, LineRow>();
   readonly newLines = new Set<string>();
   readonly deletedLines = new Set<string>();
+  /** Lines this batch loaded from the table (the others it writes are new, but for a late fact's rematch). */
+  private readonly storedLines = new Set<string>();
   readonly payouts = new Map<string, PayoutRow>();
   readonly breaks = new Map<string, BreakRow>();
   /** References of facts added in this batch: suspended lines naming one are matched again (late facts). */
@@ -89,17 +93,19 @@ export class BatchState implements FactIndex {
 
   async load(tx: PoolClient, want: { refs: string[]; paymentIds: string[]; lineIds: string[]; payouts: string[] }): Promise<void> {
     if (want.refs.length > 0) {
+      // Every reference's row carries its fact's columns (writeFacts keeps them all alike): one read, no self-join;
+      // the references as one JSON array (cheaper to send than a text[] of 400,000 escaped elements).
       const { rows } = await tx.query<FactDbRow>(
-        `SELECT f.* FROM ${this.table('facts')} r JOIN ${this.table('facts')} f ON f.kind = r.kind AND f.reference = r.canonical
-          WHERE r.reference = ANY($1)`,
-        [want.refs],
+        `SELECT kind, reference, canonical, payment_id, provider, amount, currency, authorized_amount, reversed, outcome,
+                to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
+           FROM ${this.table('facts')} WHERE reference IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+        [JSON.stringify(want.refs)],
       );
-      const { rows: aliases } = await tx.query<{ kind: FactKind; reference: string; canonical: string }>(
-        `SELECT kind, reference, canonical FROM ${this.table('facts')} WHERE reference = ANY($1)`,
-        [want.refs],
-      );
-      for (const row of rows) this.facts.set(key(row.kind, row.reference), factOf(row));
-      for (const a of aliases) this.refs.set(key(a.kind, a.reference), a.canonical);
+      for (const row of rows) {
+        this.refs[row.kind].set(row.reference, row.canonical);
+        const facts = this.facts[row.kind];
+        if (!facts.has(row.canonical)) facts.set(row.canonical, factOf(row));
+      }
     }
     if (want.paymentIds.length > 0) {
       const { rows } = await tx.query(`SELECT * FROM ${this.table('payments')} WHERE payment_id = ANY($1)`, [want.paymentIds]);
@@ -117,8 +123,10 @@ export class BatchState implements FactIndex {
     }
     if (want.lineIds.length > 0) {
       const { rows } = await tx.query(`SELECT * FROM ${this.table('lines')} WHERE line_id = ANY($1)`, [want.lineIds]);
-      for (const r of rows as LineRow[])
+      for (const r of rows as LineRow[]) {
         this.lines.set(`${r.provider}|${r.line_id}`, { ...r, gross: Number(r.gross), fee: Number(r.fee), net: Number(r.net) });
+        this.storedLines.add(`${r.provider}|${r.line_id}`);
+      }
     }
     if (want.payouts.length > 0) {
       const { rows } = await tx.query(
@@ -156,18 +164,18 @@ export class BatchState implements FactIndex {
   private readonly holds = new Map<string, string | null>();
 
   fact(kind: FactKind, reference: string): PaymentFact | undefined {
-    const canonical = this.refs.get(key(kind, reference));
-    return canonical === undefined ? undefined : this.facts.get(key(kind, canonical));
+    const canonical = this.refs[kind].get(reference);
+    return canonical === undefined ? undefined : this.facts[kind].get(canonical);
   }
 
   putFact(fact: PaymentFact, references: readonly (string | undefined)[]): void {
-    this.facts.set(key(fact.kind, fact.reference), fact);
+    this.facts[fact.kind].set(fact.reference, fact);
     this.touchedFacts.add(key(fact.kind, fact.reference));
     for (const reference of [fact.reference, ...references]) {
       if (!reference) continue;
       const k = key(fact.kind, reference);
-      if (this.refs.get(k) === fact.reference) continue;
-      this.refs.set(k, fact.reference);
+      if (this.refs[fact.kind].get(reference) === fact.reference) continue;
+      this.refs[fact.kind].set(reference, fact.reference);
       this.newRefs.set(k, { kind: fact.kind, reference, canonical: fact.reference });
       this.lateReferences.add(reference);
     }
@@ -201,23 +209,27 @@ export class BatchState implements FactIndex {
         [ids],
       );
     }
-    await this.upsertLines(
-      tx,
-      [...this.newLines].map((k) => this.lines.get(k)!),
-    );
+    const stored: LineRow[] = [];
+    const fresh: LineRow[] = [];
+    for (const k of this.newLines) (this.storedLines.has(k) ? stored : fresh).push(this.lines.get(k)!);
+    await this.upsertLines(tx, stored);
+    if (!(await copyNewLines(tx, this.table('lines'), fresh))) await this.upsertLines(tx, fresh);
     await this.upsert(tx, 'payouts', ['provider', 'payout_id'], [...this.payouts.values()]);
     await this.upsert(tx, 'breaks', ['break_id'], [...this.breaks.values()]);
   }
 
   private async writeFacts(tx: PoolClient): Promise<void> {
-    const rows = [...this.newRefs.values()].map(({ kind, reference, canonical }) =>
-      factDbRow(this.facts.get(key(kind, canonical))!, reference),
-    );
+    const rows = [...this.newRefs.values()].map(({ kind, reference, canonical }) => factDbRow(this.facts[kind].get(canonical)!, reference));
     await this.upsert(tx, 'facts', ['kind', 'reference'], rows);
-    const changed = [...this.touchedFacts].map((k) => factDbRow(this.facts.get(k)!, this.facts.get(k)!.reference));
+    const changed = [...this.touchedFacts].map((k) => {
+      const [kind, reference] = k.split('\u0000') as [FactKind, string];
+      const fact = this.facts[kind].get(reference)!;
+      return factDbRow(fact, fact.reference);
+    });
     if (changed.length === 0) return;
     await tx.query(
-      `UPDATE ${this.table('facts')} f SET amount = c.amount, authorized_amount = c.authorized_amount, reversed = c.reversed, outcome = c.outcome
+      `UPDATE ${this.table('facts')} f SET payment_id = c.payment_id, provider = c.provider, amount = c.amount, currency = c.currency,
+              authorized_amount = c.authorized_amount, reversed = c.reversed, outcome = c.outcome, at = c.at
          FROM jsonb_populate_recordset(null::${this.table('facts')}, $1::jsonb) c WHERE f.kind = c.kind AND f.canonical = c.canonical`,
       [JSON.stringify(changed)],
     );
@@ -285,7 +297,8 @@ interface FactDbRow {
   authorized_amount: string | null;
   reversed: boolean;
   outcome: string | null;
-  at: Date;
+  /** ISO 8601 in UTC, as toISOString writes it. */
+  at: string;
 }
 
 interface PaymentDbRow {
@@ -298,9 +311,10 @@ interface PaymentDbRow {
   missing_break: string | null;
 }
 
+/** The fact a reference's row names (its canonical reference), with the columns every row of that fact shares. */
 function factOf(row: FactDbRow): PaymentFact {
   return {
-    reference: row.reference,
+    reference: row.canonical,
     kind: row.kind,
     paymentId: row.payment_id,
     provider: row.provider,
@@ -309,7 +323,7 @@ function factOf(row: FactDbRow): PaymentFact {
     ...(row.authorized_amount !== null ? { authorizedAmount: Number(row.authorized_amount) } : {}),
     ...(row.reversed ? { reversed: true } : {}),
     ...(row.outcome ? { outcome: row.outcome } : {}),
-    at: row.at.toISOString(),
+    at: row.at,
   };
 }
 
