@@ -1,10 +1,5 @@
-import {
-  AccessDeniedError,
-  InvalidArgumentError,
-  UnsupportedError,
-  type AllStreamResolvedEvent,
-  type AllStreamSubscription,
-} from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, AllStreamSubscription } from '@eventstore/db-client';
+import { esdb } from './esdb-client';
 import type { RecordedEvent, Subscription, SubscriptionMessage } from '../event-store';
 import { comparePositions, type Position } from '../position';
 import { isSystemEvent, mapError, toRecordedEvent } from './mapping';
@@ -28,7 +23,7 @@ export function backoffDelay(attempt: number, minMs = 100, maxMs = 5_000): numbe
 }
 
 const isFatal = (error: unknown) =>
-  error instanceof AccessDeniedError || error instanceof InvalidArgumentError || error instanceof UnsupportedError;
+  error instanceof esdb().AccessDeniedError || error instanceof esdb().InvalidArgumentError || error instanceof esdb().UnsupportedError;
 
 /**
  * A catch-up subscription over the client's `subscribeToAll`, resubscribing after a

@@ -1,14 +1,5 @@
-import {
-  BACKWARDS,
-  END,
-  EventStoreDBClient,
-  FORWARDS,
-  START,
-  excludeSystemEvents,
-  streamNameFilter,
-  type AllStreamResolvedEvent,
-  type StreamingRead,
-} from '@eventstore/db-client';
+import type { AllStreamResolvedEvent, StreamingRead, EventStoreDBClient } from '@eventstore/db-client';
+import { esdb } from './esdb-client';
 import type {
   AppendResult,
   EventData,
@@ -58,7 +49,11 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** Throws the client's parse error for a malformed connection string. */
   static fromConnectionString(connectionString: string, options?: EventStoreDbOptions): EventStoreDbEventStore {
-    return new EventStoreDbEventStore(EventStoreDBClient.connectionString(connectionString), connectionTarget(connectionString), options);
+    return new EventStoreDbEventStore(
+      esdb().EventStoreDBClient.connectionString(connectionString),
+      connectionTarget(connectionString),
+      options,
+    );
   }
 
   async appendToStream(streamId: string, events: readonly EventData[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -86,8 +81,8 @@ export class EventStoreDbEventStore implements EventStore {
     const backwards = options.direction === 'backwards';
     try {
       const read = this.client.readStream(streamId, {
-        direction: backwards ? BACKWARDS : FORWARDS,
-        fromRevision: options.fromRevision ?? (backwards ? END : START),
+        direction: backwards ? esdb().BACKWARDS : esdb().FORWARDS,
+        fromRevision: options.fromRevision ?? (backwards ? esdb().END : esdb().START),
         maxCount: options.maxCount,
       });
       const events: RecordedEvent[] = [];
@@ -111,8 +106,8 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       while (result.length < maxCount) {
         const read = this.client.readAll({
-          direction: backwards ? BACKWARDS : FORWARDS,
-          fromPosition: cursor ? fromPosition(cursor) : backwards ? END : START,
+          direction: backwards ? esdb().BACKWARDS : esdb().FORWARDS,
+          fromPosition: cursor ? fromPosition(cursor) : backwards ? esdb().END : esdb().START,
           maxCount: READ_ALL_PAGE,
         });
         const page = await this.collectPage(read, cursor, beyond, matches, maxCount - result.length);
@@ -127,13 +122,13 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
-    const filter = options.streamPrefix ? streamNameFilter({ prefixes: [options.streamPrefix] }) : excludeSystemEvents();
+    const filter = options.streamPrefix ? esdb().streamNameFilter({ prefixes: [options.streamPrefix] }) : esdb().excludeSystemEvents();
     return new EsdbSubscription({
       after: options.after,
       maxBatchSize: options.maxBatchSize ?? 500,
       minBackoffMs: this.options.minBackoffMs,
       maxBackoffMs: this.options.maxBackoffMs,
-      open: (after) => this.client.subscribeToAll({ fromPosition: after ? fromPosition(after) : START, filter }),
+      open: (after) => this.client.subscribeToAll({ fromPosition: after ? fromPosition(after) : esdb().START, filter }),
     });
   }
 
@@ -144,7 +139,7 @@ export class EventStoreDbEventStore implements EventStore {
 
   /** A cheap read that fails within `timeoutMs` (the client ignores deadlines on reads, hence the timer). */
   async ping(timeoutMs: number): Promise<void> {
-    const read = this.client.readAll({ direction: BACKWARDS, fromPosition: END, maxCount: 1 });
+    const read = this.client.readAll({ direction: esdb().BACKWARDS, fromPosition: esdb().END, maxCount: 1 });
     const release = releaseOnEarlyExit(read);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

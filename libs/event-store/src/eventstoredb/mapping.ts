@@ -1,26 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import {
-  ANY,
-  CancelledError,
-  DeadlineExceededError,
-  NotLeaderError,
-  TimeoutError,
-  UnknownError,
-  convertToCommandError,
-  NO_STREAM,
-  STREAM_EXISTS,
-  StreamNotFoundError as EsdbStreamNotFoundError,
-  UnavailableError,
-  WrongExpectedVersionError as EsdbWrongExpectedVersionError,
-  jsonEvent,
-  type AllStreamResolvedEvent,
-  type AppendExpectedRevision,
-  type CurrentRevision,
-  type EventData as EsdbEventData,
-  type JSONType,
-  type Position as EsdbPosition,
-  type ResolvedEvent,
+import type {
+  AllStreamResolvedEvent,
+  AppendExpectedRevision,
+  CurrentRevision,
+  EventData as EsdbEventData,
+  JSONType,
+  Position as EsdbPosition,
+  ResolvedEvent,
 } from '@eventstore/db-client';
+import { esdb } from './esdb-client';
 import type { EventData, ExpectedRevision, RecordedEvent } from '../event-store';
 import { EventStoreUnavailableError, StreamNotFoundError, WrongExpectedVersionError, type ActualRevision } from '../errors';
 import type { Position } from '../position';
@@ -36,11 +24,11 @@ export function fromPosition(position: Position): EsdbPosition {
 export function toExpectedRevision(expected: ExpectedRevision): AppendExpectedRevision {
   switch (expected) {
     case 'any':
-      return ANY;
+      return esdb().ANY;
     case 'no_stream':
-      return NO_STREAM;
+      return esdb().NO_STREAM;
     case 'stream_exists':
-      return STREAM_EXISTS;
+      return esdb().STREAM_EXISTS;
     default:
       return expected;
   }
@@ -55,11 +43,11 @@ const LEGACY_EXPECTED: ReadonlyMap<bigint, ExpectedRevision> = new Map<bigint, E
 
 export function fromExpectedRevision(expected: AppendExpectedRevision): ExpectedRevision {
   switch (expected) {
-    case ANY:
+    case esdb().ANY:
       return 'any';
-    case NO_STREAM:
+    case esdb().NO_STREAM:
       return 'no_stream';
-    case STREAM_EXISTS:
+    case esdb().STREAM_EXISTS:
       return 'stream_exists';
     default:
       return LEGACY_EXPECTED.get(expected) ?? expected;
@@ -67,7 +55,7 @@ export function fromExpectedRevision(expected: AppendExpectedRevision): Expected
 }
 
 export function toActualRevision(actual: CurrentRevision): ActualRevision {
-  return actual === NO_STREAM || actual < 0n ? 'no_stream' : actual;
+  return actual === esdb().NO_STREAM || actual < 0n ? 'no_stream' : actual;
 }
 
 const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
@@ -75,16 +63,16 @@ const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
 /** The client's errors as the port's; anything else comes back unchanged (non-Errors wrapped). */
 export function mapError(raw: unknown, streamId = ''): Error {
   // Some paths (the capability probe before an append) reject with raw gRPC errors.
-  const error = raw instanceof Error ? convertToCommandError(raw) : raw;
-  if (error instanceof EsdbWrongExpectedVersionError) {
+  const error = raw instanceof Error ? esdb().convertToCommandError(raw) : raw;
+  if (error instanceof esdb().WrongExpectedVersionError) {
     return new WrongExpectedVersionError(
       error.streamName || streamId,
       fromExpectedRevision(error.expectedVersion),
       toActualRevision(error.actualVersion),
     );
   }
-  if (error instanceof EsdbStreamNotFoundError) return new StreamNotFoundError(error.streamName || streamId);
-  if (error instanceof UnavailableError || error instanceof DeadlineExceededError || isClusterInTransition(error)) {
+  if (error instanceof esdb().StreamNotFoundError) return new StreamNotFoundError(error.streamName || streamId);
+  if (error instanceof esdb().UnavailableError || error instanceof esdb().DeadlineExceededError || isClusterInTransition(error)) {
     return new EventStoreUnavailableError(`EventStoreDB: ${oneLine(error.message) || error.type}`);
   }
   // Cluster discovery gives up with a plain Error (Client/discovery.js).
@@ -102,13 +90,13 @@ export function mapError(raw: unknown, streamId = ''): Error {
  * the call (RST_STREAM). Nothing is known to be decided: the caller may retry (same event ids).
  */
 function isClusterInTransition(error: unknown): error is Error & { readonly type?: string } {
-  if (error instanceof NotLeaderError || error instanceof TimeoutError || error instanceof CancelledError) return true;
+  if (error instanceof esdb().NotLeaderError || error instanceof esdb().TimeoutError || error instanceof esdb().CancelledError) return true;
   const message = error instanceof Error ? error.message : '';
-  return (error instanceof UnknownError && /Server Is Not Ready/.test(message)) || /Received RST_STREAM/.test(message);
+  return (error instanceof esdb().UnknownError && /Server Is Not Ready/.test(message)) || /Received RST_STREAM/.test(message);
 }
 
 export function toEventData(event: EventData): EsdbEventData {
-  return jsonEvent({
+  return esdb().jsonEvent({
     id: event.eventId ?? randomUUID(),
     type: event.type,
     data: event.data as JSONType,
