@@ -1,5 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
-import { DataSource } from 'typeorm';
+import { Client, Pool, type PoolConfig } from 'pg';
 import { migrations } from '../../../../migrations';
 
 /** A session of ours left idle inside a transaction holds the event store's read horizon (every projector): end it. */
@@ -16,8 +15,14 @@ export function createPool(url: string, config: Omit<PoolConfig, 'connectionStri
   return pool;
 }
 
-/** Applies every pending migration (TypeORM's migration table keeps track). */
+/**
+ * Applies every pending migration (TypeORM's migration table keeps track). TypeORM (300 modules, resident for
+ * good once loaded) loads only when one is pending: under `npm start` the dev stack migrates before its apps
+ * start, and each app's own check is then one query.
+ */
 export async function runMigrations(url: string): Promise<string[]> {
+  if (await allApplied(url)) return [];
+  const { DataSource } = await import('typeorm');
   const dataSource = new DataSource({ type: 'postgres', url, migrations, migrationsTableName: 'migrations', logging: false });
   await dataSource.initialize();
   try {
@@ -25,6 +30,22 @@ export async function runMigrations(url: string): Promise<string[]> {
     return applied.map((m) => m.name);
   } finally {
     await dataSource.destroy();
+  }
+}
+
+/** Whether the migrations table names every migration already; false when it cannot tell (no table yet). */
+async function allApplied(url: string): Promise<boolean> {
+  const client = new Client({ connectionString: url });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ name: string }>('SELECT name FROM migrations');
+    const applied = new Set(rows.map((row) => row.name));
+    return migrations.every((Migration) => applied.has(new Migration().name ?? Migration.name));
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
