@@ -30,6 +30,8 @@ const PORT = 4100 + Math.floor(Math.random() * 90);
 const ROOT = join(__dirname, '..', '..');
 const APPS = ['ledger-api', 'projector', 'alert-worker'] as const;
 const FROM_SOURCE = process.env.BENCH_FROM_SOURCE === '1';
+/** The built tree the stack runs from (BENCH_DIST_DIR: another build, to compare two). */
+const DIST = process.env.BENCH_DIST_DIR ?? join(ROOT, 'dist');
 
 async function load(url: string, key: string, connections: string, seconds: string): Promise<void> {
   const { default: autocannon } = await import('autocannon');
@@ -146,7 +148,7 @@ function startStack(env: Record<string, string>, dir: string): ChildProcess {
         join(__dirname, 'round-trip-counter.ts'),
         join(ROOT, 'apps', 'dev-stack', 'src', 'main.ts'),
       ]
-    : ['--require', builtCounter(dir), join(ROOT, 'dist', 'apps', 'dev-stack', 'src', 'main.js')];
+    : ['--require', builtCounter(dir), join(DIST, 'apps', 'dev-stack', 'src', 'main.js')];
   // The stack's apps inherit its execArgv: each counts its round trips (round-trip-counter.ts).
   const stack = spawn(process.execPath, [...nodeArgs, ...entry], {
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_PATH: join(ROOT, 'node_modules'), ...env },
@@ -157,7 +159,7 @@ function startStack(env: Record<string, string>, dir: string): ChildProcess {
 }
 
 async function main(): Promise<void> {
-  if (!FROM_SOURCE && !existsSync(join(ROOT, 'dist', 'apps', 'dev-stack', 'src', 'main.js'))) {
+  if (!FROM_SOURCE && !existsSync(join(DIST, 'apps', 'dev-stack', 'src', 'main.js'))) {
     throw new Error('bench:system runs the built stack, as npm start does: run `npm run build` first (or BENCH_FROM_SOURCE=1)');
   }
   const db = await benchDatabase();
