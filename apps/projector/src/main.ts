@@ -1,7 +1,7 @@
 import { createEventStore } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
 import { createPool, failedToStart, loadConfig, resolveInfrastructure, startMetricsServer, waitForEventStore } from '@ledger/platform';
-import { alertReadModels } from '@ledger/projections';
+import { alertReadModels, projectionRegistry } from '@ledger/projections';
 import { createLogger } from '@ledger/security';
 import { startFraudVelocity } from './fraud-velocity';
 import { projectorLog } from './log';
@@ -34,7 +34,14 @@ async function main(): Promise<void> {
   const metrics = new ProjectorMetrics(pool, store, config.SUSPICIOUS_AMOUNTS);
   const onBatch = metrics.hooks({ ledger: createAlertHook(alertSettingsFromConfig(config), alertReadModels) });
   const metricsServer = await startMetricsServer(metrics.registry, config.PROJECTOR_METRICS_PORT, config.HOST, log);
-  const projections = startProjector({ pool, store, batchSize: config.PROJECTOR_BATCH_SIZE, onBatch, log });
+  const projections = startProjector({
+    pool,
+    store,
+    batchSize: config.PROJECTOR_BATCH_SIZE,
+    onBatch,
+    log,
+    projections: projectionRegistry({ settlementWindows: config.SETTLEMENT_WINDOWS }),
+  });
   // The fraud-velocity process manager runs here too, under its own lock: it fails the process like a projection.
   const fraud = await startFraudVelocity(config, pool, store, log);
   const projector = {

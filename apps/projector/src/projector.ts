@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { EventStore } from '@ledger/event-store';
-import { PROJECTIONS, ProjectionRunner, type OnBatch } from '@ledger/projections';
+import { PROJECTIONS, ProjectionRunner, type OnBatch, type Projection } from '@ledger/projections';
 
 export interface ProjectorOptions {
   readonly pool: Pool;
@@ -9,6 +9,8 @@ export interface ProjectorOptions {
   /** Per projection name; the alerts pipeline registers here. */
   readonly onBatch?: Readonly<Record<string, OnBatch>>;
   readonly log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** The projections as configured (projectionRegistry); the defaults when left out. */
+  readonly projections?: Readonly<Record<string, Projection>>;
 }
 
 export interface RunningProjector {
@@ -19,7 +21,7 @@ export interface RunningProjector {
 
 /** One runner per projection; each takes its own advisory lock, so a second projector waits as a hot standby. */
 export function startProjector(options: ProjectorOptions): RunningProjector {
-  const runners = Object.values(PROJECTIONS).map(
+  const runners = Object.values(options.projections ?? PROJECTIONS).map(
     (projection) =>
       new ProjectionRunner({
         pool: options.pool,

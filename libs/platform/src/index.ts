@@ -1,6 +1,7 @@
 export * from './config/config';
 export * from './config/parsers';
 export * from './config/fraud-rules';
+export * from './config/settlement-windows';
 export * from './config/encryption-key';
 export * from './config/start-failure';
 export * from './config/database-check';

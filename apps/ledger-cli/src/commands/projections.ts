@@ -3,7 +3,14 @@ import type { HorizonHolder } from '@ledger/event-store';
 import { FRAUD_MANAGER, fraudManagerStatus, resetFraudState } from '@ledger/fraud';
 import { withTransaction } from '@ledger/platform';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
-import { PROJECTIONS, alertReadModels, projectionRunners, projectionStatus, rebuildProjection } from '@ledger/projections';
+import {
+  PROJECTIONS,
+  alertReadModels,
+  projectionRegistry,
+  projectionRunners,
+  projectionStatus,
+  rebuildProjection,
+} from '@ledger/projections';
 import { withConnection, type LedgerConnection } from '../audit/context';
 import { createProgress } from '../audit/progress';
 import { CliError, type CliIo } from '../io';
@@ -79,7 +86,13 @@ export async function rebuildWithProgress(io: CliIo, { pool, store, config }: Le
   const onBatch = name === 'ledger' ? createAlertHook(alertSettingsFromConfig(config), alertReadModels) : undefined;
   const total = (await projectionStatus(pool, store)).find((s) => s.name === name)?.eventsApplied;
   const progress = createProgress(io, `rebuild ${name}`, total);
-  const result = await rebuildProjection(name, { pool, store, onBatch, onProgress: (p) => progress.update(p.eventsDone) });
+  const result = await rebuildProjection(name, {
+    pool,
+    store,
+    onBatch,
+    onProgress: (p) => progress.update(p.eventsDone),
+    projections: projectionRegistry({ settlementWindows: config.SETTLEMENT_WINDOWS }),
+  });
   progress.stop(result.eventsDone);
   io.stdout(`rebuilt ${name}: ${result.eventsDone} events, now at ${result.position.commit}/${result.position.prepare}\n`);
 }

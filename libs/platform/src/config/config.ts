@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseMasterKey } from '@ledger/security';
 import { parseFraudRules } from './fraud-rules';
+import { parseSettlementWindows } from './settlement-windows';
 import { parseCurrencyAmounts, parseDuration, parseList, parseRateLimits, type RateLimitRule } from './parsers';
 
 export const DEFAULT_RATE_LIMITS = 'payment=10/15m,refund=5/1h,status=30/1m,api=100/1m,webhook=100/1m';
@@ -96,6 +97,11 @@ const schema = z.object({
     .string()
     .default('')
     .transform((v, ctx) => wrap(() => parseFraudRules(v), ctx)),
+  /** Reconciliation's missing_from_payout windows per provider (libs/reconciliation); one left out keeps its default. */
+  SETTLEMENT_WINDOWS: z
+    .string()
+    .default('')
+    .transform((v, ctx) => wrap(() => parseSettlementWindows(v), ctx)),
   FORCE_HTTPS: bool,
   /** OpenAPI at /docs: on by default, off by default when NODE_ENV=production (see apiDocsEnabled). */
   API_DOCS: z

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
 import { START, type EventStore, type Position } from '@ledger/event-store';
-import { quoteIdent, type RebuilderTuning } from '../runner/projection';
+import { quoteIdent, type Projection, type RebuilderTuning } from '../runner/projection';
 import { projectionByName } from '../projections';
 import type { OnBatch } from '../runner/projection-runner';
 import { createShadowTables, dropSecondaryIndexes, fillShadowTables } from './shadow-tables';
@@ -31,6 +31,8 @@ export interface RebuildOptions {
   readonly onBatch?: OnBatch;
   /** The projection's rebuilder: how much it holds before each flush (see RebuilderTuning). */
   readonly tuning?: RebuilderTuning;
+  /** The projections as configured (projectionRegistry, e.g. SETTLEMENT_WINDOWS); the defaults when left out. */
+  readonly projections?: Readonly<Record<string, Projection>>;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface RebuildOptions {
  * tables in atomically and drops the old ones.
  */
 export async function rebuildProjection(name: string, options: RebuildOptions): Promise<RebuildProgress> {
-  const projection = projectionByName(name);
+  const projection = projectionByName(name, options.projections);
   const { pool, store, chunkSize = 5000 } = options;
   const streamPrefix = projection.streamPrefix ?? options.streamPrefix ?? PAYMENT_STREAM_PREFIX;
   const schema = `read_models_rebuild_${name}_${Date.now().toString(36)}`;

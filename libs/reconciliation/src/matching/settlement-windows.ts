@@ -1,23 +1,5 @@
-import type { Provider } from '@ledger/payments-domain';
-
-/** Seconds after a payment's success within which a payout of its provider and currency should hold it. */
-export type SettlementWindows = Readonly<Record<Provider, number>>;
-
-/** CONTRACT.md › Reconciliation: `SETTLEMENT_WINDOWS` default `stripe=7d,paystack=2d`. */
-export const DEFAULT_SETTLEMENT_WINDOWS: SettlementWindows = { stripe: 7 * 86_400, paystack: 2 * 86_400 };
-
-const UNIT: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86_400 };
-
-/** `stripe=7d,paystack=2d`: a provider left out keeps its default. */
-export function parseSettlementWindows(text: string | undefined): SettlementWindows {
-  const windows: Record<Provider, number> = { ...DEFAULT_SETTLEMENT_WINDOWS };
-  for (const part of (text ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)) {
-    const match = /^(stripe|paystack)=(\d+)([smhd])$/.exec(part);
-    if (!match) throw new Error(`SETTLEMENT_WINDOWS: "${part}" is not <stripe|paystack>=<n><s|m|h|d>`);
-    windows[match[1] as Provider] = Number(match[2]) * UNIT[match[3]];
-  }
-  return windows;
-}
+/**
+ * `SETTLEMENT_WINDOWS` (CONTRACT.md › Reconciliation) is read with the rest of the configuration (libs/platform's
+ * loadConfig, which refuses a bad value at start); the projector builds the reconciliation projection with it.
+ */
+export { DEFAULT_SETTLEMENT_WINDOWS, parseSettlementWindows, type SettlementWindows } from '@ledger/platform';
