@@ -95,15 +95,26 @@ export async function measureLags(
   }));
 }
 
-/** Checkpoint and lag of every projection (`ledger projections status`). */
+/**
+ * Checkpoint and lag of every projection (`ledger projections status`, projection_stalled, the dashboard's health),
+ * each measured on the streams it reads (its streamPrefix: reconciliation's 'pay' holds payouts too).
+ */
 export async function projectionStatus(pool: Pool, store: EventStore, now = new Date()): Promise<ProjectionStatus[]> {
   const names = Object.keys(PROJECTIONS);
   const checkpoints = await Promise.all(names.map((name) => readCheckpoint(pool, name)));
-  const lags = await measureLags(
-    store,
-    checkpoints.map((c) => c.position),
-    now,
-  );
+  const prefixes = names.map((name) => PROJECTIONS[name].streamPrefix ?? PAYMENT_STREAM_PREFIX);
+  const lags: Lag[] = [];
+  for (const prefix of new Set(prefixes)) {
+    const mine = names.flatMap((_, i) => (prefixes[i] === prefix ? [i] : []));
+    const measured = await measureLags(
+      store,
+      mine.map((i) => checkpoints[i].position),
+      now,
+      1000,
+      prefix,
+    );
+    mine.forEach((i, k) => (lags[i] = measured[k]));
+  }
   return checkpoints.map((checkpoint, i) => ({
     name: names[i],
     position: formatPosition(checkpoint.position),
