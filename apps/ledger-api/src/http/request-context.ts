@@ -64,6 +64,8 @@ export function requestContextMiddleware(logger: Logger, metrics: ApiMetrics) {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = routeOf(req);
       metrics.observeRequest(req.method, route, res.statusCode, seconds);
+      // The line's fields are built only when it is written (npm start's apps log at warn).
+      if (!logger.isLevelEnabled('info')) return;
       logger.info(
         {
           requestId,
