@@ -1,5 +1,5 @@
-import type { RecordedEvent } from '@ledger/event-store';
-import { isProvider, type PaymentEventData, type Provider } from '@ledger/payments-domain';
+import type { EventStore, RecordedEvent } from '@ledger/event-store';
+import { isPaymentStream, isProvider, StreamUpcaster, type Provider } from '@ledger/payments-domain';
 import type { FactKind, PaymentFact } from './payment-fact';
 
 /** What one payment event teaches the matcher: facts to add or change, and the payment's row. */
@@ -18,11 +18,32 @@ export interface FactIndex {
   putFact(fact: PaymentFact, references: readonly (string | undefined)[]): void;
 }
 
-/** Folds one payment event into the index. Event types that carry no fact a line can match change nothing. */
-export function foldPaymentEvent(index: FactIndex, event: RecordedEvent): void {
+/**
+ * Payment events stored before issue 28 (schema v1) may hold a provider's own units (a Stripe ISK payment ×100):
+ * every one is read through the payments' upcaster, so a fact's amount is in ISO minor units as the report lines
+ * are. One per process, as the books' live reader: a stream's correction is decided by its PaymentCreated, which
+ * comes first in the log (a batch that starts mid-stream learns it through learnPaymentStreams).
+ */
+const upcaster = new StreamUpcaster();
+
+/** A batch's payment streams whose PaymentCreated this process has not read and whose amounts may need it: read it first. */
+export async function learnPaymentStreams(events: readonly RecordedEvent[], store?: Pick<EventStore, 'readStream'>): Promise<void> {
+  for (const event of events) {
+    if (!isPaymentStream(event.streamId)) continue;
+    if (event.type === 'PaymentCreated') upcaster.learn(event);
+    else if (store && upcaster.unknownStream(event)) {
+      const [created] = await store.readStream(event.streamId, { maxCount: 1 });
+      if (created) upcaster.learn(created);
+    }
+  }
+}
+
+/** Folds one payment event, upcast, into the index. Event types that carry no fact a line can match change nothing. */
+export function foldPaymentEvent(index: FactIndex, stored: RecordedEvent): void {
+  const event = upcaster.read(stored);
   const data = event.data as { paymentId: string };
   if (event.type === 'PaymentCreated') {
-    const d = event.data as PaymentEventData<'PaymentCreated'>;
+    const d = event.data;
     if (isProvider(d.provider)) index.setPayment({ paymentId: d.paymentId, provider: d.provider, currency: d.currency });
     return;
   }
@@ -30,7 +51,7 @@ export function foldPaymentEvent(index: FactIndex, event: RecordedEvent): void {
   if (!payment) return;
   switch (event.type) {
     case 'PaymentSucceeded': {
-      const d = event.data as PaymentEventData<'PaymentSucceeded'>;
+      const d = event.data;
       index.setPayment({ ...payment, amount: d.amount, currency: d.currency, succeededAt: d.succeededAt });
       index.putFact(
         {
@@ -48,7 +69,7 @@ export function foldPaymentEvent(index: FactIndex, event: RecordedEvent): void {
       return;
     }
     case 'PaymentRefunded': {
-      const d = event.data as PaymentEventData<'PaymentRefunded'>;
+      const d = event.data;
       const fact: PaymentFact = {
         reference: d.refundId,
         kind: 'refund',
@@ -62,13 +83,13 @@ export function foldPaymentEvent(index: FactIndex, event: RecordedEvent): void {
       return;
     }
     case 'PaymentRefundReversed': {
-      const d = event.data as PaymentEventData<'PaymentRefundReversed'>;
+      const d = event.data;
       const fact = index.fact('refund', d.providerRefundId ?? d.refundId) ?? index.fact('refund', d.refundId);
       if (fact) index.putFact({ ...fact, reversed: true }, [d.refundId, d.providerRefundId]);
       return;
     }
     case 'PaymentDisputed': {
-      const d = event.data as PaymentEventData<'PaymentDisputed'>;
+      const d = event.data;
       const disputeId = d.disputeId ?? d.paymentId;
       index.putFact(
         {
@@ -85,13 +106,13 @@ export function foldPaymentEvent(index: FactIndex, event: RecordedEvent): void {
       return;
     }
     case 'PaymentDisputeLinked': {
-      const d = event.data as PaymentEventData<'PaymentDisputeLinked'>;
+      const d = event.data;
       const fact = index.fact('dispute', d.disputeId);
       if (fact) index.putFact(fact, [d.disputeId, d.providerDisputeId]);
       return;
     }
     case 'PaymentDisputeClosed': {
-      const d = event.data as PaymentEventData<'PaymentDisputeClosed'>;
+      const d = event.data;
       const fact = index.fact('dispute', d.disputeId);
       if (fact) index.putFact({ ...fact, outcome: d.outcome }, [d.disputeId]);
       return;
