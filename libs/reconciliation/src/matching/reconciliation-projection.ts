@@ -90,9 +90,13 @@ export function reconciliationProjection(
       const run = new BatchRun(state, tx, windows, postings);
       for (const e of ours) await run.apply(e);
       await run.lateFacts();
+      // Every posting of the batch is decided: appended on the store's own connection while the writes run, and
+      // awaited before the transaction may commit.
+      const appended = store?.appendToStream ? appendPostings({ appendToStream: store.appendToStream.bind(store) }, postings) : undefined;
+      appended?.catch(() => undefined); // a failed write below must not leave it unhandled; it is awaited after them
       await state.write(tx);
       await run.missingFromPayouts(ours);
-      if (store?.appendToStream) await appendPostings({ appendToStream: store.appendToStream.bind(store) }, postings);
+      await appended;
       if (schema === READ_MODELS_SCHEMA) {
         await onBreaks(
           tx,
