@@ -11,11 +11,11 @@ import { startProjector } from './projector';
 /**
  * How long a caught-up subscription of the projector waits before it polls again. Each of its five subscribers
  * (four projections and the fraud-velocity manager) pays its read and its batch transaction (checkpoint, writes,
- * notify, commit) per poll, whatever the batch holds: at 200 ms rather than the store's 50 ms, the projector's
- * PostgreSQL round trips per command under bench:system fell from 4.64 to 2.52 and PostgreSQL's CPU per command
- * from 1.51 to 1.01 ms (load ~8, one run each), for a projection lag p99 of 0.44 s (0.27 s) against the 1 s target.
+ * notify, commit) per poll, whatever the batch holds. Under bench:system (load 7-9, one run each) the projector's
+ * PostgreSQL round trips per command were 4.64 at the store's 50 ms, 2.16 at 100 ms and 2.24 at 200 ms (under
+ * load a batch outlasts either wait), with projection lag p99 0.27, 0.43 and 0.53 s against the 1 s target.
  */
-const PROJECTOR_POLL_MS = 200;
+const PROJECTOR_POLL_MS = 100;
 
 /**
  * The projector process: every projection from its stored checkpoint until
