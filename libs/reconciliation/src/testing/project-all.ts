@@ -3,17 +3,25 @@ import { withTransaction } from '@ledger/platform';
 import type { EventStore, Position } from '@ledger/event-store';
 import type { ReconciliationProjection } from '../matching/reconciliation-projection';
 
-/** Applies every stored event after `after` to the projection, in pages, each page one transaction (as the runner does). */
+/**
+ * Applies every stored event after `after` to the projection, in pages, each page one transaction: of 500 events as
+ * the projector's runner (PROJECTOR_BATCH_SIZE), or of 5,000 as `ledger projections rebuild` reads (its chunkSize).
+ */
 export async function projectAll(
   pool: Pool,
   store: EventStore,
   projection: ReconciliationProjection,
   after?: Position,
   schema = 'read_models',
+  pageSize = 500,
 ): Promise<Position | undefined> {
   let position = after;
   for (;;) {
-    const events = await store.readAll({ ...(position ? { after: position } : {}), maxCount: 500, streamPrefix: projection.streamPrefix });
+    const events = await store.readAll({
+      ...(position ? { after: position } : {}),
+      maxCount: pageSize,
+      streamPrefix: projection.streamPrefix,
+    });
     if (events.length === 0) return position;
     await withTransaction(pool, (tx) => projection.apply(tx, events, { schema }));
     position = events[events.length - 1].position;
