@@ -241,6 +241,24 @@ describe('Reconciliation postings in the books journal', () => {
     await balanced();
   });
 
+  it('a line still unknown after a correction stays in suspense once (its break open again); a version without it takes it out', async () => {
+    const suspense = await net(db.pool, 'suspense:stripe', 'USD');
+    const open = async () =>
+      (await db.pool.query(`SELECT status FROM read_models.reconciliation_breaks WHERE line_id = 'txn_d1'`)).rows.map((r) => r.status);
+    await importCsv(store, [row('po_d', 6, 'txn_d1', 'charge', 400, 0, 'ch_66'), row('po_d', 6, 'txn_d2', 'charge', 1000, 10, 'ch_1')]);
+    await posted();
+    expect(await net(db.pool, 'suspense:stripe', 'USD')).toBe(suspense - 400);
+    await importCsv(store, [row('po_d', 6, 'txn_d1', 'charge', 400, 0, 'ch_66'), row('po_d', 6, 'txn_d2', 'charge', 1000, 12, 'ch_1')]);
+    expect((await posted()).map((e) => e.memo)).toEqual(['reconciliation:correction', 'reconciliation:line']);
+    expect(await net(db.pool, 'suspense:stripe', 'USD')).toBe(suspense - 400);
+    expect(await open()).toEqual(['open']);
+    await importCsv(store, [row('po_d', 6, 'txn_d2', 'charge', 1000, 12, 'ch_1')]);
+    await posted();
+    expect(await net(db.pool, 'suspense:stripe', 'USD')).toBe(suspense);
+    expect(await open()).toEqual(['resolved']);
+    await balanced();
+  });
+
   it('a rebuild reading the whole history as one batch decides as the live batches did and appends no posting', async () => {
     const tables = async () =>
       Promise.all(

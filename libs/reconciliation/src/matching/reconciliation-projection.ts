@@ -377,7 +377,7 @@ class BatchRun {
     payout.sum_checked = true;
     if (payout.net_sum === payout.amount) return;
     const breakId = breakIdOf('payout_sum_mismatch', payout.provider, payout.payout_id, payout.version ?? '');
-    if (!this.state.breaks.has(breakId)) {
+    if (this.state.breaks.get(breakId)?.status !== 'open') {
       this.post(
         e,
         {
@@ -477,8 +477,12 @@ class BatchRun {
     });
   }
 
+  /**
+   * Opens a break. One closed earlier (a line of a corrected payout placed again) opens anew, as the table's upsert
+   * does across batches: a batch's bounds never decide it.
+   */
   private raise(fields: Omit<BreakRow, 'status' | 'closed_by' | 'account' | 'note' | 'actor' | 'closed_at'> & { kind: BreakKind }): void {
-    if (this.state.breaks.has(fields.break_id)) return;
+    if (this.state.breaks.get(fields.break_id)?.status === 'open') return;
     this.state.breaks.set(fields.break_id, {
       ...fields,
       status: 'open',
