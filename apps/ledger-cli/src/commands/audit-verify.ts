@@ -29,6 +29,7 @@ export function registerVerifyCommand(audit: Command, io: CliIo): void {
             progress = createProgress(io, 'verify', totalEvents);
           },
           onProgress: (done) => progress?.update(done),
+          settlementWindows: config.SETTLEMENT_WINDOWS,
         });
         progress?.stop(result.events);
         const scope = `${result.events} events, ${result.payments} payments, ${result.auditRows} audit rows`;

@@ -8,6 +8,7 @@ import { AUDIT_TRAIL, LEDGER, storedCheckpoint, type StoredCheckpoint } from './
 import { compareCounters, comparePayments, comparePaymentsById, reportRowsWithoutEvents, type ReportDifference } from './compare-tables';
 import { COUNTER_TABLES, Counters, ExpectedCounters, minuteOf } from './expected-counters';
 import { PaymentFacts } from './payment-facts';
+import { checkReconciliation } from './reconciliation-check';
 import { PAYMENT_STREAMS, eventsInStore, eventsInTable, paymentEventsByStream, type StoredEvents } from './stored-events';
 
 export interface VerifyOptions {
@@ -17,6 +18,8 @@ export interface VerifyOptions {
   readonly report: ReportDifference;
   readonly onStart?: (info: { ledger: string; auditTrail: string; totalEvents: number }) => void;
   readonly onProgress?: (eventsDone: number) => void;
+  /** SETTLEMENT_WINDOWS, for the reconciliation's missing_from_payout (the contract's defaults when left out). */
+  readonly settlementWindows?: Readonly<Record<string, number>>;
 }
 
 export interface VerifyResult {
@@ -72,6 +75,12 @@ async function verifySnapshot(client: PoolClient, options: VerifyOptions): Promi
     options.events.from === 'table' ? booksEventsInTable(client) : booksEventsInStore(options.events.store),
     closes,
     report,
+  );
+  await checkReconciliation(
+    client,
+    options.events.from === 'table' ? booksEventsInTable(client) : booksEventsInStore(options.events.store),
+    report,
+    options.settlementWindows,
   );
   return { events: walked.events, payments, auditRows: walked.auditRows };
 }
