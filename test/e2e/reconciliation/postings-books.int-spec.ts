@@ -143,7 +143,8 @@ describe('Reconciliation postings in the books journal', () => {
     await append(store, payment(9, 700, 5));
     const [entry, ...more] = await posted();
     expect(more).toEqual([]);
-    expect(entry).toMatchObject({ memo: 'reconciliation:late_fact', paymentId: 'p9', effectiveAt: '2026-03-05T00:00:00.000Z' });
+    // Effective when the fact happened, but never before the suspense it reverses (the payout's cut-off, the 7th).
+    expect(entry).toMatchObject({ memo: 'reconciliation:late_fact', paymentId: 'p9', effectiveAt: '2026-03-07T00:00:00.000Z' });
     expect(entry.lines).toEqual(
       sorted([
         ['suspense:stripe', 'USD', 680, 0],

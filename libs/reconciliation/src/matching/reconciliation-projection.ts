@@ -521,6 +521,9 @@ class BatchRun {
       if (this.state.newLines.has(lineKey) || this.state.deletedLines.has(lineKey)) continue;
       candidates.push({ provider: row.provider, line: row.line, breakId: row.brk.break_id, stored: rowDates(row.brk) });
     }
+    // The reversal is effective no earlier than the suspense it reverses (the payout's cut-off).
+    const payouts = [...new Set(candidates.map((c) => `${c.provider}|${c.line.payoutId}`))].filter((k) => !this.state.payouts.has(k));
+    if (payouts.length > 0) await this.state.load(this.tx, { refs: [], paymentIds: [], lineIds: [], payouts });
     for (const c of candidates) {
       const b = this.state.breaks.get(c.breakId) ?? c.stored;
       if (b?.status !== 'open' || b.kind !== 'unknown_to_ledger') continue;
@@ -569,7 +572,7 @@ class BatchRun {
         lineId: line.lineId,
         breakId: b.break_id,
         paymentId: outcome.paymentId,
-        effectiveAt: occurredAtOf(cause),
+        effectiveAt: [occurredAtOf(cause), this.cutOff(provider, line.payoutId, cause)].sort().at(-1) as string,
       },
       [...reverse(suspenseOnly(provider, b.suspense_amount, b.currency)), ...postLine(placedOf(row))],
     );
