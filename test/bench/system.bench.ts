@@ -24,6 +24,13 @@ import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUnti
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+/**
+ * Customers the payments spread over, at random (BENCH_CUSTOMERS); unset, every payment is the one customer
+ * `c-bench`'s, as in the runs of record. One customer paying hundreds of times a second keeps the fraud-velocity
+ * manager's customer window (1 h) growing through the run, and every new payment scans it.
+ */
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 0);
+const customerId = () => (CUSTOMERS > 0 ? `c-bench-${Math.floor(Math.random() * CUSTOMERS)}` : 'c-bench');
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const RAW_WRITERS = 32;
 const PORT = 4100 + Math.floor(Math.random() * 90);
@@ -52,7 +59,7 @@ async function load(url: string, key: string, connections: string, seconds: stri
           const amount = 1000 + Math.floor(Math.random() * 9000);
           return {
             ...req,
-            ...command('/v1/payments', { paymentId: ctx.id, provider: 'stripe', amount, currency: 'USD', customerId: 'c-bench' }),
+            ...command('/v1/payments', { paymentId: ctx.id, provider: 'stripe', amount, currency: 'USD', customerId: customerId() }),
           };
         },
       },
@@ -233,7 +240,7 @@ async function main(): Promise<void> {
     const sortedLags = [...lags].sort((a, b) => a - b);
 
     console.log(
-      `bench:system — the stack ${FROM_SOURCE ? 'from source (swc-register)' : 'built (dist, as npm start)'}, ${cpus().length} cores, ${CONNECTIONS} connections, ${SECONDS}s (after ${WARMUP_SECONDS}s warm-up), ` +
+      `bench:system — the stack ${FROM_SOURCE ? 'from source (swc-register)' : 'built (dist, as npm start)'}, ${cpus().length} cores, ${CONNECTIONS} connections, ${CUSTOMERS > 0 ? `${CUSTOMERS} customers` : 'one customer'}, ${SECONDS}s (after ${WARMUP_SECONDS}s warm-up), ` +
         `load average ${loadavg()
           .map((l) => l.toFixed(2))
           .join(' ')} (1-min ${load1.toFixed(2)} at the end of the load); apps running: ${alive.join(', ')}`,
