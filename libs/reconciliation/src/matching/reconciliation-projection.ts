@@ -170,8 +170,8 @@ class BatchRun {
     switch (e.type) {
       case 'PayoutReported':
       case 'PayoutCorrected':
-        // A correction withdraws lines and a resolution closes a break: facts of earlier events act first, as live.
-        await this.lateFacts();
+        // A correction withdraws lines (and a resolution closes a break): facts of earlier events act first, as live.
+        if (e.type === 'PayoutCorrected') await this.lateFacts();
         await this.header(e, e.data as PayoutReported['data'] | PayoutCorrected['data']);
         return;
       case 'PayoutLinesReported':
