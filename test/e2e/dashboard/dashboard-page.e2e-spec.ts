@@ -347,6 +347,32 @@ describe('Dashboard page in Chromium', () => {
     await page.waitForSelector(sales);
   });
 
+  it('shows the reconciliation summary (issue 32) to an admin: per provider and currency, share, fees, fee rate, open breaks', async () => {
+    // One Stripe USD payout: a fee line (explained) and an other_adjustment (a break in suspense).
+    const csv = [
+      'automatic_payout_id,automatic_payout_effective_at,balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id',
+      'po_page,2026-03-03 00:00:00,txn_page_fee,2026-03-02 00:00:00,usd,-3.00,0.00,-3.00,fee,',
+      'po_page,2026-03-03 00:00:00,txn_page_adj,2026-03-02 00:00:00,usd,-1.00,0.00,-1.00,other_adjustment,',
+    ].join('\n');
+    const imported = await call(stack.api, 'POST', '/v1/reconciliation/imports?provider=stripe&format=csv', {
+      key: key('admin'),
+      body: csv,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(imported.status).toBe(201);
+    const summary = await waitFor(async () => {
+      const res = await call(stack.api, 'GET', '/v1/reconciliation/summary', { key: key('admin') });
+      const usd = res.body.find((r: { provider: string; currency: string }) => r.provider === 'stripe' && r.currency === 'USD');
+      return usd?.openBreaks === 1 ? usd : undefined;
+    }, 'the import matched');
+    expect(summary).toMatchObject({ reportedVolume: '400', matchedVolume: '300', reconciledShare: '0.75', fees: '300' });
+    // The panel reads the summary every 30 s or on a refresh: a page load reads it at once.
+    await page.reload();
+    const row = '[data-testid="reconciliation-summary"] tr:has-text("stripe USD")';
+    await page.waitForSelector(`${row}:has-text("75.00 %"):has-text("${shownAmount(summary.fees, 'USD')}")`);
+    expect((await page.textContent(`${row} td:nth-child(5)`))?.trim()).toBe('1');
+  });
+
   it(`clips nothing at ${DESKTOP} px: every table fits its panel, amounts right-aligned`, async () => {
     await page.waitForSelector('[data-testid="failed-payments"]');
     // The tables are drawn as their data arrives (and redrawn by the live stream): wait until four are on screen.

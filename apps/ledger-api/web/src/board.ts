@@ -7,6 +7,7 @@ import { renderFraudVelocity, type FraudVelocity } from './render/fraud-velocity
 import { renderHealth } from './render/health';
 import { renderBreakdown, renderErrors, renderEvents, renderFailed } from './render/lists';
 import { renderMetrics } from './render/metrics';
+import { ReconciliationPanel } from './render/reconciliation';
 import { VolumePanel } from './render/volume';
 import type { ReadOutcome } from './freshness';
 import { PROVIDERS, type ActivityMinute, type Alert, type BoardState, type Dashboard, type VolumeBucket } from './types';
@@ -45,6 +46,7 @@ export class Board {
   private readonly volume: VolumePanel;
   private readonly activity: ActivityPanel;
   private readonly books: BooksPanel;
+  private readonly reconciliation: ReconciliationPanel;
   private readonly currencySelect: HTMLSelectElement;
   private readonly updated = h('p', { class: 'muted', id: 'updated', 'data-testid': 'updated' });
   private shownAlerts = '';
@@ -82,6 +84,7 @@ export class Board {
     this.volume = new VolumePanel({ range: 'hour', from: '', to: '', currency: '' }, () => this.refresh());
     this.activity = new ActivityPanel('hour', () => this.refresh());
     this.books = new BooksPanel(api, canReadBooks);
+    this.reconciliation = new ReconciliationPanel(api, canReadBooks);
     this.currencySelect = h('select', { id: 'filter-currency' }, h('option', { value: '' }, 'All')) as HTMLSelectElement;
     container.replaceChildren(
       this.filterBar(),
@@ -99,6 +102,7 @@ export class Board {
         this.slots.failed,
         this.slots.fraud,
         this.books.element,
+        this.reconciliation.element,
         this.slots.events,
       ),
     );
@@ -121,7 +125,10 @@ export class Board {
 
   /** Everything, now or as soon as the rate allows. */
   refresh(): void {
-    if (!this.disposed) this.books.refresh();
+    if (!this.disposed) {
+      this.books.refresh();
+      this.reconciliation.refresh();
+    }
     this.full = true;
     this.request();
   }
