@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { queryBalances } from '@ledger/books';
+import { BOOKS_PROJECTION, closePeriod, queryBalances } from '@ledger/books';
 import { PostgresEventStore } from '@ledger/event-store';
-import { PROJECTIONS, rebuildProjection } from '@ledger/projections';
+import { PROJECTIONS, readCheckpoint, rebuildProjection } from '@ledger/projections';
 import { importReport, listBreaks, resolveBreak } from '@ledger/reconciliation';
 import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { generateMonth } from '../../../libs/reconciliation/src/testing/generate-month';
@@ -186,6 +186,30 @@ describe('A generated month through the reconciliation into the books', () => {
       await zero();
     },
   );
+
+  it('a posting dated in a closed period is late, in the first open one; the close is unchanged', async () => {
+    const checkpoint = {
+      read: async () => (await readCheckpoint(db.pool, BOOKS_PROJECTION)).position,
+      lock: async (tx: Parameters<typeof readCheckpoint>[0]) => (await readCheckpoint(tx, BOOKS_PROJECTION, true)).position,
+    };
+    // A charge the ledger does not know yet, in March's last payout, then March closed.
+    await importCsv(store, [row('po_late', 8, 'txn_late', 'charge', 900, 30, 'ch_9002')]);
+    await settle(db.pool, store);
+    const close = await closePeriod({ pool: db.pool, store, checkpoint, period: '2026-03', now: new Date(), actor: 'test' });
+    expect(close.closed).toBe(true);
+    const march = async () =>
+      (await db.pool.query(`SELECT count(*)::int AS n, sum(debit)::text AS d FROM books.journal_lines WHERE period = '2026-03'`)).rows;
+    const before = await march();
+    // Its payment arrives: the fact is of March 8th, the suspense of March 10th, both in the closed March.
+    await append(store, payment(9002, 900, 8));
+    await settle(db.pool, store);
+    const late = (await postedEntries(db.pool)).filter((e) => e.memo === 'reconciliation:late_fact' && e.paymentId === 'p9002');
+    expect(late).toEqual([expect.objectContaining({ effectiveAt: '2026-04-01T00:00:00.000Z' })]);
+    const { rows } = await db.pool.query(`SELECT late, period FROM books.journal_entries WHERE entry_id = $1`, [late[0].entryId]);
+    expect(rows).toEqual([{ late: true, period: '2026-04' }]);
+    expect(await march()).toEqual(before);
+    await zero();
+  });
 
   it('ledger audit verify finds no books difference: every posted entry balanced, the journal holding exactly them; a changed posted line is reported', async () => {
     for (const name of ['ledger', 'audit_trail']) await catchUp(db.pool, store, PROJECTIONS[name]);
