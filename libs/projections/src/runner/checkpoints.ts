@@ -48,6 +48,8 @@ export async function readCheckpoint(db: Pool | PoolClient, name: string, forUpd
 /**
  * Compare-and-set: moves the checkpoint only if it is still where this
  * instance left it. False means another instance (or a rebuild swap) moved it.
+ * With `notifyChannel`, a move also queues `pg_notify(channel, name)` in the same
+ * statement (delivered on COMMIT, dropped with a rollback): one round trip per batch.
  */
 export async function advanceCheckpoint(
   tx: PoolClient,
@@ -55,12 +57,14 @@ export async function advanceCheckpoint(
   expected: Position,
   next: Position,
   applied: number,
+  notifyChannel?: string,
 ): Promise<boolean> {
-  const { rowCount } = await tx.query(
-    `UPDATE ${TABLE} SET commit_position = $2, prepare_position = $3, events_applied = events_applied + $6, updated_at = now()
-      WHERE name = $1 AND commit_position = $4 AND prepare_position = $5`,
-    [name, next.commit.toString(), next.prepare.toString(), expected.commit.toString(), expected.prepare.toString(), applied],
-  );
+  const update = `UPDATE ${TABLE} SET commit_position = $2, prepare_position = $3, events_applied = events_applied + $6, updated_at = now()
+      WHERE name = $1 AND commit_position = $4 AND prepare_position = $5`;
+  const params = [name, next.commit.toString(), next.prepare.toString(), expected.commit.toString(), expected.prepare.toString(), applied];
+  const { rowCount } = notifyChannel
+    ? await tx.query(`WITH moved AS (${update} RETURNING name) SELECT pg_notify($7, name) FROM moved`, [...params, notifyChannel])
+    : await tx.query(update, params);
   return rowCount === 1;
 }
 

@@ -6,6 +6,9 @@ import { AdvisoryLock } from './advisory-lock';
 import { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from './checkpoints';
 import { liveSchemaOf, type Projection } from './projection';
 
+/** What live dashboards LISTEN on: each committed batch notifies its projection's name. */
+const PROJECTION_CHANNEL = 'ledger_projection';
+
 /**
  * Runs inside the batch's transaction, after the projection's writes (the alerts pipeline hooks in here).
  * The runner calls it for every batch, also while it catches up after a restart, and a rebuild for the events
@@ -135,11 +138,10 @@ export class ProjectionRunner {
   private applyBatch(events: readonly RecordedEvent[], expected: Position, next: Position): Promise<boolean> {
     return withTransaction(this.options.pool, async (tx) => {
       // Checkpoint first: a loser stops before touching any table (its empty transaction commits nothing),
-      // and a rebuild swap holding this row waits us out cleanly.
-      if (!(await advanceCheckpoint(tx, this.name, expected, next, events.length))) return false;
+      // and a rebuild swap holding this row waits us out cleanly. Its notice is delivered on COMMIT: live dashboards refetch.
+      if (!(await advanceCheckpoint(tx, this.name, expected, next, events.length, PROJECTION_CHANNEL))) return false;
       await this.options.projection.apply(tx, events, { schema: liveSchemaOf(this.options.projection), store: this.options.store });
       await this.options.onBatch?.(tx, events);
-      await tx.query(`SELECT pg_notify('ledger_projection', $1)`, [this.name]); // delivered on COMMIT: live dashboards refetch
       return true;
     });
   }
