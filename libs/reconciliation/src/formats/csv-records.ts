@@ -33,7 +33,7 @@ export async function* csvRecords(input: Readable): AsyncGenerator<string[][]> {
 }
 
 /** The complete records of `text` and how many characters they took; at the end (`final`) the last one needs no line end. */
-export function splitRecords(text: string, final: boolean): { records: string[][]; consumed: number } {
+function splitRecords(text: string, final: boolean): { records: string[][]; consumed: number } {
   const records: string[][] = [];
   const length = text.length;
   let start = 0;

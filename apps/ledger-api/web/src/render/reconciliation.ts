@@ -21,7 +21,7 @@ const SUMMARY_EVERY_MS = 30_000;
 const UNAVAILABLE = 'This key cannot read the reconciliation: sign in with a key holding books:read (or admin).';
 
 /** A decimal ratio as a percentage with two decimals, truncated by string arithmetic as the server truncated it. */
-export function ratioPercent(ratio: string): string {
+function ratioPercent(ratio: string): string {
   const negative = ratio.startsWith('-');
   const [whole, fraction = ''] = (negative ? ratio.slice(1) : ratio).split('.');
   const digits = fraction.padEnd(4, '0');
@@ -29,7 +29,7 @@ export function ratioPercent(ratio: string): string {
 }
 
 /** An age in the largest two units: `3 d 4 h`, `2 h 5 min`, `40 s`; none: `—`. */
-export function age(seconds: number | null): string {
+function age(seconds: number | null): string {
   if (seconds === null) return '—';
   const units: [string, number][] = [
     ['d', 86_400],
