@@ -49,13 +49,16 @@ export async function waitForProjections(
   names: readonly string[] = Object.keys(PROJECTIONS),
 ): Promise<Position> {
   const deadline = Date.now() + timeoutMs;
+  const headOf = async (prefix: string) =>
+    store instanceof PostgresEventStore
+      ? await store.committedHead(prefix)
+      : (await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: prefix }))[0]?.position;
+  // Each projection against the head of the streams it reads (books and reconciliation read 'pay': payouts too).
+  const prefixes = names.map((name) => PROJECTIONS[name]?.streamPrefix ?? 'payment-');
   for (;;) {
-    const head =
-      store instanceof PostgresEventStore
-        ? await store.committedHead('payment-')
-        : (await store.readAll({ direction: 'backwards', maxCount: 1, streamPrefix: 'payment-' }))[0]?.position;
+    const [head, ...heads] = await Promise.all([headOf('payment-'), ...prefixes.map(headOf)]);
     const checkpoints = await Promise.all(names.map((name) => readCheckpoint(pool, name)));
-    if (head && checkpoints.every((c) => comparePositions(c.position, head) === 0)) return head;
+    if (head && checkpoints.every((c, i) => heads[i] !== undefined && comparePositions(c.position, heads[i]) === 0)) return head;
     if (Date.now() > deadline)
       throw new Error(
         `projections did not catch up: ${checkpoints.map((c) => `${c.name}@${c.position.commit}/${c.position.prepare}`).join(', ')}`,
