@@ -108,7 +108,10 @@ export class BatchState implements FactIndex {
       }
     }
     if (want.paymentIds.length > 0) {
-      const { rows } = await tx.query(`SELECT * FROM ${this.table('payments')} WHERE payment_id = ANY($1)`, [want.paymentIds]);
+      const { rows } = await tx.query(
+        `SELECT * FROM ${this.table('payments')} WHERE payment_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+        [JSON.stringify(want.paymentIds)],
+      );
       for (const r of rows as PaymentDbRow[]) {
         this.payments.set(r.payment_id, {
           paymentId: r.payment_id,
@@ -122,7 +125,10 @@ export class BatchState implements FactIndex {
       }
     }
     if (want.lineIds.length > 0) {
-      const { rows } = await tx.query(`SELECT * FROM ${this.table('lines')} WHERE line_id = ANY($1)`, [want.lineIds]);
+      const { rows } = await tx.query(
+        `SELECT * FROM ${this.table('lines')} WHERE line_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
+        [JSON.stringify(want.lineIds)],
+      );
       for (const r of rows as LineRow[]) {
         this.lines.set(`${r.provider}|${r.line_id}`, { ...r, gross: Number(r.gross), fee: Number(r.fee), net: Number(r.net) });
         this.storedLines.add(`${r.provider}|${r.line_id}`);
@@ -192,14 +198,14 @@ export class BatchState implements FactIndex {
     if (this.holds.size > 0) {
       await tx.query(
         `UPDATE ${this.table('payments')} p SET held_by = h.line FROM jsonb_to_recordset($1::jsonb) AS h(payment_id text, line text)
-          WHERE p.payment_id = h.payment_id`,
+          WHERE p.payment_id = h.payment_id AND p.held_by IS DISTINCT FROM h.line`,
         [JSON.stringify([...this.holds].map(([payment_id, line]) => ({ payment_id, line })))],
       );
       // A payment found missing is no longer missing once an imported payout holds it: its break closes.
       await tx.query(
         `UPDATE ${this.table('breaks')} b SET status = 'resolved', closed_by = 'late_line', closed_at = $2
-           FROM ${this.table('payments')} p WHERE p.payment_id = ANY($1) AND p.held_by IS NOT NULL AND b.break_id = p.missing_break AND b.status = 'open'`,
-        [[...this.holds.keys()], this.closedAt],
+           FROM ${this.table('payments')} p WHERE p.payment_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND p.held_by IS NOT NULL AND b.break_id = p.missing_break AND b.status = 'open'`,
+        [JSON.stringify([...this.holds.keys()]), this.closedAt],
       );
     }
     if (this.deletedLines.size > 0) {
