@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { PostgresEventStore } from '@ledger/event-store';
 import { ConfigError, loadConfig } from '@ledger/platform';
@@ -19,6 +21,28 @@ describe('SETTLEMENT_WINDOWS', () => {
       `SETTLEMENT_WINDOWS: "${value}" is not stripe=<n><s|m|h|d> or paystack=<n><s|m|h|d> (e.g. stripe=7d,paystack=2d)`,
     );
   });
+
+  it('stops the projector at start with one line naming the bad value (exit 1)', async () => {
+    const root = join(__dirname, '../../..');
+    const child = spawn(
+      process.execPath,
+      ['--require', join(root, 'test/support/swc-register.js'), join(root, 'apps/projector/src/main.ts')],
+      {
+        cwd: root,
+        env: { PATH: process.env.PATH, NODE_ENV: 'test', SETTLEMENT_WINDOWS: 'stripe=7d,paystack=2x' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect((JSON.parse(lines[0]) as { msg: string }).msg).toBe(
+      'SETTLEMENT_WINDOWS: "paystack=2x" is not stripe=<n><s|m|h|d> or paystack=<n><s|m|h|d> (e.g. stripe=7d,paystack=2d)',
+    );
+  }, 60_000);
 
   describe('the reconciliation projection the registry builds', () => {
     let db: TestDatabase;
