@@ -1,4 +1,4 @@
-import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
+import type { ConnectionOptions, JobsOptions, Queue } from 'bullmq';
 import { ALERT_QUEUE, type AlertJob } from '../alerts/alert';
 
 /** The relay's view of the queue: only what it needs, so tests and crash drills can wrap it. */
@@ -30,7 +30,13 @@ export function alertQueueConnection(redisUrl: string): ConnectionOptions {
   return { url: redisUrl, maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 100, 1_000) };
 }
 
+/**
+ * BullMQ (and its ioredis) loads at the first queue made, not with the lib: the API imports @ledger/monitoring for
+ * its alert rules and never makes a queue (4 MB of its RSS).
+ */
 export function createAlertQueue(redisUrl: string, prefix?: string): Queue<AlertJob> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Queue } = require('bullmq') as typeof import('bullmq');
   const queue = new Queue<AlertJob>(ALERT_QUEUE, { connection: alertQueueConnection(redisUrl), prefix, skipWaitingForReady: true });
   queue.on('error', () => undefined);
   return queue;
