@@ -29,9 +29,15 @@ const METADATA_PAYMENT_ID = 'payment_metadata[paymentId]';
  * currency's ISO exponent; `customer_facing_amount` in `customer_facing_currency`'s. Optional columns are read when present.
  */
 export async function* parseStripeReportCsv(input: Readable): AsyncGenerator<ReportItem> {
+  for await (const batch of stripeReportCsvBatches(input)) yield* batch;
+}
+
+/** The same items, a chunk's worth at a time (the import: one await per chunk of the file, not one per line). */
+export async function* stripeReportCsvBatches(input: Readable): AsyncGenerator<ReportItem[]> {
   let header: string[] | undefined;
   const payouts = new Map<string, ReportedPayout>();
   for await (const records of csvRecords(input)) {
+    const batch: ReportItem[] = [];
     for (const record of records) {
       if (!header) {
         header = record.map((c) => c.trim());
@@ -42,8 +48,9 @@ export async function* parseStripeReportCsv(input: Readable): AsyncGenerator<Rep
       }
       const row: Record<string, string> = {};
       for (let i = 0; i < header.length; i += 1) row[header[i]] = (record[i] ?? '').trim();
-      yield stripeCsvRow(row, payouts);
+      batch.push(stripeCsvRow(row, payouts));
     }
+    if (batch.length > 0) yield batch;
   }
 }
 

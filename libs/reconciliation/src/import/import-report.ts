@@ -13,7 +13,7 @@ import {
 import { ReportFormatError } from '../formats/major-to-minor';
 import { parsePaystackSettlements } from '../formats/paystack-json';
 import type { ReportedLine, ReportedPayout } from '../formats/reported-line';
-import { parseStripeReportCsv, type ReportItem } from '../formats/stripe-csv';
+import { stripeReportCsvBatches, type ReportItem } from '../formats/stripe-csv';
 import { parseStripeBalanceTransactions } from '../formats/stripe-json';
 
 export type ReportFormat = 'csv' | 'json';
@@ -64,14 +64,14 @@ export async function importReport(store: EventStore, request: ImportRequest): P
   return { importId, lines, newLines, payouts: groups.length, corrected: pending.filter((p) => p.previous !== undefined).length };
 }
 
-async function* items(request: ImportRequest): AsyncGenerator<ReportItem> {
+async function* items(request: ImportRequest): AsyncGenerator<ReportItem[]> {
   if (request.format === 'csv') {
     if (request.provider !== 'stripe') throw new ReportFormatError('only Stripe reports come as CSV');
-    yield* parseStripeReportCsv(request.input);
+    yield* stripeReportCsvBatches(request.input);
     return;
   }
   const body = JSON.parse(await text(request.input)) as unknown;
-  yield* request.provider === 'stripe' ? parseStripeBalanceTransactions(body) : parsePaystackSettlements(body);
+  yield [...(request.provider === 'stripe' ? parseStripeBalanceTransactions(body) : parsePaystackSettlements(body))];
 }
 
 async function text(input: Readable): Promise<string> {
@@ -86,17 +86,22 @@ async function text(input: Readable): Promise<string> {
   return body;
 }
 
-async function groupByPayout(source: AsyncIterable<ReportItem>, onLines?: (n: number) => void): Promise<Map<string, PayoutGroup>> {
+async function groupByPayout(source: AsyncIterable<ReportItem[]>, onLines?: (n: number) => void): Promise<Map<string, PayoutGroup>> {
   const groups = new Map<string, PayoutGroup>();
   let read = 0;
-  for await (const { payout, line } of source) {
-    const group = groups.get(payout.payoutId) ?? { payout, lines: [] };
-    groups.set(payout.payoutId, group);
-    if (payout.amount !== undefined && group.payout.amount === undefined) group.payout = payout;
-    if (payout.currency !== group.payout.currency) throw new ReportFormatError(`payout ${payout.payoutId} is in two currencies`);
-    if (line) group.lines.push(line);
-    read += 1;
-    if (onLines && read % 1000 === 0) onLines(read);
+  for await (const batch of source) {
+    for (const { payout, line } of batch) {
+      let group = groups.get(payout.payoutId);
+      if (!group) {
+        group = { payout, lines: [] };
+        groups.set(payout.payoutId, group);
+      }
+      if (payout.amount !== undefined && group.payout.amount === undefined) group.payout = payout;
+      if (payout.currency !== group.payout.currency) throw new ReportFormatError(`payout ${payout.payoutId} is in two currencies`);
+      if (line) group.lines.push(line);
+      read += 1;
+      if (onLines && read % 1000 === 0) onLines(read);
+    }
   }
   onLines?.(read);
   if (read === 0) throw new ReportFormatError('the report holds no line');
