@@ -60,6 +60,37 @@ describe('Reconciliation facts of schema-v1 payment events', () => {
     expect(breaks).toEqual([]);
   });
 
+  it('a projector restarted between the PaymentCreated of a v1 payment and its success (a batch starting mid-stream) still matches in ISO units', async () => {
+    await store.appendToStream('payment-v1c', [created('v1c')], 'no_stream');
+    const first = await projectAll(
+      db.pool,
+      store,
+      reconciliationProjection(undefined, async () => undefined),
+    );
+    await store.appendToStream('payment-v1c', [succeeded('v1c', 3)], 0);
+    const csv = [
+      'automatic_payout_id,automatic_payout_effective_at,balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id',
+      'po_isk3,2026-03-03 00:00:00,txn_isk3,2026-03-01 00:00:00,isk,500,0,500,charge,ch_3',
+    ].join('\n');
+    await importReport(store, { provider: 'stripe', format: 'csv', input: Readable.from([csv]), actor: 'key_t', now: new Date(at) });
+    // A new process: the module's upcaster has seen no PaymentCreated of this stream.
+    let restarted!: typeof reconciliationProjection;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      restarted = (require('./reconciliation-projection') as { reconciliationProjection: typeof reconciliationProjection })
+        .reconciliationProjection;
+    });
+    const projection = restarted(undefined, async () => undefined);
+    await projectAll(
+      db.pool,
+      store,
+      { ...projection, apply: (tx, events, target) => projection.apply(tx, events, { ...target, store }) },
+      first,
+    );
+    const { rows } = await db.pool.query(`SELECT status, payment_id FROM read_models.reconciliation_lines WHERE line_id = 'txn_isk3'`);
+    expect(rows).toEqual([{ status: 'matched', payment_id: 'v1c' }]);
+  });
+
   it('learns the correction of a stream whose PaymentCreated came before the batch (read from the store), then folds ISO amounts', async () => {
     await store.appendToStream('payment-v1b', [created('v1b'), succeeded('v1b', 2)], 'no_stream');
     const [, success] = await store.readStream('payment-v1b');

@@ -17,7 +17,7 @@ import type { ReportedLine } from '../formats/reported-line';
 import type { BreakKind } from '../breaks/break-kinds';
 import { BatchState, type BreakRow, type LineRow } from './batch-state';
 import { matchLine } from './match-line';
-import { foldPaymentEvent } from './payment-facts';
+import { foldPaymentEvent, learnPaymentStreams } from './payment-facts';
 import { DEFAULT_SETTLEMENT_WINDOWS, type SettlementWindows } from './settlement-windows';
 import { appendPostings, BatchPostings, type PostingContext, type PostingStore } from '../postings/batch-postings';
 import { breakSuspense, isPaidStatus, payoutStatus, postLine, resolution, reverse, suspenseOnly } from '../postings/postings';
@@ -86,6 +86,7 @@ export function reconciliationProjection(
         }
       }
       await state.load(tx, wanted(ours));
+      await learnPaymentStreams(ours, store);
       const postings = new BatchPostings();
       const run = new BatchRun(state, tx, windows, postings);
       for (const e of ours) await run.apply(e);
