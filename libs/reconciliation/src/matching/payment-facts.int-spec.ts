@@ -67,7 +67,7 @@ describe('Reconciliation facts of schema-v1 payment events', () => {
       store,
       reconciliationProjection(undefined, async () => undefined),
     );
-    await store.appendToStream('payment-v1c', [succeeded('v1c', 3)], 0);
+    await store.appendToStream('payment-v1c', [succeeded('v1c', 3)], 0n);
     const csv = [
       'automatic_payout_id,automatic_payout_effective_at,balance_transaction_id,created_utc,currency,gross,fee,net,reporting_category,source_id',
       'po_isk3,2026-03-03 00:00:00,txn_isk3,2026-03-01 00:00:00,isk,500,0,500,charge,ch_3',
