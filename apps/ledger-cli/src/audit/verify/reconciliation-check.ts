@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { comparePositions, type RecordedEvent } from '@ledger/event-store';
 import { paymentIdFromStream, StreamUpcaster, type PaymentEvent } from '@ledger/payments-domain';
@@ -74,6 +75,8 @@ class Recomputed {
   readonly payouts = new Map<string, Payout>();
   /** Open breaks by `kind|key` (key: the line, payment or payout). */
   readonly open = new Set<string>();
+  /** Each break raised, by its id, to its `kind|key`: a person's resolution names the id. */
+  private readonly raised = new Map<string, string>();
   readonly heldBy = new Map<string, string>();
   /** Unknown lines by the references they name: a fact recorded later under one of them may match them. */
   private readonly suspended = new Map<string, Set<string>>();
@@ -111,8 +114,10 @@ class Recomputed {
           payout.seen += 1;
           if (!PAYOUT_CATEGORIES.has(line.category)) payout.net += line.net;
           const lineKey = `${String(d.provider)}|${line.lineId}`;
-          if (this.lines.has(lineKey)) this.open.add(`duplicate_line|${line.lineId}|${payout.seen}`);
-          else this.place(lineKey, { ...line, provider: String(d.provider) });
+          if (this.lines.has(lineKey)) {
+            const id = [String(d.provider), String(d.payoutId), line.lineId, payout.version, String(payout.seen)];
+            this.raise(`duplicate_line|${line.lineId}|${payout.seen}`, id);
+          } else this.place(lineKey, { ...line, provider: String(d.provider) });
         }
         return this.complete(key);
       }
@@ -130,6 +135,11 @@ class Recomputed {
             net: 0,
             closesImport: false,
           });
+        return;
+      }
+      case 'ReconciliationBreakResolved': {
+        const open = this.raised.get(String(d.breakId));
+        if (open) this.open.delete(open);
         return;
       }
       default:
@@ -264,10 +274,26 @@ class Recomputed {
     }
   }
 
+  /**
+   * Opens a break. Its id, as the contract's break ids are made: `brk_` and the first 24 hex digits of the SHA-256 of
+   * its kind, provider and keys joined by `|`.
+   */
+  private raise(open: string, keys: readonly string[]): void {
+    this.open.add(open);
+    const kind = open.slice(0, open.indexOf('|'));
+    this.raised.set(
+      `brk_${createHash('sha256')
+        .update([kind, ...keys].join('|'))
+        .digest('hex')
+        .slice(0, 24)}`,
+      open,
+    );
+  }
+
   private place(lineKey: string, line: Line): void {
     const placed: Placed = { line, seq: this.seq, ...this.judge(line) };
     this.lines.set(lineKey, placed);
-    if (placed.status === 'break') this.open.add(`${placed.kind}|${line.lineId}`);
+    if (placed.status === 'break') this.raise(`${placed.kind}|${line.lineId}`, [line.provider, line.payoutId, line.lineId]);
     if (placed.kind === 'unknown_to_ledger') {
       for (const r of [line.paymentId, line.chargeId, line.paymentIntentId, line.sourceId]) {
         if (r) this.suspended.set(r, (this.suspended.get(r) ?? new Set()).add(lineKey));
@@ -311,7 +337,8 @@ class Recomputed {
   private complete(payoutKey: string): void {
     const payout = this.payouts.get(payoutKey);
     if (!payout || payout.seen < payout.lineCount) return;
-    if (payout.amount !== undefined && payout.net !== payout.amount) this.open.add(`payout_sum_mismatch|${payoutKey}`);
+    if (payout.amount !== undefined && payout.net !== payout.amount)
+      this.raise(`payout_sum_mismatch|${payoutKey}`, [...payoutKey.split('|'), payout.version]);
     if (!payout.closesImport) return;
     for (const [paymentId, p] of this.payments) {
       if (!p.succeededAt || this.heldBy.has(paymentId)) continue;
@@ -319,7 +346,7 @@ class Recomputed {
         .filter(([k, o]) => k.startsWith(`${p.provider}|`) && o.currency === p.currency && o.version)
         .reduce((max, [, o]) => (o.effectiveAt > max ? o.effectiveAt : max), '');
       if (latest && Date.parse(p.succeededAt) + (this.windows[p.provider] ?? 0) * 1000 < Date.parse(latest))
-        this.open.add(`missing_from_payout|${paymentId}`);
+        this.raise(`missing_from_payout|${paymentId}`, [p.provider, paymentId]);
     }
   }
 }
