@@ -1,5 +1,6 @@
 import type { FraudRules, WindowRuleName } from '@ledger/platform';
 import { commandIdOf, type FlagDecision, type VelocityFact } from './facts';
+import { SlidingWindow, SubjectList } from './subject-list';
 
 /** One payment or failed attempt as the windows hold it. */
 export interface Observation {
@@ -44,6 +45,8 @@ const MAX_PAYMENT_IDS = 100;
 
 type Member = (o: Observation) => string | undefined;
 interface WindowSpec {
+  /** The prefix of the subjects it counts (`customer`, `card`, `ip`). */
+  readonly prefix: string;
   readonly subjectOf: (o: Observation) => string | undefined;
   readonly kind: Observation['kind'];
   /** Distinct values counted; undefined: every observation counts. */
@@ -54,12 +57,12 @@ const customerOf = (o: Observation) => o.customerId ?? (o.email ? `email:${o.ema
 
 /** Which list an observation is counted in, and what each window rule counts there. */
 const WINDOW_SPECS: Readonly<Record<WindowRuleName, WindowSpec>> = {
-  customer_payments: { subjectOf: (o) => prefixed('customer', o.customerId), kind: 'payment' },
-  customer_cards: { subjectOf: (o) => prefixed('customer', o.customerId), kind: 'payment', member: (o) => o.card },
-  card_customers: { subjectOf: (o) => prefixed('card', o.card), kind: 'payment', member: customerOf },
-  ip_customers: { subjectOf: (o) => prefixed('ip', o.ip), kind: 'payment', member: customerOf },
-  ip_cards: { subjectOf: (o) => prefixed('ip', o.ip), kind: 'payment', member: (o) => o.card },
-  card_failures: { subjectOf: (o) => prefixed('card', o.card), kind: 'failure' },
+  customer_payments: { prefix: 'customer', subjectOf: (o) => prefixed('customer', o.customerId), kind: 'payment' },
+  customer_cards: { prefix: 'customer', subjectOf: (o) => prefixed('customer', o.customerId), kind: 'payment', member: (o) => o.card },
+  card_customers: { prefix: 'card', subjectOf: (o) => prefixed('card', o.card), kind: 'payment', member: customerOf },
+  ip_customers: { prefix: 'ip', subjectOf: (o) => prefixed('ip', o.ip), kind: 'payment', member: customerOf },
+  ip_cards: { prefix: 'ip', subjectOf: (o) => prefixed('ip', o.ip), kind: 'payment', member: (o) => o.card },
+  card_failures: { prefix: 'card', subjectOf: (o) => prefixed('card', o.card), kind: 'failure' },
 };
 
 function prefixed(kind: string, value: string | undefined): string | undefined {
@@ -71,10 +74,14 @@ function prefixed(kind: string, value: string | undefined): string | undefined {
  * fact in and returns the FlagFraud decisions it makes. A rule trips when its count in the window reaches the
  * threshold: the trip flags every payment in the window, and each later payment while it stays tripped; it ends
  * when the count falls below. Each (rule, payment) is decided at most once per trip and the outbox keeps one.
+ *
+ * A fact costs O(log n) in its subjects' history: each list keeps its newest `at` and, per window rule, a sliding
+ * window with running counts (subject-list.ts); the decisions are those of the full rescans it replaced
+ * (testing/reference-velocity-state.ts, compared by velocity-state.property.spec.ts).
  */
 export class VelocityState {
   /** Observations by subject (`customer:<id>`, `card:<token>`, `ip:<token>`) and kind, oldest first. */
-  private readonly lists = new Map<string, Observation[]>();
+  private readonly lists = new Map<string, SubjectList>();
   /** Each payment's observation, for a failure that names no card of its own. */
   private readonly payments = new Map<string, Observation>();
   private readonly trips = new Map<string, Trip>();
@@ -146,19 +153,19 @@ export class VelocityState {
     if (!setting || !subject) return [];
     if (spec.member && spec.member(o) === undefined) return [];
     // Event time is the providers' too, so facts arrive out of order: the window ends at the newest one seen.
-    const list = this.lists.get(`${subject}|${o.kind}`) ?? [];
-    const end = list.reduce((max, x) => (x.at > max ? x.at : max), o.at);
+    // The observation is in its list already (index), so the list's newest `at` is at least its own.
+    const list = this.lists.get(`${subject}|${o.kind}`)!;
+    const window = list.window(rule)!;
+    const end = list.maxAt;
     if (o.at <= end - setting.windowMs) return [];
-    const inWindow = list.filter((x) => x.at > end - setting.windowMs);
-    const counted = spec.member ? inWindow.filter((x) => spec.member!(x) !== undefined) : inWindow;
-    const count = spec.member ? new Set(counted.map(spec.member)).size : counted.length;
+    const count = window.count();
     const key = `${rule}|${subject}`;
     const open = this.trips.get(key);
     if (count < setting.threshold) {
       if (open) this.closeTrip(key, open);
       return [];
     }
-    const paymentIds = distinct(counted.map((x) => x.paymentId)).slice(-MAX_PAYMENT_IDS);
+    const paymentIds = window.paymentIds(MAX_PAYMENT_IDS);
     const finding = { rule, window: setting.window, count, threshold: setting.threshold, paymentIds, at: o.at };
     if (open && open.lastAt > end - setting.windowMs) {
       open.lastAt = Math.max(open.lastAt, o.at);
@@ -175,10 +182,12 @@ export class VelocityState {
     if (this.rules.countryMismatch && fact.countryMismatch) out.push(this.single('country_mismatch', subject, o, 1, 1, '24h'));
     const k = this.rules.amountSpike;
     if (k !== undefined && o.customerId !== undefined) {
-      const history = (this.lists.get(`${subject}|payment`) ?? [])
-        .filter((x) => x.currency === o.currency && x.amount !== undefined && x.at > o.at - RETENTION_MS && x.at <= o.at)
-        .slice(-SPIKE_HISTORY)
-        .map((x) => x.amount!);
+      // The last 20 in arrival order of the customer's payments in that currency, within 30 days, at or before it.
+      const history =
+        this.lists
+          .get(`${subject}|payment`)
+          ?.amountsIn(o.currency)
+          ?.recent(o.at - RETENTION_MS, o.at, SPIKE_HISTORY) ?? [];
       const median = medianOf(history);
       if (history.length >= SPIKE_MIN_HISTORY && median !== undefined && fact.amount > k * median)
         out.push(this.single('amount_spike', subject, o, fact.amount, Math.floor(k * median), `${history.length} payments`));
@@ -214,29 +223,44 @@ export class VelocityState {
     for (const subject of subjects) {
       if (subject === undefined) continue;
       const key = `${subject}|${o.kind}`;
-      const list = this.lists.get(key) ?? [];
-      list.push(o);
+      let list = this.lists.get(key);
+      if (!list) this.lists.set(key, (list = this.newList(subject, o.kind)));
+      list.add(o);
       const horizon = o.at - (subject.startsWith('customer:') ? RETENTION_MS : 24 * HOUR);
-      while (list.length > 0 && list[0].at <= horizon) {
-        const old = list.shift()!;
+      for (const old of list.trim(horizon)) {
         if (old.kind === 'payment' && subject.startsWith('customer:') && o.at - old.at > RETENTION_MS) this.payments.delete(old.paymentId);
       }
-      this.lists.set(key, list);
     }
+  }
+
+  /** An empty list with a window for each rule counted there. */
+  private newList(subject: string, kind: Observation['kind']): SubjectList {
+    const windows: SlidingWindow[] = [];
+    for (const [rule, spec] of Object.entries(WINDOW_SPECS) as [WindowRuleName, WindowSpec][]) {
+      const setting = this.rules.windows[rule];
+      if (setting && spec.kind === kind && subject.startsWith(`${spec.prefix}:`))
+        windows.push(new SlidingWindow(rule, setting, spec.member));
+    }
+    return new SubjectList(subject, kind, windows);
   }
 
   /** A CustomerForgotten fact: every observation and trip of theirs goes, from memory and (through the changes) from the tables. */
   private forget(customerId: string): void {
     const subjects = new Set([`customer:${customerId}`]);
     for (const list of this.lists.values()) {
-      for (const o of list)
+      for (const o of list.observations())
         if (o.customerId === customerId) for (const spec of Object.values(WINDOW_SPECS)) subjects.add(spec.subjectOf(o) ?? '');
     }
     subjects.delete('');
     for (const [key, list] of this.lists) {
-      const kept = list.filter((o) => o.customerId !== customerId);
+      const kept = [...list.observations()].filter((o) => o.customerId !== customerId);
       if (kept.length === 0) this.lists.delete(key);
-      else if (kept.length !== list.length) this.lists.set(key, kept);
+      else if (kept.length !== list.length) {
+        // The rare rebuild: the newest `at` may go back, so the windows are counted afresh (without trimming, as before).
+        const rebuilt = this.newList(list.subject, list.kind);
+        for (const o of kept) rebuilt.add(o);
+        this.lists.set(key, rebuilt);
+      }
     }
     for (const [paymentId, o] of this.payments) if (o.customerId === customerId) this.payments.delete(paymentId);
     // Their tokens leave the trips too (a card's or an IP's trip names the token as its subject).
