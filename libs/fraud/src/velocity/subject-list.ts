@@ -167,7 +167,7 @@ export class AmountHistory {
   /** The list was trimmed: drops what left it from the front. */
   trimmed(): void {
     while (this.head < this.entries.length && this.entries[this.head].gone) this.head++;
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+    if (this.head > 64 && this.head * 2 > this.entries.length) {
       const kept = this.entries.slice(this.head);
       this.entries = [];
       this.least = [];
@@ -250,7 +250,7 @@ export class SubjectList {
       dropped.push(entry.o);
       if (entry.o.currency !== undefined) this.amounts?.get(entry.o.currency)?.trimmed();
     }
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+    if (this.head > 64 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }
