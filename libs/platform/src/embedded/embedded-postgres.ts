@@ -133,12 +133,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       'unix_socket_directories=',
       '-c',
       'max_connections=300',
-      // PostgreSQL's 128 MB default is sized for a shared laptop: the books' and the store's indexes outgrow it past a
-      // million events and every insert then pays for evicted pages. Reserved, not used: pages are touched as needed.
-      '-c',
-      'shared_buffers=1GB',
-      '-c',
-      'maintenance_work_mem=256MB',
       ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
   });
