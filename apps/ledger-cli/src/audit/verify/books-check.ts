@@ -4,7 +4,7 @@ import { comparePositions, type EventStore, type Position, type RecordedEvent } 
 import { paymentIdFromStream, StreamUpcaster, type PaymentEvent } from '@ledger/payments-domain';
 import { storedCheckpoint } from './checkpoints';
 import type { ReportDifference } from './compare-tables';
-import type { StoredEvents } from './stored-events';
+import { eventsInStore, eventsInTable, PAGE_SIZE, type StoredEvents } from './stored-events';
 
 /**
  * The books recomputed by the auditor's own code (nothing from @ledger/books): the chart's accounts and the posting
@@ -384,62 +384,13 @@ export function closesInTable(client: PoolClient): () => Promise<RecordedEvent[]
 }
 
 /** PostgreSQL: the events the books read (payment and payout streams) up to `to`, by the auditor's own SQL, in global order. */
-export function booksEventsInTable(client: PoolClient, pageSize = 1000): StoredEvents {
-  return async function* (to) {
-    await client.query(
-      `DECLARE verify_books_events NO SCROLL CURSOR FOR
-       SELECT e.global_position, e.transaction_id::text AS tx_id, e.stream_id, e.revision, e.event_id, e.event_type, e.data, e.metadata, e.recorded_at
-         FROM event_store.events e
-        WHERE starts_with(e.stream_id, $1) AND (e.transaction_id, e.global_position) <= ($2::text::xid8, $3::bigint)
-        ORDER BY e.transaction_id, e.global_position`,
-      [BOOKS_STREAMS, to.commit.toString(), to.prepare.toString()],
-    );
-    try {
-      for (;;) {
-        const { rows } = await client.query<StoredRow>(`FETCH ${pageSize} FROM verify_books_events`);
-        if (rows.length > 0)
-          yield rows.map((r) => ({
-            eventId: r.event_id,
-            streamId: r.stream_id,
-            type: r.event_type,
-            revision: BigInt(r.revision),
-            position: { commit: BigInt(r.tx_id), prepare: BigInt(r.global_position) },
-            data: r.data,
-            metadata: r.metadata,
-            recordedAt: r.recorded_at,
-          }));
-        if (rows.length < pageSize) return;
-      }
-    } finally {
-      await client.query('CLOSE verify_books_events');
-    }
-  };
-}
-
-interface StoredRow {
-  global_position: string;
-  tx_id: string;
-  stream_id: string;
-  revision: string;
-  event_id: string;
-  event_type: string;
-  data: unknown;
-  metadata: Record<string, unknown>;
-  recorded_at: Date;
+export function booksEventsInTable(client: PoolClient, pageSize = PAGE_SIZE): StoredEvents {
+  return eventsInTable(client, pageSize, BOOKS_STREAMS);
 }
 
 /** EventStoreDB: the events the books read, through the adapter, page by page. */
-export function booksEventsInStore(store: Pick<EventStore, 'readAll'>, pageSize = 1000): StoredEvents {
-  return async function* (to) {
-    let after: Position | undefined;
-    for (;;) {
-      const page = await store.readAll({ after, maxCount: pageSize, streamPrefix: BOOKS_STREAMS });
-      const upTo = page.filter((e) => comparePositions(e.position, to) <= 0);
-      if (upTo.length > 0) yield upTo;
-      if (page.length < pageSize || upTo.length < page.length) return;
-      after = page[page.length - 1].position;
-    }
-  };
+export function booksEventsInStore(store: Pick<EventStore, 'readAll'>, pageSize = PAGE_SIZE): StoredEvents {
+  return eventsInStore(store, pageSize, BOOKS_STREAMS);
 }
 
 export function closesInStore(store: Pick<EventStore, 'readStream'>): () => Promise<RecordedEvent[]> {

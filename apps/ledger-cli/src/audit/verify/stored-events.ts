@@ -34,24 +34,26 @@ interface StoredRow {
  * checkpoint in (transaction_id, global_position) order. An event the
  * projector's reader skipped (by horizon, filter or fault) is still counted here.
  */
-export function eventsInTable(client: PoolClient, pageSize = PAGE_SIZE): StoredEvents {
+export function eventsInTable(client: PoolClient, pageSize = PAGE_SIZE, streams = PAYMENT_STREAMS): StoredEvents {
+  // One cursor per prefix: the books' walk (payment and payout streams) may be open beside the payments' one.
+  const cursor = `verify_events_${streams.replace(/[^a-z]/g, '_')}`;
   return async function* (to) {
     await client.query(
-      `DECLARE verify_events NO SCROLL CURSOR FOR
+      `DECLARE ${cursor} NO SCROLL CURSOR FOR
        SELECT e.global_position, e.transaction_id::text AS tx_id, e.stream_id, e.revision, e.event_id, e.event_type, e.data, e.metadata, e.recorded_at
          FROM event_store.events e
         WHERE starts_with(e.stream_id, $1) AND (e.transaction_id, e.global_position) <= ($2::text::xid8, $3::bigint)
         ORDER BY e.transaction_id, e.global_position`,
-      [PAYMENT_STREAMS, to.commit.toString(), to.prepare.toString()],
+      [streams, to.commit.toString(), to.prepare.toString()],
     );
     try {
       for (;;) {
-        const { rows } = await client.query<StoredRow>(`FETCH ${pageSize} FROM verify_events`);
+        const { rows } = await client.query<StoredRow>(`FETCH ${pageSize} FROM ${cursor}`);
         if (rows.length > 0) yield rows.map(toEvent);
         if (rows.length < pageSize) return;
       }
     } finally {
-      await client.query('CLOSE verify_events');
+      await client.query(`CLOSE ${cursor}`);
     }
   };
 }
@@ -87,11 +89,11 @@ export function paymentEventsByStream(client: PoolClient, pageSize = PAGE_SIZE):
 }
 
 /** EventStoreDB: a plain `$all` read through the adapter, page by page. */
-export function eventsInStore(store: EventStore, pageSize = PAGE_SIZE): StoredEvents {
+export function eventsInStore(store: Pick<EventStore, 'readAll'>, pageSize = PAGE_SIZE, streams = PAYMENT_STREAMS): StoredEvents {
   return async function* (to) {
     let after: Position | undefined;
     for (;;) {
-      const page = await store.readAll({ after, maxCount: pageSize, streamPrefix: PAYMENT_STREAMS });
+      const page = await store.readAll({ after, maxCount: pageSize, streamPrefix: streams });
       const upTo = page.filter((e) => comparePositions(e.position, to) <= 0);
       if (upTo.length > 0) yield upTo;
       if (page.length < pageSize || upTo.length < page.length) return;
