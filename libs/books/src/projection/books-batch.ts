@@ -28,16 +28,20 @@ function occurredAtOf(event: RecordedEvent): Date {
   return date && !Number.isNaN(date.getTime()) ? date : event.recordedAt;
 }
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-
 type Sums = Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>;
 
 function add(sums: Sums, key: readonly string[], debit: number, credit: number): void {
   const id = key.join('\u0000');
-  const sum = sums.get(id) ?? { key, debits: 0n, credits: 0n };
-  sum.debits += BigInt(debit);
-  sum.credits += BigInt(credit);
-  sums.set(id, sum);
+  let sum = sums.get(id);
+  if (!sum) sums.set(id, (sum = { key, debits: 0n, credits: 0n }));
+  if (debit !== 0) sum.debits += BigInt(debit);
+  if (credit !== 0) sum.credits += BigInt(credit);
+}
+
+/** A moment's day and hour buckets, from one ISO rendering (`YYYY-MM-DD`, `…T00:00:00Z`, `…THH:00:00Z`). */
+function buckets(at: Date): { day: string; dayStart: string; hourStart: string } {
+  const iso = at.toISOString();
+  return { day: iso.slice(0, 10), dayStart: `${iso.slice(0, 10)}T00:00:00Z`, hourStart: `${iso.slice(0, 13)}:00:00Z` };
 }
 
 /**
@@ -127,19 +131,17 @@ export class BooksBatch {
       late,
     };
     this.entries.push(entry);
+    const effective = buckets(effectiveAt);
+    const known = buckets(entry.recordedAt);
     for (const line of entry.lines) {
-      add(this.movements, [line.account, line.currency, day(effectiveAt), day(entry.recordedAt)], line.debit, line.credit);
+      const { account, currency, debit, credit } = line;
+      add(this.movements, [account, currency, effective.day, known.day], debit, credit);
       for (const [clock, at] of [
-        ['effective', effectiveAt],
-        ['recorded', entry.recordedAt],
+        ['effective', effective],
+        ['recorded', known],
       ] as const) {
-        add(this.clockMovements, [clock, 'day', `${day(at)}T00:00:00Z`, line.account, line.currency], line.debit, line.credit);
-        add(
-          this.clockMovements,
-          [clock, 'hour', `${at.toISOString().slice(0, 13)}:00:00Z`, line.account, line.currency],
-          line.debit,
-          line.credit,
-        );
+        add(this.clockMovements, [clock, 'day', at.dayStart, account, currency], debit, credit);
+        add(this.clockMovements, [clock, 'hour', at.hourStart, account, currency], debit, credit);
       }
     }
   }
@@ -213,21 +215,23 @@ export class BooksBatch {
         ['recorded_at', 'timestamptz'],
         ['period', 'text'],
       ],
-      this.entries.flatMap((e) =>
-        e.lines.map((l, i): Cell[] => [
+      this.entries.flatMap((e) => {
+        const [commit, prepare] = [e.position.commit.toString(), e.position.prepare.toString()];
+        const [effectiveAt, recordedAt] = [e.effectiveAt.toISOString(), e.recordedAt.toISOString()];
+        return e.lines.map((l, i): Cell[] => [
           e.entryId,
           i + 1,
           l.account,
           l.currency,
           l.debit,
           l.credit,
-          e.position.commit.toString(),
-          e.position.prepare.toString(),
-          e.effectiveAt.toISOString(),
-          e.recordedAt.toISOString(),
+          commit,
+          prepare,
+          effectiveAt,
+          recordedAt,
           e.period,
-        ]),
-      ),
+        ]);
+      }),
     );
     await insertUnnest(
       tx,
