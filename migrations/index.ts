@@ -23,6 +23,7 @@ import { FraudVelocity1764003000000 } from './1764003000000-fraud-velocity';
 import { Books1764003100000 } from './1764003100000-books';
 import { CommandBatches1764003300000 } from './1764003300000-command-batches';
 import { Reconciliation1764003400000 } from './1764003400000-reconciliation';
+import { ReconciliationUnheld1764003500000 } from './1764003500000-reconciliation-unheld';
 
 /** Every migration, in order. Listed explicitly so tests and the built apps load the same set. */
 export const migrations = [
@@ -51,4 +52,5 @@ export const migrations = [
   Books1764003100000,
   CommandBatches1764003300000,
   Reconciliation1764003400000,
+  ReconciliationUnheld1764003500000,
 ];

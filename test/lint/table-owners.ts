@@ -31,6 +31,7 @@ export const OWNERS: Readonly<Record<string, string>> = {
   'read_models.reconciliation_payouts': 'libs/reconciliation',
   'read_models.reconciliation_lines': 'libs/reconciliation',
   'read_models.reconciliation_breaks': 'libs/reconciliation',
+  'read_models.reconciliation_unheld': 'libs/reconciliation',
 };
 
 /**

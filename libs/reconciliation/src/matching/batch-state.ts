@@ -69,7 +69,7 @@ export class BatchState implements FactIndex {
   private readonly refs: Record<FactKind, Map<string, string>> = { charge: new Map(), refund: new Map(), dispute: new Map() };
   private readonly newRefs = new Map<string, { kind: FactKind; reference: string; canonical: string }>();
   private readonly touchedFacts = new Set<string>();
-  private readonly payments = new Map<string, PaymentRow & { heldBy?: string | null; missingBreak?: string | null }>();
+  private readonly payments = new Map<string, PaymentRow & { missingBreak?: string | null }>();
   private readonly touchedPayments = new Set<string>();
   readonly lines = new Map<string, LineRow>();
   readonly newLines = new Set<string>();
@@ -91,7 +91,8 @@ export class BatchState implements FactIndex {
     return `"${this.schema}"."reconciliation_${name}"`;
   }
 
-  async load(tx: PoolClient, want: { refs: string[]; paymentIds: string[]; lineIds: string[]; payouts: string[] }): Promise<void> {
+  /** `lines` and `payouts` as `provider|id` keys. */
+  async load(tx: PoolClient, want: { refs: string[]; paymentIds: string[]; lines: string[]; payouts: string[] }): Promise<void> {
     if (want.refs.length > 0) {
       // Every reference's row carries its fact's columns (writeFacts keeps them all alike): one read, no self-join;
       // the references as one JSON array (cheaper to send than a text[] of 400,000 escaped elements).
@@ -119,15 +120,14 @@ export class BatchState implements FactIndex {
           ...(r.currency ? { currency: r.currency } : {}),
           ...(r.amount !== null ? { amount: Number(r.amount) } : {}),
           ...(r.succeeded_at ? { succeededAt: r.succeeded_at.toISOString() } : {}),
-          heldBy: r.held_by,
           missingBreak: r.missing_break,
         });
       }
     }
-    if (want.lineIds.length > 0) {
+    for (const [provider, lineIds] of byProvider(want.lines)) {
       const { rows } = await tx.query(
-        `SELECT * FROM ${this.table('lines')} WHERE line_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
-        [JSON.stringify(want.lineIds)],
+        `SELECT * FROM ${this.table('lines')} WHERE provider = $1 AND line_id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
+        [provider, JSON.stringify(lineIds)],
       );
       for (const r of rows as LineRow[]) {
         this.lines.set(`${r.provider}|${r.line_id}`, { ...r, gross: Number(r.gross), fee: Number(r.fee), net: Number(r.net) });
@@ -156,18 +156,25 @@ export class BatchState implements FactIndex {
 
   setPayment(row: PaymentRow): void {
     const old = this.payments.get(row.paymentId);
-    this.payments.set(row.paymentId, { heldBy: null, missingBreak: null, ...old, ...row });
+    this.payments.set(row.paymentId, { missingBreak: null, ...old, ...row });
     this.touchedPayments.add(row.paymentId);
   }
 
-  /** The line that holds the payment in an imported payout (null: none since a correction); written by id, loaded or not. */
-  holdPayment(paymentId: string, lineId: string | null): void {
-    const row = this.payments.get(paymentId);
-    if (row) row.heldBy = lineId;
-    this.holds.set(paymentId, lineId);
+  /**
+   * A charge or payment line placed in this batch names the payment: an imported payout holds it. Whether a payment is
+   * held is what the stored lines say (reconciliation_lines.payment_id); this only keeps reconciliation_unheld in step.
+   */
+  holdPayment(paymentId: string): void {
+    this.holds.add(paymentId);
   }
 
-  private readonly holds = new Map<string, string | null>();
+  /** A line that named the payment was withdrawn (a correction): unless another line still names it, it is unheld again. */
+  releasePayment(paymentId: string): void {
+    this.releases.add(paymentId);
+  }
+
+  private readonly holds = new Set<string>();
+  private readonly releases = new Set<string>();
 
   fact(kind: FactKind, reference: string): PaymentFact | undefined {
     const canonical = this.refs[kind].get(reference);
@@ -195,19 +202,6 @@ export class BatchState implements FactIndex {
       ['payment_id'],
       [...this.touchedPayments].map((id) => paymentDbRow(this.payments.get(id)!)),
     );
-    if (this.holds.size > 0) {
-      await tx.query(
-        `UPDATE ${this.table('payments')} p SET held_by = h.line FROM jsonb_to_recordset($1::jsonb) AS h(payment_id text, line text)
-          WHERE p.payment_id = h.payment_id AND p.held_by IS DISTINCT FROM h.line`,
-        [JSON.stringify([...this.holds].map(([payment_id, line]) => ({ payment_id, line })))],
-      );
-      // A payment found missing is no longer missing once an imported payout holds it: its break closes.
-      await tx.query(
-        `UPDATE ${this.table('breaks')} b SET status = 'resolved', closed_by = 'late_line', closed_at = $2
-           FROM ${this.table('payments')} p WHERE p.payment_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND p.held_by IS NOT NULL AND b.break_id = p.missing_break AND b.status = 'open'`,
-        [JSON.stringify([...this.holds.keys()]), this.closedAt],
-      );
-    }
     if (this.deletedLines.size > 0) {
       const ids = [...this.deletedLines].filter((k) => !this.newLines.has(k));
       await tx.query(
@@ -222,6 +216,40 @@ export class BatchState implements FactIndex {
     if (!(await copyNewLines(tx, this.table('lines'), fresh))) await this.upsertLines(tx, fresh);
     await this.upsert(tx, 'payouts', ['provider', 'payout_id'], [...this.payouts.values()]);
     await this.upsert(tx, 'breaks', ['break_id'], [...this.breaks.values()]);
+    await this.writeUnheld(tx);
+  }
+
+  /**
+   * reconciliation_unheld after the batch's lines are written: a succeeded payment is in it while no stored charge or
+   * payment line names it and no missing_from_payout break was raised for it. The bulk (a report's charge lines) is
+   * one DELETE by key; payments that succeeded or were released in this batch are judged against the lines.
+   */
+  private async writeUnheld(tx: PoolClient): Promise<void> {
+    if (this.holds.size > 0) {
+      await tx.query(`DELETE FROM ${this.table('unheld')} WHERE payment_id = ANY($1::text[])`, [[...this.holds]]);
+      // A payment found missing is no longer missing once an imported payout holds it: its break closes.
+      await tx.query(
+        `WITH missing AS MATERIALIZED (
+           SELECT payment_id, missing_break FROM ${this.table('payments')} WHERE payment_id = ANY($1::text[]) AND missing_break IS NOT NULL)
+         UPDATE ${this.table('breaks')} b SET status = 'resolved', closed_by = 'late_line', closed_at = $2 FROM missing m
+          WHERE b.break_id = m.missing_break AND b.status = 'open'
+            AND EXISTS (SELECT 1 FROM ${this.table('lines')} l WHERE l.payment_id = m.payment_id AND l.category IN ('charge', 'payment'))`,
+        [[...this.holds], this.closedAt],
+      );
+    }
+    const judged = new Set(this.releases);
+    for (const id of this.touchedPayments) if (this.payments.get(id)?.succeededAt) judged.add(id);
+    if (judged.size === 0) return;
+    await tx.query(
+      `INSERT INTO ${this.table('unheld')} (payment_id, provider, currency, amount, succeeded_at)
+       SELECT p.payment_id, p.provider, p.currency, p.amount, p.succeeded_at FROM ${this.table('payments')} p
+        WHERE p.payment_id = ANY($1::text[]) AND p.succeeded_at IS NOT NULL AND p.currency IS NOT NULL AND p.amount IS NOT NULL
+          AND p.missing_break IS NULL
+          AND NOT EXISTS (SELECT 1 FROM ${this.table('lines')} l WHERE l.payment_id = p.payment_id AND l.category IN ('charge', 'payment'))
+       ON CONFLICT (payment_id) DO UPDATE SET provider = EXCLUDED.provider, currency = EXCLUDED.currency, amount = EXCLUDED.amount,
+         succeeded_at = EXCLUDED.succeeded_at`,
+      [[...judged]],
+    );
   }
 
   private async writeFacts(tx: PoolClient): Promise<void> {
@@ -313,8 +341,20 @@ interface PaymentDbRow {
   currency: string | null;
   amount: string | null;
   succeeded_at: Date | null;
-  held_by: string | null;
   missing_break: string | null;
+}
+
+/** `provider|id` keys, the ids grouped by provider. */
+function byProvider(keys: readonly string[]): Map<string, string[]> {
+  const groups = new Map<string, string[]>();
+  for (const k of keys) {
+    const bar = k.indexOf('|');
+    const provider = k.slice(0, bar);
+    let ids = groups.get(provider);
+    if (!ids) groups.set(provider, (ids = []));
+    ids.push(k.slice(bar + 1));
+  }
+  return groups;
 }
 
 /** The fact a reference's row names (its canonical reference), with the columns every row of that fact shares. */
@@ -349,14 +389,13 @@ function factDbRow(fact: PaymentFact, reference: string): Record<string, unknown
   };
 }
 
-function paymentDbRow(row: PaymentRow & { heldBy?: string | null; missingBreak?: string | null }): Record<string, unknown> {
+function paymentDbRow(row: PaymentRow & { missingBreak?: string | null }): Record<string, unknown> {
   return {
     payment_id: row.paymentId,
     provider: row.provider,
     currency: row.currency ?? null,
     amount: row.amount ?? null,
     succeeded_at: row.succeededAt ?? null,
-    held_by: row.heldBy ?? null,
     missing_break: row.missingBreak ?? null,
   };
 }

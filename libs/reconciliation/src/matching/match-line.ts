@@ -28,6 +28,16 @@ type Rule = (line: ReportedLine, find: FactLookup) => LineOutcome;
 
 const chargeRefs = (line: ReportedLine) => [line.paymentId, line.chargeId, line.paymentIntentId, line.sourceId];
 
+/**
+ * The references a line's rule looks up in order when it names a charge (charge, payment, partial capture reversal):
+ * the first one found for the line's provider decides, so the ones after it are needed only when it is not found.
+ * Undefined for other lines.
+ */
+export function chargeLookup(line: ReportedLine): string[] | undefined {
+  if (line.category !== 'charge' && line.category !== 'payment' && line.category !== 'partial_capture_reversal') return undefined;
+  return chargeRefs(line).filter((r): r is string => !!r);
+}
+
 /** charge / payment: to the payment by its metadata payment id, charge, intent or Paystack reference. */
 const charge: Rule = (line, find) => {
   const fact = find(chargeRefs(line), 'charge');

@@ -192,3 +192,84 @@ describe('Reconciliation projection (given events, then breaks)', () => {
     expect(stream.filter((e) => e.type !== 'PayoutLinesReported').map((e) => e.type)).toEqual(['PayoutReported', 'PayoutCorrected']);
   });
 });
+
+describe('Reconciliation projection: which payments an imported payout holds (missing_from_payout)', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+  let at: Position | undefined;
+  const projection = reconciliationProjection({ stripe: 7 * 86_400, paystack: 2 * 86_400 }, async () => undefined);
+  const now = new Date('2026-04-01T00:00:00Z');
+
+  const csv = async (...rows: string[]) => {
+    await importReport(store, {
+      provider: 'stripe',
+      format: 'csv',
+      input: Readable.from([[HEADER, ...rows].join('\n')]),
+      actor: 'key_t',
+      now,
+    });
+    at = await projectAll(db.pool, store, projection, at);
+  };
+  const missing = async () =>
+    (
+      await db.pool.query<{ payment_id: string; status: string }>(
+        `SELECT payment_id, status FROM read_models.reconciliation_breaks WHERE kind = 'missing_from_payout' ORDER BY payment_id`,
+      )
+    ).rows;
+  const unheld = async () =>
+    (await db.pool.query<{ payment_id: string }>(`SELECT payment_id FROM read_models.reconciliation_unheld ORDER BY payment_id`)).rows.map(
+      (r) => r.payment_id,
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase(4);
+    store = new PostgresEventStore(db.pool, { pollIntervalMs: 5 });
+    await insertEvents(db.pool, [
+      ...payment(21, 1000, 1),
+      ...payment(22, 2000, 1),
+      {
+        streamId: 'payment-p22',
+        type: 'PaymentRefunded',
+        data: {
+          paymentId: 'p22',
+          refundId: 'r_22',
+          providerRefundId: 're_22',
+          amount: 500,
+          currency: 'USD',
+          totalRefunded: 500,
+          refundedAt: '2026-03-02T00:00:00.000Z',
+        },
+        occurredAt: '2026-03-02T00:00:00.000Z',
+      },
+    ]);
+    at = await projectAll(db.pool, store, projection, at);
+  });
+
+  afterAll(async () => {
+    await store.close();
+    await db.drop();
+  });
+
+  it('a payment stays held while any imported charge line names it: withdrawing another line that names it frees nothing', async () => {
+    expect(await unheld()).toEqual(['p21', 'p22']);
+    await csv(row('po_h1', 1, 'txn_21', 'charge', 1000, 59, 'ch_21'), row('po_h1', 1, 'txn_22', 'charge', 2000, 88, 'ch_22'));
+    // po_h2 names both payments again: p21 by a second charge line, p22 by its refund (matched: it carries the payment).
+    await csv(row('po_h2', 3, 'txn_21b', 'charge', 1000, 59, 'ch_21'), row('po_h2', 3, 'txn_r22', 'refund', -500, 0, 're_22'));
+    expect(await unheld()).toEqual([]);
+    // po_h2 corrected to a fee alone: its lines leave, but po_h1's charge lines still hold both payments.
+    await csv(row('po_h2', 3, 'txn_fee2', 'fee', -100, 0, ''));
+    // A later payout (effective on the 22nd, past both payments' 7-day window): neither payment is missing.
+    await csv(row('po_h3', 20, 'txn_fee3', 'fee', -100, 0, ''));
+    expect(await unheld()).toEqual([]);
+    expect(await missing()).toEqual([]);
+  });
+
+  it('a correction that withdraws the only line naming a payment frees it: it is found missing, and a later line naming it closes that', async () => {
+    // The correction is an import of its own, judged against the latest payout (po_h3, the 22nd): p21 is missing now.
+    await csv(row('po_h1', 1, 'txn_22', 'charge', 2000, 88, 'ch_22'));
+    expect(await missing()).toEqual([{ payment_id: 'p21', status: 'open' }]);
+    expect(await unheld()).toEqual([]);
+    await csv(row('po_h5', 25, 'txn_21c', 'charge', 1000, 59, 'ch_21'));
+    expect(await missing()).toEqual([{ payment_id: 'p21', status: 'resolved' }]);
+  });
+});

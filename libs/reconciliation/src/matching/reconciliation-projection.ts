@@ -16,7 +16,7 @@ import {
 import type { ReportedLine } from '../formats/reported-line';
 import type { BreakKind } from '../breaks/break-kinds';
 import { BatchState, type BreakRow, type LineRow } from './batch-state';
-import { matchLine } from './match-line';
+import { chargeLookup, matchLine } from './match-line';
 import { foldPaymentEvent, learnPaymentStreams } from './payment-facts';
 import { DEFAULT_SETTLEMENT_WINDOWS, type SettlementWindows } from './settlement-windows';
 import { appendPostings, BatchPostings, type PostingContext, type PostingStore } from '../postings/batch-postings';
@@ -43,6 +43,7 @@ export const RECONCILIATION_TABLES = [
   'reconciliation_payouts',
   'reconciliation_lines',
   'reconciliation_breaks',
+  'reconciliation_unheld',
 ];
 
 /** Called with the breaks a batch of the live tables raised, inside the batch's transaction. */
@@ -85,7 +86,10 @@ export function reconciliationProjection(
           throw new Error(`reconciliation cannot apply ${e.type} on ${e.streamId}`);
         }
       }
-      await state.load(tx, wanted(ours));
+      const want = wanted(ours);
+      await state.load(tx, want);
+      const rest = refsStillWanted(state, want.fallbacks);
+      if (rest.length > 0) await state.load(tx, { refs: rest, paymentIds: [], lines: [], payouts: [] });
       await learnPaymentStreams(ours, store);
       const postings = new BatchPostings();
       const run = new BatchRun(state, tx, windows, postings);
@@ -108,6 +112,11 @@ export function reconciliationProjection(
   };
 }
 
+/** A payout holds a payment when a charge or payment line names it, explained or not (a mismatch is its own break). */
+function holdsPayment(category: string): boolean {
+  return category === 'charge' || category === 'payment';
+}
+
 /** The projection's own postings: on their own streams, never matched. */
 function isPosting(e: RecordedEvent): boolean {
   if (!e.streamId.startsWith(POSTED_STREAM_PREFIX)) return false;
@@ -121,10 +130,29 @@ function occurredAtOf(e: RecordedEvent): string {
   return typeof at === 'string' && !Number.isNaN(Date.parse(at)) ? new Date(at).toISOString() : e.recordedAt.toISOString();
 }
 
-function wanted(events: readonly RecordedEvent[]): { refs: string[]; paymentIds: string[]; lineIds: string[]; payouts: string[] } {
+/** A charge line's first reference, loaded first; the rest of its references, loaded only if the first does not match. */
+interface Fallback {
+  readonly provider: Provider;
+  readonly first: string;
+  readonly rest: readonly string[];
+}
+
+/**
+ * What a batch's events name, to load before folding them. A charge line (the bulk of a report) is matched by the
+ * first of its references that names a charge of its provider: that one is loaded for every line, the others only for
+ * lines it does not match (refsStillWanted), which keeps the facts read to about one row per line, not three.
+ */
+function wanted(events: readonly RecordedEvent[]): {
+  refs: string[];
+  paymentIds: string[];
+  lines: string[];
+  payouts: string[];
+  fallbacks: Fallback[];
+} {
   const refs = new Set<string>();
+  const fallbacks: Fallback[] = [];
   const paymentIds = new Set<string>();
-  const lineIds = new Set<string>();
+  const lines = new Set<string>();
   const payouts = new Set<string>();
   for (const e of events) {
     const d = e.data as Record<string, unknown>;
@@ -132,13 +160,28 @@ function wanted(events: readonly RecordedEvent[]): { refs: string[]; paymentIds:
     for (const k of ['refundId', 'providerRefundId', 'disputeId', 'providerDisputeId']) if (typeof d[k] === 'string') refs.add(d[k]);
     if (typeof d.payoutId === 'string') payouts.add(`${String(d.provider)}|${d.payoutId}`);
     if (e.type === 'PayoutLinesReported') {
-      for (const line of (e.data as PayoutLinesReported['data']).lines) {
-        lineIds.add(line.lineId);
-        for (const r of lineRefs(line)) refs.add(r);
+      const d = e.data as PayoutLinesReported['data'];
+      for (const line of d.lines) {
+        lines.add(`${d.provider}|${line.lineId}`);
+        const ordered = chargeLookup(line);
+        if (ordered && ordered.length > 1) {
+          refs.add(ordered[0]);
+          fallbacks.push({ provider: d.provider, first: ordered[0], rest: ordered.slice(1) });
+        } else for (const r of lineRefs(line)) refs.add(r);
       }
     }
   }
-  return { refs: [...refs], paymentIds: [...paymentIds], lineIds: [...lineIds], payouts: [...payouts] };
+  return { refs: [...refs], paymentIds: [...paymentIds], lines: [...lines], payouts: [...payouts], fallbacks };
+}
+
+/** The other references of the charge lines whose first reference names no charge of their provider. */
+function refsStillWanted(state: BatchState, fallbacks: readonly Fallback[]): string[] {
+  const rest = new Set<string>();
+  for (const f of fallbacks) {
+    if (state.fact('charge', f.first)?.provider === f.provider) continue;
+    for (const r of f.rest) rest.add(r);
+  }
+  return [...rest];
 }
 
 function lineRefs(line: ReportedLine): string[] {
@@ -252,7 +295,7 @@ class BatchRun {
     );
     const fresh = (id: string) => !current.has(`${provider}|${id}`) && !this.state.deletedLines.has(`${provider}|${id}`);
     const ids = rows.map((r) => r.line_id).filter(fresh);
-    await this.state.load(this.tx, { refs: [], paymentIds: [], lineIds: ids, payouts: [] });
+    await this.state.load(this.tx, { refs: [], paymentIds: [], lines: ids.map((id) => `${provider}|${id}`), payouts: [] });
     for (const id of ids) {
       const line = this.state.lines.get(`${provider}|${id}`);
       if (line && ofPayout(line)) current.set(`${provider}|${id}`, line);
@@ -261,7 +304,7 @@ class BatchRun {
     for (const b of this.state.breaks.values()) if (b.provider === provider && b.payout_id === payoutId) breaks.set(b.break_id, b);
     const posted = postedForPayout([...current.values()], breaks);
     for (const [k, line] of current) {
-      if (line.payment_id && line.status === 'matched') this.state.holdPayment(line.payment_id, null);
+      if (line.payment_id && holdsPayment(line.category)) this.state.releasePayment(line.payment_id);
       this.state.lines.delete(k);
       this.state.newLines.delete(k);
       this.state.deletedLines.add(k);
@@ -346,8 +389,7 @@ class BatchRun {
       });
     }
     const paymentId = outcome.status === 'matched' || outcome.status === 'break' ? (outcome.paymentId ?? null) : null;
-    // A payout holds the payment when a charge line names it, explained or not (a mismatch is its own break).
-    if (paymentId && ['charge', 'payment'].includes(line.category)) this.state.holdPayment(paymentId, line.lineId);
+    if (paymentId && holdsPayment(line.category)) this.state.holdPayment(paymentId);
     const row: LineRow = {
       provider,
       line_id: line.lineId,
@@ -524,7 +566,7 @@ class BatchRun {
     }
     // The reversal is effective no earlier than the suspense it reverses (the payout's cut-off).
     const payouts = [...new Set(candidates.map((c) => `${c.provider}|${c.line.payoutId}`))].filter((k) => !this.state.payouts.has(k));
-    if (payouts.length > 0) await this.state.load(this.tx, { refs: [], paymentIds: [], lineIds: [], payouts });
+    if (payouts.length > 0) await this.state.load(this.tx, { refs: [], paymentIds: [], lines: [], payouts });
     for (const c of candidates) {
       const b = this.state.breaks.get(c.breakId) ?? c.stored;
       if (b?.status !== 'open' || b.kind !== 'unknown_to_ledger') continue;
@@ -562,7 +604,7 @@ class BatchRun {
     };
     this.state.lines.set(`${provider}|${line.lineId}`, row);
     this.state.newLines.add(`${provider}|${line.lineId}`);
-    if (outcome.fact.kind === 'charge') this.state.holdPayment(outcome.paymentId, line.lineId);
+    if (holdsPayment(line.category)) this.state.holdPayment(outcome.paymentId);
     this.close(b, 'late_fact', cause.recordedAt.toISOString());
     this.post(
       cause,
@@ -588,13 +630,12 @@ class BatchRun {
     if (this.importsClosed === 0) return;
     const detectedAt = events[events.length - 1].recordedAt.toISOString();
     const { rows } = await this.tx.query<{ payment_id: string; provider: Provider; currency: string; amount: string }>(
-      `SELECT p.payment_id, p.provider, p.currency, p.amount FROM ${this.state.table('payments')} p
+      `SELECT p.payment_id, p.provider, p.currency, p.amount FROM ${this.state.table('unheld')} p
          JOIN (SELECT provider, currency, max(effective_at) AS latest FROM ${this.state.table('payouts')}
                 WHERE version IS NOT NULL GROUP BY provider, currency) o ON o.provider = p.provider AND o.currency = p.currency
-        WHERE p.held_by IS NULL AND p.missing_break IS NULL AND p.succeeded_at IS NOT NULL
-          AND p.succeeded_at + (CASE p.provider ${Object.entries(this.windows)
-            .map(([p, s]) => `WHEN '${p.replace(/'/g, '')}' THEN interval '${Number(s)} seconds'`)
-            .join(' ')} END) < o.latest`,
+        WHERE p.succeeded_at + (CASE p.provider ${Object.entries(this.windows)
+          .map(([p, s]) => `WHEN '${p.replace(/'/g, '')}' THEN interval '${Number(s)} seconds'`)
+          .join(' ')} END) < o.latest`,
     );
     const missing: { payment_id: string; break_id: string }[] = [];
     for (const r of rows) {
@@ -620,6 +661,7 @@ class BatchRun {
         WHERE p.payment_id = m.payment_id`,
       [JSON.stringify(missing)],
     );
+    await this.tx.query(`DELETE FROM ${this.state.table('unheld')} WHERE payment_id = ANY($1::text[])`, [missing.map((m) => m.payment_id)]);
     await this.state.upsert(
       this.tx,
       'breaks',

@@ -77,7 +77,8 @@ class Recomputed {
   readonly open = new Set<string>();
   /** Each break raised, by its id, to its `kind|key`: a person's resolution names the id. */
   private readonly raised = new Map<string, string>();
-  readonly heldBy = new Map<string, string>();
+  /** Per payment, the charge and payment lines that name it (a payment is held while one does). */
+  readonly heldBy = new Map<string, Set<string>>();
   /** Unknown lines by the references they name: a fact recorded later under one of them may match them. */
   private readonly suspended = new Map<string, Set<string>>();
   private readonly upcaster = new StreamUpcaster();
@@ -299,11 +300,11 @@ class Recomputed {
         if (r) this.suspended.set(r, (this.suspended.get(r) ?? new Set()).add(lineKey));
       }
     }
-    if (placed.paymentId && (line.category === 'charge' || line.category === 'payment')) this.hold(placed.paymentId, line.lineId);
+    if (placed.paymentId && (line.category === 'charge' || line.category === 'payment')) this.hold(placed.paymentId, lineKey);
   }
 
-  private hold(paymentId: string, lineId: string): void {
-    this.heldBy.set(paymentId, lineId);
+  private hold(paymentId: string, lineKey: string): void {
+    this.heldBy.set(paymentId, (this.heldBy.get(paymentId) ?? new Set()).add(lineKey));
     this.open.delete(`missing_from_payout|${paymentId}`);
   }
 
@@ -317,7 +318,7 @@ class Recomputed {
         if (again.status !== 'matched') continue;
         Object.assign(placed, { status: 'matched', kind: undefined, paymentId: again.paymentId });
         this.open.delete(`unknown_to_ledger|${placed.line.lineId}`);
-        if (placed.line.category === 'charge' || placed.line.category === 'payment') this.hold(again.paymentId ?? '', placed.line.lineId);
+        if (placed.line.category === 'charge' || placed.line.category === 'payment') this.hold(again.paymentId ?? '', lineKey);
       }
     }
   }
@@ -326,8 +327,8 @@ class Recomputed {
     const [provider, payoutId] = payoutKey.split('|');
     for (const [k, placed] of this.lines) {
       if (placed.line.provider !== provider || placed.line.payoutId !== payoutId) continue;
-      if (placed.paymentId && placed.status === 'matched' && this.heldBy.get(placed.paymentId) === placed.line.lineId)
-        this.heldBy.delete(placed.paymentId);
+      const holding = placed.paymentId ? this.heldBy.get(placed.paymentId) : undefined;
+      if (holding?.delete(k) && holding.size === 0) this.heldBy.delete(placed.paymentId!);
       this.lines.delete(k);
       if (placed.kind) this.open.delete(`${placed.kind}|${placed.line.lineId}`);
     }
