@@ -7,7 +7,7 @@ import { RECONCILIATION_INPUT_TYPES, RECONCILIATION_POSTED, type ReconciliationP
 import { evolveBooksState, type BooksPaymentState } from '../posting/payment-state';
 import { effectiveDate, type KnownClose } from '../periods/periods';
 import type { JournalEntry } from './journal-entry';
-import { insertUnnest, tableIn, type Cell } from './sql';
+import { copyRows, insertUnnest, tableIn, type Cell } from './sql';
 
 export class BooksProjectionError extends Error {
   readonly code = 'projection_failed';
@@ -165,23 +165,23 @@ export class BooksBatch {
       states,
       'ON CONFLICT (payment_id) DO UPDATE SET refunded = EXCLUDED.refunded, suspense = EXCLUDED.suspense',
     );
-    await insertUnnest(
+    await copyRows(
       tx,
       tableIn(schema, 'journal_entries'),
       [
-        ['entry_id', 'text'],
-        ['event_id', 'text'],
-        ['commit_position', 'bigint'],
-        ['prepare_position', 'bigint'],
-        ['stream_id', 'text'],
-        ['payment_id', 'text'],
-        ['provider', 'text'],
-        ['occurred_at', 'timestamptz'],
-        ['recorded_at', 'timestamptz'],
-        ['effective_at', 'timestamptz'],
-        ['period', 'text'],
-        ['late', 'boolean'],
-        ['memo', 'text'],
+        'entry_id',
+        'event_id',
+        'commit_position',
+        'prepare_position',
+        'stream_id',
+        'payment_id',
+        'provider',
+        'occurred_at',
+        'recorded_at',
+        'effective_at',
+        'period',
+        'late',
+        'memo',
       ],
       this.entries.map((e) => [
         e.entryId,
@@ -199,21 +199,21 @@ export class BooksBatch {
         e.memo,
       ]),
     );
-    await insertUnnest(
+    await copyRows(
       tx,
       tableIn(schema, 'journal_lines'),
       [
-        ['entry_id', 'text'],
-        ['line_no', 'smallint'],
-        ['account', 'text'],
-        ['currency', 'text'],
-        ['debit', 'bigint'],
-        ['credit', 'bigint'],
-        ['commit_position', 'bigint'],
-        ['prepare_position', 'bigint'],
-        ['effective_at', 'timestamptz'],
-        ['recorded_at', 'timestamptz'],
-        ['period', 'text'],
+        'entry_id',
+        'line_no',
+        'account',
+        'currency',
+        'debit',
+        'credit',
+        'commit_position',
+        'prepare_position',
+        'effective_at',
+        'recorded_at',
+        'period',
       ],
       this.entries.flatMap((e) => {
         const [commit, prepare] = [e.position.commit.toString(), e.position.prepare.toString()];
