@@ -52,6 +52,8 @@ function buckets(at: Date): { day: string; dayStart: string; hourStart: string }
 export class BooksBatch {
   readonly entries: JournalEntry[] = [];
   private readonly dirty = new Set<string>();
+  /** Payments created in this batch: no stored state yet, so their rows are new (COPY, not an upsert). */
+  private readonly created = new Set<string>();
   private readonly movements = new Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>();
   private readonly clockMovements = new Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>();
 
@@ -87,7 +89,10 @@ export class BooksBatch {
     }
     const event = this.upcaster.read(recorded);
     const before = this.states.get(paymentId);
-    if (event.type === 'PaymentCreated' && before) throw new Error(`payment ${paymentId} created twice`);
+    if (event.type === 'PaymentCreated') {
+      if (before) throw new Error(`payment ${paymentId} created twice`);
+      this.created.add(paymentId);
+    }
     const posting = postPaymentEvent(event, before);
     const after = evolveBooksState(before, event);
     if (after && after !== before) {
@@ -148,21 +153,30 @@ export class BooksBatch {
 
   /** Writes what the batch folded (inside the caller's transaction). */
   async write(tx: PoolClient, schema: string): Promise<void> {
-    const states = [...this.dirty].map((id): Cell[] => {
+    const fresh: Cell[][] = [];
+    const changed: Cell[][] = [];
+    for (const id of this.dirty) {
       const s = this.states.get(id) as BooksPaymentState;
-      return [id, s.provider, s.currency, s.refunded, JSON.stringify(s.suspense)];
-    });
+      (this.created.has(id) ? fresh : changed).push([id, s.provider, s.currency, s.refunded, JSON.stringify(s.suspense)]);
+    }
+    const stateColumns = [
+      ['payment_id', 'text'],
+      ['provider', 'text'],
+      ['currency', 'text'],
+      ['refunded', 'bigint'],
+      ['suspense', 'jsonb'],
+    ] as const;
+    await copyRows(
+      tx,
+      tableIn(schema, 'payment_states'),
+      stateColumns.map(([name]) => name),
+      fresh,
+    );
     await insertUnnest(
       tx,
       tableIn(schema, 'payment_states'),
-      [
-        ['payment_id', 'text'],
-        ['provider', 'text'],
-        ['currency', 'text'],
-        ['refunded', 'bigint'],
-        ['suspense', 'jsonb'],
-      ],
-      states,
+      stateColumns,
+      changed,
       'ON CONFLICT (payment_id) DO UPDATE SET refunded = EXCLUDED.refunded, suspense = EXCLUDED.suspense',
     );
     await copyRows(
