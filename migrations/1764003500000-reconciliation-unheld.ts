@@ -5,7 +5,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * updated for every matched charge line. A report of 100,000 charge lines updated 100,000 payment rows (a new row
  * version and an index entry each: about a second); now it deletes 100,000 narrow rows (about a sixth of that).
  * Whether a payment is held is read from the lines themselves (a charge or payment line naming it), by an index on
- * `payment_id` that takes the place of the lines' `line_id` index (the projection reads lines by their key).
+ * `payment_id` that takes the place of the lines' `line_id` index (the projection reads lines by their key). A hash
+ * index: it is only ever probed for equality, and a report's 100,000 random payment ids cost it less to insert than
+ * a B-tree (no string comparisons on the way down).
  */
 export class ReconciliationUnheld1764003500000 implements MigrationInterface {
   name = 'ReconciliationUnheld1764003500000';
@@ -24,7 +26,7 @@ export class ReconciliationUnheld1764003500000 implements MigrationInterface {
     await q.query(`ALTER TABLE read_models.reconciliation_payments DROP COLUMN held_by`);
     await q.query(`DROP INDEX read_models.reconciliation_lines_line`);
     await q.query(
-      `CREATE INDEX reconciliation_lines_payment ON read_models.reconciliation_lines (payment_id) WHERE payment_id IS NOT NULL`,
+      `CREATE INDEX reconciliation_lines_payment ON read_models.reconciliation_lines USING hash (payment_id) WHERE payment_id IS NOT NULL`,
     );
     await q.query(
       `COMMENT ON TABLE read_models.reconciliation_unheld IS 'Succeeded payments that no imported payout holds yet and that were not found missing: the candidates for a missing_from_payout break.'`,
