@@ -7,7 +7,7 @@ import { RECONCILIATION_INPUT_TYPES, RECONCILIATION_POSTED, type ReconciliationP
 import { evolveBooksState, type BooksPaymentState } from '../posting/payment-state';
 import { effectiveDate, type KnownClose } from '../periods/periods';
 import type { JournalEntry } from './journal-entry';
-import { copyRows, insertUnnest, tableIn, type Cell } from './sql';
+import { copyRows, copyText, insertUnnest, tableIn, type Cell } from './sql';
 
 export class BooksProjectionError extends Error {
   readonly code = 'projection_failed';
@@ -28,14 +28,43 @@ function occurredAtOf(event: RecordedEvent): Date {
   return date && !Number.isNaN(date.getTime()) ? date : event.recordedAt;
 }
 
-type Sums = Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>;
+/**
+ * Σ debits and Σ credits of a bucket: exact integers as numbers while they stay safe (no BigInt per line), the
+ * rest carried in a bigint (a sum past 2^53, or an amount that is no integer, which BigInt refuses).
+ */
+class Sum {
+  debits = 0;
+  credits = 0;
+  debitsCarry = 0n;
+  creditsCarry = 0n;
 
-function add(sums: Sums, key: readonly string[], debit: number, credit: number): void {
-  const id = key.join('\u0000');
+  add(debit: number, credit: number): void {
+    if (debit !== 0) {
+      const next = this.debits + debit;
+      if (Number.isSafeInteger(next)) this.debits = next;
+      else [this.debitsCarry, this.debits] = [this.debitsCarry + BigInt(this.debits) + BigInt(debit), 0];
+    }
+    if (credit !== 0) {
+      const next = this.credits + credit;
+      if (Number.isSafeInteger(next)) this.credits = next;
+      else [this.creditsCarry, this.credits] = [this.creditsCarry + BigInt(this.credits) + BigInt(credit), 0];
+    }
+  }
+
+  /** The key's parts (its id split on NUL), then Σ debits and Σ credits as decimal strings. */
+  row(id: string): Cell[] {
+    const total = (n: number, carry: bigint) => (carry === 0n ? String(n) : (carry + BigInt(n)).toString());
+    return [...id.split(SEP), total(this.debits, this.debitsCarry), total(this.credits, this.creditsCarry)];
+  }
+}
+
+/** Between the parts of a bucket's key (no account, currency or time holds it). */
+const SEP = '\u0000';
+
+function add(sums: Map<string, Sum>, id: string, debit: number, credit: number): void {
   let sum = sums.get(id);
-  if (!sum) sums.set(id, (sum = { key, debits: 0n, credits: 0n }));
-  if (debit !== 0) sum.debits += BigInt(debit);
-  if (credit !== 0) sum.credits += BigInt(credit);
+  if (!sum) sums.set(id, (sum = new Sum()));
+  sum.add(debit, credit);
 }
 
 /** A moment's day and hour buckets, from one ISO rendering (`YYYY-MM-DD`, `…T00:00:00Z`, `…THH:00:00Z`). */
@@ -54,8 +83,8 @@ export class BooksBatch {
   private readonly dirty = new Set<string>();
   /** Payments created in this batch: no stored state yet, so their rows are new (COPY, not an upsert). */
   private readonly created = new Set<string>();
-  private readonly movements = new Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>();
-  private readonly clockMovements = new Map<string, { key: readonly string[]; debits: bigint; credits: bigint }>();
+  private readonly movements = new Map<string, Sum>();
+  private readonly clockMovements = new Map<string, Sum>();
 
   constructor(
     private readonly states: Map<string, BooksPaymentState>,
@@ -138,16 +167,20 @@ export class BooksBatch {
     this.entries.push(entry);
     const effective = buckets(effectiveAt);
     const known = buckets(entry.recordedAt);
+    // The keys' parts shared by the entry's lines, joined once: [account, currency] follow.
+    const days = `${SEP}${effective.day}${SEP}${known.day}`;
+    const effectiveDay = `effective${SEP}day${SEP}${effective.dayStart}${SEP}`;
+    const effectiveHour = `effective${SEP}hour${SEP}${effective.hourStart}${SEP}`;
+    const recordedDay = `recorded${SEP}day${SEP}${known.dayStart}${SEP}`;
+    const recordedHour = `recorded${SEP}hour${SEP}${known.hourStart}${SEP}`;
     for (const line of entry.lines) {
-      const { account, currency, debit, credit } = line;
-      add(this.movements, [account, currency, effective.day, known.day], debit, credit);
-      for (const [clock, at] of [
-        ['effective', effective],
-        ['recorded', known],
-      ] as const) {
-        add(this.clockMovements, [clock, 'day', at.dayStart, account, currency], debit, credit);
-        add(this.clockMovements, [clock, 'hour', at.hourStart, account, currency], debit, credit);
-      }
+      const { debit, credit } = line;
+      const held = `${line.account}${SEP}${line.currency}`;
+      add(this.movements, held + days, debit, credit);
+      add(this.clockMovements, effectiveDay + held, debit, credit);
+      add(this.clockMovements, effectiveHour + held, debit, credit);
+      add(this.clockMovements, recordedDay + held, debit, credit);
+      add(this.clockMovements, recordedHour + held, debit, credit);
     }
   }
 
@@ -171,6 +204,7 @@ export class BooksBatch {
       tableIn(schema, 'payment_states'),
       stateColumns.map(([name]) => name),
       fresh,
+      (r) => `${r.map((v) => copyText(v === null ? null : String(v))).join('\t')}\n`,
     );
     await insertUnnest(
       tx,
@@ -197,21 +231,11 @@ export class BooksBatch {
         'late',
         'memo',
       ],
-      this.entries.map((e) => [
-        e.entryId,
-        e.eventId,
-        e.position.commit.toString(),
-        e.position.prepare.toString(),
-        e.streamId,
-        e.paymentId ?? null,
-        e.provider ?? null,
-        e.occurredAt.toISOString(),
-        e.recordedAt.toISOString(),
-        e.effectiveAt.toISOString(),
-        e.period,
-        e.late,
-        e.memo,
-      ]),
+      this.entries,
+      (e) =>
+        `${copyText(e.entryId)}\t${copyText(e.eventId)}\t${e.position.commit}\t${e.position.prepare}\t${copyText(e.streamId)}\t` +
+        `${copyText(e.paymentId)}\t${copyText(e.provider)}\t${e.occurredAt.toISOString()}\t${e.recordedAt.toISOString()}\t` +
+        `${e.effectiveAt.toISOString()}\t${copyText(e.period)}\t${e.late ? 't' : 'f'}\t${copyText(e.memo)}\n`,
     );
     await copyRows(
       tx,
@@ -229,23 +253,18 @@ export class BooksBatch {
         'recorded_at',
         'period',
       ],
-      this.entries.flatMap((e) => {
-        const [commit, prepare] = [e.position.commit.toString(), e.position.prepare.toString()];
-        const [effectiveAt, recordedAt] = [e.effectiveAt.toISOString(), e.recordedAt.toISOString()];
-        return e.lines.map((l, i): Cell[] => [
-          e.entryId,
-          i + 1,
-          l.account,
-          l.currency,
-          l.debit,
-          l.credit,
-          commit,
-          prepare,
-          effectiveAt,
-          recordedAt,
-          e.period,
-        ]);
-      }),
+      this.entries,
+      (e) => {
+        // What the entry's lines share, rendered once.
+        const entry = copyText(e.entryId);
+        const shared = `${e.position.commit}\t${e.position.prepare}\t${e.effectiveAt.toISOString()}\t${e.recordedAt.toISOString()}\t${copyText(e.period)}\n`;
+        let text = '';
+        for (let i = 0; i < e.lines.length; i += 1) {
+          const l = e.lines[i];
+          text += `${entry}\t${i + 1}\t${copyText(l.account)}\t${copyText(l.currency)}\t${l.debit}\t${l.credit}\t${shared}`;
+        }
+        return text;
+      },
     );
     await insertUnnest(
       tx,
@@ -258,7 +277,7 @@ export class BooksBatch {
         ['debits', 'numeric'],
         ['credits', 'numeric'],
       ],
-      [...this.movements.values()].map((m) => [...m.key, m.debits.toString(), m.credits.toString()]),
+      Array.from(this.movements, ([id, sum]) => sum.row(id)),
       `ON CONFLICT (effective_day, recorded_day, account, currency)
        DO UPDATE SET debits = t.debits + EXCLUDED.debits, credits = t.credits + EXCLUDED.credits`,
     );
@@ -274,7 +293,7 @@ export class BooksBatch {
         ['debits', 'numeric'],
         ['credits', 'numeric'],
       ],
-      [...this.clockMovements.values()].map((m) => [...m.key, m.debits.toString(), m.credits.toString()]),
+      Array.from(this.clockMovements, ([id, sum]) => sum.row(id)),
       `ON CONFLICT (clock, grain, bucket, account, currency)
        DO UPDATE SET debits = t.debits + EXCLUDED.debits, credits = t.credits + EXCLUDED.credits`,
     );

@@ -34,18 +34,16 @@ const COPY_SPECIAL = /[\\\t\n\r]/;
 const COPY_SPECIALS = /[\\\t\n\r]/g;
 const COPY_ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
-/** A cell in COPY's text format: null as \N, booleans t/f, strings with backslash, tab and line breaks escaped. */
-function copyCell(value: Cell): string {
-  if (value === null) return '\\N';
-  if (typeof value === 'string') return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : value;
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  return String(value);
+/** A text in COPY's text format (backslash, tab and line breaks escaped), null and undefined as \N. */
+export function copyText(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : value;
 }
 
-function* copyBuffers(rows: readonly (readonly Cell[])[]): Generator<Buffer> {
+function* copyBuffers<T>(items: readonly T[], render: (item: T) => string): Generator<Buffer> {
   let text = '';
-  for (let i = 0; i < rows.length; i += 1) {
-    text += `${rows[i].map(copyCell).join('\t')}\n`;
+  for (let i = 0; i < items.length; i += 1) {
+    text += render(items[i]);
     if ((i + 1) % ROWS_PER_BUFFER === 0) {
       yield Buffer.from(text, 'utf8');
       text = '';
@@ -56,16 +54,18 @@ function* copyBuffers(rows: readonly (readonly Cell[])[]): Generator<Buffer> {
 
 /**
  * New rows by COPY (text format): cheaper for PostgreSQL than INSERT … SELECT FROM unnest(arrays), whose array
- * literals it parses column by column, and for Node than pg's array encoding. No ON CONFLICT: a row already there
- * is a unique violation, as a plain INSERT's would be.
+ * literals it parses column by column, and for Node than pg's array encoding. `render` gives an item's rows, each
+ * ended by a newline, its values through `copyText` (numbers and t/f as they are). No ON CONFLICT: a row already
+ * there is a unique violation, as a plain INSERT's would be.
  */
-export async function copyRows(
+export async function copyRows<T>(
   tx: Pick<PoolClient, 'query'>,
   table: string,
   columns: readonly string[],
-  rows: readonly (readonly Cell[])[],
+  items: readonly T[],
+  render: (item: T) => string,
 ): Promise<void> {
-  if (rows.length === 0) return;
+  if (items.length === 0) return;
   const copy = tx.query(copyFrom(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`));
-  await pipeline(Readable.from(copyBuffers(rows)), copy);
+  await pipeline(Readable.from(copyBuffers(items, render)), copy);
 }
