@@ -29,6 +29,18 @@ describe('Books projection: live, closed, late, rebuilt', () => {
       ),
     );
 
+  /** The books tables' keys, constraints and indexes, by definition (a rebuild's indexes are named by LIKE). */
+  const structure = async () => {
+    const { rows } = await db.pool.query<{ what: string }>(
+      `SELECT c.conrelid::regclass::text || ' ' || c.contype::text || ' ' || pg_get_constraintdef(c.oid) AS what
+         FROM pg_constraint c WHERE c.connamespace = 'books'::regnamespace
+       UNION ALL
+       SELECT i.tablename || ' ' || regexp_replace(i.indexdef, '^(CREATE (UNIQUE )?INDEX) \\S+', '\\1') FROM pg_indexes i WHERE i.schemaname = 'books'
+       ORDER BY 1`,
+    );
+    return rows.map((r) => r.what);
+  };
+
   async function asFinance(sql: string): Promise<void> {
     const client = await db.pool.connect();
     try {
@@ -67,8 +79,12 @@ describe('Books projection: live, closed, late, rebuilt', () => {
     expect(end).toEqual(closed.balances.map((b) => expect.objectContaining(b)));
 
     const live = await snapshot();
+    const keys = await structure();
+    expect(keys).toEqual(expect.arrayContaining([expect.stringMatching(/^books\.journal_lines p PRIMARY KEY \(entry_id, line_no\)$/)]));
     await rebuildProjection('books', { pool: db.pool, store, chunkSize: 53, tuning: { flushRows: 7, cacheRows: 11 } });
     expect(await snapshot()).toEqual(live);
+    // The journal's keys, dropped for the fill, and the secondary indexes are all back.
+    expect(await structure()).toEqual(keys);
 
     for (const t of Object.keys(TABLES)) await expect(asFinance(`SELECT * FROM books.${t} LIMIT 1`)).resolves.toBeUndefined();
     await expect(asFinance(`DELETE FROM books.journal_lines`)).rejects.toThrow(/permission denied/);

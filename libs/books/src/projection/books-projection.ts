@@ -58,6 +58,8 @@ export const booksProjection = {
   /** `payment-*` and `payout-*`: the reconciliation's postings are on `payout-posted-*`. */
   streamPrefix: 'pay',
   tables: ['payment_states', 'journal_entries', 'journal_lines', 'movements', 'clock_movements'],
+  /** The journal is only inserted into (its keys are event ids, in random order); states and sums are upserted. */
+  keysAfterRebuildFill: ['journal_entries', 'journal_lines'],
   async apply(tx: PoolClient, events: readonly RecordedEvent[], { schema, store }: Target): Promise<void> {
     const closes = await closesFor(store).read();
     await learnCreations(liveUpcaster, events, store);

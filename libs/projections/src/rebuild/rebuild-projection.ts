@@ -4,7 +4,7 @@ import { START, type EventStore, type Position } from '@ledger/event-store';
 import { quoteIdent, type Projection, type RebuilderTuning } from '../runner/projection';
 import { projectionByName } from '../projections';
 import type { OnBatch } from '../runner/projection-runner';
-import { createShadowTables, dropSecondaryIndexes, fillShadowTables } from './shadow-tables';
+import { createShadowTables, dropPrimaryKeys, dropSecondaryIndexes, fillShadowTables } from './shadow-tables';
 import { swapIn } from './swap';
 
 export interface RebuildProgress {
@@ -48,7 +48,10 @@ export async function rebuildProjection(name: string, options: RebuildOptions): 
   await createShadowTables(pool, projection, schema);
   const progress = new Progress(name, options.onProgress);
   try {
-    const deferred = await dropSecondaryIndexes(pool, schema);
+    const deferred = [
+      ...(await dropPrimaryKeys(pool, schema, projection.keysAfterRebuildFill ?? [])),
+      ...(await dropSecondaryIndexes(pool, schema)),
+    ];
     await fillShadowTables({ pool, store, projection, schema, chunkSize, streamPrefix, tuning: options.tuning }, progress);
     // Built before the swap, so the catch-up inside it and the live tables afterwards have them.
     for (const ddl of deferred) await pool.query(ddl);

@@ -26,6 +26,12 @@ export interface Projection {
   readonly streamPrefix?: string;
   /** Tables it owns in its schema; a rebuild recreates and swaps exactly these. */
   readonly tables: readonly string[];
+  /**
+   * Of `tables`, those its rebuild only inserts new rows into and never reads or upserts while filling: their
+   * primary keys are dropped in the shadow tables for the fill and added back before the swap (a duplicate fails
+   * the rebuild then), as the secondary indexes of every table are.
+   */
+  readonly keysAfterRebuildFill?: readonly string[];
   apply(tx: PoolClient, events: readonly RecordedEvent[], target: ProjectionTarget): Promise<void>;
   /**
    * The rebuild's writer, when the projection has one: the rebuild is the only
