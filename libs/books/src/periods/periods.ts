@@ -42,12 +42,18 @@ export interface Effective {
  * whose close covers a position before it. An event dated in a closed period takes the start of the first open
  * period, `late`; its `occurredAt` is kept on the entry. Decided on stored facts only, so a rebuild gives the same.
  */
-export function effectiveDate(occurredAt: Date, position: Position, closes: readonly KnownClose[]): Effective {
+export function effectiveDate(
+  occurredAt: Date,
+  position: Position,
+  closes: readonly KnownClose[],
+  /** occurredAt.toISOString(), when the caller has rendered it already. */
+  occurredIso = occurredAt.toISOString(),
+): Effective {
   let latest: Period | undefined;
   for (const close of closes) {
     if (comparePositions(close.covered, position) < 0 && (latest === undefined || close.period > latest)) latest = close.period;
   }
-  const period = periodOf(occurredAt);
+  const period = occurredIso.slice(0, 7);
   if (latest === undefined || period > latest) return { effectiveAt: occurredAt, period, late: false };
   const open = nextPeriod(latest);
   return { effectiveAt: periodStart(open), period: open, late: true };

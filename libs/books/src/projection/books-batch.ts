@@ -67,9 +67,8 @@ function add(sums: Map<string, Sum>, id: string, debit: number, credit: number):
   sum.add(debit, credit);
 }
 
-/** A moment's day and hour buckets, from one ISO rendering (`YYYY-MM-DD`, `…T00:00:00Z`, `…THH:00:00Z`). */
-function buckets(at: Date): { day: string; dayStart: string; hourStart: string } {
-  const iso = at.toISOString();
+/** A moment's day and hour buckets, from its ISO rendering (`YYYY-MM-DD`, `…T00:00:00Z`, `…THH:00:00Z`). */
+function buckets(iso: string): { day: string; dayStart: string; hourStart: string } {
   return { day: iso.slice(0, 10), dayStart: `${iso.slice(0, 10)}T00:00:00Z`, hourStart: `${iso.slice(0, 13)}:00:00Z` };
 }
 
@@ -85,6 +84,8 @@ export class BooksBatch {
   private readonly created = new Set<string>();
   private readonly movements = new Map<string, Sum>();
   private readonly clockMovements = new Map<string, Sum>();
+  /** Per entry, its occurredAt, recordedAt and effectiveAt rendered once (ISO 8601), for the buckets and the rows. */
+  private readonly times: string[] = [];
 
   constructor(
     private readonly states: Map<string, BooksPaymentState>,
@@ -151,7 +152,11 @@ export class BooksBatch {
   }
 
   private journal(recorded: RecordedEvent, occurredAt: Date, what: Pick<JournalEntry, 'paymentId' | 'provider' | 'memo' | 'lines'>): void {
-    const { effectiveAt, period, late } = effectiveDate(occurredAt, recorded.position, this.closes);
+    const occurredIso = occurredAt.toISOString();
+    const { effectiveAt, period, late } = effectiveDate(occurredAt, recorded.position, this.closes, occurredIso);
+    const effectiveIso = effectiveAt === occurredAt ? occurredIso : effectiveAt.toISOString();
+    const recordedIso = recorded.recordedAt.toISOString();
+    this.times.push(occurredIso, recordedIso, effectiveIso);
     const entry: JournalEntry = {
       entryId: recorded.eventId,
       eventId: recorded.eventId,
@@ -165,8 +170,8 @@ export class BooksBatch {
       late,
     };
     this.entries.push(entry);
-    const effective = buckets(effectiveAt);
-    const known = buckets(entry.recordedAt);
+    const effective = buckets(effectiveIso);
+    const known = buckets(recordedIso);
     // The keys' parts shared by the entry's lines, joined once: [account, currency] follow.
     const days = `${SEP}${effective.day}${SEP}${known.day}`;
     const effectiveDay = `effective${SEP}day${SEP}${effective.dayStart}${SEP}`;
@@ -186,6 +191,7 @@ export class BooksBatch {
 
   /** Writes what the batch folded (inside the caller's transaction). */
   async write(tx: PoolClient, schema: string): Promise<void> {
+    const times = this.times;
     const fresh: Cell[][] = [];
     const changed: Cell[][] = [];
     for (const id of this.dirty) {
@@ -232,10 +238,10 @@ export class BooksBatch {
         'memo',
       ],
       this.entries,
-      (e) =>
+      (e, i) =>
         `${copyText(e.entryId)}\t${copyText(e.eventId)}\t${e.position.commit}\t${e.position.prepare}\t${copyText(e.streamId)}\t` +
-        `${copyText(e.paymentId)}\t${copyText(e.provider)}\t${e.occurredAt.toISOString()}\t${e.recordedAt.toISOString()}\t` +
-        `${e.effectiveAt.toISOString()}\t${copyText(e.period)}\t${e.late ? 't' : 'f'}\t${copyText(e.memo)}\n`,
+        `${copyText(e.paymentId)}\t${copyText(e.provider)}\t${times[3 * i]}\t${times[3 * i + 1]}\t` +
+        `${times[3 * i + 2]}\t${copyText(e.period)}\t${e.late ? 't' : 'f'}\t${copyText(e.memo)}\n`,
     );
     await copyRows(
       tx,
@@ -254,10 +260,10 @@ export class BooksBatch {
         'period',
       ],
       this.entries,
-      (e) => {
+      (e, i) => {
         // What the entry's lines share, rendered once.
         const entry = copyText(e.entryId);
-        const shared = `${e.position.commit}\t${e.position.prepare}\t${e.effectiveAt.toISOString()}\t${e.recordedAt.toISOString()}\t${copyText(e.period)}\n`;
+        const shared = `${e.position.commit}\t${e.position.prepare}\t${times[3 * i + 2]}\t${times[3 * i + 1]}\t${copyText(e.period)}\n`;
         let text = '';
         for (let i = 0; i < e.lines.length; i += 1) {
           const l = e.lines[i];

@@ -40,10 +40,10 @@ export function copyText(value: string | null | undefined): string {
   return COPY_SPECIAL.test(value) ? value.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]) : value;
 }
 
-function* copyBuffers<T>(items: readonly T[], render: (item: T) => string): Generator<Buffer> {
+function* copyBuffers<T>(items: readonly T[], render: (item: T, index: number) => string): Generator<Buffer> {
   let text = '';
   for (let i = 0; i < items.length; i += 1) {
-    text += render(items[i]);
+    text += render(items[i], i);
     if ((i + 1) % ROWS_PER_BUFFER === 0) {
       yield Buffer.from(text, 'utf8');
       text = '';
@@ -54,7 +54,7 @@ function* copyBuffers<T>(items: readonly T[], render: (item: T) => string): Gene
 
 /**
  * New rows by COPY (text format): cheaper for PostgreSQL than INSERT … SELECT FROM unnest(arrays), whose array
- * literals it parses column by column, and for Node than pg's array encoding. `render` gives an item's rows, each
+ * literals it parses column by column, and for Node than pg's array encoding. `render` gives an item's rows (the item and its index), each
  * ended by a newline, its values through `copyText` (numbers and t/f as they are). No ON CONFLICT: a row already
  * there is a unique violation, as a plain INSERT's would be.
  */
@@ -63,7 +63,7 @@ export async function copyRows<T>(
   table: string,
   columns: readonly string[],
   items: readonly T[],
-  render: (item: T) => string,
+  render: (item: T, index: number) => string,
 ): Promise<void> {
   if (items.length === 0) return;
   const copy = tx.query(copyFrom(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM STDIN`));
