@@ -43,6 +43,12 @@ export interface ReadAllOptions {
   readonly direction?: Direction;
   readonly maxCount?: number;
   readonly streamPrefix?: string;
+  /**
+   * At most about this many bytes of stored event data in the page (always at least one event): a page of large
+   * events (a payout's report lines) ends early, and the caller reads on after its last event. PostgreSQL counts
+   * the stored (compressed) size; EventStoreDB ignores it.
+   */
+  readonly maxBytes?: number;
 }
 
 export interface SubscribeOptions {
@@ -50,7 +56,17 @@ export interface SubscribeOptions {
   readonly after?: Position;
   readonly streamPrefix?: string;
   readonly maxBatchSize?: number;
+  /** A batch's bound in stored bytes, as ReadAllOptions.maxBytes (PostgreSQL; EventStoreDB ignores it). */
+  readonly maxBatchBytes?: number;
 }
+
+/**
+ * The batch bound in stored bytes the projections read with (ProjectionRunner, and the specs and benchmarks that
+ * project as it does). A 100,000-line report is about 200 events of 500 lines: read 500 events at a time, one batch
+ * held every line at once and took a projector past its 128 MB heap ceiling (libs/platform heap-flags). Payment
+ * events are well under a kilobyte: 500 of them never reach it.
+ */
+export const PROJECTION_BATCH_BYTES = 2 * 1024 * 1024;
 
 export type SubscriptionMessage =
   { readonly kind: 'events'; readonly events: readonly RecordedEvent[] } | { readonly kind: 'caughtUp'; readonly position?: Position };

@@ -6,11 +6,12 @@ export interface PollingOptions {
   readonly maxBatchSize: number;
   /** How long to wait before polling again once caught up. */
   readonly idleDelayMs: number;
-  readonly readPage: (after: Position | undefined, max: number) => Promise<RecordedEvent[]>;
+  /** A page, and whether more may follow at once (a full page, or one cut short by its bytes). */
+  readonly readPage: (after: Position | undefined, max: number) => Promise<{ events: RecordedEvent[]; more: boolean }>;
 }
 
 /**
- * A catch-up subscription by polling: pages until a short page says it caught up,
+ * A catch-up subscription by polling: pages until a page that is neither full nor cut short says it caught up,
  * then keeps polling. Polling (not LISTEN/NOTIFY) because NOTIFY takes a
  * database-wide lock at commit and would serialise every append.
  */
@@ -29,13 +30,13 @@ export class PollingSubscription implements Subscription {
     let after = this.options.after;
     let caughtUp = false;
     while (!this.stopped) {
-      const events = await this.options.readPage(after, this.options.maxBatchSize);
+      const { events, more } = await this.options.readPage(after, this.options.maxBatchSize);
       if (this.stopped) return;
       if (events.length > 0) {
         after = events[events.length - 1].position;
         yield { kind: 'events', events };
       }
-      if (events.length < this.options.maxBatchSize) {
+      if (!more) {
         if (!caughtUp) {
           caughtUp = true;
           yield { kind: 'caughtUp', position: after };

@@ -352,9 +352,15 @@ export class PostgresEventStore implements EventStore {
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    return (await this.readPage(options)).events;
+  }
+
+  /** A page of the log, and whether more may follow at once (the page was full, or ended early at maxBytes). */
+  private async readPage(options: ReadAllOptions): Promise<{ events: RecordedEvent[]; more: boolean }> {
+    const maxCount = options.maxCount ?? 1000;
     const backwards = options.direction === 'backwards';
     const bound = backwards ? options.before : options.after;
-    const params: unknown[] = [options.maxCount ?? 1000];
+    const params: unknown[] = [maxCount];
     const where = ['transaction_id < pg_snapshot_xmin(pg_current_snapshot())'];
     if (bound) {
       params.push(bound.commit.toString(), bound.prepare.toString());
@@ -365,12 +371,26 @@ export class PostgresEventStore implements EventStore {
       where.push(`stream_id LIKE $${params.length}`);
     }
     const order = backwards ? 'DESC' : 'ASC';
-    const { rows } = await this.pool.query<EventRow>(
-      `SELECT * FROM event_store.events WHERE ${where.join(' AND ')}
-       ORDER BY transaction_id ${order}, global_position ${order} LIMIT $1`,
+    const head = `SELECT * FROM event_store.events WHERE ${where.join(' AND ')}
+       ORDER BY transaction_id ${order}, global_position ${order} LIMIT $1`;
+    if (options.maxBytes === undefined) {
+      const { rows } = await this.pool.query<EventRow>(head, params);
+      return { events: rows.map(toRecordedEvent), more: rows.length === maxCount };
+    }
+    // The page's events while the stored bytes before each stay under the bound (pg_column_size reads the stored,
+    // maybe compressed, size without fetching a TOASTed value).
+    params.push(options.maxBytes);
+    const { rows } = await this.pool.query<EventRow & { page_rows: string }>(
+      `SELECT * FROM (
+         SELECT head.*, sum(pg_column_size(head.data)) OVER w - pg_column_size(head.data) AS bytes_before, count(*) OVER () AS page_rows
+           FROM (${head}) head
+         WINDOW w AS (ORDER BY transaction_id ${order}, global_position ${order} ROWS UNBOUNDED PRECEDING)) page
+        WHERE bytes_before < $${params.length}
+        ORDER BY transaction_id ${order}, global_position ${order}`,
       params,
     );
-    return rows.map(toRecordedEvent);
+    const pageRows = rows.length > 0 ? Number(rows[0].page_rows) : 0;
+    return { events: rows.map(toRecordedEvent), more: rows.length < pageRows || pageRows === maxCount };
   }
 
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
@@ -378,7 +398,8 @@ export class PostgresEventStore implements EventStore {
       after: options.after,
       maxBatchSize: options.maxBatchSize ?? 500,
       idleDelayMs: this.options.pollIntervalMs ?? 50,
-      readPage: (after, maxCount) => this.readAll({ after, maxCount, streamPrefix: options.streamPrefix }),
+      readPage: (after, maxCount) =>
+        this.readPage({ after, maxCount, streamPrefix: options.streamPrefix, maxBytes: options.maxBatchBytes }),
     });
   }
 

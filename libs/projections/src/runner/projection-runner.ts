@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { isDatabaseUnavailable, withTransaction } from '@ledger/platform';
 import { PAYMENT_STREAM_PREFIX } from '@ledger/payments-domain';
-import { START, comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
+import { PROJECTION_BATCH_BYTES, START, comparePositions, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
 import { AdvisoryLock } from './advisory-lock';
 import { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from './checkpoints';
 import { liveSchemaOf, type Projection } from './projection';
@@ -106,6 +106,8 @@ export class ProjectionRunner {
         after: comparePositions(expected, START) === 0 ? undefined : expected,
         streamPrefix,
         maxBatchSize: batchSize,
+        // A batch of a payout's report lines ends early: the projector's heap holds one batch at a time.
+        maxBatchBytes: PROJECTION_BATCH_BYTES,
       });
       this.stopSubscription = () => subscription.stop();
       // stop() may have run while the checkpoint was being read, before there was a subscription to stop.

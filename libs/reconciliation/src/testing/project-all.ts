@@ -1,11 +1,12 @@
 import type { Pool } from 'pg';
 import { withTransaction } from '@ledger/platform';
-import type { EventStore, Position } from '@ledger/event-store';
+import { PROJECTION_BATCH_BYTES, type EventStore, type Position } from '@ledger/event-store';
 import type { ReconciliationProjection } from '../matching/reconciliation-projection';
 
 /**
  * Applies every stored event after `after` to the projection, in pages, each page one transaction: of 500 events as
- * the projector's runner (PROJECTOR_BATCH_SIZE), or of 5,000 as `ledger projections rebuild` reads (its chunkSize).
+ * the projector's runner (PROJECTOR_BATCH_SIZE), or of 5,000 as `ledger projections rebuild` reads (its chunkSize),
+ * each page ending early at PROJECTION_BATCH_BYTES of stored events as the runner's do.
  */
 export async function projectAll(
   pool: Pool,
@@ -21,6 +22,7 @@ export async function projectAll(
       ...(position ? { after: position } : {}),
       maxCount: pageSize,
       streamPrefix: projection.streamPrefix,
+      maxBytes: PROJECTION_BATCH_BYTES,
     });
     if (events.length === 0) return position;
     await withTransaction(pool, (tx) => projection.apply(tx, events, { schema }));
