@@ -112,6 +112,9 @@ export function reconciliationProjection(
   };
 }
 
+/** A payout's own movements: not in the sum of its lines' net. */
+const PAYOUT_CATEGORIES: ReadonlySet<string> = new Set(['payout', 'payout_reversal', 'payout_failure']);
+
 /** A payout holds a payment when a charge or payment line names it, explained or not (a mismatch is its own break). */
 function holdsPayment(category: string): boolean {
   return category === 'charge' || category === 'payment';
@@ -326,7 +329,7 @@ class BatchRun {
     };
     for (const line of d.lines) {
       payout.lines_seen += 1;
-      if (!['payout', 'payout_reversal', 'payout_failure'].includes(line.category)) payout.net_sum += line.net;
+      if (!PAYOUT_CATEGORIES.has(line.category)) payout.net_sum += line.net;
       const lineKey = `${d.provider}|${line.lineId}`;
       if (this.state.lines.has(lineKey)) {
         this.raise({
@@ -345,7 +348,7 @@ class BatchRun {
         this.post(e, { ...context, lineId: line.lineId }, suspenseOnly(d.provider, line.net, line.currency));
         continue;
       }
-      this.post(e, { ...context, lineId: line.lineId }, this.placeLine(d.provider, line, detectedAt));
+      this.post(e, { ...context, lineId: line.lineId }, this.placeLine(d.provider, line, detectedAt, lineKey));
     }
     if (payout.lines_seen >= payout.line_count) this.completed(k, e);
   }
@@ -359,7 +362,7 @@ class BatchRun {
   importsClosed = 0;
 
   /** Places a line and returns what it posts (its fee, FX, or its suspense). */
-  private placeLine(provider: Provider, line: ReportedLine, detectedAt: string): PostingLine[] {
+  private placeLine(provider: Provider, line: ReportedLine, detectedAt: string, lineKey: string): PostingLine[] {
     const outcome = matchLine(line, (refs, kind) => {
       for (const r of refs) {
         const fact = r ? this.state.fact(kind, r) : undefined;
@@ -367,7 +370,6 @@ class BatchRun {
       }
       return undefined;
     });
-    const lineKey = `${provider}|${line.lineId}`;
     let breakId: string | null = null;
     let held: ReturnType<typeof breakSuspense> | undefined;
     if (outcome.status === 'break') {

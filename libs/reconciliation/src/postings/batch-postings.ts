@@ -42,15 +42,17 @@ export class BatchPostings {
     }
     // Several lines or breaks of one event: the entry names only what they share.
     const c = pending.context;
-    pending.context = {
-      provider: c.provider,
-      reason: c.reason,
-      effectiveAt: c.effectiveAt,
-      ...(c.payoutId === context.payoutId ? { payoutId: c.payoutId } : {}),
-      ...(c.lineId === context.lineId ? { lineId: c.lineId } : {}),
-      ...(c.breakId === context.breakId ? { breakId: c.breakId } : {}),
-      ...(c.paymentId === context.paymentId ? { paymentId: c.paymentId } : {}),
-    };
+    const differs = (k: 'payoutId' | 'lineId' | 'breakId' | 'paymentId') => c[k] !== undefined && c[k] !== context[k];
+    if (differs('payoutId') || differs('lineId') || differs('breakId') || differs('paymentId'))
+      pending.context = {
+        provider: c.provider,
+        reason: c.reason,
+        effectiveAt: c.effectiveAt,
+        ...(c.payoutId === context.payoutId ? { payoutId: c.payoutId } : {}),
+        ...(c.lineId === context.lineId ? { lineId: c.lineId } : {}),
+        ...(c.breakId === context.breakId ? { breakId: c.breakId } : {}),
+        ...(c.paymentId === context.paymentId ? { paymentId: c.paymentId } : {}),
+      };
     pending.lines.push(...lines);
   }
 
