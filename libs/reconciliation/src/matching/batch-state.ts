@@ -226,17 +226,14 @@ export class BatchState implements FactIndex {
    */
   private async writeUnheld(tx: PoolClient): Promise<void> {
     if (this.holds.size > 0) {
-      // The ids as one JSON array: cheaper for the driver to send than a text[] of 100,000 escaped elements.
-      const holds = JSON.stringify([...this.holds]);
-      await tx.query(`DELETE FROM ${this.table('unheld')} WHERE payment_id IN (SELECT jsonb_array_elements_text($1::jsonb))`, [holds]);
-      // A payment found missing is no longer missing once an imported payout holds it: its break closes.
+      const holds = [...this.holds];
+      await tx.query(`DELETE FROM ${this.table('unheld')} WHERE payment_id = ANY($1::text[])`, [holds]);
+      // A payment found missing is no longer missing once an imported payout holds it: its break closes. Read from the
+      // open breaks (few), not from the held payments (a report's worth).
       await tx.query(
-        `WITH missing AS MATERIALIZED (
-           SELECT payment_id, missing_break FROM ${this.table('payments')}
-            WHERE payment_id IN (SELECT jsonb_array_elements_text($1::jsonb)) AND missing_break IS NOT NULL)
-         UPDATE ${this.table('breaks')} b SET status = 'resolved', closed_by = 'late_line', closed_at = $2 FROM missing m
-          WHERE b.break_id = m.missing_break AND b.status = 'open'
-            AND EXISTS (SELECT 1 FROM ${this.table('lines')} l WHERE l.payment_id = m.payment_id AND l.category IN ('charge', 'payment'))`,
+        `UPDATE ${this.table('breaks')} b SET status = 'resolved', closed_by = 'late_line', closed_at = $2
+          WHERE b.status = 'open' AND b.kind = 'missing_from_payout' AND b.payment_id = ANY($1::text[])
+            AND EXISTS (SELECT 1 FROM ${this.table('lines')} l WHERE l.payment_id = b.payment_id AND l.category IN ('charge', 'payment'))`,
         [holds, this.closedAt],
       );
     }

@@ -36,7 +36,7 @@ export async function copyNewLines(tx: PoolClient, table: string, rows: readonly
   await tx.query('SAVEPOINT reconciliation_copy_lines');
   try {
     const copy = tx.query(copyFrom(`COPY ${table} (${COLUMNS.join(', ')}) FROM STDIN`));
-    await pipeline(Readable.from(buffers(rows)), copy);
+    await pipeline(Readable.from(buffers(inKeyOrder(rows))), copy);
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await tx.query('ROLLBACK TO SAVEPOINT reconciliation_copy_lines');
@@ -47,6 +47,16 @@ export async function copyNewLines(tx: PoolClient, table: string, rows: readonly
 }
 
 const UNIQUE_VIOLATION = '23505';
+
+/**
+ * The rows in their primary key's order: each insert into the key's B-tree lands next to the one before (pages in
+ * cache, no search from the root's far side), where a report's order scatters them.
+ */
+function inKeyOrder(rows: readonly LineRow[]): LineRow[] {
+  return [...rows].sort((a, b) =>
+    a.provider !== b.provider ? (a.provider < b.provider ? -1 : 1) : a.line_id < b.line_id ? -1 : a.line_id > b.line_id ? 1 : 0,
+  );
+}
 
 function* buffers(rows: readonly LineRow[]): Generator<Buffer> {
   let text = '';
