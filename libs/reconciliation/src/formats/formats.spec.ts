@@ -83,6 +83,40 @@ describe("Stripe's itemized payout reconciliation CSV", () => {
   it('refuses a file without the report columns', async () => {
     await expect(all(parseStripeReportCsv(Readable.from(['id,amount\n1,2\n'])))).rejects.toThrow(/no column automatic_payout_id/);
   });
+
+  it('reads the columns by name in any order, absent optional ones as absent, and cells trimmed', async () => {
+    const text = [
+      'reporting_category, net ,fee,gross,currency,created_utc,balance_transaction_id,automatic_payout_effective_at,automatic_payout_id,extra',
+      'charge,9.41, 0.59 ,10.00,USD,2026-03-01 10:00:00, txn_9 ,2026-03-03 00:00:00,po_9,ignored',
+    ].join('\n');
+    const [item] = await all(parseStripeReportCsv(Readable.from([text])));
+    expect(item.line).toEqual({
+      lineId: 'txn_9',
+      payoutId: 'po_9',
+      category: 'charge',
+      currency: 'USD',
+      gross: 1000,
+      fee: 59,
+      net: 941,
+      createdAt: '2026-03-01T10:00:00.000Z',
+    });
+  });
+
+  it('reads report times as UTC, a leap day included, and refuses a date the calendar does not have', async () => {
+    const at = (created: string) =>
+      all(parseStripeReportCsv(Readable.from([`${header}\npo_1,2028-03-03 00:00:00,txn_1,${created},usd,1.00,0.00,1.00,fee,,,,,,`])));
+    expect((await at('2028-02-29 23:59:59'))[0].line?.createdAt).toBe('2028-02-29T23:59:59.000Z');
+    expect((await at('2026-12-31T00:00:00Z'))[0].line?.createdAt).toBe('2026-12-31T00:00:00.000Z');
+    for (const bad of [
+      '2026-02-29 00:00:00',
+      '2026-04-31 00:00:00',
+      '2026-13-01 00:00:00',
+      '2026-03-01 24:00:00',
+      '2026-02-30T00:00:00Z',
+      'yesterday',
+    ])
+      await expect(at(bad)).rejects.toThrow(/is not a UTC time/);
+  });
 });
 
 describe("Stripe's balance transactions list (JSON pages)", () => {

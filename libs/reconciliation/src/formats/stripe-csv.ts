@@ -34,27 +34,50 @@ export async function* parseStripeReportCsv(input: Readable): AsyncGenerator<Rep
 
 /** The same items, a chunk's worth at a time (the import: one await per chunk of the file, not one per line). */
 export async function* stripeReportCsvBatches(input: Readable): AsyncGenerator<ReportItem[]> {
-  let header: string[] | undefined;
+  let columns: Columns | undefined;
   const payouts = new Map<string, ReportedPayout>();
   for await (const records of csvRecords(input)) {
     const batch: ReportItem[] = [];
     for (const record of records) {
-      if (!header) {
-        header = record.map((c) => c.trim());
-        const missing = REQUIRED.filter((c) => !header?.includes(c));
+      if (!columns) {
+        const header = record.map((c) => c.trim());
+        const missing = REQUIRED.filter((c) => !header.includes(c));
         if (missing.length > 0)
           throw new ReportFormatError(`not Stripe's itemized payout reconciliation report: no column ${missing.join(', ')}`);
+        columns = columnsOf(header);
         continue;
       }
-      const row: Record<string, string> = {};
-      for (let i = 0; i < header.length; i += 1) row[header[i]] = (record[i] ?? '').trim();
-      batch.push(stripeCsvRow(row, payouts));
+      batch.push(stripeCsvRow(rowOf(record, columns), payouts));
     }
     if (batch.length > 0) yield batch;
   }
 }
 
-function stripeCsvRow(row: Record<string, string>, payouts: Map<string, ReportedPayout>): ReportItem {
+/** The columns the import reads, by name: a repeated name is read from its last column (as a name-keyed row would). */
+const READ = [
+  ...REQUIRED,
+  'source_id',
+  'charge_id',
+  'payment_intent_id',
+  'customer_facing_currency',
+  'customer_facing_amount',
+  METADATA_PAYMENT_ID,
+] as const;
+type Column = (typeof READ)[number];
+type Columns = readonly (readonly [Column, number])[];
+
+function columnsOf(header: readonly string[]): Columns {
+  return READ.map((name) => [name, header.lastIndexOf(name)] as const);
+}
+
+/** A record's cells the import reads, trimmed; a column the report does not have reads as empty. */
+function rowOf(record: readonly string[], columns: Columns): Record<Column, string> {
+  const row = {} as Record<Column, string>;
+  for (const [name, index] of columns) row[name] = index < 0 ? '' : (record[index] ?? '').trim();
+  return row;
+}
+
+function stripeCsvRow(row: Readonly<Record<Column, string>>, payouts: Map<string, ReportedPayout>): ReportItem {
   const currency = reportCurrency(row.currency);
   const payoutId = row.automatic_payout_id;
   if (!payoutId) throw new ReportFormatError(`line ${row.balance_transaction_id} has no automatic_payout_id`);
@@ -95,21 +118,37 @@ function optional<K extends string>(key: K, value: string | undefined): Partial<
   return value ? ({ [key]: value } as Record<K, string>) : {};
 }
 
+/** Days in a month of the proleptic Gregorian calendar (as Date counts them). */
+function daysIn(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
 const REPORT_TIME = /^(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)$/;
 
-/** Stripe writes report times as `YYYY-MM-DD HH:MM:SS` in UTC. */
+/** Stripe writes report times as `YYYY-MM-DD HH:MM:SS` in UTC; an ISO 8601 time with a zone is read too. */
 function utc(text: string | undefined): string {
   const normalised = (text ?? '').trim();
   const plain = REPORT_TIME.exec(normalised);
   if (plain) {
-    // The usual shape, without Date.parse: valid when the date it names round-trips (no 31 February).
+    // The usual shape, without Date.parse.
     const [, y, mo, d, h, mi, s] = plain;
-    const at = new Date(Date.UTC(+y, +mo - 1, +d, +h, +mi, +s));
-    if (at.getUTCDate() === +d && at.getUTCMonth() === +mo - 1 && +h < 24 && +mi < 60 && +s < 60)
-      return `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`;
+    if (!onTheCalendar(+y, +mo, +d, +h, +mi, +s)) throw new ReportFormatError(`time "${text}" is not a UTC time`);
+    return `${y}-${mo}-${d}T${h}:${mi}:${s}.000Z`;
   }
   const iso = normalised.replace(' ', 'T');
-  const at = Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`);
+  // Date.parse rolls an impossible date over (31 February becomes 3 March): the calendar is checked first.
+  const fields = ISO_FIELDS.exec(iso);
+  const at =
+    fields && onTheCalendar(+fields[1], +fields[2], +fields[3], +fields[4], +fields[5], +(fields[6] ?? 0))
+      ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(iso) ? iso : `${iso}Z`)
+      : NaN;
   if (Number.isNaN(at)) throw new ReportFormatError(`time "${text}" is not a UTC time`);
   return new Date(at).toISOString();
+}
+
+const ISO_FIELDS = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?/;
+
+function onTheCalendar(y: number, mo: number, d: number, h: number, mi: number, s: number): boolean {
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysIn(y, mo) && h < 24 && mi < 60 && s < 60;
 }
