@@ -52,31 +52,45 @@ function payment(n: number, amount: number, day: number, currency = 'USD') {
   ];
 }
 
-describe('Reconciliation projection (given events, then breaks)', () => {
-  let db: TestDatabase;
-  let store: PostgresEventStore;
+/**
+ * A database of the describe's own and the two ways in, each projected at once: a Stripe CSV imported, payment
+ * events stored. Windows: Stripe 7 days, Paystack 2.
+ */
+function given() {
+  const ctx = { db: undefined as unknown as TestDatabase, store: undefined as unknown as PostgresEventStore };
   let at: Position | undefined;
   const projection = reconciliationProjection({ stripe: 7 * 86_400, paystack: 2 * 86_400 }, async () => undefined);
-  const now = new Date('2026-04-01T00:00:00Z');
-
+  beforeAll(async () => {
+    ctx.db = await createTestDatabase(4);
+    ctx.store = new PostgresEventStore(ctx.db.pool, { pollIntervalMs: 5 });
+  });
+  afterAll(async () => {
+    await ctx.store.close();
+    await ctx.db.drop();
+  });
   const csv = async (...rows: string[]) => {
-    const result = await importReport(store, {
+    const result = await importReport(ctx.store, {
       provider: 'stripe',
       format: 'csv',
       input: Readable.from([[HEADER, ...rows].join('\n')]),
       actor: 'key_t',
-      now,
+      now: new Date('2026-04-01T00:00:00Z'),
     });
-    at = await projectAll(db.pool, store, projection, at);
+    at = await projectAll(ctx.db.pool, ctx.store, projection, at);
     return result;
   };
   const events = async (list: Parameters<typeof insertEvents>[1]) => {
-    await insertEvents(db.pool, list);
-    at = await projectAll(db.pool, store, projection, at);
+    await insertEvents(ctx.db.pool, list);
+    at = await projectAll(ctx.db.pool, ctx.store, projection, at);
   };
+  return { ctx, csv, events };
+}
+
+describe('Reconciliation projection (given events, then breaks)', () => {
+  const { ctx, csv, events } = given();
   const breaks = async () =>
     (
-      await db.pool.query<{
+      await ctx.db.pool.query<{
         kind: string;
         status: string;
         closed_by: string | null;
@@ -89,12 +103,10 @@ describe('Reconciliation projection (given events, then breaks)', () => {
       )
     ).rows;
   const lineStatus = async (id: string) =>
-    (await db.pool.query<{ status: string }>(`SELECT status FROM read_models.reconciliation_lines WHERE line_id = $1`, [id])).rows[0]
+    (await ctx.db.pool.query<{ status: string }>(`SELECT status FROM read_models.reconciliation_lines WHERE line_id = $1`, [id])).rows[0]
       ?.status;
 
   beforeAll(async () => {
-    db = await createTestDatabase(4);
-    store = new PostgresEventStore(db.pool, { pollIntervalMs: 5 });
     await events([
       ...payment(1, 1000, 1),
       ...payment(2, 2000, 1),
@@ -102,11 +114,6 @@ describe('Reconciliation projection (given events, then breaks)', () => {
       ...payment(4, 4000, 1),
       ...payment(5, 500, 20),
     ]);
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await db.drop();
   });
 
   it('matches, finds unknown_to_ledger, amount_mismatch, currency_mismatch and duplicate_line, and missing_from_payout past the window', async () => {
@@ -130,7 +137,7 @@ describe('Reconciliation projection (given events, then breaks)', () => {
   });
 
   it('finds payout_sum_mismatch when the payout reported another amount than its lines’ net, and takes a failure after paid', async () => {
-    await insertEvents(db.pool, [
+    await insertEvents(ctx.db.pool, [
       {
         streamId: 'payout-stripe-po_c',
         type: 'PayoutStatusReported',
@@ -164,7 +171,7 @@ describe('Reconciliation projection (given events, then breaks)', () => {
     expect((await breaks()).filter((b) => b.kind === 'payout_sum_mismatch')).toEqual([
       expect.objectContaining({ payout_id: 'po_c', suspense_amount: '1' }),
     ]);
-    const { rows } = await db.pool.query(`SELECT status, amount FROM read_models.reconciliation_payouts WHERE payout_id = 'po_c'`);
+    const { rows } = await ctx.db.pool.query(`SELECT status, amount FROM read_models.reconciliation_payouts WHERE payout_id = 'po_c'`);
     expect(rows).toEqual([{ status: 'failed', amount: '441' }]);
   });
 
@@ -188,43 +195,26 @@ describe('Reconciliation projection (given events, then breaks)', () => {
     expect(new Set(poA.map((b) => b.closed_by))).toEqual(new Set(['correction', 'late_fact']));
     expect(await lineStatus('txn_3')).toBeUndefined();
     for (const id of ['txn_1', 'txn_2', 'txn_9']) expect(await lineStatus(id)).toBe('matched');
-    const stream = await store.readStream('payout-stripe-po_a');
+    const stream = await ctx.store.readStream('payout-stripe-po_a');
     expect(stream.filter((e) => e.type !== 'PayoutLinesReported').map((e) => e.type)).toEqual(['PayoutReported', 'PayoutCorrected']);
   });
 });
 
 describe('Reconciliation projection: which payments an imported payout holds (missing_from_payout)', () => {
-  let db: TestDatabase;
-  let store: PostgresEventStore;
-  let at: Position | undefined;
-  const projection = reconciliationProjection({ stripe: 7 * 86_400, paystack: 2 * 86_400 }, async () => undefined);
-  const now = new Date('2026-04-01T00:00:00Z');
-
-  const csv = async (...rows: string[]) => {
-    await importReport(store, {
-      provider: 'stripe',
-      format: 'csv',
-      input: Readable.from([[HEADER, ...rows].join('\n')]),
-      actor: 'key_t',
-      now,
-    });
-    at = await projectAll(db.pool, store, projection, at);
-  };
+  const { ctx, csv, events } = given();
   const missing = async () =>
     (
-      await db.pool.query<{ payment_id: string; status: string }>(
+      await ctx.db.pool.query<{ payment_id: string; status: string }>(
         `SELECT payment_id, status FROM read_models.reconciliation_breaks WHERE kind = 'missing_from_payout' ORDER BY payment_id`,
       )
     ).rows;
   const unheld = async () =>
-    (await db.pool.query<{ payment_id: string }>(`SELECT payment_id FROM read_models.reconciliation_unheld ORDER BY payment_id`)).rows.map(
-      (r) => r.payment_id,
-    );
+    (
+      await ctx.db.pool.query<{ payment_id: string }>(`SELECT payment_id FROM read_models.reconciliation_unheld ORDER BY payment_id`)
+    ).rows.map((r) => r.payment_id);
 
   beforeAll(async () => {
-    db = await createTestDatabase(4);
-    store = new PostgresEventStore(db.pool, { pollIntervalMs: 5 });
-    await insertEvents(db.pool, [
+    await events([
       ...payment(21, 1000, 1),
       ...payment(22, 2000, 1),
       {
@@ -242,12 +232,6 @@ describe('Reconciliation projection: which payments an imported payout holds (mi
         occurredAt: '2026-03-02T00:00:00.000Z',
       },
     ]);
-    at = await projectAll(db.pool, store, projection, at);
-  });
-
-  afterAll(async () => {
-    await store.close();
-    await db.drop();
   });
 
   it('a payment stays held while any imported charge line names it: withdrawing another line that names it frees nothing', async () => {
