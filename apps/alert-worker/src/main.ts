@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { failedToStart, loadConfig, resolveInfrastructure } from '@ledger/platform';
+import { catchStopSignal, failedToStart, loadConfig, resolveInfrastructure } from '@ledger/platform';
 import { createLogger } from '@ledger/security';
 import { AlertWorkerModule } from './alert-worker.module';
 
@@ -11,16 +11,21 @@ import { AlertWorkerModule } from './alert-worker.module';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ name: 'alert-worker', level: config.LOG_LEVEL });
+  // Caught from here on. Until the worker has started no job is in hand: a signal (one held while the embedded
+  // services booted, or one while it waits for its database) stops the embedded services and exits 0.
+  const stopping = catchStopSignal();
   const infrastructure = await resolveInfrastructure(config, { log: (line) => logger.info(line) });
+  const abandon = () => void infrastructure.stop().then(() => process.exit(0));
+  stopping.signal.addEventListener('abort', abandon, { once: true });
+  if (stopping.signal.aborted) return abandon();
   const app = await NestFactory.createApplicationContext(
     AlertWorkerModule.forRoot({ config, databaseUrl: infrastructure.databaseUrl, redisUrl: infrastructure.redisUrl, poolSize: 10 }, logger),
     { logger: false },
   );
+  if (stopping.signal.aborted) return; // abandoned while it started: abandon() exits
+  stopping.signal.removeEventListener('abort', abandon);
   logger.info({ webhook: Boolean(config.ALERT_WEBHOOK_URL) }, 'alert worker started');
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await stopping.received;
   logger.info({ signal }, 'alert worker stopping after the jobs in hand');
   await app.close();
   await infrastructure.stop();

@@ -1,22 +1,39 @@
 import cluster from 'node:cluster';
-import { failedToStart, loadConfig, resolveInfrastructure, serviceHeapFlags, type LedgerConfig } from '@ledger/platform';
+import {
+  catchStopSignal,
+  failedToStart,
+  loadConfig,
+  resolveInfrastructure,
+  serviceHeapFlags,
+  type LedgerConfig,
+  type StopSignal,
+} from '@ledger/platform';
 import { createLogger } from '@ledger/security';
 import { createApiApp } from './app';
 import { serveClusterMetrics } from './metrics/cluster-metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Caught from the first line. Until the API listens nothing is in flight: a signal (one held while the
+  // embedded services booted, or one while the app waits for its database) stops the embedded services and
+  // exits 0. The signal's default action killed the process half-started and left them running.
+  const stopping = catchStopSignal();
   const infrastructure = await resolveInfrastructure(config);
-  if (config.API_WORKERS > 1 && cluster.isPrimary) return supervise(config, infrastructure);
+  const abandon = () => void infrastructure.stop().then(() => process.exit(0));
+  if (config.API_WORKERS > 1 && cluster.isPrimary) return supervise(config, infrastructure, stopping);
+  stopping.signal.addEventListener('abort', abandon, { once: true });
+  if (stopping.signal.aborted) return abandon();
   const { app, logger, metrics } = await createApiApp({
     config,
     ...infrastructure,
     onShutdown: cluster.isWorker ? undefined : () => infrastructure.stop(),
   });
   if (cluster.isWorker) metrics.joinCluster();
-  // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close pools, then the embedded services.
-  app.enableShutdownHooks();
   await app.listen(config.PORT, config.HOST);
+  if (stopping.signal.aborted) return; // abandoned while it started: abandon() exits
+  // From here SIGTERM/SIGINT stop accepting, let in-flight requests finish, close pools, then the embedded services.
+  stopping.signal.removeEventListener('abort', abandon);
+  app.enableShutdownHooks();
   logger.info({ host: config.HOST, port: config.PORT, worker: cluster.worker?.id }, 'ledger-api listening');
 }
 
@@ -25,7 +42,7 @@ async function main(): Promise<void> {
  * the API can use every core. The primary owns the embedded services; workers
  * get their URLs and never start or stop them.
  */
-function supervise(config: LedgerConfig, infrastructure: Awaited<ReturnType<typeof resolveInfrastructure>>): void {
+function supervise(config: LedgerConfig, infrastructure: Awaited<ReturnType<typeof resolveInfrastructure>>, signalled: StopSignal): void {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'ledger-api' });
   const workers = config.API_WORKERS;
   const env = { DATABASE_URL: infrastructure.databaseUrl, REDIS_URL: infrastructure.redisUrl };
@@ -46,8 +63,7 @@ function supervise(config: LedgerConfig, infrastructure: Awaited<ReturnType<type
     await infrastructure.stop();
     process.exit(0);
   };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  void signalled.received.then(stop);
 }
 
 void main().catch((error: unknown) => failedToStart('ledger-api', error));

@@ -1,10 +1,21 @@
-import { createEventStore } from '@ledger/event-store';
+import type { Pool } from 'pg';
+import { createEventStore, type EventStore } from '@ledger/event-store';
 import { alertSettingsFromConfig, createAlertHook } from '@ledger/monitoring';
-import { createPool, failedToStart, loadConfig, resolveInfrastructure, startMetricsServer, waitForEventStore } from '@ledger/platform';
+import {
+  catchStopSignal,
+  createPool,
+  failedToStart,
+  loadConfig,
+  resolveInfrastructure,
+  startMetricsServer,
+  waitForEventStore,
+  type LedgerConfig,
+  type StopSignal,
+} from '@ledger/platform';
 import { alertReadModels, projectionRegistry } from '@ledger/projections';
 import { createLogger } from '@ledger/security';
 import { startFraudVelocity } from './fraud-velocity';
-import { projectorLog } from './log';
+import { projectorLog, type ProjectorLog } from './log';
 import { ProjectorMetrics } from './metrics/projector-metrics';
 import { startProjector } from './projector';
 
@@ -26,10 +37,22 @@ const PROJECTOR_POLL_MS = 100;
 async function main(): Promise<void> {
   const config = loadConfig();
   const log = projectorLog(createLogger({ name: 'projector', level: config.LOG_LEVEL, fd: 2 }));
+  // Caught from here on: a signal during the start cuts it short or stops the projector once it runs.
+  const stopping = catchStopSignal((signal) => log('stopping', { signal }));
   const infrastructure = await resolveInfrastructure(config, { redis: false });
   const pool = createPool(infrastructure.databaseUrl, { max: 10 });
   const store = createEventStore(config, pool, { pollIntervalMs: PROJECTOR_POLL_MS });
-  await waitForEventStore(store, { log });
+  let exitCode = 0;
+  if (await waitForEventStore(store, { log, signal: stopping.signal })) exitCode = await project(config, pool, store, log, stopping);
+  log.flush();
+  await store.close();
+  await pool.end();
+  await infrastructure.stop();
+  process.exit(exitCode);
+}
+
+/** Every projection and the fraud-velocity manager, until the stop signal or an error (exit code 1). */
+async function project(config: LedgerConfig, pool: Pool, store: EventStore, log: ProjectorLog, stopping: StopSignal): Promise<number> {
   // Alerts are raised in the ledger projection's batch transaction (outbox); the alert-worker relays them.
   const metrics = new ProjectorMetrics(pool, store, config.SUSPICIOUS_AMOUNTS);
   const onBatch = metrics.hooks({ ledger: createAlertHook(alertSettingsFromConfig(config), alertReadModels) });
@@ -44,30 +67,19 @@ async function main(): Promise<void> {
   });
   // The fraud-velocity process manager runs here too, under its own lock: it fails the process like a projection.
   const fraud = await startFraudVelocity(config, pool, store, log);
-  const projector = {
-    done: Promise.all([projections.done, fraud.done]).then(() => undefined),
-    stop: () => Promise.all([projections.stop(), fraud.stop()]).then(() => undefined),
-  };
+  const stop = () => Promise.all([projections.stop(), fraud.stop()]).then(() => undefined);
+  if (stopping.signal.aborted) void stop();
+  else stopping.signal.addEventListener('abort', () => void stop(), { once: true });
   let exitCode = 0;
-  const shutdown = (signal: string) => {
-    log('stopping', { signal });
-    void projector.stop();
-  };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
   try {
-    await projector.done;
+    await Promise.all([projections.done, fraud.done]);
   } catch (error) {
     exitCode = 1;
     log('projection stopped on an error', { error: (error as Error).message });
-    await projector.stop();
+    await stop();
   }
-  log.flush();
   await metricsServer.close();
-  await store.close();
-  await pool.end();
-  await infrastructure.stop();
-  process.exit(exitCode);
+  return exitCode;
 }
 
 main().catch((error) => failedToStart('projector', error));

@@ -19,3 +19,4 @@ export * from './nest/platform.module';
 export * from './nest/tokens';
 export * from './metrics/metrics-server';
 export * from './process/heap-flags';
+export * from './process/stop-signal';

@@ -61,10 +61,34 @@ describe('waitForEventStore', () => {
       expect(settled).toBe(false);
       expect(waits[0]).toBe('database unavailable at start; waiting for it');
       await relay.open();
-      await expect(waiting).resolves.toBeUndefined();
+      await expect(waiting).resolves.toBe(true);
     } finally {
       await pool.end();
       await relay.close();
+    }
+  });
+
+  it('ends the wait at once, answering false, when the service is told to stop (SIGTERM during the start)', async () => {
+    const port = await freePort(); // nothing listens: every attempt is refused
+    const url = new URL(db.url);
+    url.port = String(port);
+    const pool = createPool(url.toString(), { max: 1, connectionTimeoutMillis: 2_000 });
+    const stop = new AbortController();
+    const waits: string[] = [];
+    try {
+      // An hour between attempts: only the abort can end this wait within the test's time.
+      const waiting = waitForEventStore(new PostgresEventStore(pool), {
+        retryMs: 3_600_000,
+        signal: stop.signal,
+        log: (m) => waits.push(m),
+      });
+      await waitFor(() => waits.length >= 1, 'the first refused attempt');
+      stop.abort();
+      await expect(waiting).resolves.toBe(false);
+      // Already stopped: it does not try at all.
+      await expect(waitForEventStore(new PostgresEventStore(pool), { signal: stop.signal })).resolves.toBe(false);
+    } finally {
+      await pool.end();
     }
   });
 

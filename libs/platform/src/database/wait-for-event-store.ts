@@ -4,6 +4,8 @@ import { isDatabaseUnavailable } from './unavailable';
 export interface WaitOptions {
   readonly retryMs?: number;
   readonly log?: (message: string, fields: Record<string, unknown>) => void;
+  /** A stop signal (SIGTERM while waiting): the wait ends at once, returning false. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -12,14 +14,28 @@ export interface WaitOptions {
  * exiting. Anything else (a foreign history, an unreachable EventStoreDB) still fails the start at once.
  * The CLI keeps the plain check: a command run by hand should say at once that the database is down.
  */
-export async function waitForEventStore(store: EventStore, { retryMs = 1_000, log }: WaitOptions = {}): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+export async function waitForEventStore(store: EventStore, { retryMs = 1_000, log, signal }: WaitOptions = {}): Promise<boolean> {
+  for (let attempt = 0; !signal?.aborted; attempt++) {
     try {
-      return await assertEventStoreReachable(store);
+      await assertEventStoreReachable(store);
+      return true;
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       if (attempt % 10 === 0) log?.('database unavailable at start; waiting for it', { error: (error as Error).message });
-      await new Promise((resolve) => setTimeout(resolve, retryMs));
+      await delay(retryMs, signal);
     }
   }
+  return false;
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
