@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@ledger/testing';
 import { WrongExpectedVersionError } from '../errors';
 import { createIdempotencyLog } from '../idempotency/create-idempotency-log';
 import { NOT_FIRST_WRITE_SQLSTATE } from './rows';
-import { PostgresEventStore } from './postgres-event-store';
+import { APPEND_BATCH_BYTES, PostgresEventStore } from './postgres-event-store';
 
 const batch = (client: PoolClient, items: { stream: string; expected: string; id?: string }[]) =>
   client.query(`SELECT * FROM ledger.append_and_record_batch($1::jsonb) ORDER BY item`, [
@@ -44,6 +44,23 @@ describe('coalesced appends (ledger.append_and_record_batch)', () => {
       expect(events.map((e) => e.type)).toEqual(['A', 'B']);
       expect(events[1].position).toEqual(results[i].position);
     }
+  });
+
+  it('sends heavy appends arriving together as several statements, each within APPEND_BATCH_BYTES, every event stored', async () => {
+    const store = new PostgresEventStore(db.pool);
+    // Five appends of about 40 % of the bound each (an import's payouts): at most two share a statement.
+    const text = 'x'.repeat(Math.floor(APPEND_BATCH_BYTES * 0.4));
+    const streams = Array.from({ length: 5 }, (_, i) => `payout-heavy-${i}`);
+    const results = await Promise.all(streams.map((s) => store.appendToStream(s, [{ type: 'Lines', data: { text } }], 'no_stream')));
+    const commits = results.map((r) => r.position.commit);
+    const perCommit = [...new Set(commits)].map((c) => commits.filter((x) => x === c).length);
+    expect(perCommit.every((n) => n <= 2)).toBe(true);
+    expect(perCommit.length).toBeGreaterThanOrEqual(3);
+    for (const s of streams)
+      expect((await store.readStream(s)).map((e) => (e.data as { text: string }).text.length)).toEqual([text.length]);
+    // One append over the bound still goes, on its own.
+    const huge = await store.appendToStream('payout-huge', [{ type: 'Lines', data: { text: text + text + text } }], 'no_stream');
+    expect(huge.nextExpectedRevision).toBe(0n);
   });
 
   it('fails only the append whose expected revision is wrong, with its actual revision', async () => {

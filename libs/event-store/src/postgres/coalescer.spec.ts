@@ -6,7 +6,7 @@ interface Item {
 }
 
 /** A run whose batches the test finishes by hand, recording each batch it was given. */
-function harness(options: { maxBatch?: number; maxInFlight?: number } = {}) {
+function harness(options: { maxBatch?: number; maxInFlight?: number; maxBatchWeight?: number } = {}) {
   const batches: Item[][] = [];
   const finish: ((results: Settled<number>[] | Error) => void)[] = [];
   const coalescer = new Coalescer<Item, number>(
@@ -16,6 +16,7 @@ function harness(options: { maxBatch?: number; maxInFlight?: number } = {}) {
     },
     (item) => item.key,
     options,
+    (item) => item.value, // an item weighs its value
   );
   const doubled = (n: number) => batches[n].map((i): Settled<number> => ({ ok: true, value: i.value * 2 }));
   return { coalescer, batches, finish, doubled };
@@ -107,5 +108,15 @@ describe('Coalescer', () => {
     finish[1](doubled(1));
     finish[2](doubled(2));
     await expect(Promise.all(results)).resolves.toEqual([2, 4, 6, 8, 10, 12]);
+  });
+
+  it('bounds a batch by maxBatchWeight (its first item always goes), in submission order, heavy batches side by side', async () => {
+    const { coalescer, batches, finish, doubled } = harness({ maxBatchWeight: 10, maxInFlight: 4 });
+    // 4 + 5 fit; 6 would make 15: the next batch; 12 alone is over the bound, and goes on its own; then 1 + 2.
+    const results = [4, 5, 6, 12, 1, 2].map((value) => coalescer.submit({ key: `k${value}`, value }));
+    await turn();
+    expect(batches.map((b) => b.map((i) => i.value))).toEqual([[4, 5], [6], [12], [1, 2]]);
+    batches.forEach((_, n) => finish[n](doubled(n)));
+    await expect(Promise.all(results)).resolves.toEqual([8, 10, 12, 24, 2, 4]);
   });
 });

@@ -6,6 +6,12 @@ export interface CoalescerOptions {
   readonly maxBatch?: number;
   /** Batches running at once at most; items arriving meanwhile wait for the next one (at most one batch's time). */
   readonly maxInFlight?: number;
+  /**
+   * The summed weight (the constructor's `weightOf`) a batch takes at most; a batch always takes its first item.
+   * Heavy items then go out as several batches, run side by side up to `maxInFlight`, not as one that a single
+   * server process must get through alone.
+   */
+  readonly maxBatchWeight?: number;
 }
 
 interface Waiting<I, O> {
@@ -27,6 +33,7 @@ interface Waiting<I, O> {
 export class Coalescer<I, O> {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly maxBatchWeight: number;
   private readonly queue: Waiting<I, O>[] = [];
   /** Keys of the items in running batches. */
   private readonly busy = new Set<string>();
@@ -37,9 +44,11 @@ export class Coalescer<I, O> {
     private readonly run: (items: readonly I[]) => Promise<readonly Settled<O>[]>,
     private readonly keyOf: (item: I) => string,
     options: CoalescerOptions = {},
+    private readonly weightOf: (item: I) => number = () => 0,
   ) {
     this.maxBatch = options.maxBatch ?? 64;
     this.maxInFlight = options.maxInFlight ?? 4;
+    this.maxBatchWeight = options.maxBatchWeight ?? Infinity;
   }
 
   submit(item: I): Promise<O> {
@@ -75,6 +84,7 @@ export class Coalescer<I, O> {
   private take(): Waiting<I, O>[] {
     const batch: Waiting<I, O>[] = [];
     const taken = new Set<string>();
+    let weight = 0;
     for (let i = 0; i < this.queue.length && batch.length < this.maxBatch;) {
       const waiting = this.queue[i];
       if (this.busy.has(waiting.key) || taken.has(waiting.key)) {
@@ -82,6 +92,9 @@ export class Coalescer<I, O> {
         i++;
         continue;
       }
+      const itemWeight = this.weightOf(waiting.item);
+      if (batch.length > 0 && weight + itemWeight > this.maxBatchWeight) break; // the next batch takes it, in order
+      weight += itemWeight;
       taken.add(waiting.key);
       batch.push(waiting);
       this.queue.splice(i, 1);
