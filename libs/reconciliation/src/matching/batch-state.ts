@@ -94,13 +94,15 @@ export class BatchState implements FactIndex {
   /** `lines` and `payouts` as `provider|id` keys. */
   async load(tx: PoolClient, want: { refs: string[]; paymentIds: string[]; lines: string[]; payouts: string[] }): Promise<void> {
     if (want.refs.length > 0) {
-      // Every reference's row carries its fact's columns (writeFacts keeps them all alike): one read, no self-join;
-      // the references as one JSON array (cheaper to send than a text[] of 400,000 escaped elements).
+      // Every reference's row carries its fact's columns (writeFacts keeps them all alike): one read, no self-join.
+      // `= ANY($1::text[])`, planned with the array's real length (a set-returning function over a JSON array is
+      // planned as 100 rows, so 48,000 references got 48,000 index probes: 290 ms where a hashed array over one
+      // scan of the table takes 80 ms at bench:reconcile's timed point, statistics analysed).
       const { rows } = await tx.query<FactDbRow>(
         `SELECT kind, reference, canonical, payment_id, provider, amount, currency, authorized_amount, reversed, outcome,
                 to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at
-           FROM ${this.table('facts')} WHERE reference IN (SELECT jsonb_array_elements_text($1::jsonb))`,
-        [JSON.stringify(want.refs)],
+           FROM ${this.table('facts')} WHERE reference = ANY($1::text[])`,
+        [want.refs],
       );
       for (const row of rows) {
         this.refs[row.kind].set(row.reference, row.canonical);
@@ -109,10 +111,7 @@ export class BatchState implements FactIndex {
       }
     }
     if (want.paymentIds.length > 0) {
-      const { rows } = await tx.query(
-        `SELECT * FROM ${this.table('payments')} WHERE payment_id IN (SELECT jsonb_array_elements_text($1::jsonb))`,
-        [JSON.stringify(want.paymentIds)],
-      );
+      const { rows } = await tx.query(`SELECT * FROM ${this.table('payments')} WHERE payment_id = ANY($1::text[])`, [want.paymentIds]);
       for (const r of rows as PaymentDbRow[]) {
         this.payments.set(r.payment_id, {
           paymentId: r.payment_id,
@@ -125,10 +124,10 @@ export class BatchState implements FactIndex {
       }
     }
     for (const [provider, lineIds] of byProvider(want.lines)) {
-      const { rows } = await tx.query(
-        `SELECT * FROM ${this.table('lines')} WHERE provider = $1 AND line_id IN (SELECT jsonb_array_elements_text($2::jsonb))`,
-        [provider, JSON.stringify(lineIds)],
-      );
+      const { rows } = await tx.query(`SELECT * FROM ${this.table('lines')} WHERE provider = $1 AND line_id = ANY($2::text[])`, [
+        provider,
+        lineIds,
+      ]);
       for (const r of rows as LineRow[]) {
         this.lines.set(`${r.provider}|${r.line_id}`, { ...r, gross: Number(r.gross), fee: Number(r.fee), net: Number(r.net) });
         this.storedLines.add(`${r.provider}|${r.line_id}`);
