@@ -176,6 +176,32 @@ describe('Provider units stored before issue 28, corrected on read', () => {
     expect(upcaster.read(succeeded).data).toMatchObject({ amount: 500 });
   });
 
+  it('learns a batch that starts mid-log: its creations, and the first event of each old stream it has not seen', async () => {
+    const isk = oldStream('stripe', 'ISK', 100, webhook('stripe')).map((e) => ({ ...e, streamId: 'payment-isk' }));
+    const ugx = oldStream('stripe', 'UGX', 100, webhook('stripe')).map((e) => ({ ...e, streamId: 'payment-ugx' }));
+    const usd = oldStream('stripe', 'USD', 1, webhook('stripe')).map((e) => ({ ...e, streamId: 'payment-usd' }));
+    const streams = new Map([isk, ugx, usd].map((events) => [events[0].streamId, events]));
+    const reads: string[] = [];
+    const store = {
+      readStream: async (streamId: string, { maxCount }: { maxCount: number }) => {
+        reads.push(streamId);
+        return (streams.get(streamId) ?? []).slice(0, maxCount);
+      },
+    };
+    // ISK from its success on (its creation in an earlier batch), UGX whole, USD (needs nothing), a payout's event.
+    const batch = [isk[2], isk[3], ugx[0], ugx[2], usd[2], { streamId: 'payout-stripe-po_1', type: 'PayoutCreated', data: {} }];
+    const upcaster = new StreamUpcaster();
+    await upcaster.learnStreams(batch, store);
+    expect(reads).toEqual(['payment-isk']); // once, and only the stream the batch cannot teach
+    expect(upcaster.read(isk[3]).data).toMatchObject({ amount: 100 });
+    expect(upcaster.read(ugx[2]).data).toMatchObject({ amount: 500 });
+    // Without a store only what the batch holds is learnt: ISK's success stays as stored.
+    const alone = new StreamUpcaster();
+    await alone.learnStreams(batch);
+    expect(alone.unknownStream(isk[2])).toBe(true);
+    expect(alone.read(ugx[2]).data).toMatchObject({ amount: 500 });
+  });
+
   it('never corrects an event written with the conversion, in a stream that needs it', () => {
     const [created, , succeeded] = oldStream('stripe', 'ISK', 100, webhook('stripe'));
     const current = {

@@ -1,6 +1,7 @@
 import { InvalidAmountError, UnsupportedSchemaVersionError } from './errors';
 import {
   CURRENT_SCHEMA_VERSION,
+  isPaymentStream,
   isProvider,
   PROVIDERS,
   type PaymentEvent,
@@ -174,6 +175,29 @@ export class StreamUpcaster {
     const currency = (stored.data as { currency?: unknown } | null)?.currency;
     return typeof currency === 'string' && CORRECTABLE_CURRENCIES.has(currency) && !this.decided.has(stored.streamId);
   }
+
+  /**
+   * Before a batch of the log is read: learns its PaymentCreated events, and reads from `store` the PaymentCreated of
+   * each payment stream it names that this reader has not seen (a batch that starts mid-stream). Without a store,
+   * only what the batch holds is learnt.
+   */
+  async learnStreams(events: readonly StoredStreamEvent[], store?: CreationSource): Promise<void> {
+    for (const event of events) {
+      if (!isPaymentStream(event.streamId)) continue;
+      if (event.type === 'PaymentCreated') this.learn(event);
+      else if (store && this.unknownStream(event)) {
+        const [created] = await store.readStream(event.streamId, { maxCount: 1 });
+        if (created) this.learn(created);
+      }
+    }
+  }
+}
+
+type StoredStreamEvent = StoredEventLike & { readonly streamId: string };
+
+/** Where a stream's first event is read from (structurally the event store's readStream). */
+interface CreationSource {
+  readStream(streamId: string, options: { maxCount: number }): Promise<readonly StoredStreamEvent[]>;
 }
 
 /** One stream's stored events, in order, as domain events with any correction applied. */

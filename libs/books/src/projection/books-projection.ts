@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { comparePositions, START, type EventStore, type Position, type RecordedEvent } from '@ledger/event-store';
-import { isPaymentStream, paymentIdFromStream, StreamUpcaster } from '@ledger/payments-domain';
+import { paymentIdFromStream, StreamUpcaster } from '@ledger/payments-domain';
 import { ClosesReader } from '../periods/close-event';
 import type { BooksPaymentState } from '../posting/payment-state';
 import { BooksBatch, BooksProjectionError, loadStates } from './books-batch';
@@ -22,17 +22,6 @@ function closesFor(store: Pick<EventStore, 'readStream'> | undefined): ClosesRea
   if (!store) throw new BooksProjectionError('the books need the event store to read the period closes');
   if (liveCloses?.store !== store) liveCloses = { store, reader: new ClosesReader(store) };
   return liveCloses.reader;
-}
-
-async function learnCreations(upcaster: StreamUpcaster, events: readonly RecordedEvent[], store?: Pick<EventStore, 'readStream'>) {
-  for (const event of events) {
-    if (!isPaymentStream(event.streamId)) continue;
-    if (event.type === 'PaymentCreated') upcaster.learn(event);
-    else if (store && upcaster.unknownStream(event)) {
-      const [created] = await store.readStream(event.streamId, { maxCount: 1 });
-      if (created) upcaster.learn(created);
-    }
-  }
 }
 
 /** The payment ids a batch names (payout streams name none). */
@@ -62,7 +51,7 @@ export const booksProjection = {
   keysAfterRebuildFill: ['journal_entries', 'journal_lines'],
   async apply(tx: PoolClient, events: readonly RecordedEvent[], { schema, store }: Target): Promise<void> {
     const closes = await closesFor(store).read();
-    await learnCreations(liveUpcaster, events, store);
+    await liveUpcaster.learnStreams(events, store);
     const batch = new BooksBatch(await loadStates(tx, schema, paymentIdsOf(events)), liveUpcaster, closes);
     for (const event of events) batch.apply(event);
     await batch.write(tx, schema);
@@ -128,7 +117,7 @@ class BooksRebuilder {
       await flushed();
       for (const [id, state] of await loadStates(db, this.schema, missing)) this.states.set(id, state);
     }
-    await learnCreations(this.upcaster, events);
+    await this.upcaster.learnStreams(events);
     for (const event of events) this.batch.apply(event);
     this.folded = events[events.length - 1]?.position ?? this.folded;
     for (const id of this.states.keys()) {

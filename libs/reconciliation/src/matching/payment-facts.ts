@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '@ledger/event-store';
-import { isPaymentStream, isProvider, StreamUpcaster, type Provider } from '@ledger/payments-domain';
+import { isProvider, StreamUpcaster, type Provider } from '@ledger/payments-domain';
 import type { FactKind, PaymentFact } from './payment-fact';
 
 /** What one payment event teaches the matcher: facts to add or change, and the payment's row. */
@@ -27,15 +27,8 @@ export interface FactIndex {
 const upcaster = new StreamUpcaster();
 
 /** A batch's payment streams whose PaymentCreated this process has not read and whose amounts may need it: read it first. */
-export async function learnPaymentStreams(events: readonly RecordedEvent[], store?: Pick<EventStore, 'readStream'>): Promise<void> {
-  for (const event of events) {
-    if (!isPaymentStream(event.streamId)) continue;
-    if (event.type === 'PaymentCreated') upcaster.learn(event);
-    else if (store && upcaster.unknownStream(event)) {
-      const [created] = await store.readStream(event.streamId, { maxCount: 1 });
-      if (created) upcaster.learn(created);
-    }
-  }
+export function learnPaymentStreams(events: readonly RecordedEvent[], store?: Pick<EventStore, 'readStream'>): Promise<void> {
+  return upcaster.learnStreams(events, store);
 }
 
 /** Folds one payment event, upcast, into the index. Event types that carry no fact a line can match change nothing. */
