@@ -15,15 +15,13 @@ async function main(): Promise<void> {
   // services booted, or one while it waits for its database) stops the embedded services and exits 0.
   const stopping = catchStopSignal();
   const infrastructure = await resolveInfrastructure(config, { log: (line) => logger.info(line) });
-  const abandon = () => void infrastructure.stop().then(() => process.exit(0));
-  stopping.signal.addEventListener('abort', abandon, { once: true });
-  if (stopping.signal.aborted) return abandon();
+  const started = stopping.exitWhileStarting(() => infrastructure.stop());
+  if (stopping.signal.aborted) return;
   const app = await NestFactory.createApplicationContext(
     AlertWorkerModule.forRoot({ config, databaseUrl: infrastructure.databaseUrl, redisUrl: infrastructure.redisUrl, poolSize: 10 }, logger),
     { logger: false },
   );
-  if (stopping.signal.aborted) return; // abandoned while it started: abandon() exits
-  stopping.signal.removeEventListener('abort', abandon);
+  if (!started()) return; // signalled while it started: the exit is under way
   logger.info({ webhook: Boolean(config.ALERT_WEBHOOK_URL) }, 'alert worker started');
   const signal = await stopping.received;
   logger.info({ signal }, 'alert worker stopping after the jobs in hand');

@@ -19,10 +19,9 @@ async function main(): Promise<void> {
   // exits 0. The signal's default action killed the process half-started and left them running.
   const stopping = catchStopSignal();
   const infrastructure = await resolveInfrastructure(config);
-  const abandon = () => void infrastructure.stop().then(() => process.exit(0));
   if (config.API_WORKERS > 1 && cluster.isPrimary) return supervise(config, infrastructure, stopping);
-  stopping.signal.addEventListener('abort', abandon, { once: true });
-  if (stopping.signal.aborted) return abandon();
+  const started = stopping.exitWhileStarting(() => infrastructure.stop());
+  if (stopping.signal.aborted) return;
   const { app, logger, metrics } = await createApiApp({
     config,
     ...infrastructure,
@@ -30,9 +29,8 @@ async function main(): Promise<void> {
   });
   if (cluster.isWorker) metrics.joinCluster();
   await app.listen(config.PORT, config.HOST);
-  if (stopping.signal.aborted) return; // abandoned while it started: abandon() exits
+  if (!started()) return; // signalled while it started: the exit is under way
   // From here SIGTERM/SIGINT stop accepting, let in-flight requests finish, close pools, then the embedded services.
-  stopping.signal.removeEventListener('abort', abandon);
   app.enableShutdownHooks();
   logger.info({ host: config.HOST, port: config.PORT, worker: cluster.worker?.id }, 'ledger-api listening');
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertEventStoreReachable, type EventStore } from '@ledger/event-store';
 import { isDatabaseUnavailable } from './unavailable';
 
@@ -22,20 +23,8 @@ export async function waitForEventStore(store: EventStore, { retryMs = 1_000, lo
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
       if (attempt % 10 === 0) log?.('database unavailable at start; waiting for it', { error: (error as Error).message });
-      await delay(retryMs, signal);
+      await sleep(retryMs, undefined, { signal }).catch(() => undefined); // an abort ends the wait early
     }
   }
   return false;
-}
-
-function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

@@ -12,20 +12,22 @@ export interface StopSignal {
   readonly signal: AbortSignal;
   /** The signal's name, once one came. */
   readonly received: Promise<NodeJS.Signals>;
-  /** The name of the signal that came, or null. */
-  readonly name: () => NodeJS.Signals | null;
+  /**
+   * For a service with nothing in flight until it has started: from now until `started()`, a signal runs `abandon`
+   * (stop what was started, such as the embedded services) and exits 0; at once if one already came. `started()`
+   * hands the stop back to the service, and answers false when the exit is already under way (the caller returns).
+   */
+  exitWhileStarting(abandon: () => Promise<void>): () => boolean;
 }
 
 export function catchStopSignal(onSignal?: (name: NodeJS.Signals) => void): StopSignal {
   const controller = new AbortController();
-  let name: NodeJS.Signals | null = null;
   let resolve!: (name: NodeJS.Signals) => void;
   const received = new Promise<NodeJS.Signals>((r) => (resolve = r));
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
   const listeners = signals.map((signal) => {
     const listener = () => {
       for (const [i, s] of signals.entries()) process.removeListener(s, listeners[i]);
-      name = signal;
       onSignal?.(signal);
       controller.abort();
       resolve(signal);
@@ -33,5 +35,14 @@ export function catchStopSignal(onSignal?: (name: NodeJS.Signals) => void): Stop
     process.on(signal, listener);
     return listener;
   });
-  return { signal: controller.signal, received, name: () => name };
+  const exitWhileStarting = (abandon: () => Promise<void>) => {
+    const exit = () => void abandon().then(() => process.exit(0));
+    if (controller.signal.aborted) exit();
+    else controller.signal.addEventListener('abort', exit, { once: true });
+    return () => {
+      controller.signal.removeEventListener('abort', exit);
+      return !controller.signal.aborted;
+    };
+  };
+  return { signal: controller.signal, received, exitWhileStarting };
 }
