@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import type { Pool } from 'pg';
 
 const TICKS_PER_SECOND = 100;
 
@@ -48,4 +49,42 @@ export function postmasterOf(databaseUrl: string): number | undefined {
 export function cpuOf(pid: number | undefined, withChildren = false): number {
   if (pid === undefined) return 0;
   return cpuSeconds(pid) + (withChildren ? children(pid).reduce((sum, child) => sum + cpuSeconds(child), 0) : 0);
+}
+
+/**
+ * PostgreSQL's CPU by client over a window, from its backends' /proc counters summed by their clients'
+ * `application_name` (each app names its pools), the server's own processes (WAL writer, checkpointer,
+ * autovacuum…) as `(server)`. Sampled (`sample()`, e.g. twice a second) so that a backend a pool opens and closes
+ * within the window counts too: one that starts counts from zero, one that ends keeps its last sample.
+ */
+export class PostgresCpuByClient {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, { client: string; cpu: number }>();
+  private started = false;
+
+  constructor(
+    private readonly pool: Pick<Pool, 'query'>,
+    private readonly postmaster: number | undefined,
+  ) {}
+
+  async sample(): Promise<void> {
+    const { rows } = await this.pool.query<{ pid: number; client: string }>(
+      `SELECT pid, CASE WHEN backend_type = 'client backend' THEN coalesce(nullif(application_name, ''), '(unnamed)') ELSE '(server)' END AS client
+         FROM pg_stat_activity WHERE pid <> pg_backend_pid()`,
+    );
+    const named = new Map(rows.map((row) => [row.pid, row.client]));
+    for (const pid of this.postmaster === undefined ? [] : children(this.postmaster)) {
+      const cpu = cpuSeconds(pid);
+      if (!this.first.has(pid)) this.first.set(pid, this.started ? 0 : cpu);
+      this.last.set(pid, { client: named.get(pid) ?? this.last.get(pid)?.client ?? '(server)', cpu });
+    }
+    this.started = true;
+  }
+
+  /** CPU seconds per client between the first sample and the last. */
+  byClient(): Map<string, number> {
+    const sums = new Map<string, number>();
+    for (const [pid, { client, cpu }] of this.last) sums.set(client, (sums.get(client) ?? 0) + cpu - (this.first.get(pid) ?? cpu));
+    return sums;
+  }
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '@ledger/security';
 import { benchDatabase, percentile } from './bench-db';
-import { cpuOf, postmasterOf } from './cpu-usage';
+import { cpuOf, PostgresCpuByClient, postmasterOf } from './cpu-usage';
 import { roundTripsOf } from './round-trip-counter';
 import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUntilLive, type LoadResult } from './processes';
 
@@ -16,7 +16,8 @@ import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUnti
  * source through swc-register instead) running ledger-api, the projector and the alert worker on a fresh PostgreSQL
  * and Redis — at BENCH_CONNECTIONS (default 32) for BENCH_SECONDS (default 20, after 5 s of warm-up). Each
  * connection walks payments through create → processing → success, every command with its own Idempotency-Key.
- * Prints commands/s and p50/p99, CPU ms per command of each process (API, projector, alert worker, PostgreSQL),
+ * Prints commands/s and p50/p99, CPU ms per command of each process (API, projector, alert worker, PostgreSQL) and PostgreSQL's split by the
+ * client it served (each app's pools carry its `application_name`),
  * the API's peak RSS, the projections' lag p99 during the load (GET /v1/dashboard/projections twice a second),
  * then raw single-row INSERT transactions/s into the same database (32 writers, the system stopped) and the
  * ratio, with the load average. BENCH_APP_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is given to the
@@ -207,6 +208,9 @@ async function main(): Promise<void> {
     });
     const trips = roundTripsOf(tripDir, pids['ledger-api']);
     const projectorTrips = roundTripsOf(tripDir, pids.projector);
+    const statPool = createPool(db.url, { max: 1, application_name: 'bench' });
+    const pgClients = new PostgresCpuByClient(statPool, postmaster);
+    await pgClients.sample();
     const before = cpu();
     const load = forkLoad<LoadResult>(__filename, url, key, String(CONNECTIONS), String(SECONDS));
     let done = false;
@@ -215,6 +219,7 @@ async function main(): Promise<void> {
     const watch = (async () => {
       while (!done) {
         peakRss = Math.max(peakRss, rssMb(pids['ledger-api']));
+        await pgClients.sample();
         const res = await fetch(`${url}/v1/dashboard/projections`, { headers: { authorization: `Bearer ${key}` } }).catch(() => undefined);
         if (res?.ok) {
           const states = (await res.json()) as { lag: { secondsBehind: number } }[];
@@ -227,6 +232,9 @@ async function main(): Promise<void> {
     done = true;
     await watch;
     const after = cpu();
+    await pgClients.sample();
+    const pgByClient = pgClients.byClient();
+    await statPool.end();
     await new Promise((r) => setTimeout(r, 1500)); // the counters' next write
     const tripsAfter = roundTripsOf(tripDir, pids['ledger-api']);
     const projectorTripsAfter = roundTripsOf(tripDir, pids.projector);
@@ -253,6 +261,13 @@ async function main(): Promise<void> {
     console.log(
       `round trips per command sent by the API (the watcher's reads included): ${((tripsAfter.pg - trips.pg) / served).toFixed(2)} PostgreSQL, ` +
         `${((tripsAfter.redis - trips.redis) / served).toFixed(2)} Redis; by the projector: ${((projectorTripsAfter.pg - projectorTrips.pg) / served).toFixed(2)} PostgreSQL`,
+    );
+    console.log(
+      `PostgreSQL CPU ms per command by client (application_name): ${[...pgByClient]
+        .filter(([client]) => client !== 'bench')
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([client, seconds]) => `${client} ${((seconds * 1000) / served).toFixed(2)}`)
+        .join(' / ')}`,
     );
     console.log(
       `API peak RSS: ${peakRss.toFixed(0)} MB; projection lag p99 during the load: ${percentile(sortedLags, 99)} s (${lags.length} samples)`,

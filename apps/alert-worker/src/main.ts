@@ -18,7 +18,10 @@ async function main(): Promise<void> {
   const started = stopping.exitWhileStarting(() => infrastructure.stop());
   if (stopping.signal.aborted) return;
   const app = await NestFactory.createApplicationContext(
-    AlertWorkerModule.forRoot({ config, databaseUrl: infrastructure.databaseUrl, redisUrl: infrastructure.redisUrl, poolSize: 10 }, logger),
+    AlertWorkerModule.forRoot(
+      { config, databaseUrl: infrastructure.databaseUrl, redisUrl: infrastructure.redisUrl, poolSize: 10, applicationName: 'alert-worker' },
+      logger,
+    ),
     { logger: false },
   );
   if (!started()) return; // signalled while it started: the exit is under way

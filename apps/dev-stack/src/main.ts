@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   // The embedded Redis's URL carries its password: shown without it.
   log(`PostgreSQL ready, migrations applied; Redis at ${infra.redisUrl.replace(/\/\/[^@/]*@/, '//')}`);
   const baseUrl = `http://${config.HOST}:${config.PORT}`;
-  const pool = createPool(infra.databaseUrl, { max: 2 });
+  const pool = createPool(infra.databaseUrl, { max: 2, application_name: 'dev-stack' });
   const keys = await listApiKeys(pool);
   if (keys.every((k) => k.name === DEMO_KEY)) {
     const admin = await createApiKey(pool, { name: 'first admin', scopes: ['admin'] });

@@ -71,7 +71,14 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
       module: ApiModule,
       // The webhooks run commands through the same runner, metrics and rate limiter.
       global: true,
-      imports: [PlatformModule.forRoot(options), CqrsModule.forRoot(), WebhooksModule, DashboardModule, AlertsModule, ReconciliationModule],
+      imports: [
+        PlatformModule.forRoot({ applicationName: 'ledger-api', ...options }),
+        CqrsModule.forRoot(),
+        WebhooksModule,
+        DashboardModule,
+        AlertsModule,
+        ReconciliationModule,
+      ],
       controllers: [PaymentCommandsController, PaymentQueriesController, CustomersController, HealthController],
       providers: [
         { provide: ApiMetrics, useValue: options.metrics },
@@ -90,7 +97,11 @@ export class ApiModule implements OnModuleInit, BeforeApplicationShutdown, OnApp
           useFactory: (config: LedgerConfig, store: EventStore) =>
             createIdempotencyLog(
               store,
-              createPool(options.databaseUrl, { max: 10, options: '-c synchronous_commit=off' }),
+              createPool(options.databaseUrl, {
+                max: 10,
+                options: '-c synchronous_commit=off',
+                application_name: 'ledger-api idempotency',
+              }),
               config.IDEMPOTENCY_TTL,
             ),
           inject: [LEDGER_CONFIG, EVENT_STORE],

@@ -42,7 +42,7 @@ export async function openInfrastructure(io: CliIo, config: LedgerConfig, comman
 /** A small pool on the command's database for `work`; everything opened is closed (and whatever was started, stopped) after. */
 export async function withPool<T>(io: CliIo, config: LedgerConfig, command: string, work: (pool: Pool) => Promise<T>): Promise<T> {
   const infrastructure = await openInfrastructure(io, config, command);
-  const pool = createPool(infrastructure.databaseUrl, { max: 2, connectionTimeoutMillis: 5_000 });
+  const pool = createPool(infrastructure.databaseUrl, { max: 2, connectionTimeoutMillis: 5_000, application_name: `ledger ${command}` });
   try {
     return await work(pool);
   } catch (error) {

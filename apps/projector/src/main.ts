@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   // Caught from here on: a signal during the start cuts it short or stops the projector once it runs.
   const stopping = catchStopSignal((signal) => log('stopping', { signal }));
   const infrastructure = await resolveInfrastructure(config, { redis: false });
-  const pool = createPool(infrastructure.databaseUrl, { max: 10 });
+  const pool = createPool(infrastructure.databaseUrl, { max: 10, application_name: 'projector' });
   const store = createEventStore(config, pool, { pollIntervalMs: PROJECTOR_POLL_MS });
   let exitCode = 0;
   if (await waitForEventStore(store, { log, signal: stopping.signal })) exitCode = await project(config, pool, store, log, stopping);

@@ -68,6 +68,14 @@ describe('HTTP platform', () => {
     );
   });
 
+  it("names its database sessions: pg_stat_activity (and the stall report's horizon holder) shows the API's pools", async () => {
+    await createPayment(api);
+    const { rows } = await api.db.pool.query<{ application_name: string }>(
+      `SELECT DISTINCT application_name FROM pg_stat_activity WHERE datname = current_database() ORDER BY 1`,
+    );
+    expect(rows.map((r) => r.application_name)).toEqual(expect.arrayContaining(['ledger-api', 'ledger-api idempotency']));
+  });
+
   it('echoes a sane X-Request-Id and replaces an absurd one', async () => {
     expect((await call(api, 'GET', '/health/live', { headers: { 'x-request-id': 'abc-1' } })).headers.get('x-request-id')).toBe('abc-1');
     const long = (await call(api, 'GET', '/health/live', { headers: { 'x-request-id': 'x'.repeat(500) } })).headers.get('x-request-id');

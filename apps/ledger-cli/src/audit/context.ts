@@ -34,7 +34,7 @@ export async function withConnection<T>(
   options: { foreignHistory?: 'refuse' | 'allow' } = {},
 ): Promise<T> {
   const infrastructure = await openInfrastructure(io, config, command);
-  const pool = createPool(infrastructure.databaseUrl, { max: 4, connectionTimeoutMillis: 5_000 });
+  const pool = createPool(infrastructure.databaseUrl, { max: 4, connectionTimeoutMillis: 5_000, application_name: `ledger ${command}` });
   let store: EventStore | undefined;
   try {
     store = createEventStore(config, pool);

@@ -12,6 +12,8 @@ export interface PlatformOptions {
   readonly databaseUrl: string;
   readonly redisUrl: string;
   readonly poolSize?: number;
+  /** The pool's `application_name`: pg_stat_activity (and the stall report that reads it) names the app. */
+  readonly applicationName?: string;
 }
 
 /**
@@ -32,7 +34,10 @@ export class PlatformModule implements OnModuleInit, OnApplicationShutdown {
       providers: [
         { provide: LEDGER_CONFIG, useValue: options.config },
         { provide: REDIS_URL, useValue: options.redisUrl },
-        { provide: PG_POOL, useFactory: () => createPool(options.databaseUrl, { max: options.poolSize ?? 20 }) },
+        {
+          provide: PG_POOL,
+          useFactory: () => createPool(options.databaseUrl, { max: options.poolSize ?? 20, application_name: options.applicationName }),
+        },
         { provide: EVENT_STORE, useFactory: (pool: Pool) => createEventStore(options.config, pool), inject: [PG_POOL] },
       ],
       exports: [LEDGER_CONFIG, REDIS_URL, PG_POOL, EVENT_STORE],
