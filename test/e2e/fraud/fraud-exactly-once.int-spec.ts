@@ -80,7 +80,11 @@ describe('Fraud velocity: a process manager acts once', () => {
     expect(await flagsInLog(store)).toEqual([]);
 
     expect(await runChild(db, { CRASH: 'after-append' })).toEqual({ code: null, signal: 'SIGKILL' });
-    expect(await flagsInLog(store)).toHaveLength(1);
+    // The relay runs a page's flags side by side: the kill after the first append finds one or more appended, none marked.
+    const appended = await flagsInLog(store);
+    expect(appended.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(appended).size).toBe(appended.length);
+    expect(EXPECTED_FLAGS).toEqual(expect.arrayContaining(appended));
     expect((await outbox(db)).every((r) => r.dispatched_at === null)).toBe(true);
 
     expect(await runChild(db, {})).toEqual({ code: 0, signal: null });

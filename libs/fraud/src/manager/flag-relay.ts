@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { FlagFraudCommand, type CommandContext } from '@ledger/payments-app';
 import { isDomainError, type PaymentCommandOf } from '@ledger/payments-domain';
-import { markFlagDispatched, pendingFlags, type OutboxRow } from './fraud-store';
+import { markFlagsDispatched, pendingFlags, type OutboxRow } from './fraud-store';
 
 /** What the relay needs of the Nest CommandBus. */
 export interface FlagBus {
@@ -28,10 +28,13 @@ export function flagCommandOf(row: OutboxRow): FlagFraudCommand {
 }
 
 /**
- * Runs the outbox's FlagFraud commands on the CommandBus in order and marks each done. A crash between the
- * append and the mark runs it again: its event id is derived from the command id, so the command runner finds it
- * applied and appends nothing. A refusal (a domain error with a stable code) is recorded as the outcome, not retried;
- * anything else (the store away) stops this round, and the next one retries.
+ * Runs the outbox's FlagFraud commands on the CommandBus and marks them done. A page's commands run side by side
+ * (the command runner's coalescers then give them shared round trips), except that a payment's flags run one after
+ * another in decision order; the page's outcomes are marked in one statement. A crash between the append and the
+ * mark runs it again: its event id is derived from the command id, so the command runner finds it applied and
+ * appends nothing. A refusal (a domain error with a stable code) is recorded as the outcome, not retried; anything
+ * else (the store away) stops this round once the page's running commands have settled (what they did is marked;
+ * a later flag of the failed one's payment does not run), and the next round retries.
  */
 export class FlagRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -84,11 +87,37 @@ export class FlagRelay {
     for (;;) {
       const rows = await pendingFlags(this.pool);
       if (rows.length === 0) return dispatched;
-      for (const row of rows) {
-        await markFlagDispatched(this.pool, row.seq, await this.dispatch(row));
-        dispatched++;
-      }
+      const { outcomes, failure } = await this.dispatchPage(rows);
+      await markFlagsDispatched(this.pool, outcomes);
+      dispatched += outcomes.length;
+      if (failure) throw failure.error;
     }
+  }
+
+  /** The page's commands, each payment's in order, the payments side by side; what settled, and the first failure. */
+  private async dispatchPage(
+    rows: readonly OutboxRow[],
+  ): Promise<{ outcomes: { seq: string; outcome: string }[]; failure?: { error: unknown } }> {
+    const settled: ({ seq: string; outcome: string } | undefined)[] = rows.map(() => undefined);
+    let failure: { error: unknown } | undefined;
+    // Per payment, whether its flags so far all settled: a later one runs only after, and only if, they did.
+    const previous = new Map<string, Promise<boolean>>();
+    const runs = rows.map((row, i) => {
+      const run = (previous.get(row.paymentId) ?? Promise.resolve(true)).then(async (clear) => {
+        if (!clear || failure) return false;
+        try {
+          settled[i] = { seq: row.seq, outcome: await this.dispatch(row) };
+          return true;
+        } catch (error) {
+          failure ??= { error };
+          return false;
+        }
+      });
+      previous.set(row.paymentId, run);
+      return run;
+    });
+    await Promise.all(runs);
+    return { outcomes: settled.filter((o) => o !== undefined), failure };
   }
 
   private async dispatch(row: OutboxRow): Promise<string> {

@@ -205,8 +205,14 @@ export async function pendingFlags(db: Db, limit = 100): Promise<OutboxRow[]> {
   }));
 }
 
-export async function markFlagDispatched(db: Db, seq: string, outcome: string): Promise<void> {
-  await db.query(`UPDATE fraud.outbox SET dispatched_at = now(), outcome = $2 WHERE seq = $1`, [seq, outcome]);
+/** Marks the rows dispatched, each with its outcome, in one statement. */
+export async function markFlagsDispatched(db: Db, outcomes: readonly { readonly seq: string; readonly outcome: string }[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  await db.query(
+    `UPDATE fraud.outbox o SET dispatched_at = now(), outcome = d.outcome
+       FROM unnest($1::bigint[], $2::text[]) AS d(seq, outcome) WHERE o.seq = d.seq`,
+    [outcomes.map((o) => o.seq), outcomes.map((o) => o.outcome)],
+  );
 }
 
 /**
