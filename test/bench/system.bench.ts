@@ -16,12 +16,13 @@ import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUnti
  * source through swc-register instead) running ledger-api, the projector and the alert worker on a fresh PostgreSQL
  * and Redis — at BENCH_CONNECTIONS (default 32) for BENCH_SECONDS (default 20, after 5 s of warm-up). Each
  * connection walks payments through create → processing → success, every command with its own Idempotency-Key.
- * Prints commands/s and p50/p99, CPU ms per command of each process (API, projector, alert worker, PostgreSQL) and PostgreSQL's split by the
- * client it served (each app's pools carry its `application_name`),
- * the API's peak RSS, the projections' lag p99 during the load (GET /v1/dashboard/projections twice a second),
- * then raw single-row INSERT transactions/s into the same database (32 writers, the system stopped) and the
- * ratio, with the load average. BENCH_APP_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is given to the
- * dev stack, whose apps inherit it.
+ * Prints commands/s and p50/p99, CPU ms per command of each process (API, projector, alert worker, PostgreSQL),
+ * PostgreSQL's split by the client it served (each app's pools carry its `application_name`; sampled, so it also
+ * counts backends that started or ended in the window, which the PostgreSQL column does not), the API's peak RSS,
+ * the projections' lag p99 during the load (GET /v1/dashboard/projections twice a second), then raw single-row
+ * INSERT transactions/s into the same database (32 writers, the system stopped) and the ratio, with the load
+ * average. BENCH_APP_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is given to the dev stack, whose apps
+ * inherit it.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
