@@ -71,7 +71,11 @@ export async function createApiKey(db: Pool | PoolClient, input: NewApiKey): Pro
 }
 
 export async function findApiKey(db: Pool | PoolClient, id: string): Promise<ApiKeyRecord | undefined> {
-  const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM ledger.api_keys WHERE id = $1`, [id]);
+  const { rows } = await db.query<Row>({
+    name: 'api_key_by_id',
+    text: `SELECT ${COLUMNS} FROM ledger.api_keys WHERE id = $1`,
+    values: [id],
+  });
   return rows[0] ? toRecord(rows[0]) : undefined;
 }
 

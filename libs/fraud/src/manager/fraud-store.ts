@@ -193,9 +193,11 @@ export async function pendingFlags(db: Db, limit = 100): Promise<OutboxRow[]> {
     payment_id: string;
     command: OutboxRow['command'];
     causation_id: string;
-  }>(`SELECT seq, command_id, payment_id, command, causation_id FROM fraud.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1`, [
-    limit,
-  ]);
+  }>({
+    name: 'fraud_pending_flags',
+    text: `SELECT seq, command_id, payment_id, command, causation_id FROM fraud.outbox WHERE dispatched_at IS NULL ORDER BY seq LIMIT $1`,
+    values: [limit],
+  });
   return rows.map((r) => ({
     seq: r.seq,
     commandId: r.command_id,

@@ -4,10 +4,11 @@ import type { WaitingPayments } from '@ledger/monitoring';
 /** The provider of each of these payments that has a row. */
 export async function paymentProviders(db: Pool | PoolClient, paymentIds: readonly string[]): Promise<Map<string, string>> {
   if (paymentIds.length === 0) return new Map();
-  const { rows } = await db.query<{ payment_id: string; provider: string }>(
-    `SELECT payment_id, provider FROM read_models.payments WHERE payment_id = ANY($1::text[])`,
-    [paymentIds],
-  );
+  const { rows } = await db.query<{ payment_id: string; provider: string }>({
+    name: 'payment_providers',
+    text: `SELECT payment_id, provider FROM read_models.payments WHERE payment_id = ANY($1::text[])`,
+    values: [paymentIds],
+  });
   return new Map(rows.map((r) => [r.payment_id, r.provider]));
 }
 

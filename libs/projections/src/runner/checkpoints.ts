@@ -63,8 +63,12 @@ export async function advanceCheckpoint(
       WHERE name = $1 AND commit_position = $4 AND prepare_position = $5`;
   const params = [name, next.commit.toString(), next.prepare.toString(), expected.commit.toString(), expected.prepare.toString(), applied];
   const { rowCount } = notifyChannel
-    ? await tx.query(`WITH moved AS (${update} RETURNING name) SELECT pg_notify($7, name) FROM moved`, [...params, notifyChannel])
-    : await tx.query(update, params);
+    ? await tx.query({
+        name: 'advance_checkpoint_notify',
+        text: `WITH moved AS (${update} RETURNING name) SELECT pg_notify($7, name) FROM moved`,
+        values: [...params, notifyChannel],
+      })
+    : await tx.query({ name: 'advance_checkpoint', text: update, values: params });
   return rowCount === 1;
 }
 
