@@ -6,9 +6,9 @@ import { runMigrations, startEmbeddedPostgres } from '../../libs/platform/src';
 /**
  * The database a benchmark runs against: BENCH_DATABASE_URL when given (it is
  * migrated, and must be disposable), else a fresh embedded PostgreSQL with its
- * default, durable settings (fsync on) in a temporary directory.
+ * default, durable settings (fsync on) in a temporary directory, with `settings` added when given.
  */
-export async function benchDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function benchDatabase(settings?: Readonly<Record<string, string>>): Promise<{ url: string; stop(): Promise<void> }> {
   const given = process.env.BENCH_DATABASE_URL;
   if (given) {
     await runMigrations(given);
@@ -16,7 +16,7 @@ export async function benchDatabase(): Promise<{ url: string; stop(): Promise<vo
   }
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
   chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dataDir: dir });
+  const pg = await startEmbeddedPostgres({ dataDir: dir, settings });
   await runMigrations(pg.url);
   return {
     url: pg.url,

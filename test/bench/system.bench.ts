@@ -7,6 +7,7 @@ import { createPool, startRedisServer } from '../../libs/platform/src';
 import { createApiKey } from '@ledger/security';
 import { benchDatabase, percentile } from './bench-db';
 import { cpuOf, PostgresCpuByClient, postmasterOf } from './cpu-usage';
+import { PG_STATEMENTS_SETTINGS, PostgresStatements } from './pg-statements';
 import { roundTripsOf } from './round-trip-counter';
 import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUntilLive, type LoadResult } from './processes';
 
@@ -22,14 +23,16 @@ import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUnti
  * the projections' lag p99 during the load (GET /v1/dashboard/projections twice a second), then raw single-row
  * INSERT transactions/s into the same database (32 writers, the system stopped) and the ratio, with the load
  * average. BENCH_APP_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is given to the dev stack, whose apps
- * inherit it.
+ * inherit it. BENCH_PG_STATEMENTS=1 starts the database with `pg_stat_statements` and prints PostgreSQL's profile
+ * of the load by statement (pg-statements.ts): calls, planning and execution per command.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 /**
  * Customers the payments spread over, at random (BENCH_CUSTOMERS); unset, every payment is the one customer
- * `c-bench`'s, as in the runs of record. One customer paying hundreds of times a second keeps the fraud-velocity
- * manager's customer window (1 h) growing through the run, and every new payment scans it.
+ * `c-bench`'s, as in the runs of record. One customer paying hundreds of times a second trips the fraud-velocity
+ * manager's customer_payments rule for good: nearly every payment gets a PaymentFraudFlagged naming the window's
+ * payments (up to 100 ids, about 4.3 kB of JSON), which the API reads back with the payment's stream.
  */
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 0);
 const customerId = () => (CUSTOMERS > 0 ? `c-bench-${Math.floor(Math.random() * CUSTOMERS)}` : 'c-bench');
@@ -39,6 +42,7 @@ const PORT = 4100 + Math.floor(Math.random() * 90);
 const ROOT = join(__dirname, '..', '..');
 const APPS = ['ledger-api', 'projector', 'alert-worker'] as const;
 const FROM_SOURCE = process.env.BENCH_FROM_SOURCE === '1';
+const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
 /** The built tree the stack runs from (BENCH_DIST_DIR: another build, to compare two). */
 const DIST = process.env.BENCH_DIST_DIR ?? join(ROOT, 'dist');
 
@@ -171,7 +175,7 @@ async function main(): Promise<void> {
   if (!FROM_SOURCE && !existsSync(join(DIST, 'apps', 'dev-stack', 'src', 'main.js'))) {
     throw new Error('bench:system runs the built stack, as npm start does: run `npm run build` first (or BENCH_FROM_SOURCE=1)');
   }
-  const db = await benchDatabase();
+  const db = await benchDatabase(PG_STATEMENTS ? PG_STATEMENTS_SETTINGS : undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-system-'));
   const tripDir = join(dataDir, 'round-trips');
   mkdirSync(tripDir);
@@ -211,6 +215,8 @@ async function main(): Promise<void> {
     const projectorTrips = roundTripsOf(tripDir, pids.projector);
     const statPool = createPool(db.url, { max: 1, application_name: 'bench' });
     const pgClients = new PostgresCpuByClient(statPool, postmaster);
+    const statements = PG_STATEMENTS ? new PostgresStatements(statPool) : undefined;
+    await statements?.reset();
     await pgClients.sample();
     const before = cpu();
     const load = forkLoad<LoadResult>(__filename, url, key, String(CONNECTIONS), String(SECONDS));
@@ -235,12 +241,13 @@ async function main(): Promise<void> {
     const after = cpu();
     await pgClients.sample();
     const pgByClient = pgClients.byClient();
+    const served = Math.max(1, result.requests - result.non2xx);
+    const statementLines = (await statements?.report(served)) ?? [];
     await statPool.end();
     await new Promise((r) => setTimeout(r, 1500)); // the counters' next write
     const tripsAfter = roundTripsOf(tripDir, pids['ledger-api']);
     const projectorTripsAfter = roundTripsOf(tripDir, pids.projector);
     const load1 = loadavg()[0];
-    const served = Math.max(1, result.requests - result.non2xx);
     const perCommand = (k: keyof typeof before) => (((after[k] - before[k]) * 1000) / served).toFixed(2);
     const alive = APPS.filter((app) => cpuOf(pids[app]) > 0);
     await stopApp(stack);
@@ -276,6 +283,8 @@ async function main(): Promise<void> {
     console.log(
       `raw single-row INSERT transactions/s, same DB, ${RAW_WRITERS} writers: ${inserts.toFixed(0)}; ratio commands/INSERTs: ${(rate / inserts).toFixed(3)}`,
     );
+    if (statementLines.length > 0)
+      console.log(`PostgreSQL by statement during the load (pg_stat_statements):\n${statementLines.join('\n')}`);
   } finally {
     await stopApp(stack);
     await redis.stop();

@@ -13,6 +13,8 @@ export interface EmbeddedPostgresOptions {
   readonly log?: (line: string) => void;
   /** False: never initialise a new cluster (no PG_VERSION is an error); the `ledger` CLI only starts one that exists. */
   readonly initialise?: boolean;
+  /** More server settings for this start (`-c name=value`), e.g. a benchmark's `shared_preload_libraries`. */
+  readonly settings?: Readonly<Record<string, string>>;
 }
 
 export interface RunningService {
@@ -137,6 +139,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       '-c',
       'max_connections=300',
       ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ],
   });
   if (!existsSync(join(pgdata, 'PG_VERSION'))) await pg.initialise();

@@ -44,13 +44,27 @@ async function stopChild(child: ChildProcess): Promise<void> {
  * as `npm start` leaves it when it stops: initialised, state.json with its port, nothing running.
  */
 export async function prepareEmbeddedCluster(dataDir: string, prepare: (url: string) => Promise<void>): Promise<{ port: number }> {
-  const child = spawnTs(join(__dirname, 'fresh-server.main.ts'), [dataDir]);
+  const server = await freshServer(dataDir);
+  try {
+    await prepare(server.url);
+    return { port: Number(new URL(server.url).port) };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** An embedded PostgreSQL on `dataDir` in a child process (fresh-server.main.ts), started with `settings` added. */
+export async function freshServer(
+  dataDir: string,
+  settings: Readonly<Record<string, string>> = {},
+): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawnTs(join(__dirname, 'fresh-server.main.ts'), [dataDir, JSON.stringify(settings)]);
   try {
     const { url } = JSON.parse(await firstLine(child, 'embedded PostgreSQL')) as { url: string };
-    await prepare(url);
-    return { port: Number(new URL(url).port) };
-  } finally {
+    return { url, stop: () => stopChild(child) };
+  } catch (error) {
     await stopChild(child);
+    throw error;
   }
 }
 
