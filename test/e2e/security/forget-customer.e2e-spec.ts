@@ -201,6 +201,34 @@ describe('forgetting a customer (crypto-shredding)', () => {
     expect(verify.stdout).toMatch(/^verify: clean/);
     expect(verify.code).toBe(0);
   }, 60_000);
+
+  it('still refuses a retry of the forgotten request once the customer pays again under a new key (issue 33: hashed before the record is read)', async () => {
+    const again = await call(api, 'POST', '/v1/payments', {
+      key: api.keys['payments:write'],
+      headers: { 'idempotency-key': randomUUID() },
+      body: { ...body(forgotten), description: 'Paid again' },
+    });
+    expect(again.status).toBe(201);
+    const keys = await api.db.pool.query(`SELECT 1 FROM ledger.data_keys WHERE owner = $1`, [`customer:${forgotten}`]);
+    expect(keys.rowCount).toBe(1);
+    const retry = (path: string, requestBody: unknown) =>
+      call(api, 'POST', path, { key: api.keys['payments:write'], headers: { 'idempotency-key': createKey[forgotten] }, body: requestBody });
+    // The same create, and another request under the same key: neither can be told from the forgotten one any more.
+    for (const res of [await retry('/v1/payments', body(forgotten)), await retry('/v1/payments', { ...body(forgotten), amount: 1 })]) {
+      expect(res.status).toBe(422);
+      expect(res.body.error.code).toBe('idempotency_key_forgotten');
+    }
+    const { rows } = await api.db.pool.query(`SELECT 1 FROM event_store.events WHERE stream_id = $1`, [`payment-${paymentOf[forgotten]}`]);
+    expect(rows).toHaveLength(2);
+    // The kept customer's create still replays, through the claim rather than a lookup before it.
+    const replay = await call(api, 'POST', '/v1/payments', {
+      key: api.keys['payments:write'],
+      headers: { 'idempotency-key': createKey[kept] },
+      body: body(kept),
+    });
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.text).toBe(created[kept]);
+  });
 });
 
 describe('ledger keys rotate', () => {

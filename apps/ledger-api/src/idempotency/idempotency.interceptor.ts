@@ -60,8 +60,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     // Scoped to the key's lineage, not the key: a retry across a rotation is the same request (issue 28, case 10).
     const scope = { namespace: ctx.apiKey.lineageId ?? ctx.apiKey.id, key };
     // Keyed per customer (issue 29, case 5): hashing may read the data key store and the payment's first event.
-    return from(this.hashes.hashFor(scope, { endpoint, params: req.params, body: req.body })).pipe(
-      mergeMap((requestHash) => this.handle({ ...scope, requestHash }, context, next, res)),
+    return from(this.hashes.claimFor(scope, { endpoint, params: req.params, body: req.body })).pipe(
+      mergeMap((claim) => this.handle(claim, context, next, res)),
     );
   }
 

@@ -10,6 +10,12 @@ export interface IdempotencyClaim {
   readonly key: string;
   /** Fingerprint of the request the key is bound to; another request under the key is refused. */
   readonly requestHash: string;
+  /**
+   * This request's fingerprint made the way `stored` was (a keyed hash names its data key), for a caller that hashed
+   * before knowing whether a record exists: consulted only when the key's record holds another hash, and may throw
+   * (the key that hash names is gone). Without it, `requestHash` is compared as it is.
+   */
+  readonly rehash?: (stored: string) => Promise<string>;
 }
 
 /** What the caller answered, as stored for its replays: status and exact bytes. */

@@ -61,7 +61,7 @@ export class IdempotencyRecords {
         await this.pool.query(`DELETE FROM ledger.idempotency_keys WHERE ${PK} AND expires_at <= now()`, params);
         continue;
       }
-      const refusal = refusalOf(row, claim.requestHash);
+      const refusal = refusalOf(row, await hashAgainst(row, claim));
       if (refusal) return refusal;
       if (await this.takeOver(params)) return undefined;
       return { kind: 'in_flight' };
@@ -72,7 +72,7 @@ export class IdempotencyRecords {
   async peek(claim: IdempotencyClaim): Promise<ClaimRefusal | undefined> {
     const row = await this.read([claim.namespace, claim.key]);
     if (!row || row.expired) return undefined;
-    return refusalOf(row, claim.requestHash);
+    return refusalOf(row, await hashAgainst(row, claim));
   }
 
   async storedRequestHash(claim: Pick<IdempotencyClaim, 'namespace' | 'key'>): Promise<string | undefined> {
@@ -148,6 +148,11 @@ export async function purgeExpiredIdempotencyRecords(pool: Pool, now = new Date(
     total += rowCount ?? 0;
     if ((rowCount ?? 0) < 5000) return total;
   }
+}
+
+/** The claim's request hash to compare with the record's: made again the record's way when they differ and the claim can. */
+async function hashAgainst(row: RecordRow, claim: IdempotencyClaim): Promise<string> {
+  return row.request_hash === claim.requestHash || !claim.rehash ? claim.requestHash : claim.rehash(row.request_hash);
 }
 
 /** What a live record answers another request under its key; undefined for an abandoned claim (take it over). */

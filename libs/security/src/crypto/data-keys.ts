@@ -71,6 +71,11 @@ export class DataKeyStore {
     return winner;
   }
 
+  /** The owner's key if it has one (never created here: keyFor creates). */
+  keyOf(owner: string): Promise<DataKey | undefined> {
+    return this.byOwner(owner);
+  }
+
   /** The key with this id, or undefined once its owner has been forgotten. */
   async find(keyId: string): Promise<Buffer | undefined> {
     const row = await this.byIds.submit({ value: keyId, n: this.lookups++ });
