@@ -123,7 +123,7 @@ export class PaymentCommandRunner {
     let history = claimed.events;
     try {
       for (let attempt = 1; ; attempt++) {
-        const keys = this.options.personalData?.session();
+        const keys = this.options.personalData?.session(keyed.dataKeys);
         const { toAppend, outcome } = await this.decideOn(request, streamId, history, keys);
         if (outcome.refused) throw outcome.refused;
         const answer = await keyed.answer(outcome, keys);

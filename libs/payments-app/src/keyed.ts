@@ -1,5 +1,5 @@
 import type { IdempotencyClaim, StoredAnswer } from '@ledger/event-store';
-import type { PersonalDataCipher } from '@ledger/security';
+import type { OwnedDataKey, PersonalDataCipher } from '@ledger/security';
 import type { CommandOutcome } from './command-runner';
 
 /**
@@ -8,6 +8,8 @@ import type { CommandOutcome } from './command-runner';
  */
 export interface KeyedRequest {
   readonly claim: IdempotencyClaim;
+  /** Data keys the caller already looked up for this request (hashing it): its sessions start with them. */
+  readonly dataKeys?: readonly OwnedDataKey[];
   /** The answer for an outcome, stored with the append; its personal fields sealed with `keys`. */
   answer(outcome: CommandOutcome, keys?: PersonalDataCipher): Promise<StoredAnswer>;
   /** The answer kept for a refusal (replayed like any answer), or undefined to free the key for a retry. */

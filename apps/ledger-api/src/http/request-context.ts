@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import type { IdempotencyClaim, StoredAnswer } from '@ledger/event-store';
-import { isAcceptableRequestId, type PersonalDataCipher } from '@ledger/security';
+import { isAcceptableRequestId, type OwnedDataKey, type PersonalDataCipher } from '@ledger/security';
 import type { KeyGrant } from '../auth/key-sessions';
 import type { ApiMetrics } from '../metrics/metrics';
 
@@ -35,6 +35,8 @@ export interface RequestContext {
 /** An Idempotency-Key bound to this request, and how its answers are stored for replay. */
 export interface KeyedCall {
   readonly claim: IdempotencyClaim;
+  /** The data key its hash was made under, when that is its customer's: the command's sealing uses it too. */
+  readonly dataKeys?: readonly OwnedDataKey[];
   /** The bytes this value is sent as, personal fields sealed with `keys`. */
   answer(value: unknown, keys?: PersonalDataCipher): Promise<StoredAnswer>;
   /** The stored answer of a decided refusal; undefined for one the client should retry. */

@@ -13,7 +13,7 @@ import type { Request, Response } from 'express';
 import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import { IDEMPOTENCY_LOG, type ClaimRefusal, type IdempotencyClaim, type IdempotencyLog, type StoredAnswer } from '@ledger/event-store';
 import { IdempotencyKeyInFlight, IdempotencyKeyReused } from '@ledger/payments-app';
-import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE } from '@ledger/security';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_RULE, type OwnedDataKey } from '@ledger/security';
 import { ApiError, validationFailed } from '../http/api-error';
 import { toApiError } from '../http/error-mapping';
 import { contextOf } from '../http/request-context';
@@ -61,15 +61,22 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = { namespace: ctx.apiKey.lineageId ?? ctx.apiKey.id, key };
     // Keyed per customer (issue 29, case 5): hashing may read the data key store and the payment's first event.
     return from(this.hashes.claimFor(scope, { endpoint, params: req.params, body: req.body })).pipe(
-      mergeMap((claim) => this.handle(claim, context, next, res)),
+      mergeMap(({ claim, dataKeys }) => this.handle(claim, dataKeys, context, next, res)),
     );
   }
 
-  private handle(claim: IdempotencyClaim, context: ExecutionContext, next: CallHandler, res: Response): Observable<unknown> {
+  private handle(
+    claim: IdempotencyClaim,
+    dataKeys: readonly OwnedDataKey[],
+    context: ExecutionContext,
+    next: CallHandler,
+    res: Response,
+  ): Observable<unknown> {
     const ctx = contextOf(context.switchToHttp().getRequest<Request>());
     const status = this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ?? 201;
     ctx.idempotency = {
       claim,
+      dataKeys,
       // What Express's res.json will send for this value, byte for byte, its personal fields sealed.
       answer: async (value, keys) => ({ status, body: await this.sealed.seal(value, keys) }),
       // A decided refusal (the state machine said no) is replayed like a success; anything transient frees the key.

@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_STORE, IDEMPOTENCY_LOG, type EventStore, type IdempotencyClaim, type IdempotencyLog } from '@ledger/event-store';
 import { paymentStreamId } from '@ledger/payments-domain';
-import { customerIdSchema, DataKeyStore, dataKeyOwner, keyedRequestHash, paymentIdSchema, requestHashKeyId } from '@ledger/security';
+import {
+  customerIdSchema,
+  DataKeyStore,
+  dataKeyOwner,
+  keyedRequestHash,
+  paymentIdSchema,
+  requestHashKeyId,
+  type OwnedDataKey,
+} from '@ledger/security';
 import { ApiError } from '../http/api-error';
 import { canonicalRequest, requestHash, type IdempotentRequest } from './hashing';
 
@@ -28,16 +36,24 @@ export class RequestHashes {
     @Inject(IDEMPOTENCY_LOG) private readonly log: IdempotencyLog,
   ) {}
 
-  /** The claim of this request under its Idempotency-Key (`scope`): its hash, and how to hash it again a record's way. */
-  async claimFor(scope: Pick<IdempotencyClaim, 'namespace' | 'key'>, request: IdempotentRequest): Promise<IdempotencyClaim> {
+  /**
+   * The claim of this request under its Idempotency-Key (`scope`): its hash, and how to hash it again a record's way;
+   * with the customer's data key when the hash was made under it, for the command's own sealing (one lookup, not two).
+   */
+  async claimFor(
+    scope: Pick<IdempotencyClaim, 'namespace' | 'key'>,
+    request: IdempotentRequest,
+  ): Promise<{ claim: IdempotencyClaim; dataKeys: OwnedDataKey[] }> {
     const canonical = canonicalRequest(request);
     const rehash = (stored: string) => this.hashLike(stored, request, canonical);
     const owner = await this.ownerOf(request);
-    const key = await this.keys.keyOf(owner);
-    if (key) return { ...scope, requestHash: keyedRequestHash(key, canonical), rehash };
+    const existing = await this.keys.keyOf(owner);
+    if (existing)
+      return { claim: { ...scope, requestHash: keyedRequestHash(existing, canonical), rehash }, dataKeys: [{ owner, key: existing }] };
     const stored = await this.log.storedRequestHash(scope);
-    if (stored !== undefined) return { ...scope, requestHash: await rehash(stored) };
-    return { ...scope, requestHash: keyedRequestHash(await this.keys.keyFor(owner), canonical) };
+    if (stored !== undefined) return { claim: { ...scope, requestHash: await rehash(stored) }, dataKeys: [] };
+    const created = await this.keys.keyFor(owner);
+    return { claim: { ...scope, requestHash: keyedRequestHash(created, canonical) }, dataKeys: [{ owner, key: created }] };
   }
 
   /** This request hashed the way `stored` was: under the data key it names, or unkeyed as before keyed hashes. */

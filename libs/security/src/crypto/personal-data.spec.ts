@@ -42,5 +42,20 @@ describe('PersonalDataCipher', () => {
       expect(await cipher.session().opener()(sealed)).toBe(FORGOTTEN);
       expect(calls.find).toBe(1);
     });
+
+    it('starts with the keys its request already found, looking up only the others, and hands them to no other session', async () => {
+      const { store, calls, forget } = keyStore();
+      const cipher = new PersonalDataCipher(store);
+      const known = await store.keyFor('customer:c3');
+      calls.keyFor = 0;
+      const session = cipher.session([{ owner: 'customer:c3', key: known }]);
+      const sealed = (await session.sealerFor('customer:c3'))('Hedy');
+      expect(await session.opener()(sealed)).toBe('Hedy');
+      expect(calls).toEqual({ keyFor: 0, find: 0 });
+      await session.sealerFor('customer:c4');
+      expect(calls.keyFor).toBe(1);
+      forget('customer:c3');
+      expect(await cipher.session().opener()(sealed)).toBe(FORGOTTEN);
+    });
   });
 });

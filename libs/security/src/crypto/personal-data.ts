@@ -20,6 +20,12 @@ export const sealedKeyId = (sealed: string): string => sealed.slice(PREFIX.lengt
 export const dataKeyOwner = (ids: { customerId?: unknown; paymentId: string }): string =>
   typeof ids.customerId === 'string' && ids.customerId !== '' ? `customer:${ids.customerId}` : `payment:${ids.paymentId}`;
 
+/** An owner's data key as one request found it, handed to that request's session (never kept beyond it). */
+export interface OwnedDataKey {
+  readonly owner: string;
+  readonly key: DataKey;
+}
+
 export type Seal = (value: unknown) => string;
 export type Open = (value: unknown) => Promise<unknown>;
 
@@ -30,11 +36,12 @@ export class PersonalDataCipher {
   /**
    * A cipher for one command or one read: each owner's key and each key id is looked up once, and the key an
    * owner's seal used opens that owner's values without a second lookup. Nothing outlives the session, so a
-   * forgotten key still stops decrypting everywhere at once (no cache across requests).
+   * forgotten key still stops decrypting everywhere at once (no cache across requests). `known`: keys this same
+   * request has already looked up (hashing its Idempotency-Key), not looked up again.
    */
-  session(): PersonalDataCipher {
-    const byOwner = new Map<string, Promise<DataKey>>();
-    const byId = new Map<string, Promise<Buffer | undefined>>();
+  session(known: readonly OwnedDataKey[] = []): PersonalDataCipher {
+    const byOwner = new Map<string, Promise<DataKey>>(known.map(({ owner, key }) => [owner, Promise.resolve(key)]));
+    const byId = new Map<string, Promise<Buffer | undefined>>(known.map(({ key }) => [key.id, Promise.resolve(key.key)]));
     return new PersonalDataCipher({
       keyFor: (owner) => {
         let found = byOwner.get(owner);
