@@ -24,7 +24,8 @@ import { forkLoad, GENEROUS_RATE_LIMITS, loadResult, runBench, stopApp, waitUnti
  * INSERT transactions/s into the same database (32 writers, the system stopped) and the ratio, with the load
  * average. BENCH_APP_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) is given to the dev stack, whose apps
  * inherit it. BENCH_PG_STATEMENTS=1 starts the database with `pg_stat_statements` and prints PostgreSQL's profile
- * of the load by statement (pg-statements.ts): calls, planning and execution per command.
+ * of the load by statement (pg-statements.ts): calls, planning and execution per command, the heaviest 15
+ * (BENCH_PG_STATEMENTS=N: the heaviest N).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
@@ -42,7 +43,9 @@ const PORT = 4100 + Math.floor(Math.random() * 90);
 const ROOT = join(__dirname, '..', '..');
 const APPS = ['ledger-api', 'projector', 'alert-worker'] as const;
 const FROM_SOURCE = process.env.BENCH_FROM_SOURCE === '1';
-const PG_STATEMENTS = process.env.BENCH_PG_STATEMENTS === '1';
+/** How many statements BENCH_PG_STATEMENTS lists (0: none, the database started without the extension). */
+const PG_STATEMENTS =
+  process.env.BENCH_PG_STATEMENTS === '1' ? 15 : Math.max(0, Math.floor(Number(process.env.BENCH_PG_STATEMENTS ?? 0) || 0));
 /** The built tree the stack runs from (BENCH_DIST_DIR: another build, to compare two). */
 const DIST = process.env.BENCH_DIST_DIR ?? join(ROOT, 'dist');
 
@@ -175,7 +178,7 @@ async function main(): Promise<void> {
   if (!FROM_SOURCE && !existsSync(join(DIST, 'apps', 'dev-stack', 'src', 'main.js'))) {
     throw new Error('bench:system runs the built stack, as npm start does: run `npm run build` first (or BENCH_FROM_SOURCE=1)');
   }
-  const db = await benchDatabase(PG_STATEMENTS ? PG_STATEMENTS_SETTINGS : undefined);
+  const db = await benchDatabase(PG_STATEMENTS > 0 ? PG_STATEMENTS_SETTINGS : undefined);
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-system-'));
   const tripDir = join(dataDir, 'round-trips');
   mkdirSync(tripDir);
@@ -215,7 +218,7 @@ async function main(): Promise<void> {
     const projectorTrips = roundTripsOf(tripDir, pids.projector);
     const statPool = createPool(db.url, { max: 1, application_name: 'bench' });
     const pgClients = new PostgresCpuByClient(statPool, postmaster);
-    const statements = PG_STATEMENTS ? new PostgresStatements(statPool) : undefined;
+    const statements = PG_STATEMENTS > 0 ? new PostgresStatements(statPool) : undefined;
     await statements?.reset();
     await pgClients.sample();
     const before = cpu();
@@ -242,7 +245,7 @@ async function main(): Promise<void> {
     await pgClients.sample();
     const pgByClient = pgClients.byClient();
     const served = Math.max(1, result.requests - result.non2xx);
-    const statementLines = (await statements?.report(served)) ?? [];
+    const statementLines = (await statements?.report(served, PG_STATEMENTS)) ?? [];
     await statPool.end();
     await new Promise((r) => setTimeout(r, 1500)); // the counters' next write
     const tripsAfter = roundTripsOf(tripDir, pids['ledger-api']);
