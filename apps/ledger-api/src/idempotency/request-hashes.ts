@@ -52,7 +52,7 @@ export class RequestHashes {
       return { claim: { ...scope, requestHash: keyedRequestHash(existing, canonical), rehash }, dataKeys: [{ owner, key: existing }] };
     const stored = await this.log.storedRequestHash(scope);
     if (stored !== undefined) return { claim: { ...scope, requestHash: await rehash(stored) }, dataKeys: [] };
-    const created = await this.keys.keyFor(owner);
+    const created = await this.keys.create(owner);
     return { claim: { ...scope, requestHash: keyedRequestHash(created, canonical) }, dataKeys: [{ owner, key: created }] };
   }
 

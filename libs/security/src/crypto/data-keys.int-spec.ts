@@ -35,6 +35,19 @@ describe('DataKeyStore lookups arriving together (issue 33)', () => {
     expect(found).toEqual([made[2].key, undefined, made[0].key]);
   });
 
+  it('creates a key in one statement, and of two first callers racing both get the one row that won', async () => {
+    const { pool, sent } = counted(db.pool);
+    const keys = new DataKeyStore(pool, MASTER);
+    const made = await keys.create('customer:new');
+    expect(sent()).toBe(1);
+    expect(await new DataKeyStore(db.pool, MASTER).keyOf('customer:new')).toEqual(made);
+    const raced = await Promise.all([keys.create('customer:raced'), keys.create('customer:raced'), keys.keyFor('customer:raced')]);
+    expect(raced[1]).toEqual(raced[0]);
+    expect(raced[2]).toEqual(raced[0]);
+    expect(await keys.keyOf('customer:raced')).toEqual(raced[0]);
+    expect(await keys.keyOf('customer:never')).toBeUndefined();
+  });
+
   it('still reads the table at each lookup: a forgotten key is gone for the next one', async () => {
     const keys = new DataKeyStore(db.pool, MASTER);
     const key = await keys.keyFor('customer:gone');

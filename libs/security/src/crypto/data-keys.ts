@@ -58,14 +58,19 @@ export class DataKeyStore {
 
   /** The owner's key, created on first use. Of two first callers racing, both get the one row that won. */
   async keyFor(owner: string): Promise<DataKey> {
-    const existing = await this.byOwner(owner);
-    if (existing) return existing;
+    return (await this.byOwner(owner)) ?? this.create(owner);
+  }
+
+  /** keyFor for an owner just found keyless (keyOf): creates the key, or gets the one a racing caller made. */
+  async create(owner: string): Promise<DataKey> {
     const id = randomBytes(12).toString('base64url');
-    const wrapped = encrypt(randomBytes(32).toString('base64url'), this.master, wrapContext(id));
-    await this.db.query(
+    const key = randomBytes(32);
+    const wrapped = encrypt(key.toString('base64url'), this.master, wrapContext(id));
+    const { rowCount } = await this.db.query(
       `INSERT INTO ledger.data_keys (key_id, owner, master_key_id, wrapped) VALUES ($1, $2, $3, $4) ON CONFLICT (owner) DO NOTHING`,
       [id, owner, this.master.current, wrapped],
     );
+    if (rowCount === 1) return { id, key };
     const winner = await this.byOwner(owner);
     if (!winner) throw new Error(`data key of ${owner} vanished while it was created (forgotten concurrently)`);
     return winner;
