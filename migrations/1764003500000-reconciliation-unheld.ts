@@ -22,9 +22,18 @@ export class ReconciliationUnheld1764003500000 implements MigrationInterface {
        SELECT payment_id, provider, currency, amount, succeeded_at FROM read_models.reconciliation_payments
         WHERE held_by IS NULL AND missing_break IS NULL AND succeeded_at IS NOT NULL AND currency IS NOT NULL AND amount IS NOT NULL`,
     );
-    await q.query(`DROP INDEX read_models.reconciliation_payments_unheld`);
+    // Found by what they index, not by name: a rebuild swapped in before 2026-12-08 gave the indexes it copied names
+    // of PostgreSQL's (`reconciliation_lines_line_id_idx`). Dropping held_by takes its index along, whatever its name.
+    await q.query(`DROP INDEX IF EXISTS read_models.reconciliation_payments_unheld`);
     await q.query(`ALTER TABLE read_models.reconciliation_payments DROP COLUMN held_by`);
-    await q.query(`DROP INDEX read_models.reconciliation_lines_line`);
+    await q.query(`
+      DO $$ DECLARE i record; BEGIN
+        FOR i IN SELECT x.indexrelid::regclass AS name FROM pg_index x
+                  WHERE x.indrelid = 'read_models.reconciliation_lines'::regclass
+                    AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)
+                    AND pg_get_indexdef(x.indexrelid) LIKE '% USING btree (line_id)'
+        LOOP EXECUTE format('DROP INDEX %s', i.name); END LOOP;
+      END $$`);
     await q.query(
       `CREATE INDEX reconciliation_lines_payment ON read_models.reconciliation_lines USING hash (payment_id) WHERE payment_id IS NOT NULL`,
     );

@@ -6,6 +6,16 @@ import { expectedBreakdown, expectedErrors, expectedFailed, expectedMetrics, exp
 import { openWorkloadStore, readAllEvents, snapshotReadModels, waitForProjections } from './support/harness';
 import { appendWorkload, type Truth } from './support/workload';
 
+/** Every index of the read models with its name and definition, and the constraint it backs. */
+async function indexesOf(pool: TestDatabase['pool']): Promise<unknown[]> {
+  const { rows } = await pool.query(
+    `SELECT i.tablename, i.indexname, i.indexdef, c.conname
+       FROM pg_indexes i LEFT JOIN pg_constraint c ON c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass
+      WHERE i.schemaname = 'read_models' ORDER BY i.tablename, i.indexname`,
+  );
+  return rows;
+}
+
 const THRESHOLDS = { USD: 100_000, JPY: 50_000, KWD: 200_000 };
 const FILTERS: Filter[] = [
   {},
@@ -146,6 +156,7 @@ describe('Read models', () => {
 
     it('rebuilds every projection into identical tables', async () => {
       const before = await snapshotReadModels(db.pool);
+      const indexesBefore = await indexesOf(db.pool);
       for (const name of ['ledger', 'audit_trail']) {
         const progress: number[] = [];
         const result = await rebuildProjection(name, {
@@ -158,6 +169,8 @@ describe('Read models', () => {
         expect(progress.length).toBeGreaterThan(3);
       }
       expect(await snapshotReadModels(db.pool)).toEqual(before);
+      // The migrations' names too: a later migration drops or alters an index by its name.
+      expect(await indexesOf(db.pool)).toEqual(indexesBefore);
       const { rows } = await db.pool.query(`SELECT nspname FROM pg_namespace WHERE nspname LIKE 'read_models_%'`);
       expect(rows).toEqual([]);
     });

@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from '@ledger/platform';
 import { START, type EventStore, type Position } from '@ledger/event-store';
 import { liveSchemaOf, quoteIdent, type Projection, type ProjectionRebuilder, type RebuilderTuning } from '../runner/projection';
@@ -17,12 +17,58 @@ export function createShadowTables(pool: Pool, projection: Projection, schema: s
     for (const table of projection.tables) {
       const live = `${quoteIdent(liveSchemaOf(projection))}.${quoteIdent(table)}`;
       await client.query(`CREATE TABLE ${quoteIdent(schema)}.${quoteIdent(table)} (LIKE ${live} INCLUDING ALL)`);
+      await keepIndexNames(client, live, schema, table);
       // LIKE copies column comments but not the table's own.
       const { rows } = await client.query<{ text: string | null }>(`SELECT obj_description($1::regclass, 'pg_class') AS text`, [live]);
       const text = rows[0]?.text;
       if (text) await client.query(`COMMENT ON TABLE ${quoteIdent(schema)}.${quoteIdent(table)} IS '${text.replace(/'/g, "''")}'`);
     }
   });
+}
+
+interface IndexRow {
+  readonly name: string;
+  readonly constraint: string | null;
+  readonly shape: string;
+}
+
+/**
+ * LIKE … INCLUDING ALL names each copied index (and the constraint it backs) after its columns: the shadow table's
+ * are renamed to the live table's names, each matched by its definition, so that the swap keeps the names the
+ * migrations gave (a later migration drops or alters an index by its name). Renamed through temporary names: a
+ * copy's generated name may be another live index's own.
+ */
+async function keepIndexNames(client: PoolClient, live: string, schema: string, table: string): Promise<void> {
+  const shadow = `${quoteIdent(schema)}.${quoteIdent(table)}`;
+  const indexesOf = async (relation: string): Promise<IndexRow[]> =>
+    (
+      await client.query<{ name: string; constraint: string | null; kind: string | null; ddl: string; unique: boolean }>(
+        `SELECT i.relname AS name, c.conname AS constraint, c.contype AS kind, x.indisunique AS unique, pg_get_indexdef(x.indexrelid) AS ddl
+           FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid LEFT JOIN pg_constraint c ON c.conindid = x.indexrelid
+          WHERE x.indrelid = $1::regclass ORDER BY i.relname`,
+        [relation],
+      )
+    ).rows.map((r) => ({
+      name: r.name,
+      constraint: r.constraint,
+      shape: `${r.unique} ${r.kind ?? '-'} ${r.ddl.slice(r.ddl.indexOf(' USING '))}`,
+    }));
+  const wanted = await indexesOf(live);
+  const renames: { from: IndexRow; to: string }[] = [];
+  for (const copy of await indexesOf(shadow)) {
+    const match = wanted.findIndex((w) => w.shape === copy.shape);
+    if (match < 0) continue;
+    const [original] = wanted.splice(match, 1);
+    if (original.name !== copy.name) renames.push({ from: copy, to: original.name });
+  }
+  const rename = (row: IndexRow, from: string, to: string) =>
+    client.query(
+      row.constraint !== null
+        ? `ALTER TABLE ${shadow} RENAME CONSTRAINT ${quoteIdent(from)} TO ${quoteIdent(to)}`
+        : `ALTER INDEX ${quoteIdent(schema)}.${quoteIdent(from)} RENAME TO ${quoteIdent(to)}`,
+    );
+  for (const [i, { from }] of renames.entries()) await rename(from, from.name, `rebuild_index_${i}`);
+  for (const [i, { from, to }] of renames.entries()) await rename(from, `rebuild_index_${i}`, to);
 }
 
 /**
