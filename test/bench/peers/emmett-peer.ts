@@ -102,12 +102,12 @@ const PER_COMMAND: readonly (readonly [string, string, string])[] = [
   ['validation', 'zod schema per route', "Emmett's assert helpers and the decider's checks"],
   [
     'idempotency',
-    'Idempotency-Key claimed together with the stream read (one statement); its response stored in the same call as the append',
+    "request hashed under the customer's data key (one lookup, and the payment's first event for a command on a payment); Idempotency-Key claimed together with the stream read (one statement); its response stored in the same call as the append",
     'none (header ignored)',
   ],
   [
     'command',
-    'fold, decide, seal personal fields (one data-key lookup), append_and_record: append_events at expected revision + the stored response, one commit',
+    'fold, decide, seal personal fields (under the key the hash used: no second lookup), append_and_record: append_events at expected revision + the stored response, one commit',
     'DeciderCommandHandler: read, fold, decide, emt_append_to_stream (BEGIN … COMMIT)',
   ],
   ['response', 'payment view folded from the stream', 'decider state'],
