@@ -8,6 +8,8 @@ export interface PollingOptions {
   readonly idleDelayMs: number;
   /** A page, and whether more may follow at once (a full page, or one cut short by its bytes). */
   readonly readPage: (after: Position | undefined, max: number) => Promise<{ events: RecordedEvent[]; more: boolean }>;
+  /** Called once, on the first stop(). */
+  readonly onStop?: () => void;
 }
 
 /**
@@ -22,6 +24,7 @@ export class PollingSubscription implements Subscription {
   constructor(private readonly options: PollingOptions) {}
 
   async stop(): Promise<void> {
+    if (!this.stopped) this.options.onStop?.();
     this.stopped = true;
     this.wake?.();
   }

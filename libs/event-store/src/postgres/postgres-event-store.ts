@@ -11,6 +11,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store';
+import { PROJECTION_BATCH_BYTES } from '../event-store';
 import { WrongExpectedVersionError } from '../errors';
 import type { Position } from '../position';
 import { PollingSubscription } from '../subscription-iterator';
@@ -19,6 +20,7 @@ import { findForeignHistory, type ForeignHistory } from './rebase';
 import type { IdempotencyClaim, StoredAnswer } from '../idempotency/idempotency-log';
 import { EventRow, WRONG_EXPECTED_VERSION_SQLSTATE, toRecordedEvent } from './rows';
 import { Coalescer, type CoalescerOptions, type Settled } from './coalescer';
+import { SharedTail, type SizedEvent } from './shared-tail';
 
 /**
  * The PostgreSQL adapter (schema: migrations/…-event-store.ts).
@@ -95,7 +97,22 @@ interface PendingRead {
   readonly n: number;
 }
 
+/**
+ * What one read of a shared tail fetches (a projection batch's worth, PROJECTION_BATCH_BYTES), and what it keeps
+ * besides its last read: as much again, so a subscriber a batch behind the fastest is still served from it. At most
+ * about 4 MiB of stored data, within the projector's heap beside the batches in flight.
+ */
+const TAIL_BOUNDS = {
+  readCount: 1000,
+  readBytes: PROJECTION_BATCH_BYTES,
+  maxEvents: 2000,
+  maxBytes: PROJECTION_BATCH_BYTES,
+};
+
 export class PostgresEventStore implements EventStore {
+  /** The log's tail, shared by this store's subscriptions while more than one is open (`subscribers`). */
+  private tail: SharedTail | undefined;
+  private subscribers = 0;
   private readonly appends?: Coalescer<PendingAppend, AppendResult>;
   private readonly reads?: Coalescer<PendingRead, RecordedEvent[]>;
   private readCount = 0;
@@ -368,6 +385,12 @@ export class PostgresEventStore implements EventStore {
 
   /** A page of the log, and whether more may follow at once (the page was full, or ended early at maxBytes). */
   private async readPage(options: ReadAllOptions): Promise<{ events: RecordedEvent[]; more: boolean }> {
+    const { events, more } = await this.readSizedPage(options);
+    return { events: events.map((sized) => sized.event), more };
+  }
+
+  /** readPage with each event's stored data size (what the byte bound counts; 0 when the page has no bound). */
+  private async readSizedPage(options: ReadAllOptions): Promise<{ events: SizedEvent[]; more: boolean }> {
     const maxCount = options.maxCount ?? 1000;
     const backwards = options.direction === 'backwards';
     const bound = backwards ? options.before : options.after;
@@ -386,14 +409,15 @@ export class PostgresEventStore implements EventStore {
        ORDER BY transaction_id ${order}, global_position ${order} LIMIT $1`;
     if (options.maxBytes === undefined) {
       const { rows } = await this.pool.query<EventRow>(head, params);
-      return { events: rows.map(toRecordedEvent), more: rows.length === maxCount };
+      return { events: rows.map((row) => ({ event: toRecordedEvent(row), bytes: 0 })), more: rows.length === maxCount };
     }
     // The page's events while the stored bytes before each stay under the bound (pg_column_size reads the stored,
     // maybe compressed, size without fetching a TOASTed value).
     params.push(options.maxBytes);
-    const { rows } = await this.pool.query<EventRow & { page_rows: string }>(
+    const { rows } = await this.pool.query<EventRow & { page_rows: string; stored_bytes: number }>(
       `SELECT * FROM (
-         SELECT head.*, sum(pg_column_size(head.data)) OVER w - pg_column_size(head.data) AS bytes_before, count(*) OVER () AS page_rows
+         SELECT head.*, pg_column_size(head.data) AS stored_bytes,
+                sum(pg_column_size(head.data)) OVER w - pg_column_size(head.data) AS bytes_before, count(*) OVER () AS page_rows
            FROM (${head}) head
          WINDOW w AS (ORDER BY transaction_id ${order}, global_position ${order} ROWS UNBOUNDED PRECEDING)) page
         WHERE bytes_before < $${params.length}
@@ -401,16 +425,34 @@ export class PostgresEventStore implements EventStore {
       params,
     );
     const pageRows = rows.length > 0 ? Number(rows[0].page_rows) : 0;
-    return { events: rows.map(toRecordedEvent), more: rows.length < pageRows || pageRows === maxCount };
+    return {
+      events: rows.map((row) => ({ event: toRecordedEvent(row), bytes: Number(row.stored_bytes) })),
+      more: rows.length < pageRows || pageRows === maxCount,
+    };
   }
 
+  /**
+   * Subscribers share the log's tail while two or more follow it (the projector's four projections and the fraud
+   * manager): one read of the head, every stream, at most once per poll interval, serves them all, each its prefix.
+   */
   subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    const tail = (this.tail ??= new SharedTail((after, maxCount, maxBytes) => this.readSizedPage({ after, maxCount, maxBytes }), {
+      freshMs: this.options.pollIntervalMs ?? 50,
+      ...TAIL_BOUNDS,
+    }));
+    this.subscribers++;
+    const direct = (after: Position | undefined, maxCount: number) =>
+      this.readPage({ after, maxCount, streamPrefix: options.streamPrefix, maxBytes: options.maxBatchBytes });
     return new PollingSubscription({
       after: options.after,
       maxBatchSize: options.maxBatchSize ?? 500,
       idleDelayMs: this.options.pollIntervalMs ?? 50,
-      readPage: (after, maxCount) =>
-        this.readPage({ after, maxCount, streamPrefix: options.streamPrefix, maxBytes: options.maxBatchBytes }),
+      readPage: async (after, maxCount) =>
+        (this.subscribers > 1 ? await tail.page(after, maxCount, options.maxBatchBytes, options.streamPrefix) : undefined) ??
+        direct(after, maxCount),
+      onStop: () => {
+        this.subscribers--;
+      },
     });
   }
 
