@@ -17,6 +17,12 @@ import { canonicalRequest, requestHash, type IdempotentRequest } from './hashing
 const NO_CUSTOMER = 'request-hash:no-customer';
 
 /**
+ * Payments whose customer this process remembers at most (issue 33): the most recently read, about 1.5 MB. A payment's
+ * customer is its first event's, fixed for good, so the payment's next commands skip the read of that event.
+ */
+const REMEMBERED_OWNERS = 10_000;
+
+/**
  * The hash an Idempotency-Key is bound to, keyed per customer (issue 29, case 5): under the customer's data key
  * (the one `forget` destroys), named in the hash. A retry is hashed under the key its first request's hash
  * names; once that key is gone the retry is refused with 422 `idempotency_key_forgotten`, since nothing can tell
@@ -30,6 +36,9 @@ const NO_CUSTOMER = 'request-hash:no-customer';
  */
 @Injectable()
 export class RequestHashes {
+  /** Payment id → its data-key owner, from its first event (never from a request's body), oldest dropped first. */
+  private readonly owners = new Map<string, string>();
+
   constructor(
     private readonly keys: DataKeyStore,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -78,8 +87,15 @@ export class RequestHashes {
     if (named.success) return dataKeyOwner({ customerId: named.data, paymentId: '' });
     const paymentId = paymentIdSchema.safeParse(params.id);
     if (!paymentId.success) return NO_CUSTOMER;
+    const remembered = this.owners.get(paymentId.data);
+    if (remembered !== undefined) return remembered;
     const [first] = await this.store.readStream(paymentStreamId(paymentId.data), { maxCount: 1 });
-    const customerId = customerIdSchema.safeParse((first?.data as { customerId?: unknown } | undefined)?.customerId);
-    return customerId.success ? dataKeyOwner({ customerId: customerId.data, paymentId: '' }) : NO_CUSTOMER;
+    // No payment yet: nothing to remember (it may be created, for any customer).
+    if (!first) return NO_CUSTOMER;
+    const customerId = customerIdSchema.safeParse((first.data as { customerId?: unknown } | undefined)?.customerId);
+    const owner = customerId.success ? dataKeyOwner({ customerId: customerId.data, paymentId: '' }) : NO_CUSTOMER;
+    if (this.owners.size >= REMEMBERED_OWNERS) this.owners.delete(this.owners.keys().next().value as string);
+    this.owners.set(paymentId.data, owner);
+    return owner;
   }
 }
