@@ -436,10 +436,20 @@ describe('Dashboard page in Chromium', () => {
     expect(wider.map((t) => t.table)).toEqual(expect.arrayContaining(['Volume per currency', 'Failed payments, newest first']));
     expect(wider.filter((t) => !t.hint || !t.focusable)).toEqual([]);
     expect(tables.filter((t) => !t.wider && t.hint)).toEqual([]);
-    const scrolled = await small.$eval('#metrics .scroll', (region: any) => {
-      region.scrollLeft = region.scrollWidth;
-      return region.scrollLeft;
-    });
+    // It scrolls. The board redraws a panel whenever its data arrives (a live refetch), so a region may be replaced
+    // between two looks: scroll the one on screen until it stays scrolled; one that cannot scroll fails here.
+    const scrolled = await small
+      .waitForFunction(
+        () => {
+          const region = document.querySelector('#metrics .scroll');
+          if (!region) return 0;
+          region.scrollLeft = region.scrollWidth;
+          return region.scrollLeft;
+        },
+        undefined,
+        { timeout: 5_000 },
+      )
+      .then((handle) => handle.jsonValue());
     expect(scrolled).toBeGreaterThan(0);
     expect(await violations(small)).toEqual([]);
     await small.screenshot({ path: join(SCREENSHOTS, `phone-${PHONE}.png`), fullPage: true });
